@@ -1,0 +1,49 @@
+/**
+ * The one analyzer for documents and queries, so both sides agree by construction:
+ * tokenize -> split identifiers into their parts too -> drop stopwords -> stem plain words.
+ */
+import { isStopword } from "./stopwords.js";
+import { stem } from "./stem.js";
+import { tokenize } from "./tokenizer.js";
+import type { Token, TokenSink } from "./types.js";
+
+/** Names this analyzer in index headers: change it whenever the terms it produces change. */
+export const ANALYZER_ID = "kbsearch-en/1";
+
+/** Letters only (after folding): such tokens are words and get stemmed; anything else is an identifier. */
+const PLAIN_WORD = /^[a-z\u00c0-\u024f]+$/;
+const ONLY_DIGITS_AND_DOTS = /^[\d.]+$/;
+
+/** Normalizes one surface form to its index term, or undefined when it is not indexed. */
+export function normalize(surface: string): string | undefined {
+  const word = surface.includes("'") ? surface.replace(/'s$/, "").replace(/'/g, "") : surface;
+  if (word === "" || isStopword(word)) return undefined;
+  return PLAIN_WORD.test(word) ? stem(word) : word;
+}
+
+/**
+ * Analyzes `text`, handing each indexed term to `sink` in order. `accept`, when given, is asked
+ * first about each surface form: a cheap test that spares normalizing words the caller cannot want.
+ */
+export function analyze(text: string, sink: TokenSink, accept?: (surface: string) => boolean): void {
+  tokenize(text, (surface, start, end, pos) => {
+    const term = accept && !accept(surface) ? undefined : normalize(surface);
+    if (term !== undefined) sink(term, start, end, pos);
+    // `kernel32.dll`, `msmi.exe`, `_crt_heap`: the parts are findable on their own too.
+    if (/[._]/.test(surface) && !ONLY_DIGITS_AND_DOTS.test(surface)) {
+      let offset = start;
+      for (const part of surface.split(/[._]/)) {
+        const partTerm = part.length > 1 && (!accept || accept(part)) ? normalize(part) : undefined;
+        if (partTerm !== undefined && partTerm !== term) sink(partTerm, offset, offset + part.length, pos);
+        offset += part.length + 1;
+      }
+    }
+  });
+}
+
+/** The tokens of `text` as an array (queries, snippets, tests). */
+export function analyzeToTokens(text: string): Token[] {
+  const tokens: Token[] = [];
+  analyze(text, (term, start, end, pos) => tokens.push({ term, start, end, pos }));
+  return tokens;
+}

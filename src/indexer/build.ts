@@ -1,0 +1,134 @@
+/**
+ * The build: read articles from a source, parse, analyze each field, accumulate postings and
+ * stored records, then publish the index atomically. A bad article is reported and skipped; a
+ * source that cannot be read, or yields nothing, fails the build and leaves any old index intact.
+ */
+import { resolve } from "node:path";
+import { analyze, ANALYZER_ID } from "../analyze/analyzer.js";
+import { KbSearchError } from "../errors.js";
+import { parseArticle } from "../parse/article.js";
+import { ArticleParseError } from "../parse/types.js";
+import { readSource, SourceError } from "../read/source.js";
+import type { SkippedEntry } from "../read/types.js";
+import { FIELD_COUNT } from "../store/format.js";
+import { IndexWriter } from "../store/writer.js";
+import { fieldTexts } from "./fields.js";
+import { PostingsBuilder } from "./postings.js";
+
+export interface BuildOptions {
+  /** Where the index is written (replacing the one there only when the build succeeds). */
+  indexDir: string;
+  /** Called as the build goes (about every 64 KB of source read, and per article). */
+  onProgress?: (progress: BuildProgress) => void;
+}
+
+export interface BuildProgress {
+  articles: number;
+  /** Bytes of the source consumed (compressed bytes for tarballs and URLs). */
+  bytesRead: number;
+  /** The source's size when known. */
+  totalBytes: number | undefined;
+}
+
+export interface BuildReport {
+  source: string;
+  indexDir: string;
+  articles: number;
+  terms: number;
+  skipped: SkippedEntry[];
+  /** Bytes of article text read. */
+  textBytes: number;
+  indexBytes: number;
+  seconds: number;
+}
+
+export async function buildIndex(source: string, options: BuildOptions): Promise<BuildReport> {
+  const started = performance.now();
+  const skipped: SkippedEntry[] = [];
+  const postings = new PostingsBuilder();
+  const writer = new IndexWriter();
+  const seen = new Set<number>();
+  let textBytes = 0;
+  const progress: BuildProgress = { articles: 0, bytesRead: 0, totalBytes: undefined };
+  const sourceName = /^https?:\/\//i.test(source) ? source : resolve(source);
+
+  try {
+    const entries = readSource(source, {
+      onSkip: (entry) => skipped.push(entry),
+      onProgress: (bytesRead, totalBytes) => {
+        progress.bytesRead = bytesRead;
+        progress.totalBytes = totalBytes;
+        options.onProgress?.(progress);
+      },
+    });
+    for await (const entry of entries) {
+      let article;
+      try {
+        article = parseArticle(entry.path, entry.text);
+      } catch (err) {
+        if (!(err instanceof ArticleParseError)) throw err;
+        skipped.push({ path: entry.path, reason: err.reason });
+        continue;
+      }
+      if (seen.has(article.number)) {
+        skipped.push({ path: entry.path, reason: `duplicate of article ${article.id}, already indexed` });
+        continue;
+      }
+      seen.add(article.number);
+      textBytes += entry.bytes;
+
+      const doc = writer.docCount;
+      const lengths = new Array<number>(FIELD_COUNT).fill(0);
+      postings.startDocument(doc);
+      fieldTexts(article).forEach((text, field) => {
+        analyze(text, (term) => {
+          postings.add(term, field);
+          lengths[field]!++;
+        });
+      });
+      postings.endDocument();
+
+      const body = article.sections;
+      writer.addDocument({
+        number: article.number,
+        fieldLengths: lengths,
+        stored: {
+          id: article.id,
+          title: article.title,
+          tag: article.tag,
+          products: article.products,
+          versions: article.versions,
+          operatingSystems: article.operatingSystems,
+          keywords: article.keywords,
+          modified: article.modified,
+          bodyStart: body[0]?.start ?? 0,
+          bodyEnd: body[body.length - 1]?.end ?? article.text.length,
+          text: article.text,
+        },
+      });
+      progress.articles++;
+      if ((progress.articles & 255) === 0) options.onProgress?.(progress);
+    }
+  } catch (err) {
+    if (err instanceof SourceError) throw new KbSearchError("source", err.message, { cause: err });
+    throw err;
+  }
+
+  if (writer.docCount === 0) {
+    const why = skipped.length ? ` (${skipped.length} entries skipped: ${skipped[0]!.path}: ${skipped[0]!.reason}...)` : "";
+    throw new KbSearchError("build", `no articles found in ${source}${why}; the index was left as it was`);
+  }
+  options.onProgress?.(progress);
+  const indexBytes = await writer.publish(options.indexDir, postings.finish(), { source: sourceName, analyzerId: ANALYZER_ID });
+  return {
+    source: sourceName,
+    indexDir: options.indexDir,
+    articles: writer.docCount,
+    terms: postings.termCount,
+    skipped,
+    textBytes,
+    indexBytes,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+

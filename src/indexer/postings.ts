@@ -1,0 +1,99 @@
+/**
+ * Accumulates the inverted index in memory while articles stream in: terms are interned to
+ * numbers, each term's postings are encoded as they arrive (store/postings.ts), so the build
+ * holds compact bytes, not objects per posting.
+ */
+import { FIELD_COUNT } from "../store/format.js";
+import { encodePosting } from "../store/postings.js";
+import { ByteWriter } from "../store/varint.js";
+
+/** The finished inverted index: terms in sorted order with their encoded postings. */
+export interface InvertedIndex {
+  terms: string[];
+  docFreqs: Uint32Array;
+  postings: ByteWriter[];
+}
+
+export class PostingsBuilder {
+  private readonly termIds = new Map<string, number>();
+  private termList: string[] = [];
+  private writers: ByteWriter[] = [];
+  private lastDoc = new Int32Array(1 << 16);
+  private docFreq = new Uint32Array(1 << 16);
+  /** Term frequencies per field of the document being added, by term id. */
+  private scratch = new Uint16Array(FIELD_COUNT << 16);
+  /** Terms of the current document, and for each the document (+1) it last occurred in, for delta coding. */
+  private docTerms: number[] = [];
+  private docTermsPrev: number[] = [];
+  private doc = -1;
+
+  /** Starts a document; its terms follow through `add`, and `endDocument` encodes them. */
+  startDocument(doc: number): void {
+    this.doc = doc;
+  }
+
+  add(term: string, field: number): void {
+    let id = this.termIds.get(term);
+    if (id === undefined) id = this.intern(term);
+    if (this.lastDoc[id] !== this.doc + 1) {
+      // lastDoc holds doc + 1 so that 0 means "no document yet".
+      this.docTermsPrev.push(this.lastDoc[id]!);
+      this.lastDoc[id] = this.doc + 1;
+      this.docTerms.push(id);
+    }
+    const slot = id * FIELD_COUNT + field;
+    if (this.scratch[slot]! < 0xffff) this.scratch[slot]!++;
+  }
+
+  endDocument(): void {
+    for (let i = 0; i < this.docTerms.length; i++) {
+      const id = this.docTerms[i]!;
+      const delta = this.doc + 1 - this.docTermsPrev[i]!;
+      const slot = id * FIELD_COUNT;
+      encodePosting(this.writers[id]!, delta, this.scratch, slot);
+      this.scratch.fill(0, slot, slot + FIELD_COUNT);
+      this.docFreq[id]!++;
+    }
+    this.docTerms.length = 0;
+    this.docTermsPrev.length = 0;
+  }
+
+  private intern(term: string): number {
+    const id = this.termList.length;
+    this.termIds.set(term, id);
+    this.termList.push(term);
+    this.writers.push(new ByteWriter(8));
+    if (id >= this.lastDoc.length) {
+      this.lastDoc = grow(this.lastDoc);
+      this.docFreq = grow(this.docFreq);
+      const scratch = new Uint16Array(this.scratch.length * 2);
+      scratch.set(this.scratch);
+      this.scratch = scratch;
+    }
+    return id;
+  }
+
+  get termCount(): number {
+    return this.termList.length;
+  }
+
+  /** Sorts the vocabulary (JS string order: the reader binary-searches in the same order). */
+  finish(): InvertedIndex {
+    const order = this.termList.map((_, i) => i).sort((a, b) => compare(this.termList[a]!, this.termList[b]!));
+    return {
+      terms: order.map((i) => this.termList[i]!),
+      docFreqs: Uint32Array.from(order, (i) => this.docFreq[i]!),
+      postings: order.map((i) => this.writers[i]!),
+    };
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function grow<T extends Int32Array | Uint32Array>(a: T): T {
+  const grown = new (a.constructor as new (n: number) => T)(a.length * 2);
+  grown.set(a);
+  return grown;
+}

@@ -1,0 +1,134 @@
+/**
+ * Picks the passage of an article that shows the query best (the window holding the most
+ * distinct query terms) and marks the terms in it. Terms are found by the same analyzer that
+ * indexed the article, so a highlight is exactly a match; offsets come from its tokens.
+ */
+import { analyze } from "../analyze/analyzer.js";
+
+export interface Snippet {
+  text: string;
+  highlights: [number, number][];
+}
+
+/** About how many characters a snippet shows. */
+export const SNIPPET_LENGTH = 220;
+/** How far back from the first match a snippet may start, to begin at a sentence. */
+const LEAD_IN = 60;
+
+interface Match {
+  start: number;
+  end: number;
+  term: string;
+}
+
+export function makeSnippet(text: string, from: number, to: number, terms: readonly string[]): Snippet {
+  const wanted = new Set(terms);
+  const matches = findMatches(text.slice(from, to), wanted).map((m) => ({ ...m, start: m.start + from, end: m.end + from }));
+  let start = from;
+  if (matches.length) {
+    const best = bestWindow(matches);
+    start = sentenceStart(text, Math.max(from, matches[best]!.start - LEAD_IN), matches[best]!.start);
+  }
+  start = skipSpace(text, start, to);
+  let end = Math.min(to, start + SNIPPET_LENGTH);
+  if (end < to) end = wordEnd(text, end, to);
+  const inWindow = merge(matches.filter((m) => m.start >= start && m.end <= end));
+  return collapse(text, start, end, inWindow, start > from, end < to);
+}
+
+/** Overlapping matches (`kernel32.dll` and its part `kernel32`) become one highlight. */
+function merge(matches: Match[]): Match[] {
+  const sorted = [...matches].sort((a, b) => a.start - b.start || b.end - a.end);
+  const merged: Match[] = [];
+  for (const m of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && m.start < last.end) last.end = Math.max(last.end, m.end);
+    else merged.push({ ...m });
+  }
+  return merged;
+}
+
+function findMatches(body: string, wanted: Set<string>): Match[] {
+  // A Porter stem is a prefix of its word but for its last letters (happy -> happi), so a word
+  // that does not start with a term's first letters cannot analyze to it.
+  const prefixes = [...wanted].map((t) => t.slice(0, Math.max(1, t.length - 2)));
+  const accept = (surface: string) => prefixes.some((p) => surface.startsWith(p));
+  const matches: Match[] = [];
+  analyze(body, (term, start, end) => {
+    if (wanted.has(term)) matches.push({ start, end, term });
+  }, accept);
+  return matches;
+}
+
+/** Index of the match that starts the window with the most distinct terms (then most matches). */
+function bestWindow(matches: Match[]): number {
+  let best = 0;
+  let bestScore = -1;
+  for (let i = 0; i < matches.length; i++) {
+    const distinct = new Set<string>();
+    let count = 0;
+    for (let j = i; j < matches.length && matches[j]!.end - matches[i]!.start <= SNIPPET_LENGTH - LEAD_IN; j++) {
+      distinct.add(matches[j]!.term);
+      count++;
+    }
+    const score = distinct.size * 100 + count;
+    if (score > bestScore) {
+      bestScore = score;
+      best = i;
+    }
+  }
+  return best;
+}
+
+/** The start of the sentence holding `at`, if it begins after `limit`; else the word after `limit`. */
+function sentenceStart(text: string, limit: number, at: number): number {
+  for (let i = at - 1; i > limit; i--) {
+    const c = text[i]!;
+    if (c === "\n" && text[i - 1] === "\n") return i + 1;
+    if ((c === " " || c === "\n") && /[.!?:]/.test(text[i - 1]!)) return i + 1;
+  }
+  if (limit === 0 || /\s/.test(text[limit - 1]!)) return limit;
+  const space = text.slice(limit, at).search(/\s/);
+  return space < 0 ? at : limit + space + 1;
+}
+
+function skipSpace(text: string, pos: number, limit: number): number {
+  while (pos < limit && /\s/.test(text[pos]!)) pos++;
+  return pos;
+}
+
+function wordEnd(text: string, pos: number, limit: number): number {
+  while (pos < limit && !/\s/.test(text[pos]!)) pos++;
+  return pos;
+}
+
+/** Copies text[start, end) with runs of white space made one space, moving highlight offsets along. */
+function collapse(text: string, start: number, end: number, matches: Match[], before: boolean, after: boolean): Snippet {
+  let out = before ? "… " : "";
+  const highlights: [number, number][] = [];
+  let m = 0;
+  let open = -1;
+  let space = false;
+  for (let i = start; i < end; i++) {
+    if (m < matches.length && i === matches[m]!.start) {
+      if (space) out += " ";
+      space = false;
+      open = out.length;
+    }
+    const c = text[i]!;
+    if (c === " " || c === "\n" || c === "\t" || c === "\r") {
+      space = out.length > 0;
+    } else {
+      if (space) out += " ";
+      space = false;
+      out += c;
+    }
+    if (open >= 0 && i + 1 === matches[m]!.end) {
+      highlights.push([open, out.length]);
+      open = -1;
+      m++;
+    }
+  }
+  if (after) out += " …";
+  return { text: out, highlights };
+}

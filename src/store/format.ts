@@ -1,0 +1,84 @@
+/**
+ * The on-disk index: one file, `kbsearch.idx`, laid out so that a query reads only what it needs.
+ *
+ *   [0, 8)    magic "KBSRCHIX"
+ *   [8, 12)   format version (u32 LE)
+ *   [12, 16)  header length H (u32 LE)
+ *   [16, 16+H) header, msgpack (IndexHeader): counts, analyzer id, field statistics, and the
+ *             offset and length of every section below
+ *   sections, each 8-byte aligned:
+ *     blockIndex   first term of every dictionary block, "\n"-joined UTF-8 (read at open)
+ *     blockOffsets u32 offset of every dictionary block in `dictionary`, plus its end (read at open)
+ *     dictionary   blocks of TERMS_PER_BLOCK front-coded terms with df, postings offset and length
+ *     postings     per term, per document: varint(docDelta << 1 | simple); when not simple, a
+ *                  field mask byte then a varint tf for each field in the mask. "simple" means
+ *                  tf 1 in the body field only, the commonest case by far.
+ *     fieldLengths u16 per document per field (read at open: BM25F length normalization)
+ *     ids          u32 pairs (article number, doc) sorted by number (read for id look-ups)
+ *     storeOffsets u32 per stored block + end
+ *     store        brotli-compressed msgpack arrays of StoredDoc, DOCS_PER_STORE_BLOCK documents
+ *                  a block (read for the hits shown: their metadata and text compress best together)
+ */
+
+export const MAGIC = "KBSRCHIX";
+export const FORMAT_VERSION = 1;
+export const INDEX_FILE = "kbsearch.idx";
+export const PREAMBLE_BYTES = 16;
+export const TERMS_PER_BLOCK = 64;
+export const DOCS_PER_STORE_BLOCK = 32;
+
+/** The fields an article is indexed in, in posting-mask bit order. */
+export const FIELDS = ["title", "queryWords", "meta", "lead", "body"] as const;
+export type FieldName = (typeof FIELDS)[number];
+export const FIELD = { title: 0, queryWords: 1, meta: 2, lead: 3, body: 4 } as const;
+export const FIELD_COUNT = FIELDS.length;
+
+export const SECTION_NAMES = [
+  "blockIndex", "blockOffsets", "dictionary", "postings", "fieldLengths",
+  "ids", "storeOffsets", "store",
+] as const;
+export type SectionName = (typeof SECTION_NAMES)[number];
+
+/** Byte range of a section in the file. */
+export interface SectionRange {
+  offset: number;
+  length: number;
+}
+
+/** The msgpack header at the top of the file. */
+export interface IndexHeader {
+  formatVersion: number;
+  analyzerId: string;
+  createdAt: string;
+  /** What the index was built from, as the user named it. */
+  source: string;
+  docCount: number;
+  termCount: number;
+  blockCount: number;
+  /** Mean length in terms of each field over all documents (FIELDS order). */
+  avgFieldLength: number[];
+  /** Bytes of article text read to build it. */
+  textBytes: number;
+  sections: Record<SectionName, SectionRange>;
+}
+
+/** What is stored per document for presenting a hit. */
+export interface DocMeta {
+  id: string;
+  title: string;
+  tag: string;
+  products: string[];
+  versions: string[];
+  operatingSystems: string[];
+  keywords: string[];
+  modified: string;
+  /** Where the body starts and ends in the stored text (snippets come from there). */
+  bodyStart: number;
+  bodyEnd: number;
+}
+
+/** A document as stored: what presenting a hit needs, and its text for snippets and `show`. */
+export interface StoredDoc extends DocMeta {
+  /** The article as printed in the archive (the raw block, dedented). */
+  text: string;
+}

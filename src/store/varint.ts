@@ -1,0 +1,79 @@
+/** Unsigned LEB128 variable-length integers: small numbers (most deltas and counts) take one byte. */
+
+/** A growable byte buffer for writing varints and raw bytes. */
+export class ByteWriter {
+  bytes: Uint8Array;
+  length = 0;
+
+  constructor(initialSize = 64) {
+    this.bytes = new Uint8Array(initialSize);
+  }
+
+  private ensure(extra: number): void {
+    if (this.length + extra <= this.bytes.length) return;
+    let size = this.bytes.length * 2;
+    while (size < this.length + extra) size *= 2;
+    const grown = new Uint8Array(size);
+    grown.set(this.bytes.subarray(0, this.length));
+    this.bytes = grown;
+  }
+
+  varint(value: number): void {
+    this.ensure(5);
+    let v = value >>> 0;
+    while (v >= 0x80) {
+      this.bytes[this.length++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    this.bytes[this.length++] = v;
+  }
+
+  byte(value: number): void {
+    this.ensure(1);
+    this.bytes[this.length++] = value;
+  }
+
+  raw(data: Uint8Array): void {
+    this.ensure(data.length);
+    this.bytes.set(data, this.length);
+    this.length += data.length;
+  }
+
+  /** The written bytes (a view, not a copy). */
+  view(): Uint8Array {
+    return this.bytes.subarray(0, this.length);
+  }
+}
+
+/** Reads varints and raw bytes from a buffer, front to back. */
+export class ByteReader {
+  pos = 0;
+  constructor(readonly bytes: Uint8Array) {}
+
+  varint(): number {
+    const b = this.bytes;
+    let byte = b[this.pos++]!;
+    let value = byte & 0x7f;
+    let shift = 7;
+    while (byte & 0x80) {
+      byte = b[this.pos++]!;
+      value |= (byte & 0x7f) << shift;
+      shift += 7;
+    }
+    return value >>> 0;
+  }
+
+  byte(): number {
+    return this.bytes[this.pos++]!;
+  }
+
+  raw(length: number): Uint8Array {
+    const out = this.bytes.subarray(this.pos, this.pos + length);
+    this.pos += length;
+    return out;
+  }
+
+  get done(): boolean {
+    return this.pos >= this.bytes.length;
+  }
+}
