@@ -1,0 +1,36 @@
+/**
+ * `kbsearch batch FILE`: one query per JSON line in, one ranking per JSON line out, for
+ * benchmark and evaluation runs. A bad line gets an error line of its own; the rest go on.
+ */
+import { createReadStream } from "node:fs";
+import { createInterface } from "node:readline";
+import { EXIT_FOUND } from "../exit.js";
+import { openIndexForCli, type GlobalOptions } from "../options.js";
+
+export async function runBatch(file: string, options: GlobalOptions): Promise<number> {
+  const index = await openIndexForCli(options);
+  const input = file === "-" ? process.stdin : createReadStream(file);
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  try {
+    let lineNumber = 0;
+    for await (const line of lines) {
+      lineNumber++;
+      if (line.trim() === "") continue;
+      let qid: unknown;
+      let out: object;
+      try {
+        const request = JSON.parse(line) as { qid?: unknown; query?: unknown };
+        qid = request.qid ?? lineNumber;
+        if (typeof request.query !== "string") throw new Error('no "query" string');
+        const result = index.search(request.query, { limit: options.limit, offset: options.offset });
+        out = { qid, ranked: result.hits.map((h) => h.id), took_ms: result.tookMs };
+      } catch (err) {
+        out = { qid: qid ?? lineNumber, error: `line ${lineNumber}: ${err instanceof Error ? err.message : String(err)}` };
+      }
+      if (!process.stdout.write(JSON.stringify(out) + "\n")) await new Promise((r) => process.stdout.once("drain", r));
+    }
+  } finally {
+    index.close();
+  }
+  return EXIT_FOUND;
+}

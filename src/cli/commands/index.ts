@@ -1,0 +1,61 @@
+/** `kbsearch index [SOURCE]`: build the index, with progress on stderr and a summary after. */
+import { buildIndex, type BuildProgress } from "../../indexer/build.js";
+import { resolveIndexDir, sampleCorpusDir } from "../../paths.js";
+import { EXIT_FOUND } from "../exit.js";
+import type { GlobalOptions } from "../options.js";
+
+/** Skipped entries listed in the summary; the rest are counted. */
+const SKIPS_LISTED = 20;
+
+export async function runIndex(source: string | undefined, options: GlobalOptions): Promise<number> {
+  const { dir } = resolveIndexDir(options.index);
+  const from = source ?? sampleCorpusDir;
+  const progress = progressReporter(process.stderr);
+  const report = await buildIndex(from, { indexDir: dir, onProgress: progress.update }).finally(progress.end);
+
+  const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
+  const lines = [
+    `indexed ${report.articles.toLocaleString("en-US")} articles (${mb(report.textBytes)} of text) from ${report.source}`,
+    `in ${report.seconds.toFixed(1)} s: ${report.terms.toLocaleString("en-US")} terms, index ${mb(report.indexBytes)} at ${report.indexDir}`,
+    `skipped ${report.skipped.length}${report.skipped.length ? ":" : ""}`,
+    ...report.skipped.slice(0, SKIPS_LISTED).map((s) => `  ${s.path}: ${s.reason}`),
+    ...(report.skipped.length > SKIPS_LISTED ? [`  ... and ${report.skipped.length - SKIPS_LISTED} more`] : []),
+  ];
+  if (options.json) process.stdout.write(JSON.stringify(report) + "\n");
+  else process.stdout.write(lines.join("\n") + "\n");
+  return EXIT_FOUND;
+}
+
+/** A bar redrawn in place on a terminal; elsewhere a plain line at every tenth of the way. */
+function progressReporter(stream: NodeJS.WriteStream): { update: (p: BuildProgress) => void; end: () => void } {
+  const tty = Boolean(stream.isTTY);
+  let lastTenth = -1;
+  let lastDraw = 0;
+  let drawn = false;
+  const describe = (p: BuildProgress) => {
+    const read = `${(p.bytesRead / 1e6).toFixed(1)}${p.totalBytes ? `/${(p.totalBytes / 1e6).toFixed(1)}` : ""} MB`;
+    return `${p.articles.toLocaleString("en-US")} articles, ${read} read`;
+  };
+  return {
+    update(p) {
+      const fraction = p.totalBytes ? Math.min(1, p.bytesRead / p.totalBytes) : undefined;
+      if (tty) {
+        const now = Date.now();
+        if (now - lastDraw < 100) return;
+        lastDraw = now;
+        const width = 30;
+        const bar = fraction === undefined ? "" : `[${"#".repeat(Math.round(fraction * width)).padEnd(width, ".")}] ${Math.floor(fraction * 100)}% `;
+        stream.write(`\r\x1b[2Kindexing ${bar}${describe(p)}`);
+        drawn = true;
+      } else {
+        const tenth = fraction === undefined ? Math.floor(p.articles / 10000) : Math.floor(fraction * 10);
+        if (tenth === lastTenth) return;
+        lastTenth = tenth;
+        stream.write(`indexing: ${fraction === undefined ? "" : `${tenth * 10}%, `}${describe(p)}\n`);
+      }
+    },
+    end() {
+      if (drawn) stream.write("\r\x1b[2K");
+    },
+  };
+}

@@ -1,0 +1,21 @@
+/** `kbsearch show ID`: an article's text as the archive prints it. */
+import { KbSearchError } from "../../errors.js";
+import { EXIT_FOUND } from "../exit.js";
+import { openIndexForCli, type GlobalOptions } from "../options.js";
+
+export async function runShow(ref: string, options: GlobalOptions): Promise<number> {
+  const index = await openIndexForCli(options);
+  try {
+    const doc = index.get(ref);
+    if (!doc) throw new KbSearchError("usage", `no article ${ref} in the index (try kbsearch "${ref}" to find articles citing it)`);
+    if (options.json) {
+      process.stdout.write(JSON.stringify(doc) + "\n");
+    } else {
+      const title = doc.tag ? `${doc.tag}: ${doc.title}` : doc.title;
+      process.stdout.write(`${doc.id}: ${title}\n\n${doc.text}`);
+    }
+    return EXIT_FOUND;
+  } finally {
+    index.close();
+  }
+}

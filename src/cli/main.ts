@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+/**
+ * The kbsearch command. This file only parses the command line and dispatches: each command's
+ * code is imported when that command runs, so a search never loads the parser or the indexer.
+ */
+import { Command, InvalidArgumentError } from "commander";
+import { KbSearchError } from "../errors.js";
+
+function count(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError("expected a whole number of 0 or more");
+  return n;
+}
+
+const program = new Command("kbsearch")
+  .description("Search the Microsoft Knowledge Base archive (about 60,000 articles, 1988-2002).")
+  .usage("[options] QUERY...   |   kbsearch <command> [args]")
+  .argument("[query...]", "words to search for; an article number (Q149387, kb 149387) puts that article first")
+  .option("-n, --limit <n>", "how many hits to show", count, 10)
+  .option("--offset <n>", "skip this many hits first (paging)", count, 0)
+  .option("--json", "print the result as one JSON object (schema in the README)")
+  .option("--index <dir>", "the index directory (default: $KBSEARCH_INDEX, else the package's index/)")
+  .showHelpAfterError("(run kbsearch --help for usage)")
+  .configureOutput({ outputError: (message, write) => write(`kbsearch: ${message.replace(/^error: /, "")}`) })
+  .exitOverride((err) => {
+    process.exit(err.exitCode === 0 ? 0 : 2);
+  })
+  .addHelpText(
+    "after",
+    `
+Examples:
+  kbsearch "heap corruption"              search (builds the sample index on first run)
+  kbsearch -n 20 --json servpack          20 hits as JSON
+  kbsearch Q149387                        an article by number
+  kbsearch index ../kb.tar.gz             index the whole archive (a clone, a tarball or its URL)
+  kbsearch show Q149387                   read an article
+
+Exit codes: 0 found, 1 nothing found, 2 usage error, 3 index missing or unreadable,
+4 source unreadable or build failed.`,
+  )
+  .action(async (words: string[], options) => {
+    const { runSearch } = await import("./commands/search.js");
+    process.exitCode = await runSearch(words.join(" "), options);
+  });
+
+program
+  .command("index")
+  .description("build the index from a kbarchive folder, a .tar.gz of it, or its http(s) URL (default: the bundled sample corpus)")
+  .argument("[source]", "kbarchive checkout or its kb/ folder, kb.tar.gz, or https://github.com/jeffpar/kbarchive/archive/refs/heads/master.tar.gz")
+  .action(async (source: string | undefined, _options, command: Command) => {
+    const { runIndex } = await import("./commands/index.js");
+    process.exitCode = await runIndex(source, command.optsWithGlobals());
+  });
+
+program
+  .command("show")
+  .description("print an article's text")
+  .argument("<id>", "article number: Q149387, 149387 or KB149387")
+  .action(async (id: string, _options, command: Command) => {
+    const { runShow } = await import("./commands/show.js");
+    process.exitCode = await runShow(id, command.optsWithGlobals());
+  });
+
+program
+  .command("batch")
+  .description('run queries from JSON lines {"qid", "query"} (FILE or - for stdin), print {"qid", "ranked", "took_ms"} lines')
+  .argument("<file>", "JSON lines file, or - for standard input")
+  .action(async (file: string, _options, command: Command) => {
+    const { runBatch } = await import("./commands/batch.js");
+    process.exitCode = await runBatch(file, command.optsWithGlobals());
+  });
+
+program
+  .command("stats")
+  .description("what the index holds: articles, terms, size, source, format")
+  .action(async (_options, command: Command) => {
+    const { runStats } = await import("./commands/stats.js");
+    process.exitCode = await runStats(command.optsWithGlobals());
+  });
+
+try {
+  await program.parseAsync();
+} catch (err) {
+  if (err instanceof KbSearchError) {
+    process.stderr.write(`kbsearch: ${err.message}\n`);
+    process.exitCode = err.exitCode;
+  } else {
+    process.stderr.write(`kbsearch: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 70;
+  }
+}

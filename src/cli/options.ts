@@ -1,0 +1,25 @@
+/** The options every command shares, and opening the index they name. */
+import { indexExists, resolveIndexDir, sampleCorpusDir } from "../paths.js";
+import type { KbIndex } from "../query/engine.js";
+
+export interface GlobalOptions {
+  index?: string;
+  limit: number;
+  offset: number;
+  json?: boolean;
+}
+
+/**
+ * Opens the index the options name. On first use, when the default index does not exist yet,
+ * it is built from the bundled sample corpus so that a newcomer's first search answers.
+ */
+export async function openIndexForCli(options: GlobalOptions): Promise<KbIndex> {
+  const { dir, isDefault } = resolveIndexDir(options.index);
+  if (isDefault && !indexExists(dir)) {
+    process.stderr.write(`kbsearch: no index yet; building one from the bundled sample corpus (${sampleCorpusDir}) first\n`);
+    const { buildIndex } = await import("../indexer/build.js");
+    await buildIndex(sampleCorpusDir, { indexDir: dir });
+  }
+  const { KbIndex } = await import("../query/engine.js");
+  return KbIndex.open(dir);
+}

@@ -1,0 +1,69 @@
+/**
+ * Search results as a person reads them in a terminal: rank, id, title, product and date, then
+ * the snippet with the query terms highlighted. Colour only on a terminal that wants it.
+ */
+import type { SearchHit, SearchResult } from "../query/types.js";
+
+export interface Style {
+  color: boolean;
+  /** Terminal width in columns, for wrapping snippets. */
+  width: number;
+}
+
+const ESC = "\x1b[";
+const paint = (on: boolean, code: string, s: string) => (on ? `${ESC}${code}m${s}${ESC}0m` : s);
+
+/** Colour when writing to a terminal, unless NO_COLOR is set (https://no-color.org). */
+export function styleFor(stream: NodeJS.WriteStream): Style {
+  const color = Boolean(stream.isTTY) && !process.env.NO_COLOR && process.env.TERM !== "dumb";
+  return { color, width: Math.max(40, Math.min(stream.columns || 100, 120)) };
+}
+
+export function formatResult(result: SearchResult, style: Style): string {
+  const lines = result.hits.map((hit) => formatHit(hit, style));
+  const shown = result.hits.length;
+  const first = result.offset + 1;
+  const summary = shown
+    ? `${first}-${result.offset + shown} of ${result.total} articles for "${result.query}" (${result.tookMs} ms)`
+    : `no articles match "${result.query}"`;
+  return [...lines, paint(style.color, "2", summary)].join("\n") + "\n";
+}
+
+function formatHit(hit: SearchHit, style: Style): string {
+  const c = style.color;
+  const title = hit.tag ? `${hit.tag}: ${hit.title}` : hit.title;
+  const head = `${String(hit.rank).padStart(3)}. ${paint(c, "1;36", hit.id.padEnd(8))} ${paint(c, "1", title)}`;
+  const about = [hit.products.join(", ") || "—", hit.modified].filter(Boolean).join(" · ");
+  const indent = "     ";
+  return [head, indent + paint(c, "2", about), ...wrap(highlight(hit, c), style.width - indent.length).map((l) => indent + l), ""].join("\n");
+}
+
+/** The snippet with its highlights marked, as words (a highlight never splits across words). */
+function highlight(hit: SearchHit, color: boolean): string[] {
+  let out = "";
+  let pos = 0;
+  for (const [start, end] of hit.highlights) {
+    out += hit.snippet.slice(pos, start) + paint(color, "1;33", hit.snippet.slice(start, end));
+    pos = end;
+  }
+  return (out + hit.snippet.slice(pos)).split(" ");
+}
+
+/** Greedy word wrap by visible width (escape codes take no columns). */
+function wrap(words: string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  let visible = 0;
+  for (const word of words) {
+    const w = word.replace(/\x1b\[[0-9;]*m/g, "").length;
+    if (visible && visible + 1 + w > width) {
+      lines.push(line);
+      line = "";
+      visible = 0;
+    }
+    line += (visible ? " " : "") + word;
+    visible += (visible ? 1 : 0) + w;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
