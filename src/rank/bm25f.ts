@@ -9,8 +9,13 @@
 import { FIELD_COUNT } from "../store/format.js";
 
 export const K1 = 1.2;
-/** Field weights in FIELDS order: title, query words, meta (tag, products, keywords), lead sections, body. */
-export const FIELD_WEIGHTS: readonly number[] = [4.0, 3.0, 1.5, 1.5, 1.0];
+/**
+ * Field weights in FIELDS order: title, query words, meta (tag, products, keywords), lead sections,
+ * body. "Additional query words" are the words support engineers attached so that a search for them
+ * finds the article: a match there is the strongest evidence (measured on the dev set: querywords
+ * MRR .83 at weight 3, .95 at 16, other classes unchanged).
+ */
+export const FIELD_WEIGHTS: readonly number[] = [4.0, 16.0, 1.5, 1.5, 1.0];
 /** Length normalization per field: short fields (title, query words) barely vary, so normalize them less. */
 export const FIELD_B: readonly number[] = [0.3, 0.3, 0.5, 0.75, 0.75];
 
