@@ -43,7 +43,7 @@ export class KbIndex {
       ranked.push({ doc: pinnedDoc, score: own?.score ?? 0, matched: own?.matched ?? 0, match: "id" });
     }
     for (const s of scored.top) if (s.doc !== pinnedDoc) ranked.push({ ...s, match: "text" });
-    const pinnedOnly = pinnedDoc !== undefined && !scored.top.some((s) => s.doc === pinnedDoc) ? 1 : 0;
+    const pinnedOnly = pinnedDoc !== undefined && !scored.matches(pinnedDoc) ? 1 : 0;
 
     const hits = ranked.slice(offset, offset + limit).map((r, i): SearchHit => {
       const doc = this.reader.stored(r.doc);

@@ -20,6 +20,8 @@ export interface Scored {
   top: ScoredDoc[];
   /** Documents matching any term. */
   total: number;
+  /** Whether a document matched any term. */
+  matches(doc: number): boolean;
 }
 
 export function scoreQuery(index: IndexReader, terms: readonly string[], k: number): Scored {
@@ -49,5 +51,5 @@ export function scoreQuery(index: IndexReader, terms: readonly string[], k: numb
     return a.doc < b.doc;
   });
   for (const doc of touched) top.offer({ doc, score: scores[doc]!, matched: matched[doc]! });
-  return { top: top.sorted(), total: touched.length };
+  return { top: top.sorted(), total: touched.length, matches: (doc) => matched[doc]! > 0 };
 }
