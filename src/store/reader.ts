@@ -47,7 +47,8 @@ export class IndexReader {
     try {
       fd = openSync(path, "r");
     } catch (err) {
-      throw new KbSearchError("index-missing", `no index at ${dir} (${(err as NodeJS.ErrnoException).code ?? "unreadable"}): ${REBUILD}`, { cause: err });
+      const why = (err as NodeJS.ErrnoException).code === "ENOENT" ? "" : ` (${(err as NodeJS.ErrnoException).code ?? "unreadable"})`;
+      throw new KbSearchError("index-missing", `no index at ${dir}${why}: run \`kbsearch index SOURCE --index ${dir}\` to build one`, { cause: err });
     }
     try {
       return new IndexReader(fd, path);
