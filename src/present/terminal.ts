@@ -25,7 +25,9 @@ export function formatResult(result: SearchResult, style: Style): string {
   const first = result.offset + 1;
   const summary = shown
     ? `${first}-${result.offset + shown} of ${result.total} articles for "${result.query}" (${result.tookMs} ms)`
-    : `no articles match "${result.query}"`;
+    : result.total
+      ? `no hits past ${result.offset}: "${result.query}" matches ${result.total} articles`
+      : `no articles match "${result.query}"`;
   return [...lines, paint(style.color, "2", summary)].join("\n") + "\n";
 }
 

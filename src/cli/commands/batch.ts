@@ -2,12 +2,14 @@
  * `kbsearch batch FILE`: one query per JSON line in, one ranking per JSON line out, for
  * benchmark and evaluation runs. A bad line gets an error line of its own; the rest go on.
  */
-import { createReadStream } from "node:fs";
+import { createReadStream, existsSync } from "node:fs";
+import { KbSearchError } from "../../errors.js";
 import { createInterface } from "node:readline";
 import { EXIT_FOUND } from "../exit.js";
 import { openIndexForCli, type GlobalOptions } from "../options.js";
 
 export async function runBatch(file: string, options: GlobalOptions): Promise<number> {
+  if (file !== "-" && !existsSync(file)) throw new KbSearchError("usage", `batch file ${file} does not exist (give a JSON-lines file, or - for standard input)`);
   const index = await openIndexForCli(options);
   const input = file === "-" ? process.stdin : createReadStream(file);
   const lines = createInterface({ input, crlfDelay: Infinity });

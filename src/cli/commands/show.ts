@@ -1,13 +1,15 @@
 /** `kbsearch show ID`: an article's text as the archive prints it. */
-import { KbSearchError } from "../../errors.js";
-import { EXIT_FOUND } from "../exit.js";
+import { EXIT_FOUND, EXIT_NOTHING_FOUND } from "../exit.js";
 import { openIndexForCli, type GlobalOptions } from "../options.js";
 
 export async function runShow(ref: string, options: GlobalOptions): Promise<number> {
   const index = await openIndexForCli(options);
   try {
     const doc = index.get(ref);
-    if (!doc) throw new KbSearchError("usage", `no article ${ref} in the index (try kbsearch "${ref}" to find articles citing it)`);
+    if (!doc) {
+      process.stderr.write(`kbsearch: no article ${ref} in the index (kbsearch "${ref}" finds the articles citing it)\n`);
+      return EXIT_NOTHING_FOUND;
+    }
     if (options.json) {
       process.stdout.write(JSON.stringify(doc) + "\n");
     } else {
