@@ -10,7 +10,8 @@
 /** A token before normalization: its lower-cased surface form and position. */
 export type RawTokenSink = (surface: string, start: number, end: number, pos: number) => void;
 
-const WORD = /[a-z0-9\u00c0-\u024f]+(?:['._][a-z0-9\u00c0-\u024f]+)*(?:\+\+|#)?/gi;
+/** A leading underscore belongs to identifiers (`_CrtIsValidHeapPointer`, `__stdcall`). */
+const WORD = /_*[a-z0-9\u00c0-\u024f]+(?:['._][a-z0-9\u00c0-\u024f]+)*(?:\+\+|#)?/gi;
 /** Spaced letters: at least this many single characters in a row. */
 const MIN_SPACED = 3;
 /** Between spaced letters: spaces or tabs, and at most one line break (a wrapped word). */

@@ -24,7 +24,8 @@ interface Match {
 export function makeSnippet(text: string, from: number, to: number, terms: readonly string[]): Snippet {
   const wanted = new Set(terms);
   const matches = findMatches(text.slice(from, to), wanted).map((m) => ({ ...m, start: m.start + from, end: m.end + from }));
-  let start = from;
+  const bodyStart = skipSpace(text, from, to);
+  let start = bodyStart;
   if (matches.length) {
     const best = bestWindow(matches);
     start = sentenceStart(text, Math.max(from, matches[best]!.start - LEAD_IN), matches[best]!.start);
@@ -33,7 +34,7 @@ export function makeSnippet(text: string, from: number, to: number, terms: reado
   let end = Math.min(to, start + SNIPPET_LENGTH);
   if (end < to) end = wordEnd(text, end, to);
   const inWindow = merge(matches.filter((m) => m.start >= start && m.end <= end));
-  return collapse(text, start, end, inWindow, start > from, end < to);
+  return collapse(text, start, end, inWindow, start > bodyStart, end < to);
 }
 
 /** Overlapping matches (`kernel32.dll` and its part `kernel32`) become one highlight. */

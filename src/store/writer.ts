@@ -103,6 +103,7 @@ export class IndexWriter {
     mkdirSync(dir, { recursive: true });
     const finalPath = join(dir, INDEX_FILE);
     const tmpPath = `${finalPath}.tmp-${process.pid}`;
+    let size = 0;
     try {
       const fd = openSync(tmpPath, "w");
       try {
@@ -119,6 +120,7 @@ export class IndexWriter {
           write(sections[name]);
         }
         fsyncSync(fd);
+        size = pos;
       } finally {
         closeSync(fd);
       }
@@ -128,7 +130,7 @@ export class IndexWriter {
       throw err;
     }
     syncDirectory(dir);
-    return align8(PREAMBLE_BYTES + headerBytes.length) + offset;
+    return size;
   }
 
   private flushStoreBlock(): void {

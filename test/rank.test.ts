@@ -1,0 +1,312 @@
+/** Ranking and presentation pieces: BM25F, TopK, article numbers in queries, and snippets. */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { analyzeToTokens } from "../src/analyze/analyzer.js";
+import { makeSnippet, SNIPPET_LENGTH } from "../src/present/snippet.js";
+import { articleNumberIn, parseQuery } from "../src/query/parse.js";
+import { FIELD_B, FIELD_WEIGHTS, idf, inverseAverages, K1, pseudoFrequency, saturate } from "../src/rank/bm25f.js";
+import { TopK } from "../src/rank/topk.js";
+import { FIELD, FIELD_COUNT } from "../src/store/format.js";
+
+/** A small deterministic PRNG (mulberry32). */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe("bm25f", () => {
+  const AVG = [8, 6, 10, 120, 400];
+  const invAvg = inverseAverages(AVG);
+
+  /** Frequencies with `tf` in `field` only. */
+  function only(field: number, tf: number): number[] {
+    const tfs = new Array<number>(FIELD_COUNT).fill(0);
+    tfs[field] = tf;
+    return tfs;
+  }
+
+  test("the tables have one entry per field", () => {
+    assert.equal(FIELD_WEIGHTS.length, FIELD_COUNT);
+    assert.equal(FIELD_B.length, FIELD_COUNT);
+    for (let f = 0; f < FIELD_COUNT; f++) {
+      assert.ok(FIELD_WEIGHTS[f]! > 0, `weight ${f}`);
+      assert.ok(FIELD_B[f]! >= 0 && FIELD_B[f]! <= 1, `b ${f}`);
+    }
+  });
+
+  test("idf is positive and decreases as document frequency grows", () => {
+    for (const n of [1, 10, 1000, 60_335]) {
+      let previous = Infinity;
+      for (let df = 1; df <= n; df += Math.max(1, Math.floor(n / 97))) {
+        const value = idf(n, df);
+        assert.ok(value > 0 && Number.isFinite(value), `idf(${n}, ${df}) = ${value}`);
+        assert.ok(value < previous, `idf(${n}, ${df}) does not decrease`);
+        previous = value;
+      }
+    }
+    assert.ok(idf(60_335, 1) > idf(60_335, 2));
+    assert.ok(Math.abs(idf(100, 10) - Math.log(1 + 90.5 / 10.5)) < 1e-12);
+  });
+
+  test("saturate is 0 at 0, increasing, and bounded by K1 + 1", () => {
+    assert.equal(saturate(0), 0);
+    let previous = 0;
+    for (const x of [1e-6, 0.01, 0.5, 1, 2, 5, 10, 100, 1e4, 1e8]) {
+      const value = saturate(x);
+      assert.ok(value > previous, `saturate(${x}) does not increase`);
+      assert.ok(value < K1 + 1, `saturate(${x}) = ${value} exceeds K1 + 1`);
+      previous = value;
+    }
+    assert.ok(K1 + 1 - saturate(1e8) < 1e-6, "approaches K1 + 1");
+    assert.ok(Math.abs(saturate(K1) - (K1 + 1) / 2) < 1e-12, "half way at K1");
+  });
+
+  test("pseudoFrequency grows with tf in every field", () => {
+    const lengths = [...AVG];
+    for (let f = 0; f < FIELD_COUNT; f++) {
+      let previous = 0;
+      for (const tf of [1, 2, 3, 10, 100]) {
+        const value = pseudoFrequency(only(f, tf), lengths, 0, invAvg);
+        assert.ok(value > previous, `field ${f} tf ${tf}`);
+        previous = value;
+      }
+    }
+    assert.equal(pseudoFrequency(new Array<number>(FIELD_COUNT).fill(0), lengths, 0, invAvg), 0);
+  });
+
+  test("a match weighs by its field: title outweighs body at the same tf and length", () => {
+    // The same length in both fields, against the same average length.
+    const sameAvg = inverseAverages(new Array<number>(FIELD_COUNT).fill(20));
+    for (const tf of [1, 2, 5]) {
+      for (const length of [1, 4, 20, 50, 500]) {
+        const lengths = new Array<number>(FIELD_COUNT).fill(length);
+        const title = pseudoFrequency(only(FIELD.title, tf), lengths, 0, sameAvg);
+        const body = pseudoFrequency(only(FIELD.body, tf), lengths, 0, sameAvg);
+        assert.ok(title > body, `tf ${tf}, length ${length}: title ${title} <= body ${body}`);
+      }
+    }
+    // At average length, a field's pseudo frequency is its weight times tf.
+    for (let f = 0; f < FIELD_COUNT; f++) {
+      assert.ok(Math.abs(pseudoFrequency(only(f, 3), AVG, 0, invAvg) - 3 * FIELD_WEIGHTS[f]!) < 1e-9, `field ${f}`);
+    }
+  });
+
+  test("pseudoFrequency shrinks as the field grows longer, and sums over fields", () => {
+    let previous = Infinity;
+    for (const length of [1, 50, 200, 400, 1000, 10_000]) {
+      const lengths = [...AVG];
+      lengths[FIELD.body] = length;
+      const value = pseudoFrequency(only(FIELD.body, 2), lengths, 0, invAvg);
+      assert.ok(value < previous, `body length ${length}`);
+      previous = value;
+    }
+    const both = only(FIELD.title, 1);
+    both[FIELD.body] = 4;
+    const sum = pseudoFrequency(only(FIELD.title, 1), AVG, 0, invAvg) + pseudoFrequency(only(FIELD.body, 4), AVG, 0, invAvg);
+    assert.ok(Math.abs(pseudoFrequency(both, AVG, 0, invAvg) - sum) < 1e-9);
+  });
+
+  test("pseudoFrequency reads the document's lengths at an offset", () => {
+    const lengths = [...AVG, ...AVG.map((l) => l * 4)];
+    const first = pseudoFrequency(only(FIELD.body, 1), lengths, 0, invAvg);
+    const second = pseudoFrequency(only(FIELD.body, 1), lengths, FIELD_COUNT, invAvg);
+    assert.ok(second < first);
+  });
+
+  test("inverseAverages inverts, and an empty field's average gives 0, not Infinity", () => {
+    assert.deepEqual([...inverseAverages([2, 4, 0, 0.5, 1])], [0.5, 0.25, 0, 2, 1]);
+    const zeroAvg = inverseAverages([0, 0, 0, 0, 0]);
+    const value = pseudoFrequency(only(FIELD.title, 1), [5, 5, 5, 5, 5], 0, zeroAvg);
+    assert.ok(Number.isFinite(value) && value > 0);
+  });
+});
+
+describe("TopK", () => {
+  interface Item {
+    score: number;
+    id: number;
+  }
+  const better = (a: Item, b: Item) => a.score > b.score || (a.score === b.score && a.id < b.id);
+  const byRank = (a: Item, b: Item) => b.score - a.score || a.id - b.id;
+
+  test("keeps the k best, best first, as a full sort would", () => {
+    for (const seed of [1, 2, 3, 4]) {
+      const rand = random(seed);
+      for (const n of [0, 1, 5, 100, 1000]) {
+        // Few distinct scores, so ties are common.
+        const items = Array.from({ length: n }, (_, id) => ({ score: Math.floor(rand() * (seed === 1 ? 10 : 1e6)), id }));
+        for (const k of [1, 2, 10, 100, n, n + 5]) {
+          if (k <= 0) continue;
+          const top = new TopK<Item>(k, better);
+          for (const item of items) top.offer(item);
+          assert.deepEqual(top.sorted(), [...items].sort(byRank).slice(0, k), `seed ${seed}, n ${n}, k ${k}`);
+        }
+      }
+    }
+  });
+
+  test("order of arrival does not matter", () => {
+    const items = Array.from({ length: 50 }, (_, id) => ({ score: (id * 37) % 11, id }));
+    const ascending = new TopK<Item>(7, better);
+    const descending = new TopK<Item>(7, better);
+    for (const item of items) ascending.offer(item);
+    for (const item of [...items].reverse()) descending.offer(item);
+    assert.deepEqual(ascending.sorted(), descending.sorted());
+  });
+
+  test("k = 0 (or less) keeps nothing", () => {
+    for (const k of [0, -1]) {
+      const top = new TopK<Item>(k, better);
+      for (let id = 0; id < 10; id++) top.offer({ score: id, id });
+      assert.deepEqual(top.sorted(), [], `k ${k}`);
+    }
+  });
+
+  test("sorted() does not disturb the heap", () => {
+    const top = new TopK<Item>(3, better);
+    for (const score of [5, 1, 9]) top.offer({ score, id: score });
+    assert.deepEqual(top.sorted().map((i) => i.score), [9, 5, 1]);
+    top.offer({ score: 7, id: 7 });
+    top.offer({ score: 0, id: 0 });
+    assert.deepEqual(top.sorted().map((i) => i.score), [9, 7, 5]);
+  });
+});
+
+describe("query parse", () => {
+  test("articleNumberIn finds an article number in the forms people type", () => {
+    const cases: [string, number | undefined][] = [
+      ["Q149387", 149387],
+      ["q149387", 149387],
+      ["149387", 149387],
+      [" 149387 ", 149387],
+      ["KB149387", 149387],
+      ["kb 149387", 149387],
+      ["KB Q149387", 149387],
+      ["KB: Q149387", 149387],
+      ["heap corruption Q149387", 149387],
+      ["Q45712", 45712],
+      ["heap corruption", undefined],
+      ["80004005", undefined], // 8 digits: an error code, not an article number
+      ["error 80004005", undefined],
+      ["c0000005", undefined],
+      ["0x149387", undefined],
+      ["", undefined],
+    ];
+    for (const [text, number] of cases) assert.equal(articleNumberIn(text), number, JSON.stringify(text));
+  });
+
+  test("parseQuery gives distinct analyzed terms in query order", () => {
+    const parsed = parseQuery("Heap corruption: the heap crashes in MSMI.EXE");
+    assert.deepEqual(parsed.terms, ["heap", "corrupt", "crash", "msmi.exe", "msmi", "ex"]);
+    assert.equal(parsed.articleNumber, undefined);
+    assert.equal(parsed.text, "Heap corruption: the heap crashes in MSMI.EXE");
+    assert.deepEqual(parseQuery("S E R V P A C K").terms, ["servpack"]);
+    assert.equal(parseQuery("kb 149387").articleNumber, 149387);
+  });
+});
+
+describe("snippet", () => {
+  const terms = (text: string) => analyzeToTokens(text).map((t) => t.term);
+
+  /** The highlights are in order, inside the text, and each one analyzes to a query term. */
+  function checkHighlights(snippet: { text: string; highlights: [number, number][] }, query: string[]): void {
+    let previousEnd = 0;
+    for (const [start, end] of snippet.highlights) {
+      assert.ok(previousEnd <= start && start < end && end <= snippet.text.length, `[${start}, ${end})`);
+      const marked = snippet.text.slice(start, end);
+      assert.ok(terms(marked).some((t) => query.includes(t)), `highlight ${JSON.stringify(marked)} is not a query term`);
+      previousEnd = end;
+    }
+  }
+
+  /** Every occurrence of a query term in the snippet text lies inside a highlight. */
+  function checkAllMarked(snippet: { text: string; highlights: [number, number][] }, query: string[]): number {
+    const occurrences = analyzeToTokens(snippet.text).filter((t) => query.includes(t.term));
+    for (const t of occurrences) {
+      assert.ok(
+        snippet.highlights.some(([start, end]) => start <= t.start && t.end <= end),
+        `${JSON.stringify(snippet.text.slice(t.start, t.end))} at ${t.start} is not highlighted in ${JSON.stringify(snippet.text)}`,
+      );
+    }
+    return occurrences.length;
+  }
+
+  const FILLER = "Nothing to see in this sentence, which only takes up room. ";
+  const BODY =
+    FILLER.repeat(6) +
+    "The service stops.  When the heap\n\tmanager frees a block too early,\n\n  heap corruption follows.\tCorrupted heaps crash the service. " +
+    FILLER.repeat(6);
+
+  test("every occurrence of the query terms in the window is highlighted", () => {
+    const query = ["heap", "corrupt"];
+    const snippet = makeSnippet(BODY, 0, BODY.length, query);
+    checkHighlights(snippet, query);
+    const count = checkAllMarked(snippet, query);
+    assert.equal(count, 5, snippet.text);
+    assert.equal(snippet.highlights.length, 5);
+    assert.deepEqual(
+      snippet.highlights.map(([s, e]) => snippet.text.slice(s, e)),
+      ["heap", "heap", "corruption", "Corrupted", "heaps"],
+    );
+    assert.ok(snippet.text.startsWith("… "), "the window starts inside the body");
+    assert.ok(snippet.text.endsWith(" …"), "the window ends inside the body");
+  });
+
+  test("white space is collapsed to single spaces", () => {
+    const snippet = makeSnippet(BODY, 0, BODY.length, ["heap"]);
+    assert.doesNotMatch(snippet.text, /[\n\t\r]/);
+    assert.doesNotMatch(snippet.text, / {2}/);
+    assert.match(snippet.text, /When the heap manager frees a block too early, heap corruption follows\. Corrupted/);
+  });
+
+  test("the window goes where the most distinct query terms are", () => {
+    const text = "The heap is mentioned here alone. " + FILLER.repeat(8) + "Later a crash comes from heap corruption in the service. " + FILLER.repeat(8);
+    const query = ["heap", "corrupt", "crash"];
+    const snippet = makeSnippet(text, 0, text.length, query);
+    checkHighlights(snippet, query);
+    const marked = new Set(snippet.highlights.map(([s, e]) => terms(snippet.text.slice(s, e))[0]));
+    assert.deepEqual([...marked].sort(), ["corrupt", "crash", "heap"]);
+    assert.ok(snippet.text.length <= SNIPPET_LENGTH + 20, `${snippet.text.length} characters`);
+  });
+
+  test("spaced words and identifiers are highlighted whole", () => {
+    const text = "query on this word (without the spaces):\n\n  S E R V P A C K\n\nThen check kernel32.dll again.";
+    const snippet = makeSnippet(text, 0, text.length, ["servpack", "kernel32.dll", "kernel32", "dll"]);
+    assert.deepEqual(snippet.highlights.map(([s, e]) => snippet.text.slice(s, e)), ["S E R V P A C K", "kernel32.dll"]);
+  });
+
+  test("only matches within [from, to) are used", () => {
+    const text = "heap at the start. The body talks about other things entirely. heap at the end.";
+    const from = text.indexOf("The body");
+    const to = text.indexOf(" heap at the end");
+    const snippet = makeSnippet(text, from, to, ["heap"]);
+    assert.equal(snippet.text, "The body talks about other things entirely.");
+    assert.deepEqual(snippet.highlights, []);
+  });
+
+  test("a text with no match gives the start of the body", () => {
+    const text = "Article: Q1\nLast Modified: 1-JAN-2000\n" + "The first words of the body come here. " + FILLER.repeat(10);
+    const from = text.indexOf("The first");
+    const snippet = makeSnippet(text, from, text.length, ["nomatch", "absent"]);
+    assert.deepEqual(snippet.highlights, []);
+    assert.ok(snippet.text.startsWith("The first words of the body come here. Nothing to see"), snippet.text);
+    assert.ok(snippet.text.endsWith(" …"));
+    assert.ok(snippet.text.length <= SNIPPET_LENGTH + 20);
+    // A short body is shown whole, without ellipses.
+    assert.deepEqual(makeSnippet("Short body.", 0, 11, ["heap"]), { text: "Short body.", highlights: [] });
+  });
+
+  test("a body that starts with white space, with no match, starts without an ellipsis", () => {
+    // Section ranges start with the blank line after the heading's underline.
+    const text = "SYMPTOMS\n========\n\nThe first words of the body come here. " + FILLER.repeat(10);
+    const from = text.indexOf("\n\nThe first") + 1;
+    const snippet = makeSnippet(text, from, text.length, ["nomatch"]);
+    assert.ok(snippet.text.startsWith("The first words"), snippet.text);
+  });
+});

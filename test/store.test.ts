@@ -1,0 +1,447 @@
+/** The index store: varints, the postings codec, and a written index read back, whole and damaged. */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ANALYZER_ID } from "../src/analyze/analyzer.js";
+import { KbSearchError } from "../src/errors.js";
+import { PostingsBuilder } from "../src/indexer/postings.js";
+import {
+  DOCS_PER_STORE_BLOCK, FIELD, FIELD_COUNT, FORMAT_VERSION, INDEX_FILE, MAGIC, TERMS_PER_BLOCK, type StoredDoc,
+} from "../src/store/format.js";
+import { decodePostings, encodePosting } from "../src/store/postings.js";
+import { IndexReader } from "../src/store/reader.js";
+import { ByteReader, ByteWriter } from "../src/store/varint.js";
+import { IndexWriter } from "../src/store/writer.js";
+
+/** A small deterministic PRNG (mulberry32), so a failing case can be replayed. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const int = (rand: () => number, max: number) => Math.floor(rand() * max);
+
+describe("varint", () => {
+  test("values round trip through ByteWriter and ByteReader in the expected number of bytes", () => {
+    const cases: [number, number][] = [
+      [0, 1], [1, 1], [127, 1], [128, 2], [300, 2], [16383, 2], [16384, 3],
+      [2 ** 21 - 1, 3], [2 ** 21, 4], [2 ** 28 - 1, 4], [2 ** 28, 5], [2 ** 31, 5], [2 ** 32 - 1, 5],
+    ];
+    for (const [value, size] of cases) {
+      const w = new ByteWriter(1);
+      w.varint(value);
+      assert.equal(w.length, size, `${value} takes ${size} bytes`);
+      const r = new ByteReader(w.view());
+      assert.equal(r.varint(), value);
+      assert.ok(r.done, `${value}: the reader consumed every byte`);
+    }
+  });
+
+  test("LEB128 bytes are little-endian groups of 7 bits with a continuation bit", () => {
+    const w = new ByteWriter();
+    w.varint(300);
+    w.varint(2 ** 32 - 1);
+    assert.deepEqual([...w.view()], [0xac, 0x02, 0xff, 0xff, 0xff, 0xff, 0x0f]);
+  });
+
+  test("a sequence of varints, bytes and raw data reads back in order, growing the buffer", () => {
+    const rand = random(1);
+    const values = Array.from({ length: 2000 }, (_, i) => (i % 3 === 0 ? int(rand, 2 ** 32) : int(rand, 200)));
+    const raw = Uint8Array.from({ length: 300 }, (_, i) => i & 0xff);
+    const w = new ByteWriter(2);
+    for (const v of values) w.varint(v);
+    w.byte(0xab);
+    w.raw(raw);
+    w.varint(16384);
+    const r = new ByteReader(w.view());
+    assert.deepEqual(values.map(() => r.varint()), values);
+    assert.equal(r.byte(), 0xab);
+    assert.deepEqual([...r.raw(raw.length)], [...raw]);
+    assert.equal(r.varint(), 16384);
+    assert.ok(r.done);
+    assert.equal(r.pos, w.length);
+  });
+});
+
+describe("postings codec", () => {
+  interface Posting {
+    doc: number;
+    tfs: number[];
+  }
+
+  function encodeAll(postings: Posting[]): Uint8Array {
+    const out = new ByteWriter(4);
+    let prev = -1;
+    for (const p of postings) {
+      encodePosting(out, p.doc - prev, p.tfs);
+      prev = p.doc;
+    }
+    return out.view();
+  }
+
+  function decodeAll(bytes: Uint8Array): Posting[] {
+    const found: Posting[] = [];
+    decodePostings(bytes, (doc, tfs) => found.push({ doc, tfs: [...tfs] }));
+    return found;
+  }
+
+  const bodyOnce = () => {
+    const tfs = new Array<number>(FIELD_COUNT).fill(0);
+    tfs[FIELD.body] = 1;
+    return tfs;
+  };
+
+  test("random documents and field frequencies round trip", () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const rand = random(seed);
+      const postings: Posting[] = [];
+      let doc = int(rand, 3) - 1;
+      for (let i = 0; i < 500; i++) {
+        doc += 1 + (rand() < 0.1 ? int(rand, 100_000) : int(rand, 50));
+        let tfs: number[];
+        if (rand() < 0.4) {
+          tfs = bodyOnce();
+        } else {
+          tfs = Array.from({ length: FIELD_COUNT }, (): number => (rand() < 0.5 ? 0 : rand() < 0.05 ? 0xffff : 1 + int(rand, 300)));
+          if (!tfs.some((tf) => tf > 0)) tfs[int(rand, FIELD_COUNT)] = 1 + int(rand, 5);
+        }
+        postings.push({ doc, tfs });
+      }
+      assert.deepEqual(decodeAll(encodeAll(postings)), postings, `seed ${seed}`);
+    }
+  });
+
+  test("tf 1 in the body only is the one-byte simple case; anything else carries a mask", () => {
+    const titleOnce = new Array<number>(FIELD_COUNT).fill(0);
+    titleOnce[FIELD.title] = 1;
+    const bodyTwice = new Array<number>(FIELD_COUNT).fill(0);
+    bodyTwice[FIELD.body] = 2;
+    const bodyAndTitle = bodyOnce();
+    bodyAndTitle[FIELD.title] = 1;
+    const cases: [string, number[], number][] = [
+      ["body tf 1", bodyOnce(), 1],
+      ["title tf 1", titleOnce, 3],
+      ["body tf 2", bodyTwice, 3],
+      ["body and title tf 1", bodyAndTitle, 4],
+    ];
+    for (const [name, tfs, size] of cases) {
+      const postings = [{ doc: 5, tfs }];
+      const bytes = encodeAll(postings);
+      assert.equal(bytes.length, size, name);
+      assert.deepEqual(decodeAll(bytes), postings, name);
+    }
+    // 100 simple postings with small gaps: one byte each.
+    const simple = Array.from({ length: 100 }, (_, i) => ({ doc: i * 3, tfs: bodyOnce() }));
+    const bytes = encodeAll(simple);
+    assert.equal(bytes.length, simple.length);
+    assert.deepEqual(decodeAll(bytes), simple);
+  });
+
+  test("encodePosting reads a document's frequencies at an offset in a shared array", () => {
+    const scratch = new Uint16Array(FIELD_COUNT * 3);
+    scratch.set([0, 2, 0, 0, 7], FIELD_COUNT * 2);
+    const out = new ByteWriter();
+    encodePosting(out, 10, scratch, FIELD_COUNT * 2);
+    assert.deepEqual(decodeAll(out.view()), [{ doc: 9, tfs: [0, 2, 0, 0, 7] }]);
+  });
+
+  test("an empty list decodes to nothing", () => {
+    assert.deepEqual(decodeAll(new Uint8Array(0)), []);
+  });
+});
+
+/** One synthetic document: per field, its terms in order. */
+interface SyntheticDoc {
+  number: number;
+  fields: string[][];
+  stored: StoredDoc;
+}
+
+const DOCS = 75; // three stored blocks of 32
+const SHARED = ["heap", "heapalloc", "heapfree", "heaps", "corrupt", "crash", "café", "cafe", "caféine", "kernel32.dll", "0x480df78", "4.0"];
+
+function syntheticDocs(): SyntheticDoc[] {
+  const rand = random(42);
+  const docs: SyntheticDoc[] = [];
+  for (let doc = 0; doc < DOCS; doc++) {
+    // Unsorted, unique article numbers.
+    const number = 900_000 + ((doc * 7919) % 10_007);
+    const pick = () => SHARED[int(rand, SHARED.length)]!;
+    const fields: string[][] = [
+      [pick(), `title${doc % 7}`],
+      doc % 3 === 0 ? [] : [pick(), pick()],
+      [`kb${doc % 5}`],
+      [`lead${doc}`, pick()],
+      Array.from({ length: 3 + int(rand, 20) }, (_, i) => (i % 4 === 0 ? `word${int(rand, 150)}` : pick())),
+    ];
+    const text = `Article: Q${number}\n\nSYMPTOMS\n========\n\n${fields.flat().join(" ")}\n`;
+    docs.push({
+      number,
+      fields,
+      stored: {
+        id: `Q${number}`,
+        title: `Synthetic article ${doc}`,
+        tag: doc % 2 ? "PRB" : "",
+        products: doc % 4 ? ["Microsoft Widget"] : [],
+        versions: ["1.0", `${doc}.0`],
+        operatingSystems: [],
+        keywords: ["kbsynthetic", `kb${doc}`],
+        modified: `19${90 + (doc % 10)}-0${1 + (doc % 9)}-1${doc % 10}`,
+        bodyStart: text.indexOf("SYMPTOMS"),
+        bodyEnd: text.length,
+        text,
+      },
+    });
+  }
+  return docs;
+}
+
+/** Term -> doc -> per-field frequencies, computed apart from the builder. */
+function expectedPostings(docs: SyntheticDoc[]): Map<string, Map<number, number[]>> {
+  const expected = new Map<string, Map<number, number[]>>();
+  docs.forEach((d, doc) => {
+    d.fields.forEach((terms, field) => {
+      for (const term of terms) {
+        let byDoc = expected.get(term);
+        if (!byDoc) expected.set(term, (byDoc = new Map()));
+        let tfs = byDoc.get(doc);
+        if (!tfs) byDoc.set(doc, (tfs = new Array<number>(FIELD_COUNT).fill(0)));
+        tfs[field]!++;
+      }
+    });
+  });
+  return expected;
+}
+
+async function writeIndex(dir: string, docs: SyntheticDoc[], analyzerId = ANALYZER_ID): Promise<number> {
+  const builder = new PostingsBuilder();
+  const writer = new IndexWriter();
+  docs.forEach((d, doc) => {
+    builder.startDocument(doc);
+    d.fields.forEach((terms, field) => {
+      for (const term of terms) builder.add(term, field);
+    });
+    builder.endDocument();
+    writer.addDocument({ number: d.number, stored: d.stored, fieldLengths: d.fields.map((f) => f.length) });
+  });
+  return writer.publish(dir, builder.finish(), { source: "synthetic", analyzerId });
+}
+
+function assertIndexError(fn: () => void, code: string, label: string): void {
+  assert.throws(fn, (error: unknown) => {
+    assert.ok(error instanceof KbSearchError, `${label}: ${String(error)}`);
+    assert.equal(error.code, code, `${label}: ${error.message}`);
+    assert.equal(error.exitCode, 3, label);
+    assert.match(error.message, /kbsearch index/, label);
+    return true;
+  }, label);
+}
+
+describe("index file", () => {
+  let tmp = "";
+  let dir = "";
+  let fileSize = 0;
+  const docs = syntheticDocs();
+  const expected = expectedPostings(docs);
+  const allTerms = [...expected.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+
+  before(async () => {
+    tmp = mkdtempSync(join(tmpdir(), "kbsearch-store-"));
+    dir = join(tmp, "index");
+    fileSize = await writeIndex(dir, docs);
+  });
+
+  after(() => {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  /** Opens the good index, runs `fn`, closes it. */
+  function withReader(fn: (reader: IndexReader) => void): void {
+    const reader = IndexReader.open(dir);
+    try {
+      fn(reader);
+    } finally {
+      reader.close();
+    }
+  }
+
+  /** A copy of the good index with `change` applied to its bytes, in its own folder. */
+  function damaged(name: string, change: (bytes: Buffer) => Buffer): string {
+    const target = join(tmp, name);
+    mkdirSync(target, { recursive: true });
+    writeFileSync(join(target, INDEX_FILE), change(Buffer.from(readFileSync(join(dir, INDEX_FILE)))));
+    return target;
+  }
+
+  test("the synthetic set spans several dictionary and stored blocks", () => {
+    assert.ok(allTerms.length > 2 * TERMS_PER_BLOCK, `${allTerms.length} terms`);
+    assert.ok(docs.length > 2 * DOCS_PER_STORE_BLOCK && docs.length % DOCS_PER_STORE_BLOCK !== 0, `${docs.length} docs`);
+  });
+
+  test("publish writes one file, about the size it reports, and no temporary file", () => {
+    assert.deepEqual(readdirSync(dir), [INDEX_FILE]);
+    const file = readFileSync(join(dir, INDEX_FILE));
+    assert.ok(file.length <= fileSize && fileSize - file.length < 8, `file ${file.length} bytes, reported ${fileSize}`);
+    assert.equal(file.subarray(0, 8).toString("latin1"), MAGIC);
+  });
+
+  test("publish reports the exact file size", () => {
+    assert.equal(readFileSync(join(dir, INDEX_FILE)).length, fileSize);
+  });
+
+  test("the header counts documents, terms and blocks, and averages field lengths", () => {
+    withReader((reader) => {
+      const h = reader.header;
+      assert.equal(h.formatVersion, FORMAT_VERSION);
+      assert.equal(h.analyzerId, ANALYZER_ID);
+      assert.equal(h.source, "synthetic");
+      assert.equal(reader.docCount, docs.length);
+      assert.equal(h.termCount, allTerms.length);
+      assert.equal(h.blockCount, Math.ceil(allTerms.length / TERMS_PER_BLOCK));
+      assert.equal(h.textBytes, docs.reduce((sum, d) => sum + Buffer.byteLength(d.stored.text), 0));
+      for (let f = 0; f < FIELD_COUNT; f++) {
+        const mean = docs.reduce((sum, d) => sum + d.fields[f]!.length, 0) / docs.length;
+        assert.ok(Math.abs(h.avgFieldLength[f]! - mean) < 1e-9, `field ${f}`);
+      }
+      assert.deepEqual([...reader.fieldLengths], docs.flatMap((d) => d.fields.map((f) => f.length)));
+    });
+  });
+
+  test("lookup finds every term with its document frequency and exact postings", () => {
+    withReader((reader) => {
+      for (const term of allTerms) {
+        const entry = reader.lookup(term);
+        assert.ok(entry, `${term} is missing`);
+        assert.equal(entry.term, term);
+        const byDoc = expected.get(term)!;
+        assert.equal(entry.docFreq, byDoc.size, term);
+        const found: [number, number[]][] = [];
+        decodePostings(reader.postings(entry), (doc, tfs) => found.push([doc, [...tfs]]));
+        assert.deepEqual(found, [...byDoc.entries()], term);
+      }
+    });
+  });
+
+  test("terms the index does not hold are undefined, before, between and after the blocks", () => {
+    withReader((reader) => {
+      for (const term of ["", "!", "0", "heapx", "heap ", "caf", "word1000", "title", "zzzz", "\uffff"]) {
+        assert.ok(!expected.has(term), term);
+        assert.equal(reader.lookup(term), undefined, JSON.stringify(term));
+      }
+    });
+  });
+
+  test("withPrefix returns the sorted matches, at most `limit`", () => {
+    withReader((reader) => {
+      const cases: [string, number][] = [
+        ["heap", 100],
+        ["heap", 2],
+        ["caf", 100],
+        ["word1", 100],
+        ["word", 100],
+        ["lead", 30],
+        ["", 70],
+        ["0", 10],
+        ["zzz", 10],
+        ["heapz", 10],
+      ];
+      for (const [prefix, limit] of cases) {
+        const want = allTerms.filter((t) => t.startsWith(prefix)).slice(0, limit);
+        const got = reader.withPrefix(prefix, limit);
+        assert.deepEqual(got.map((e) => e.term), want, `${JSON.stringify(prefix)} limit ${limit}`);
+        for (const e of got) assert.equal(e.docFreq, expected.get(e.term)!.size, e.term);
+      }
+      // A prefix matching across a block boundary.
+      assert.ok(allTerms.filter((t) => t.startsWith("word")).length > TERMS_PER_BLOCK);
+    });
+  });
+
+  test("docForArticle maps article numbers to documents", () => {
+    withReader((reader) => {
+      docs.forEach((d, doc) => assert.equal(reader.docForArticle(d.number), doc, d.stored.id));
+      for (const absent of [0, 1, 899_999, 900_000 + 10_007, 2 ** 31]) {
+        if (docs.some((d) => d.number === absent)) continue;
+        assert.equal(reader.docForArticle(absent), undefined, String(absent));
+      }
+    });
+  });
+
+  test("stored(doc) returns each document's text and metadata, in any order", () => {
+    withReader((reader) => {
+      const order = [0, DOCS - 1, 33, 1, 64, 31, 32, 63, 74, 2];
+      for (const doc of [...order, ...docs.keys()]) assert.deepEqual(reader.stored(doc), docs[doc]!.stored, `doc ${doc}`);
+    });
+  });
+
+  test("opening a folder without an index is index-missing", () => {
+    assertIndexError(() => IndexReader.open(join(tmp, "nothing-here")), "index-missing", "missing folder");
+    mkdirSync(join(tmp, "empty-folder"), { recursive: true });
+    assertIndexError(() => IndexReader.open(join(tmp, "empty-folder")), "index-missing", "empty folder");
+  });
+
+  test("a file that is not a kbsearch index is index-corrupt", () => {
+    const cases: [string, (bytes: Buffer) => Buffer][] = [
+      ["wrong-magic", (b) => (b.write("NOTANIDX", 0, "latin1"), b)],
+      ["empty", () => Buffer.alloc(0)],
+      ["shorter-than-preamble", (b) => b.subarray(0, 10)],
+      ["text", () => Buffer.from("just some text that is long enough to pass the preamble\n")],
+    ];
+    for (const [name, change] of cases) assertIndexError(() => IndexReader.open(damaged(name, change)), "index-corrupt", name);
+  });
+
+  test("another format version or analyzer is index-version", async () => {
+    assertIndexError(() => IndexReader.open(damaged("next-version", (b) => (b.writeUInt32LE(FORMAT_VERSION + 1, 8), b))), "index-version", "format");
+    assertIndexError(() => IndexReader.open(damaged("version-zero", (b) => (b.writeUInt32LE(0, 8), b))), "index-version", "format 0");
+    const other = join(tmp, "other-analyzer");
+    await writeIndex(other, docs.slice(0, 3), "other-analyzer/0");
+    assertIndexError(() => IndexReader.open(other), "index-version", "analyzer");
+  });
+
+  test("a damaged header is index-corrupt", () => {
+    const cases: [string, (bytes: Buffer) => Buffer][] = [
+      ["header-garbage", (b) => (b.fill(0xc1, 16, 40), b)],
+      ["header-past-the-end", (b) => (b.writeUInt32LE(b.length + 1000, 12), b)],
+    ];
+    for (const [name, change] of cases) assertIndexError(() => IndexReader.open(damaged(name, change)), "index-corrupt", name);
+  });
+
+  test("a file cut in half is index-corrupt, at open or at the first read", () => {
+    const target = damaged("half", (b) => b.subarray(0, b.length >> 1));
+    assertIndexError(() => {
+      const reader = IndexReader.open(target);
+      try {
+        for (const term of allTerms) {
+          const entry = reader.lookup(term);
+          if (entry) reader.postings(entry);
+        }
+        for (let doc = 0; doc < docs.length; doc++) reader.stored(doc);
+        reader.docForArticle(docs[0]!.number);
+      } finally {
+        reader.close();
+      }
+    }, "index-corrupt", "cut in half");
+  });
+
+  test("publishing again replaces the index", async () => {
+    const again = join(tmp, "again");
+    await writeIndex(again, docs);
+    await writeIndex(again, docs.slice(0, 5));
+    assert.deepEqual(readdirSync(again), [INDEX_FILE]);
+    const reader = IndexReader.open(again);
+    try {
+      assert.equal(reader.docCount, 5);
+      assert.deepEqual(reader.stored(4), docs[4]!.stored);
+      assert.equal(reader.docForArticle(docs[5]!.number), undefined);
+    } finally {
+      reader.close();
+    }
+  });
+});
