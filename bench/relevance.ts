@@ -74,7 +74,10 @@ function summarize(queries: EvalQuery[], index: KbIndex): Map<string, Scores> {
 
 function table(title: string, scores: Map<string, Scores>): string {
   const f = (x: number) => x.toFixed(3).replace(/^0/, "");
-  const rows = [...scores].map(([k, s]) => `| ${k} | ${s.n} | ${f(s.mrr)} | ${f(s.recall)} | ${f(s.ndcg)} |`);
+  const last = (k: string) => (k === "overall" ? 1 : k === "macro" ? 2 : 0);
+  const rows = [...scores]
+    .sort(([a], [b]) => last(a) - last(b))
+    .map(([k, s]) => `| ${k} | ${s.n} | ${f(s.mrr)} | ${f(s.recall)} | ${f(s.ndcg)} |`);
   return [`${title}`, "| class | n | MRR@10 | Recall@10 | nDCG@10 |", "|---|---|---|---|---|", ...rows].join("\n");
 }
 
