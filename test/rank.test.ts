@@ -1,5 +1,6 @@
 /** Ranking and presentation pieces: BM25F, TopK, article numbers in queries, and snippets. */
 import { describe, test } from "node:test";
+import { random } from "./helpers.js";
 import assert from "node:assert/strict";
 import { analyzeToTokens } from "../src/analyze/analyzer.js";
 import { makeSnippet, SNIPPET_LENGTH } from "../src/present/snippet.js";
@@ -8,17 +9,6 @@ import { FIELD_B, FIELD_WEIGHTS, idf, inverseAverages, K1, pseudoFrequency, satu
 import { TopK } from "../src/rank/topk.js";
 import { FIELD, FIELD_COUNT } from "../src/store/format.js";
 
-/** A small deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("bm25f", () => {
   const AVG = [8, 6, 10, 120, 400];

@@ -1,5 +1,6 @@
 /** The index store: varints, the postings codec, and a written index read back, whole and damaged. */
 import { after, before, describe, test } from "node:test";
+import { random } from "./helpers.js";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,17 +16,6 @@ import { IndexReader } from "../src/store/reader.js";
 import { ByteReader, ByteWriter } from "../src/store/varint.js";
 import { IndexWriter } from "../src/store/writer.js";
 
-/** A small deterministic PRNG (mulberry32), so a failing case can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const int = (rand: () => number, max: number) => Math.floor(rand() * max);
 

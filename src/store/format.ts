@@ -20,6 +20,8 @@
  *                  a block (read for the hits shown: their metadata and text compress best together)
  */
 
+import type { Article } from "../parse/types.js";
+
 export const MAGIC = "KBSRCHIX";
 export const FORMAT_VERSION = 1;
 export const INDEX_FILE = "kbsearch.idx";
@@ -63,15 +65,8 @@ export interface IndexHeader {
 }
 
 /** What is stored per document for presenting a hit. */
-export interface DocMeta {
-  id: string;
-  title: string;
-  tag: string;
-  products: string[];
-  versions: string[];
-  operatingSystems: string[];
-  keywords: string[];
-  modified: string;
+export interface DocMeta
+  extends Pick<Article, "id" | "title" | "tag" | "products" | "versions" | "operatingSystems" | "keywords" | "modified"> {
   /** Where the body starts and ends in the stored text (snippets come from there). */
   bodyStart: number;
   bodyEnd: number;
