@@ -88,7 +88,7 @@ export async function buildIndex(source: string, options: BuildOptions): Promise
       });
       postings.endDocument();
 
-      const body = article.sections;
+      const sections = article.sections;
       writer.addDocument({
         number: article.number,
         fieldLengths: lengths,
@@ -101,8 +101,8 @@ export async function buildIndex(source: string, options: BuildOptions): Promise
           operatingSystems: article.operatingSystems,
           keywords: article.keywords,
           modified: article.modified,
-          bodyStart: body[0]?.start ?? 0,
-          bodyEnd: body[body.length - 1]?.end ?? article.text.length,
+          bodyStart: sections[0]?.start ?? 0,
+          bodyEnd: sections[sections.length - 1]?.end ?? article.text.length,
           text: article.text,
         },
       });
