@@ -193,11 +193,24 @@ describe("query parse", () => {
 
   test("parseQuery gives distinct analyzed terms in query order", () => {
     const parsed = parseQuery("Heap corruption: the heap crashes in MSMI.EXE");
-    assert.deepEqual(parsed.terms, ["heap", "corrupt", "crash", "msmi.exe", "msmi", "ex"]);
+    assert.deepEqual(parsed.words.map((w) => w.term), ["heap", "corrupt", "crash", "msmi.exe", "msmi", "ex"]);
     assert.equal(parsed.articleNumber, undefined);
     assert.equal(parsed.text, "Heap corruption: the heap crashes in MSMI.EXE");
-    assert.deepEqual(parseQuery("S E R V P A C K").terms, ["servpack"]);
+    assert.deepEqual(parseQuery("S E R V P A C K").words.map((w) => w.term), ["servpack"]);
     assert.equal(parseQuery("kb 149387").articleNumber, 149387);
+  });
+
+  test("parseQuery tells plain words, which may be misspelt, from identifiers and their parts", () => {
+    const plain = (q: string) => Object.fromEntries(parseQuery(q).words.map((w) => [w.surface, w.plain]));
+    assert.deepEqual(plain("Heap crashes in MSMI.EXE."), { heap: true, crashes: true, "msmi.exe": false, msmi: false, exe: false });
+    assert.deepEqual(plain("0x24 kernel32 S E R V P A C K corruption."), { "0x24": false, kernel32: false, "s e r v p a c k": false, corruption: true });
+  });
+
+  test("parseQuery marks the word the query ends on as open (it may be typed in part)", () => {
+    assert.equal(parseQuery("heap corru").openTerm, "corru");
+    assert.equal(parseQuery("heap corru ").openTerm, undefined);
+    assert.equal(parseQuery("heap corru.").openTerm, undefined);
+    assert.equal(parseQuery("").openTerm, undefined);
   });
 });
 

@@ -4,9 +4,11 @@
  */
 import { KbSearchError } from "../errors.js";
 import { makeSnippet } from "../present/snippet.js";
-import { scoreQuery, type ScoredDoc } from "../rank/scorer.js";
+import { explainScore } from "../rank/explain.js";
+import { Scorer, type ScoredDoc } from "../rank/scorer.js";
 import type { IndexHeader, StoredDoc } from "../store/format.js";
 import { IndexReader } from "../store/reader.js";
+import { planQuery } from "./expand.js";
 import { articleNumberIn, parseQuery } from "./parse.js";
 import type { SearchHit, SearchOptions, SearchResult } from "./types.js";
 
@@ -22,6 +24,8 @@ export interface IndexStats {
 }
 
 export class KbIndex {
+  private scorer: Scorer | undefined;
+
   private constructor(private readonly reader: IndexReader) {}
 
   /** Opens the index in `dir`; throws KbSearchError when there is none or it cannot be read. */
@@ -34,20 +38,22 @@ export class KbIndex {
     const limit = clampCount(options.limit ?? DEFAULT_LIMIT, "limit", MAX_LIMIT);
     const offset = clampCount(options.offset ?? 0, "offset", Number.MAX_SAFE_INTEGER);
     const parsed = parseQuery(typeof query === "string" ? query : "");
+    const plan = planQuery(parsed, this.reader);
+    const terms = [...new Set(plan.groups.flatMap((g) => g.alternatives.map((a) => a.entry.term)))];
 
     const pinnedDoc = parsed.articleNumber === undefined ? undefined : this.reader.docForArticle(parsed.articleNumber);
     const ranked: (ScoredDoc & { match: "id" | "text" })[] = [];
-    const scored = scoreQuery(this.reader, parsed.terms, offset + limit + 1);
+    this.scorer ??= new Scorer(this.reader);
+    const scored = this.scorer.score(plan.groups, offset + limit + 1, pinnedDoc);
     if (pinnedDoc !== undefined) {
-      const own = scored.top.find((s) => s.doc === pinnedDoc);
-      ranked.push({ doc: pinnedDoc, score: own?.score ?? 0, matched: own?.matched ?? 0, match: "id" });
+      ranked.push({ doc: pinnedDoc, score: scored.watched?.score ?? 0, matched: scored.watched?.matched ?? 0, match: "id" });
     }
     for (const s of scored.top) if (s.doc !== pinnedDoc) ranked.push({ ...s, match: "text" });
-    const pinnedOnly = pinnedDoc !== undefined && !scored.matches(pinnedDoc) ? 1 : 0;
+    const pinnedOnly = pinnedDoc !== undefined && !scored.watched ? 1 : 0;
 
     const hits = ranked.slice(offset, offset + limit).map((r, i): SearchHit => {
       const doc = this.reader.stored(r.doc);
-      const snippet = makeSnippet(doc.text, doc.bodyStart, doc.bodyEnd, parsed.terms);
+      const snippet = makeSnippet(doc.text, doc.bodyStart, doc.bodyEnd, terms);
       return {
         rank: offset + i + 1,
         id: doc.id,
@@ -59,11 +65,13 @@ export class KbIndex {
         match: r.match,
         snippet: snippet.text,
         highlights: snippet.highlights,
+        ...(options.explain ? { explain: explainScore(this.reader, plan.groups, r.doc) } : {}),
       };
     });
     return {
       query: parsed.text,
-      terms: parsed.terms,
+      terms,
+      corrections: plan.corrections,
       total: scored.total + pinnedOnly,
       offset,
       hits,

@@ -1,11 +1,47 @@
-/** A query as the engine runs it. */
+/** One word of a query, analyzed: what was typed and the index term it stands for. */
+export interface QueryWord {
+  /** The word as typed (lower-cased). */
+  surface: string;
+  /** Its index term. */
+  term: string;
+  /** Letters only: a word that may be misspelt or typed in part, unlike an identifier (`0x24`, `kernel32.dll`). */
+  plain: boolean;
+}
+
+/** A query as parsed, before it meets an index. */
 export interface ParsedQuery {
   /** The query as typed. */
   text: string;
-  /** Distinct index terms, in query order. */
-  terms: string[];
+  /** Its words, one per distinct term, in query order. */
+  words: QueryWord[];
+  /** The term of the word that ends the query with no space after it: it may be typed in part. */
+  openTerm: string | undefined;
   /** An article number the query names (`Q149387`, `kb 149387`, `149387`): that article goes first. */
   articleNumber: number | undefined;
+}
+
+/** Why an index term stands in for a query word. */
+export type MatchKind = "exact" | "spelling" | "prefix";
+
+/** An index term that matches a query word, and how much its match counts (1 = the word itself). */
+export interface Alternative {
+  term: string;
+  weight: number;
+  kind: MatchKind;
+}
+
+/** A query word as the engine matches it: any of its alternatives (the best one counts). */
+export interface WordGroup {
+  word: QueryWord;
+  alternatives: Alternative[];
+}
+
+/** A spelling the engine searched instead of a word that is not (or hardly) in the archive. */
+export interface Correction {
+  /** The word as typed. */
+  from: string;
+  /** The word searched for instead. */
+  to: string;
 }
 
 export interface SearchOptions {
@@ -13,6 +49,22 @@ export interface SearchOptions {
   limit?: number;
   /** Hits to skip first, for paging (default 0). */
   offset?: number;
+  /** Attach to each hit how its score was made. */
+  explain?: boolean;
+}
+
+/** One part of a hit's score: a term's match in a field, or a bonus. */
+export interface ScorePart {
+  /** `title`, `queryWords`, `meta`, `lead`, `body`, or the bonus's name. */
+  field: string;
+  /** The index term (empty for a bonus). */
+  term: string;
+  /** How the term came from the query. */
+  kind: MatchKind | "bonus";
+  /** Occurrences of the term in the field. */
+  tf: number;
+  /** Points this part adds to the score. */
+  points: number;
 }
 
 /** One ranked article. */
@@ -33,12 +85,16 @@ export interface SearchHit {
   snippet: string;
   /** Where query terms stand in `snippet`: [start, end) pairs. */
   highlights: [number, number][];
+  /** With `explain`: the parts its score is made of, largest first. */
+  explain?: ScorePart[];
 }
 
 export interface SearchResult {
   query: string;
-  /** The index terms the query was analyzed into. */
+  /** The index terms searched for: the query's own, then spellings and completions standing in for them. */
   terms: string[];
+  /** Words searched under another spelling ("did you mean"). */
+  corrections: Correction[];
   /** Articles that matched at all. */
   total: number;
   offset: number;

@@ -28,12 +28,17 @@ export function inverseAverages(avgFieldLength: readonly number[]): Float64Array
   return Float64Array.from(avgFieldLength, (avg) => (avg > 0 ? 1 / avg : 0));
 }
 
-/** The weighted, length-normalized frequency of a term in one document. */
+/** Field f's share of a term's pseudo frequency: its tf, weighted and normalized by the field's length. */
+export function fieldFrequency(f: number, tf: number, length: number, invAvg: Float64Array): number {
+  return (FIELD_WEIGHTS[f]! * tf) / (1 - FIELD_B[f]! + FIELD_B[f]! * length * invAvg[f]!);
+}
+
+/** The weighted, length-normalized frequency of a term in one document (`lengths[at + f]`: its field lengths). */
 export function pseudoFrequency(tfs: ArrayLike<number>, lengths: ArrayLike<number>, at: number, invAvg: Float64Array): number {
   let sum = 0;
   for (let f = 0; f < FIELD_COUNT; f++) {
     const tf = tfs[f]!;
-    if (tf) sum += (FIELD_WEIGHTS[f]! * tf) / (1 - FIELD_B[f]! + FIELD_B[f]! * lengths[at + f]! * invAvg[f]!);
+    if (tf) sum += fieldFrequency(f, tf, lengths[at + f]!, invAvg);
   }
   return sum;
 }

@@ -1,55 +1,138 @@
 /**
- * Scores the documents matching a query's terms, term at a time over their postings, and keeps
- * the best. Documents matching every known query term rank above those matching only some.
+ * Scores the documents matching a query plan, word group at a time over their postings, and keeps
+ * the best. A group's best alternative counts (a correction never adds to the word it corrects).
+ * Documents matching every group rank above those matching only some; among them BM25F decides,
+ * plus a bonus for holding the query's words in the title (see TITLE_BONUS).
  */
+import type { PlannedGroup } from "../query/expand.js";
 import type { IndexReader } from "../store/reader.js";
 import { FIELD_COUNT } from "../store/format.js";
 import { decodePostings } from "../store/postings.js";
 import { idf, inverseAverages, pseudoFrequency, saturate } from "./bm25f.js";
 import { TopK } from "./topk.js";
 
+/**
+ * Coverage bonus per field (FIELDS order): points for a field holding the query's words, times the
+ * square of the share of the query's idf mass found there. A title that says what the query says is
+ * the best evidence the archive offers (users paste error messages and name problems the way titles
+ * do); so are the query words support engineers attached, and a symptom told in the lead sections.
+ */
+export const COVERAGE_BONUS: readonly number[] = [5, 5, 0, 3, 0];
+export const COVERAGE_POWER = 2;
+const COVERED_FIELDS = COVERAGE_BONUS.flatMap((w, f) => (w > 0 ? [f] : []));
+
 export interface ScoredDoc {
   doc: number;
   score: number;
-  /** How many of the query's terms it matched. */
+  /** How many of the query's word groups it matched. */
   matched: number;
 }
 
 export interface Scored {
   /** Best first, at most `k`. */
   top: ScoredDoc[];
-  /** Documents matching any term. */
+  /** Documents matching any group. */
   total: number;
-  /** Whether a document matched any term. */
-  matches(doc: number): boolean;
+  /** The document asked about by `score(..., watch)`, when it matched at all. */
+  watched: ScoredDoc | undefined;
 }
 
-export function scoreQuery(index: IndexReader, terms: readonly string[], k: number): Scored {
-  const entries = terms.map((t) => index.lookup(t)).filter((e) => e !== undefined);
-  const n = index.docCount;
-  const scores = new Float64Array(n);
-  const matched = new Uint8Array(n);
-  const touched: number[] = [];
-  const lengths = index.fieldLengths;
-  const invAvg = inverseAverages(index.header.avgFieldLength);
+/** One group's alternatives' weights times their idf: what a match on each is worth at most. */
+export function groupWeights(index: IndexReader, group: PlannedGroup): number[] {
+  return group.alternatives.map((a) => a.weight * idf(index.docCount, a.entry.docFreq));
+}
 
-  for (const entry of entries) {
-    const weight = idf(n, entry.docFreq);
-    decodePostings(index.postings(entry), (doc, tfs) => {
-      if (matched[doc] === 0) touched.push(doc);
-      matched[doc]!++;
-      scores[doc]! += weight * saturate(pseudoFrequency(tfs, lengths, doc * FIELD_COUNT, invAvg));
-    });
+/** The coverage bonus of field f for a document holding `fieldMass` of the query's `queryMass` there. */
+export function coverageBonus(f: number, fieldMass: number, queryMass: number): number {
+  return queryMass > 0 ? COVERAGE_BONUS[f]! * (fieldMass / queryMass) ** COVERAGE_POWER : 0;
+}
+
+/** The fields a term occurs in, as a bit mask. */
+export function fieldMask(tfs: ArrayLike<number>): number {
+  let mask = 0;
+  for (let f = 0; f < FIELD_COUNT; f++) if (tfs[f]) mask |= 1 << f;
+  return mask;
+}
+
+/** Scores queries over one index, reusing its per-document scratch arrays from query to query. */
+export class Scorer {
+  private readonly scores: Float64Array;
+  /** Per document, per field: the idf mass of the query words found there. */
+  private readonly fieldMass: Float64Array;
+  private readonly best: Float64Array;
+  /** Per document: the fields its best alternative for the current group matched in (a bit mask). */
+  private readonly bestFields: Uint8Array;
+  private readonly matched: Uint8Array;
+  private readonly stamp: Uint32Array;
+  private epoch = 0;
+  private readonly invAvg: Float64Array;
+
+  constructor(private readonly index: IndexReader) {
+    const n = index.docCount;
+    this.scores = new Float64Array(n);
+    this.fieldMass = new Float64Array(n * FIELD_COUNT);
+    this.best = new Float64Array(n);
+    this.bestFields = new Uint8Array(n);
+    this.matched = new Uint8Array(n);
+    this.stamp = new Uint32Array(n);
+    this.invAvg = inverseAverages(index.header.avgFieldLength);
   }
 
-  const all = entries.length;
-  const top = new TopK<ScoredDoc>(k, (a, b) => {
-    const aAll = a.matched === all;
-    const bAll = b.matched === all;
-    if (aAll !== bAll) return aAll;
-    if (a.score !== b.score) return a.score > b.score;
-    return a.doc < b.doc;
-  });
-  for (const doc of touched) top.offer({ doc, score: scores[doc]!, matched: matched[doc]! });
-  return { top: top.sorted(), total: touched.length, matches: (doc) => matched[doc]! > 0 };
+  /** The best `k` documents for `groups`; `watch` names one more whose score is wanted wherever it ranks. */
+  score(groups: readonly PlannedGroup[], k: number, watch?: number): Scored {
+    const { scores, fieldMass, best, bestFields, matched, stamp, invAvg } = this;
+    const lengths = this.index.fieldLengths;
+    const touched: number[] = [];
+    let queryMass = 0;
+    for (const group of groups) {
+      const weights = groupWeights(this.index, group);
+      const mass = Math.max(...weights);
+      queryMass += mass;
+      const epoch = ++this.epoch;
+      const inGroup: number[] = [];
+      group.alternatives.forEach((alt, i) => {
+        const weight = weights[i]!;
+        decodePostings(this.index.postings(alt.entry), (doc, tfs) => {
+          const points = weight * saturate(pseudoFrequency(tfs, lengths, doc * FIELD_COUNT, invAvg));
+          if (stamp[doc] !== epoch) {
+            stamp[doc] = epoch;
+            inGroup.push(doc);
+          } else if (points <= best[doc]!) {
+            return;
+          }
+          best[doc] = points;
+          bestFields[doc] = fieldMask(tfs);
+        });
+      });
+      for (const doc of inGroup) {
+        if (matched[doc] === 0) {
+          touched.push(doc);
+          scores[doc] = 0;
+          fieldMass.fill(0, doc * FIELD_COUNT, doc * FIELD_COUNT + FIELD_COUNT);
+        }
+        matched[doc]!++;
+        scores[doc]! += best[doc]!;
+        for (const f of COVERED_FIELDS) if (bestFields[doc]! & (1 << f)) fieldMass[doc * FIELD_COUNT + f]! += mass;
+      }
+    }
+
+    const all = groups.length;
+    const top = new TopK<ScoredDoc>(k, (a, b) => {
+      const aAll = a.matched === all;
+      const bAll = b.matched === all;
+      if (aAll !== bAll) return aAll;
+      if (a.score !== b.score) return a.score > b.score;
+      return a.doc < b.doc;
+    });
+    let watched: ScoredDoc | undefined;
+    for (const doc of touched) {
+      let score = scores[doc]!;
+      for (const f of COVERED_FIELDS) score += coverageBonus(f, fieldMass[doc * FIELD_COUNT + f]!, queryMass);
+      const scored = { doc, score, matched: matched[doc]! };
+      top.offer(scored);
+      if (doc === watch) watched = scored;
+      matched[doc] = 0;
+    }
+    return { top: top.sorted(), total: touched.length, watched };
+  }
 }

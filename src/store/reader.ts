@@ -25,6 +25,8 @@ export interface TermEntry {
 }
 
 const decoder = new TextDecoder();
+/** At most this many decoded dictionary blocks are kept (of ~4,700 in the full archive). */
+const BLOCK_CACHE_LIMIT = 1024;
 const REBUILD = "run `kbsearch index SOURCE` to rebuild it";
 
 export class IndexReader {
@@ -39,6 +41,8 @@ export class IndexReader {
   private readonly blockOffsets: Uint32Array;
   private ids: Uint32Array | undefined;
   private storeBlock: { index: number; docs: StoredDoc[] } | undefined;
+  /** Decoded dictionary blocks: queries (and a word's spelling variants) keep coming back to the same ones. */
+  private readonly blockCache = new Map<number, TermEntry[]>();
 
   /** Opens `dir/kbsearch.idx`; throws KbSearchError (index-missing, index-corrupt, index-version). */
   static open(dir: string): IndexReader {
@@ -189,6 +193,16 @@ export class IndexReader {
   }
 
   private readBlock(block: number): TermEntry[] {
+    let entries = this.blockCache.get(block);
+    if (!entries) {
+      if (this.blockCache.size >= BLOCK_CACHE_LIMIT) this.blockCache.clear();
+      entries = this.decodeBlock(block);
+      this.blockCache.set(block, entries);
+    }
+    return entries;
+  }
+
+  private decodeBlock(block: number): TermEntry[] {
     const start = this.blockOffsets[block]!;
     const r = new ByteReader(this.readAt(this.sectionStart("dictionary") + start, this.blockOffsets[block + 1]! - start));
     let offset = r.varint();

@@ -1,0 +1,96 @@
+/**
+ * Meets a parsed query with the index: each word becomes a group of index terms that may stand in
+ * for it: the word's own term; for a plain word the archive lacks or hardly holds, the commonest
+ * words it begins when it ends the query (it may be typed in part), else its commoner spellings one
+ * edit away (it may be misspelt).
+ * Identifiers (`0x24`, `kernel32.dll`) are matched exactly, never "corrected".
+ */
+import { normalize } from "../analyze/analyzer.js";
+import type { IndexReader, TermEntry } from "../store/reader.js";
+import { oneEditAway } from "./spelling.js";
+import type { Correction, MatchKind, ParsedQuery, QueryWord } from "./types.js";
+
+/** A word held by at most this many articles may be a misspelling of a commoner one. */
+const RARE_DOC_FREQ = 3;
+/** A spelling replaces a word only when this many times as many articles hold it. */
+const CORRECTION_RATIO = 20;
+/** ...and at least this many. */
+const MIN_CORRECTION_DOC_FREQ = 3;
+/** Shorter words have too many neighbours one edit away to guess from. */
+const MIN_CORRECTABLE_LENGTH = 4;
+/** Spellings kept per word, commonest first. */
+const MAX_CORRECTIONS = 3;
+/** What a match on a corrected spelling counts for, against 1 for the word as typed. */
+export const SPELLING_WEIGHT = 0.7;
+/** Words of fewer letters are not completed. */
+const MIN_PREFIX_LENGTH = 3;
+/** Completions kept for the open last word, commonest first. */
+const MAX_COMPLETIONS = 5;
+/** Dictionary terms looked at when completing a word: bounds a query's work. */
+const COMPLETION_SCAN_LIMIT = 2048;
+export const PREFIX_WEIGHT = 0.5;
+const PLAIN_TERM = /^[a-z]+$/;
+
+/** An index term a query word may match, with its dictionary entry. */
+export interface PlannedAlternative {
+  entry: TermEntry;
+  weight: number;
+  kind: MatchKind;
+}
+
+/** One query word as the scorer matches it; words the index cannot match at all are left out. */
+export interface PlannedGroup {
+  word: QueryWord;
+  alternatives: PlannedAlternative[];
+}
+
+export interface QueryPlan {
+  groups: PlannedGroup[];
+  corrections: Correction[];
+}
+
+export function planQuery(parsed: ParsedQuery, index: IndexReader): QueryPlan {
+  const groups: PlannedGroup[] = [];
+  const corrections: Correction[] = [];
+  for (const word of parsed.words) {
+    const exact = index.lookup(word.term);
+    const alternatives: PlannedAlternative[] = exact ? [{ entry: exact, weight: 1, kind: "exact" }] : [];
+    // A word the archive hardly holds is likely typed in part (when it ends the query) or misspelt.
+    const rare = word.plain && (exact?.docFreq ?? 0) <= RARE_DOC_FREQ;
+    const completed = rare && word.term === parsed.openTerm && word.surface.length >= MIN_PREFIX_LENGTH
+      ? completions(word.surface, index).filter((entry) => entry.term !== word.term)
+      : [];
+    for (const entry of completed) alternatives.push({ entry, weight: PREFIX_WEIGHT, kind: "prefix" });
+    if (rare && !completed.length && word.surface.length >= MIN_CORRECTABLE_LENGTH) {
+      const spellings = commonerSpellings(word, exact?.docFreq ?? 0, index);
+      for (const s of spellings) alternatives.push({ entry: s.entry, weight: SPELLING_WEIGHT, kind: "spelling" });
+      if (spellings.length) corrections.push({ from: word.surface, to: spellings[0]!.surface });
+    }
+    if (alternatives.length) groups.push({ word, alternatives });
+  }
+  return { groups, corrections };
+}
+
+/** Index terms one edit from the word, much commoner than it, commonest first, each with a spelling that gives it. */
+function commonerSpellings(word: QueryWord, docFreq: number, index: IndexReader): { entry: TermEntry; surface: string }[] {
+  const minDocFreq = Math.max(MIN_CORRECTION_DOC_FREQ, docFreq * CORRECTION_RATIO);
+  const found = new Map<string, { entry: TermEntry; surface: string }>();
+  const tried = new Set<string>([word.term]);
+  for (const variant of oneEditAway(word.surface)) {
+    const term = normalize(variant);
+    if (term === undefined || tried.has(term)) continue;
+    tried.add(term);
+    const entry = index.lookup(term);
+    if (entry && entry.docFreq >= minDocFreq) found.set(term, { entry, surface: variant });
+  }
+  return [...found.values()].sort((a, b) => b.entry.docFreq - a.entry.docFreq).slice(0, MAX_CORRECTIONS);
+}
+
+/** The commonest words beginning with `prefix` (identifiers such as `corrupt.the` are not completions). */
+function completions(prefix: string, index: IndexReader): TermEntry[] {
+  return index
+    .withPrefix(prefix, COMPLETION_SCAN_LIMIT)
+    .filter((entry) => PLAIN_TERM.test(entry.term) && entry.docFreq >= MIN_CORRECTION_DOC_FREQ)
+    .sort((a, b) => b.docFreq - a.docFreq)
+    .slice(0, MAX_COMPLETIONS);
+}
