@@ -65,13 +65,14 @@ describe("postings codec", () => {
   interface Posting {
     doc: number;
     tfs: number[];
+    titlePositions: number[];
   }
 
   function encodeAll(postings: Posting[]): Uint8Array {
     const out = new ByteWriter(4);
     let prev = -1;
     for (const p of postings) {
-      encodePosting(out, p.doc - prev, p.tfs);
+      encodePosting(out, p.doc - prev, p.tfs, 0, p.titlePositions);
       prev = p.doc;
     }
     return out.view();
@@ -79,8 +80,14 @@ describe("postings codec", () => {
 
   function decodeAll(bytes: Uint8Array): Posting[] {
     const found: Posting[] = [];
-    decodePostings(bytes, (doc, tfs) => found.push({ doc, tfs: [...tfs] }));
+    decodePostings(bytes, (doc, tfs, positions) => found.push({ doc, tfs: [...tfs], titlePositions: [...positions.subarray(0, tfs[FIELD.title])] }));
     return found;
+  }
+
+  /** `tf` ascending title positions, some repeated (an identifier and its part share a position). */
+  function positions(rand: () => number, tf: number): number[] {
+    let pos = int(rand, 3);
+    return Array.from({ length: tf }, () => (pos += rand() < 0.1 ? 0 : 1 + int(rand, 40)));
   }
 
   const bodyOnce = () => {
@@ -102,8 +109,9 @@ describe("postings codec", () => {
         } else {
           tfs = Array.from({ length: FIELD_COUNT }, (): number => (rand() < 0.5 ? 0 : rand() < 0.05 ? 0xffff : 1 + int(rand, 300)));
           if (!tfs.some((tf) => tf > 0)) tfs[int(rand, FIELD_COUNT)] = 1 + int(rand, 5);
+          tfs[FIELD.title] = Math.min(tfs[FIELD.title]!, 1000);
         }
-        postings.push({ doc, tfs });
+        postings.push({ doc, tfs, titlePositions: positions(rand, tfs[FIELD.title]!) });
       }
       assert.deepEqual(decodeAll(encodeAll(postings)), postings, `seed ${seed}`);
     }
@@ -118,18 +126,18 @@ describe("postings codec", () => {
     bodyAndTitle[FIELD.title] = 1;
     const cases: [string, number[], number][] = [
       ["body tf 1", bodyOnce(), 1],
-      ["title tf 1", titleOnce, 3],
+      ["title tf 1, at position 2", titleOnce, 4],
       ["body tf 2", bodyTwice, 3],
-      ["body and title tf 1", bodyAndTitle, 4],
+      ["body and title tf 1, at position 2", bodyAndTitle, 5],
     ];
     for (const [name, tfs, size] of cases) {
-      const postings = [{ doc: 5, tfs }];
+      const postings = [{ doc: 5, tfs, titlePositions: tfs[FIELD.title] ? [2] : [] }];
       const bytes = encodeAll(postings);
       assert.equal(bytes.length, size, name);
       assert.deepEqual(decodeAll(bytes), postings, name);
     }
     // 100 simple postings with small gaps: one byte each.
-    const simple = Array.from({ length: 100 }, (_, i) => ({ doc: i * 3, tfs: bodyOnce() }));
+    const simple = Array.from({ length: 100 }, (_, i) => ({ doc: i * 3, tfs: bodyOnce(), titlePositions: [] }));
     const bytes = encodeAll(simple);
     assert.equal(bytes.length, simple.length);
     assert.deepEqual(decodeAll(bytes), simple);
@@ -140,7 +148,11 @@ describe("postings codec", () => {
     scratch.set([0, 2, 0, 0, 7], FIELD_COUNT * 2);
     const out = new ByteWriter();
     encodePosting(out, 10, scratch, FIELD_COUNT * 2);
-    assert.deepEqual(decodeAll(out.view()), [{ doc: 9, tfs: [0, 2, 0, 0, 7] }]);
+    assert.deepEqual(decodeAll(out.view()), [{ doc: 9, tfs: [0, 2, 0, 0, 7], titlePositions: [] }]);
+  });
+
+  test("a title frequency without as many title positions is refused, not written wrong", () => {
+    assert.throws(() => encodePosting(new ByteWriter(), 1, [2, 0, 0, 0, 0], 0, [4]), /title positions/);
   });
 
   test("an empty list decodes to nothing", () => {
@@ -217,7 +229,7 @@ async function writeIndex(dir: string, docs: SyntheticDoc[], analyzerId = ANALYZ
   docs.forEach((d, doc) => {
     builder.startDocument(doc);
     d.fields.forEach((terms, field) => {
-      for (const term of terms) builder.add(term, field);
+      terms.forEach((term, pos) => builder.add(term, field, pos));
     });
     builder.endDocument();
     writer.addDocument({ number: d.number, stored: d.stored, fieldLengths: d.fields.map((f) => f.length) });

@@ -7,6 +7,7 @@ export interface GlobalOptions {
   limit: number;
   offset: number;
   json?: boolean;
+  explain?: boolean;
 }
 
 /**

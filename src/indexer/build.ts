@@ -81,8 +81,8 @@ export async function buildIndex(source: string, options: BuildOptions): Promise
       const lengths = new Array<number>(FIELD_COUNT).fill(0);
       postings.startDocument(doc);
       fieldTexts(article).forEach((text, field) => {
-        analyze(text, (term) => {
-          postings.add(term, field);
+        analyze(text, (term, _start, _end, pos) => {
+          postings.add(term, field, pos);
           lengths[field]!++;
         });
       });

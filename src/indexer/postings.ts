@@ -3,7 +3,7 @@
  * numbers, each term's postings are encoded as they arrive (store/postings.ts), so the build
  * holds compact bytes, not objects per posting.
  */
-import { FIELD_COUNT } from "../store/format.js";
+import { FIELD, FIELD_COUNT } from "../store/format.js";
 import { encodePosting } from "../store/postings.js";
 import { ByteWriter } from "../store/varint.js";
 
@@ -25,6 +25,8 @@ export class PostingsBuilder {
   /** Terms of the current document, and for each the document (+1) it last occurred in, for delta coding. */
   private docTerms: number[] = [];
   private docTermsPrev: number[] = [];
+  /** Title word positions of the current document's terms, by term id. */
+  private titlePositions = new Map<number, number[]>();
   private doc = -1;
 
   /** Starts a document; its terms follow through `add`, and `endDocument` encodes them. */
@@ -32,7 +34,8 @@ export class PostingsBuilder {
     this.doc = doc;
   }
 
-  add(term: string, field: number): void {
+  /** Adds one occurrence of `term` in `field` at word position `pos`. */
+  add(term: string, field: number, pos: number): void {
     let id = this.termIds.get(term);
     if (id === undefined) id = this.intern(term);
     if (this.lastDoc[id] !== this.doc + 1) {
@@ -42,7 +45,14 @@ export class PostingsBuilder {
       this.docTerms.push(id);
     }
     const slot = id * FIELD_COUNT + field;
-    if (this.scratch[slot]! < 0xffff) this.scratch[slot]!++;
+    if (this.scratch[slot]! < 0xffff) {
+      this.scratch[slot]!++;
+      if (field === FIELD.title) {
+        const positions = this.titlePositions.get(id);
+        if (positions) positions.push(pos);
+        else this.titlePositions.set(id, [pos]);
+      }
+    }
   }
 
   endDocument(): void {
@@ -50,12 +60,13 @@ export class PostingsBuilder {
       const id = this.docTerms[i]!;
       const delta = this.doc + 1 - this.docTermsPrev[i]!;
       const slot = id * FIELD_COUNT;
-      encodePosting(this.writers[id]!, delta, this.scratch, slot);
+      encodePosting(this.writers[id]!, delta, this.scratch, slot, this.titlePositions.get(id));
       this.scratch.fill(0, slot, slot + FIELD_COUNT);
       this.docFreq[id]!++;
     }
     this.docTerms.length = 0;
     this.docTermsPrev.length = 0;
+    this.titlePositions.clear();
   }
 
   private intern(term: string): number {

@@ -2,7 +2,7 @@
  * Search results as a person reads them in a terminal: rank, id, title, product and date, then
  * the snippet with the query terms highlighted. Colour only on a terminal that wants it.
  */
-import type { SearchHit, SearchResult } from "../query/types.js";
+import type { ScorePart, SearchHit, SearchResult } from "../query/types.js";
 
 export interface Style {
   color: boolean;
@@ -28,7 +28,17 @@ export function formatResult(result: SearchResult, style: Style): string {
     : result.total
       ? `no hits past ${result.offset}: "${result.query}" matches ${result.total} articles`
       : `no articles match "${result.query}"`;
-  return [...lines, paint(style.color, "2", summary)].join("\n") + "\n";
+  const corrected = result.corrections.length ? [paint(style.color, "33", didYouMean(result))] : [];
+  return [...lines, ...corrected, paint(style.color, "2", summary)].join("\n") + "\n";
+}
+
+/** `did you mean "windows printer"? (searched for those words too)` */
+function didYouMean(result: SearchResult): string {
+  let suggestion = result.query;
+  for (const { from, to } of result.corrections) {
+    suggestion = suggestion.replace(new RegExp(`(?<![\\w.])${from}(?![\\w.])`, "i"), to);
+  }
+  return `did you mean "${suggestion}"? (searched for those words too)`;
 }
 
 function formatHit(hit: SearchHit, style: Style): string {
@@ -37,7 +47,16 @@ function formatHit(hit: SearchHit, style: Style): string {
   const head = `${String(hit.rank).padStart(3)}. ${paint(c, "1;36", hit.id.padEnd(8))} ${paint(c, "1", title)}`;
   const about = [hit.products.join(", ") || "—", hit.modified].filter(Boolean).join(" · ");
   const indent = "     ";
-  return [head, indent + paint(c, "2", about), ...wrap(highlight(hit, c), style.width - indent.length).map((l) => indent + l), ""].join("\n");
+  const explained = hit.explain ? hit.explain.map((part) => indent + paint(c, "2", explainLine(part))) : [];
+  return [head, indent + paint(c, "2", about), ...wrap(highlight(hit, c), style.width - indent.length).map((l) => indent + l), ...explained, ""].join("\n");
+}
+
+/** `  +6.64  heap in lead (3x)`, `  +5.00  title coverage`, `  +2.10  print in body (1x, spelling)`. */
+function explainLine(part: ScorePart): string {
+  const points = `+${part.points.toFixed(2)}`.padStart(8);
+  if (part.kind === "bonus") return `${points}  ${part.field}`;
+  const how = part.kind === "exact" ? "" : `, ${part.kind}`;
+  return `${points}  ${part.term} in ${part.field} (${part.tf}x${how})`;
 }
 
 /** The snippet with its highlights marked, as words (a highlight never splits across words). */

@@ -24,7 +24,7 @@ export function parseQuery(text: string): ParsedQuery {
     if (seen.has(token.term)) continue;
     seen.add(token.term);
     const surface = searched.slice(token.start, token.end).toLowerCase();
-    words.push({ surface, term: token.term, plain: LETTERS.test(surface) && !partOfIdentifier(searched, token.start, token.end) });
+    words.push({ surface, term: token.term, plain: LETTERS.test(surface) && !partOfIdentifier(searched, token.start, token.end), pos: token.pos });
   }
   return { text, words, openTerm, articleNumber: ref?.number };
 }

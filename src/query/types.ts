@@ -6,6 +6,8 @@ export interface QueryWord {
   term: string;
   /** Letters only: a word that may be misspelt or typed in part, unlike an identifier (`0x24`, `kernel32.dll`). */
   plain: boolean;
+  /** Word position in the query, stopwords counted: how far apart the query's words stand. */
+  pos: number;
 }
 
 /** A query as parsed, before it meets an index. */

@@ -6,7 +6,7 @@
  */
 import type { PlannedGroup } from "../query/expand.js";
 import type { IndexReader } from "../store/reader.js";
-import { FIELD_COUNT } from "../store/format.js";
+import { FIELD, FIELD_COUNT } from "../store/format.js";
 import { decodePostings } from "../store/postings.js";
 import { idf, inverseAverages, pseudoFrequency, saturate } from "./bm25f.js";
 import { TopK } from "./topk.js";
@@ -19,6 +19,16 @@ import { TopK } from "./topk.js";
  */
 export const COVERAGE_BONUS: readonly number[] = [5, 5, 0, 3, 0];
 export const COVERAGE_POWER = 2;
+/**
+ * Points for a title that says the query's words as the query does: times the share of the
+ * query's neighbouring word pairs that stand the same distance apart in the title (stopwords
+ * count, so "could not open the file" matches that phrase, not "the file could not be opened").
+ */
+export const PHRASE_BONUS = 10;
+/** Title positions past this are not compared (titles are rarely longer). */
+const TITLE_POSITIONS = 32;
+/** Query words past this take no part in the phrase bonus (bounds the scratch space). */
+const PHRASE_WORDS = 16;
 const COVERED_FIELDS = COVERAGE_BONUS.flatMap((w, f) => (w > 0 ? [f] : []));
 
 export interface ScoredDoc {
@@ -47,6 +57,25 @@ export function coverageBonus(f: number, fieldMass: number, queryMass: number): 
   return queryMass > 0 ? COVERAGE_BONUS[f]! * (fieldMass / queryMass) ** COVERAGE_POWER : 0;
 }
 
+/** The share of the query's neighbouring word pairs that stand as far apart in the title (masks of title positions per group). */
+export function titlePhraseShare(groups: readonly PlannedGroup[], titleMasks: ArrayLike<number>, at: number): number {
+  const pairs = Math.min(groups.length, PHRASE_WORDS) - 1;
+  if (pairs < 1) return 0;
+  let adjacent = 0;
+  for (let g = 0; g < pairs; g++) {
+    const gap = groups[g + 1]!.word.pos - groups[g]!.word.pos;
+    if (gap > 0 && ((titleMasks[at + g]! << gap) & titleMasks[at + g + 1]!) !== 0) adjacent++;
+  }
+  return adjacent / pairs;
+}
+
+/** Title positions as a bit mask (those below TITLE_POSITIONS). */
+export function positionMask(positions: ArrayLike<number>, count: number): number {
+  let mask = 0;
+  for (let i = 0; i < count; i++) if (positions[i]! < TITLE_POSITIONS) mask |= 1 << positions[i]!;
+  return mask;
+}
+
 /** The fields a term occurs in, as a bit mask. */
 export function fieldMask(tfs: ArrayLike<number>): number {
   let mask = 0;
@@ -62,6 +91,8 @@ export class Scorer {
   private readonly best: Float64Array;
   /** Per document: the fields its best alternative for the current group matched in (a bit mask). */
   private readonly bestFields: Uint8Array;
+  /** Per document, per query word (up to PHRASE_WORDS): where its alternatives stand in the title. */
+  private readonly titleMasks: Int32Array;
   private readonly matched: Uint8Array;
   private readonly stamp: Uint32Array;
   private epoch = 0;
@@ -73,6 +104,7 @@ export class Scorer {
     this.fieldMass = new Float64Array(n * FIELD_COUNT);
     this.best = new Float64Array(n);
     this.bestFields = new Uint8Array(n);
+    this.titleMasks = new Int32Array(n * PHRASE_WORDS);
     this.matched = new Uint8Array(n);
     this.stamp = new Uint32Array(n);
     this.invAvg = inverseAverages(index.header.avgFieldLength);
@@ -80,11 +112,11 @@ export class Scorer {
 
   /** The best `k` documents for `groups`; `watch` names one more whose score is wanted wherever it ranks. */
   score(groups: readonly PlannedGroup[], k: number, watch?: number): Scored {
-    const { scores, fieldMass, best, bestFields, matched, stamp, invAvg } = this;
+    const { scores, fieldMass, best, bestFields, titleMasks, matched, stamp, invAvg } = this;
     const lengths = this.index.fieldLengths;
     const touched: number[] = [];
     let queryMass = 0;
-    for (const group of groups) {
+    groups.forEach((group, g) => {
       const weights = groupWeights(this.index, group);
       const mass = Math.max(...weights);
       queryMass += mass;
@@ -92,29 +124,32 @@ export class Scorer {
       const inGroup: number[] = [];
       group.alternatives.forEach((alt, i) => {
         const weight = weights[i]!;
-        decodePostings(this.index.postings(alt.entry), (doc, tfs) => {
+        decodePostings(this.index.postings(alt.entry), (doc, tfs, titlePositions) => {
           const points = weight * saturate(pseudoFrequency(tfs, lengths, doc * FIELD_COUNT, invAvg));
           if (stamp[doc] !== epoch) {
             stamp[doc] = epoch;
             inGroup.push(doc);
-          } else if (points <= best[doc]!) {
-            return;
+            if (matched[doc] === 0) {
+              touched.push(doc);
+              scores[doc] = 0;
+              fieldMass.fill(0, doc * FIELD_COUNT, doc * FIELD_COUNT + FIELD_COUNT);
+              titleMasks.fill(0, doc * PHRASE_WORDS, doc * PHRASE_WORDS + PHRASE_WORDS);
+            }
+            best[doc] = 0;
           }
-          best[doc] = points;
-          bestFields[doc] = fieldMask(tfs);
+          if (g < PHRASE_WORDS && tfs[FIELD.title]) titleMasks[doc * PHRASE_WORDS + g]! |= positionMask(titlePositions, tfs[FIELD.title]!);
+          if (points > best[doc]!) {
+            best[doc] = points;
+            bestFields[doc] = fieldMask(tfs);
+          }
         });
       });
       for (const doc of inGroup) {
-        if (matched[doc] === 0) {
-          touched.push(doc);
-          scores[doc] = 0;
-          fieldMass.fill(0, doc * FIELD_COUNT, doc * FIELD_COUNT + FIELD_COUNT);
-        }
         matched[doc]!++;
         scores[doc]! += best[doc]!;
         for (const f of COVERED_FIELDS) if (bestFields[doc]! & (1 << f)) fieldMass[doc * FIELD_COUNT + f]! += mass;
       }
-    }
+    });
 
     const all = groups.length;
     const top = new TopK<ScoredDoc>(k, (a, b) => {
@@ -128,6 +163,7 @@ export class Scorer {
     for (const doc of touched) {
       let score = scores[doc]!;
       for (const f of COVERED_FIELDS) score += coverageBonus(f, fieldMass[doc * FIELD_COUNT + f]!, queryMass);
+      score += PHRASE_BONUS * titlePhraseShare(groups, titleMasks, doc * PHRASE_WORDS);
       const scored = { doc, score, matched: matched[doc]! };
       top.offer(scored);
       if (doc === watch) watched = scored;

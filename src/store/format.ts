@@ -11,8 +11,9 @@
  *     blockOffsets u32 offset of every dictionary block in `dictionary`, plus its end (read at open)
  *     dictionary   blocks of TERMS_PER_BLOCK front-coded terms with df, postings offset and length
  *     postings     per term, per document: varint(docDelta << 1 | simple); when not simple, a
- *                  field mask byte then a varint tf for each field in the mask. "simple" means
- *                  tf 1 in the body field only, the commonest case by far.
+ *                  field mask byte, a varint tf for each field in the mask, then the term's title
+ *                  positions, delta-coded. "simple" means tf 1 in the body field only, the
+ *                  commonest case by far.
  *     fieldLengths u16 per document per field (read at open: BM25F length normalization)
  *     ids          u32 pairs (article number, doc) sorted by number (read for id look-ups)
  *     storeOffsets u32 per stored block + end
@@ -23,7 +24,7 @@
 import type { Article } from "../parse/types.js";
 
 export const MAGIC = "KBSRCHIX";
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 export const INDEX_FILE = "kbsearch.idx";
 export const PREAMBLE_BYTES = 16;
 export const TERMS_PER_BLOCK = 64;

@@ -6,7 +6,7 @@ import { openIndexForCli, type GlobalOptions } from "../options.js";
 export async function runSearch(query: string, options: GlobalOptions): Promise<number> {
   const index = await openIndexForCli(options);
   try {
-    const result = index.search(query, { limit: options.limit, offset: options.offset });
+    const result = index.search(query, { limit: options.limit, offset: options.offset, explain: options.explain });
     process.stdout.write(options.json ? JSON.stringify(result) + "\n" : formatResult(result, styleFor(process.stdout)));
     return result.hits.length ? EXIT_FOUND : EXIT_NOTHING_FOUND;
   } finally {
