@@ -8,17 +8,25 @@ import { tokenize } from "./tokenizer.js";
 import type { Token, TokenSink } from "./types.js";
 
 /** Names this analyzer in index headers: change it whenever the terms it produces change. */
-export const ANALYZER_ID = "kbsearch-en/2";
+export const ANALYZER_ID = "kbsearch-en/3";
 
 /** Letters only (after folding): such tokens are words and get stemmed; anything else is an identifier. */
 const PLAIN_WORD = /^[a-z\u00c0-\u024f]+$/;
 const ONLY_DIGITS_AND_DOTS = /^[\d.]+$/;
 
+/**
+ * Short words the stemmer would fold into other words: the archive's acronyms (`DOS` is not "do",
+ * `IIS` not "ii", `OLE` not "ol"). Three letters ending in "s" are left whole; so are these.
+ */
+const KEEP_WHOLE = new Set(["ole", "ide", "msdos"]);
+const SHORT_ENDING_IN_S = /^[a-z]{2}s$/;
+
 /** Normalizes one surface form to its index term, or undefined when it is not indexed. */
 export function normalize(surface: string): string | undefined {
   const word = surface.includes("'") ? surface.replace(/'s$/, "").replace(/'/g, "") : surface;
   if (word === "" || isStopword(word)) return undefined;
-  return PLAIN_WORD.test(word) ? stem(word) : word;
+  if (!PLAIN_WORD.test(word) || SHORT_ENDING_IN_S.test(word) || KEEP_WHOLE.has(word)) return word;
+  return stem(word);
 }
 
 /**

@@ -44,7 +44,7 @@ export class KbIndex {
     const pinnedDoc = parsed.articleNumber === undefined ? undefined : this.reader.docForArticle(parsed.articleNumber);
     const ranked: (ScoredDoc & { match: "id" | "text" })[] = [];
     this.scorer ??= new Scorer(this.reader);
-    const scored = this.scorer.score(plan.groups, offset + limit + 1, pinnedDoc);
+    const scored = this.scorer.score(plan, offset + limit + 1, pinnedDoc);
     if (pinnedDoc !== undefined) {
       ranked.push({ doc: pinnedDoc, score: scored.watched?.score ?? 0, matched: scored.watched?.matched ?? 0, match: "id" });
     }
@@ -65,7 +65,7 @@ export class KbIndex {
         match: r.match,
         snippet: snippet.text,
         highlights: snippet.highlights,
-        ...(options.explain ? { explain: explainScore(this.reader, plan.groups, r.doc) } : {}),
+        ...(options.explain ? { explain: explainScore(this.reader, plan, r.doc) } : {}),
       };
     });
     return {

@@ -46,29 +46,48 @@ export interface PlannedGroup {
 
 export interface QueryPlan {
   groups: PlannedGroup[];
+  /**
+   * Terms that favour articles already matching without matching any themselves (a how-to question
+   * favours HOWTO articles); the best one an article holds counts.
+   */
+  hints: PlannedAlternative[];
   corrections: Correction[];
 }
+
+/** What marks an article giving a procedure: the "HOWTO:" title tag, the kbhowto keyword. */
+const HOW_TO_TERMS = ["howto", "kbhowto"];
+/** What the how-to hint counts for, against 1 for a query word. */
+export const HOW_TO_WEIGHT = 1;
 
 export function planQuery(parsed: ParsedQuery, index: IndexReader): QueryPlan {
   const groups: PlannedGroup[] = [];
   const corrections: Correction[] = [];
   for (const word of parsed.words) {
     const exact = index.lookup(word.term);
-    const alternatives: PlannedAlternative[] = exact ? [{ entry: exact, weight: 1, kind: "exact" }] : [];
+    const alternatives: PlannedAlternative[] = exact ? [{ entry: exact, weight: word.weight, kind: "exact" }] : [];
+    for (const term of word.aka) {
+      const entry = index.lookup(term);
+      if (entry) alternatives.push({ entry, weight: word.weight, kind: "alias" });
+    }
     // A word the archive hardly holds is likely typed in part (when it ends the query) or misspelt.
     const rare = word.plain && (exact?.docFreq ?? 0) <= RARE_DOC_FREQ;
     const completed = rare && word.term === parsed.openTerm && word.surface.length >= MIN_PREFIX_LENGTH
       ? completions(word.surface, index).filter((entry) => entry.term !== word.term)
       : [];
-    for (const entry of completed) alternatives.push({ entry, weight: PREFIX_WEIGHT, kind: "prefix" });
+    for (const entry of completed) alternatives.push({ entry, weight: word.weight * PREFIX_WEIGHT, kind: "prefix" });
     if (rare && !completed.length && word.surface.length >= MIN_CORRECTABLE_LENGTH) {
       const spellings = commonerSpellings(word, exact?.docFreq ?? 0, index);
-      for (const s of spellings) alternatives.push({ entry: s.entry, weight: SPELLING_WEIGHT, kind: "spelling" });
+      for (const s of spellings) alternatives.push({ entry: s.entry, weight: word.weight * SPELLING_WEIGHT, kind: "spelling" });
       if (spellings.length) corrections.push({ from: word.surface, to: spellings[0]!.surface });
     }
     if (alternatives.length) groups.push({ word, alternatives });
   }
-  return { groups, corrections };
+  const hints: PlannedAlternative[] = [];
+  for (const term of parsed.howTo ? HOW_TO_TERMS : []) {
+    const entry = index.lookup(term);
+    if (entry) hints.push({ entry, weight: HOW_TO_WEIGHT, kind: "exact" });
+  }
+  return { groups, hints, corrections };
 }
 
 /** Index terms one edit from the word, much commoner than it, commonest first, each with a spelling that gives it. */

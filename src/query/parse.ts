@@ -1,5 +1,10 @@
-/** Turns a query string into its words and, when it names one, an article number. */
+/**
+ * Turns a query string into its words: analyzed as articles are, abbreviations spelled out as the
+ * archive writes them, chatter weighed down; and, when it names one, an article number.
+ */
 import { analyzeToTokens } from "../analyze/analyzer.js";
+import { expandAlias } from "./aliases.js";
+import { CHATTER_WEIGHT, isChatter } from "./chatter.js";
 import type { ParsedQuery, QueryWord } from "./types.js";
 
 /** `Q149387`, `KB149387`, `kb 149387`, `KB: Q149387` anywhere in the query. */
@@ -10,23 +15,50 @@ const LETTERS = /^[a-z\u00c0-\u024f]+$/;
 /** A word joined by one of these to more letters or digits is part of an identifier (`msmi` in `msmi.exe`). */
 const JOINED_BEFORE = /\w[._]$/;
 const JOINED_AFTER = /^[._]\w/;
+/** "how do i", "how can you", "how to": the user wants a procedure. */
+const HOW_TO = /^\W*how\s+(?:(?:do|can|could|would|should|does)\s+(?:i|you|we|one)|to)\b/i;
+const LONE_DIGIT = /^\d$/;
 
 export function parseQuery(text: string): ParsedQuery {
   const ref = findArticleRef(text);
   // The reference is searched as articles cite it (`Q149387`), so that after the article come
   // those citing it, and `kb` in `kb 149387` does not match every article that mentions kilobytes.
   const searched = ref ? text.slice(0, ref.index) + ` Q${ref.number} ` + text.slice(ref.index + ref.length) : text;
-  const words: QueryWord[] = [];
-  const seen = new Set<string>();
+  const words = new Map<string, QueryWord>();
+  const add = (word: QueryWord) => {
+    const known = words.get(word.term);
+    if (known) known.aka.push(...word.aka.filter((t) => !known.aka.includes(t)));
+    else words.set(word.term, word);
+  };
   let openTerm: string | undefined;
+  let shift = 0;
   for (const token of analyzeToTokens(searched)) {
-    if (token.end === searched.length) openTerm = token.term;
-    if (seen.has(token.term)) continue;
-    seen.add(token.term);
     const surface = searched.slice(token.start, token.end).toLowerCase();
-    words.push({ surface, term: token.term, plain: LETTERS.test(surface) && !partOfIdentifier(searched, token.start, token.end), pos: token.pos });
+    const pos = token.pos + shift;
+    const alias = expandAlias(surface);
+    if (alias) {
+      // `nt4` -> windows nt 4.0, each word also matched by `nt4` itself where articles write it so.
+      const spelled = analyzeToTokens(alias);
+      spelled.forEach((t, i) => {
+        const aka = [token.term];
+        if (i === spelled.length - 1 && /^\d/.test(t.term)) aka.push(...versionAsTyped(surface));
+        add({ surface: alias.slice(t.start, t.end), term: t.term, plain: false, pos: pos + i, weight: 1, aka });
+      });
+      shift += Math.max(0, spelled.length - 1);
+      continue;
+    }
+    if (token.end === searched.length) openTerm = token.term;
+    const plain = LETTERS.test(surface) && !partOfIdentifier(searched, token.start, token.end);
+    const weight = plain && isChatter(surface) ? CHATTER_WEIGHT : 1;
+    add({ surface, term: token.term, plain, pos, weight, aka: LONE_DIGIT.test(surface) ? [`${surface}.0`] : [] });
   }
-  return { text, words, openTerm, articleNumber: ref?.number };
+  return { text, words: [...words.values()], openTerm, articleNumber: ref?.number, howTo: HOW_TO.test(text) };
+}
+
+/** The digits of `nt4` as typed (`4`), which articles also write. */
+function versionAsTyped(word: string): string[] {
+  const digits = /\d+$/.exec(word)?.[0];
+  return digits ? [digits] : [];
 }
 
 function partOfIdentifier(text: string, start: number, end: number): boolean {

@@ -8,6 +8,10 @@ export interface QueryWord {
   plain: boolean;
   /** Word position in the query, stopwords counted: how far apart the query's words stand. */
   pos: number;
+  /** What a match on it counts for: 1, less for chatter ("how do i", "my"). */
+  weight: number;
+  /** Other index terms standing for the same thing: the abbreviation typed (`nt4` for "windows nt 4.0"), `4.0` for `4`. */
+  aka: string[];
 }
 
 /** A query as parsed, before it meets an index. */
@@ -20,10 +24,12 @@ export interface ParsedQuery {
   openTerm: string | undefined;
   /** An article number the query names (`Q149387`, `kb 149387`, `149387`): that article goes first. */
   articleNumber: number | undefined;
+  /** The query asks how to do something ("how do i ...", "how to ..."): articles giving a procedure are favoured. */
+  howTo: boolean;
 }
 
 /** Why an index term stands in for a query word. */
-export type MatchKind = "exact" | "spelling" | "prefix";
+export type MatchKind = "exact" | "alias" | "spelling" | "prefix";
 
 /** An index term that matches a query word, and how much its match counts (1 = the word itself). */
 export interface Alternative {

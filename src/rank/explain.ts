@@ -1,53 +1,78 @@
 /**
  * How one document's score was made: for each query word the alternative that counted, split over
- * the fields it matched in, and the coverage and title phrase bonuses. Recomputes what the scorer summed, for the hits
- * shown only, so ranking can be reasoned about (`kbsearch --explain`).
+ * the fields it matched in; the coverage, title phrase and how-to points; and what the coordination
+ * factor took away. Recomputes what the scorer summed, for the hits shown only, so ranking can be
+ * reasoned about (`kbsearch --explain`). The parts add up to the score.
  */
-import type { PlannedGroup } from "../query/expand.js";
+import type { PlannedAlternative, QueryPlan } from "../query/expand.js";
 import type { ScorePart } from "../query/types.js";
 import { FIELD, FIELD_COUNT, FIELDS } from "../store/format.js";
 import { decodePostings } from "../store/postings.js";
 import type { IndexReader, TermEntry } from "../store/reader.js";
-import { fieldFrequency, inverseAverages, saturate } from "./bm25f.js";
-import { coverageBonus, groupWeights, PHRASE_BONUS, positionMask, titlePhraseShare } from "./scorer.js";
+import { fieldFrequency, idf, inverseAverages, saturate } from "./bm25f.js";
+import { coordination, coverageBonus, groupWeights, PHRASE_BONUS, positionMask, titlePhraseShare } from "./scorer.js";
 
-export function explainScore(index: IndexReader, groups: readonly PlannedGroup[], doc: number): ScorePart[] {
+interface Match {
+  alt: PlannedAlternative;
+  points: number;
+  /** Points per field, summing to `points`. */
+  fields: number[];
+  tfs: number[];
+}
+
+export function explainScore(index: IndexReader, plan: QueryPlan, doc: number): ScorePart[] {
   const invAvg = inverseAverages(index.header.avgFieldLength);
-  const at = doc * FIELD_COUNT;
   const parts: ScorePart[] = [];
-  let queryMass = 0;
-  const fieldMass = new Array<number>(FIELD_COUNT).fill(0);
-  const titleMasks = groups.map(() => 0);
-  groups.forEach((group, g) => {
-    const weights = groupWeights(index, group);
-    queryMass += Math.max(...weights);
-    let best: { points: number; fields: number[]; tfs: number[]; i: number } | undefined;
-    group.alternatives.forEach((alt, i) => {
+  const termParts = (m: Match) =>
+    m.fields.forEach((points, f) => {
+      if (points > 0) parts.push({ field: FIELDS[f]!, term: m.alt.entry.term, kind: m.alt.kind, tf: m.tfs[f]!, points });
+    });
+  /** The best of `alts` in the document, as the scorer counts it. */
+  const bestOf = (alts: readonly PlannedAlternative[], weights: number[], titleMask?: { mask: number }): Match | undefined => {
+    let best: Match | undefined;
+    alts.forEach((alt, i) => {
       const posting = postingOf(index, alt.entry, doc);
       if (!posting) return;
-      const { tfs, titleMask } = posting;
-      titleMasks[g]! |= titleMask;
-      const fields = tfs.map((tf, f) => (tf ? fieldFrequency(f, tf, index.fieldLengths[at + f]!, invAvg) : 0));
+      if (titleMask) titleMask.mask |= posting.titleMask;
+      const fields = posting.tfs.map((tf, f) => (tf ? fieldFrequency(f, tf, index.fieldLengths[doc * FIELD_COUNT + f]!, invAvg) : 0));
       const pseudo = fields.reduce((a, b) => a + b, 0);
       const points = weights[i]! * saturate(pseudo);
-      if (!best || points > best.points) best = { points, fields: fields.map((x) => (x / pseudo) * points), tfs, i };
+      if (!best || points > best.points) best = { alt, points, fields: fields.map((x) => (x / pseudo) * points), tfs: posting.tfs };
     });
-    if (!best) return;
-    const { fields, tfs, i } = best;
-    const alt = group.alternatives[i]!;
-    tfs.forEach((tf, f) => {
-      if (tf) fieldMass[f]! += Math.max(...weights);
+    return best;
+  };
+
+  let queryMass = 0;
+  let matchedMass = 0;
+  const fieldMass = new Array<number>(FIELD_COUNT).fill(0);
+  const titleMasks: number[] = [];
+  for (const group of plan.groups) {
+    const weights = groupWeights(index, group);
+    const mass = Math.max(...weights);
+    queryMass += mass;
+    const titleMask = { mask: 0 };
+    const best = bestOf(group.alternatives, weights, titleMask);
+    titleMasks.push(titleMask.mask);
+    if (!best) continue;
+    matchedMass += mass;
+    best.tfs.forEach((tf, f) => {
+      if (tf) fieldMass[f]! += mass;
     });
-    fields.forEach((points, f) => {
-      if (points > 0) parts.push({ field: FIELDS[f]!, term: alt.entry.term, kind: alt.kind, tf: tfs[f]!, points });
-    });
-  });
+    termParts(best);
+  }
   fieldMass.forEach((mass, f) => {
     const bonus = coverageBonus(f, mass, queryMass);
     if (bonus > 0) parts.push({ field: `${FIELDS[f]} coverage`, term: "", kind: "bonus", tf: 0, points: bonus });
   });
-  const phrase = PHRASE_BONUS * titlePhraseShare(groups, titleMasks, 0);
+  const phrase = PHRASE_BONUS * titlePhraseShare(plan.groups, titleMasks, 0);
   if (phrase > 0) parts.push({ field: "title phrase", term: "", kind: "bonus", tf: 0, points: phrase });
+  const hint = matchedMass > 0 ? bestOf(plan.hints, plan.hints.map((h) => h.weight * idf(index.docCount, h.entry.docFreq))) : undefined;
+  if (hint) termParts(hint);
+  const factor = coordination(matchedMass, queryMass, plan.groups.length);
+  if (factor < 1) {
+    const total = parts.reduce((sum, p) => sum + p.points, 0);
+    parts.push({ field: `coordination x${factor.toFixed(2)}`, term: "", kind: "bonus", tf: 0, points: total * factor - total });
+  }
   return parts.sort((a, b) => b.points - a.points);
 }
 

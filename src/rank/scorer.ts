@@ -4,7 +4,7 @@
  * Documents matching every group rank above those matching only some; among them BM25F decides,
  * plus a bonus for holding the query's words in the title (see TITLE_BONUS).
  */
-import type { PlannedGroup } from "../query/expand.js";
+import type { PlannedAlternative, PlannedGroup, QueryPlan } from "../query/expand.js";
 import type { IndexReader } from "../store/reader.js";
 import { FIELD, FIELD_COUNT } from "../store/format.js";
 import { decodePostings } from "../store/postings.js";
@@ -25,6 +25,13 @@ export const COVERAGE_POWER = 2;
  * count, so "could not open the file" matches that phrase, not "the file could not be opened").
  */
 export const PHRASE_BONUS = 10;
+/**
+ * Scores are multiplied by the share of the query's idf mass an article holds, to this power: an
+ * article lacking a rare query word falls far, one lacking a chatty word ("how", "my") hardly.
+ */
+export const COORDINATION_POWER = 3;
+/** Queries up to this many words get the full power. */
+export const COORDINATION_WORDS = 4;
 /** Title positions past this are not compared (titles are rarely longer). */
 const TITLE_POSITIONS = 32;
 /** Query words past this take no part in the phrase bonus (bounds the scratch space). */
@@ -55,6 +62,16 @@ export function groupWeights(index: IndexReader, group: PlannedGroup): number[] 
 /** The coverage bonus of field f for a document holding `fieldMass` of the query's `queryMass` there. */
 export function coverageBonus(f: number, fieldMass: number, queryMass: number): number {
   return queryMass > 0 ? COVERAGE_BONUS[f]! * (fieldMass / queryMass) ** COVERAGE_POWER : 0;
+}
+
+/**
+ * The factor for holding `matchedMass` of the query's idf mass: missing a rare word costs much, a
+ * common one little. Long queries (pasted dialogs, sentences) hold words of the user's own (paths,
+ * names) that no article has, so the power falls as the query grows.
+ */
+export function coordination(matchedMass: number, queryMass: number, words: number): number {
+  const power = COORDINATION_POWER * Math.min(1, COORDINATION_WORDS / words);
+  return queryMass > 0 ? (matchedMass / queryMass) ** power : 1;
 }
 
 /** The share of the query's neighbouring word pairs that stand as far apart in the title (masks of title positions per group). */
@@ -88,6 +105,8 @@ export class Scorer {
   private readonly scores: Float64Array;
   /** Per document, per field: the idf mass of the query words found there. */
   private readonly fieldMass: Float64Array;
+  /** Per document: the idf mass of the query words it holds anywhere. */
+  private readonly matchedMass: Float64Array;
   private readonly best: Float64Array;
   /** Per document: the fields its best alternative for the current group matched in (a bit mask). */
   private readonly bestFields: Uint8Array;
@@ -102,6 +121,7 @@ export class Scorer {
     const n = index.docCount;
     this.scores = new Float64Array(n);
     this.fieldMass = new Float64Array(n * FIELD_COUNT);
+    this.matchedMass = new Float64Array(n);
     this.best = new Float64Array(n);
     this.bestFields = new Uint8Array(n);
     this.titleMasks = new Int32Array(n * PHRASE_WORDS);
@@ -110,9 +130,13 @@ export class Scorer {
     this.invAvg = inverseAverages(index.header.avgFieldLength);
   }
 
-  /** The best `k` documents for `groups`; `watch` names one more whose score is wanted wherever it ranks. */
-  score(groups: readonly PlannedGroup[], k: number, watch?: number): Scored {
-    const { scores, fieldMass, best, bestFields, titleMasks, matched, stamp, invAvg } = this;
+  /**
+   * The best `k` documents for `plan`'s groups (its hints add to documents those match); `watch`
+   * names one more document whose score is wanted wherever it ranks.
+   */
+  score(plan: QueryPlan, k: number, watch?: number): Scored {
+    const { groups, hints } = plan;
+    const { scores, matchedMass, fieldMass, best, bestFields, titleMasks, matched, stamp, invAvg } = this;
     const lengths = this.index.fieldLengths;
     const touched: number[] = [];
     let queryMass = 0;
@@ -132,6 +156,7 @@ export class Scorer {
             if (matched[doc] === 0) {
               touched.push(doc);
               scores[doc] = 0;
+              matchedMass[doc] = 0;
               fieldMass.fill(0, doc * FIELD_COUNT, doc * FIELD_COUNT + FIELD_COUNT);
               titleMasks.fill(0, doc * PHRASE_WORDS, doc * PHRASE_WORDS + PHRASE_WORDS);
             }
@@ -146,29 +171,48 @@ export class Scorer {
       });
       for (const doc of inGroup) {
         matched[doc]!++;
+        matchedMass[doc]! += mass;
         scores[doc]! += best[doc]!;
         for (const f of COVERED_FIELDS) if (bestFields[doc]! & (1 << f)) fieldMass[doc * FIELD_COUNT + f]! += mass;
       }
     });
+    this.addHints(hints);
 
-    const all = groups.length;
-    const top = new TopK<ScoredDoc>(k, (a, b) => {
-      const aAll = a.matched === all;
-      const bAll = b.matched === all;
-      if (aAll !== bAll) return aAll;
-      if (a.score !== b.score) return a.score > b.score;
-      return a.doc < b.doc;
-    });
+    const top = new TopK<ScoredDoc>(k, (a, b) => (a.score !== b.score ? a.score > b.score : a.doc < b.doc));
     let watched: ScoredDoc | undefined;
     for (const doc of touched) {
       let score = scores[doc]!;
       for (const f of COVERED_FIELDS) score += coverageBonus(f, fieldMass[doc * FIELD_COUNT + f]!, queryMass);
       score += PHRASE_BONUS * titlePhraseShare(groups, titleMasks, doc * PHRASE_WORDS);
+      score *= coordination(matchedMass[doc]!, queryMass, groups.length);
       const scored = { doc, score, matched: matched[doc]! };
       top.offer(scored);
       if (doc === watch) watched = scored;
       matched[doc] = 0;
     }
     return { top: top.sorted(), total: touched.length, watched };
+  }
+
+  /** Adds to each document the groups matched the points of the best hint it holds. */
+  private addHints(hints: readonly PlannedAlternative[]): void {
+    const { scores, best, matched, stamp, invAvg } = this;
+    const lengths = this.index.fieldLengths;
+    const epoch = ++this.epoch;
+    const hinted: number[] = [];
+    for (const hint of hints) {
+      const weight = hint.weight * idf(this.index.docCount, hint.entry.docFreq);
+      decodePostings(this.index.postings(hint.entry), (doc, tfs) => {
+        if (matched[doc] === 0) return;
+        const points = weight * saturate(pseudoFrequency(tfs, lengths, doc * FIELD_COUNT, invAvg));
+        if (stamp[doc] !== epoch) {
+          stamp[doc] = epoch;
+          hinted.push(doc);
+          best[doc] = points;
+        } else if (points > best[doc]!) {
+          best[doc] = points;
+        }
+      });
+    }
+    for (const doc of hinted) scores[doc]! += best[doc]!;
   }
 }

@@ -1,0 +1,23 @@
+/**
+ * Words that carry little when people describe a problem or ask a question: "how do i", "my pc
+ * keeps", "can i", "every time". They still match (an error message may hold them), at a fraction
+ * of a content word's weight, so the rest of the sentence decides.
+ */
+const CHATTER = new Set([
+  "i", "im", "ive", "me", "my", "mine", "we", "our", "us", "you", "your", "he", "she", "his", "her",
+  "how", "what", "why", "when", "where", "which", "who", "whenever",
+  "can", "could", "would", "should", "do", "does", "did", "doing", "done", "have", "has", "had", "having",
+  "get", "gets", "got", "getting", "keep", "keeps", "kept", "keeping", "want", "wants", "need", "needs",
+  "try", "tried", "trying", "just", "now", "even", "though", "still", "again", "also", "really", "very",
+  "anything", "something", "nothing", "everything", "any", "some", "all", "every", "always", "never",
+  "wont", "dont", "doesnt", "didnt", "cant", "isnt", "arent", "wasnt", "couldnt", "shouldnt", "wouldnt",
+  "please", "help", "thanks", "since", "after", "before", "then", "so", "too", "suddenly", "anymore",
+  "about", "from", "up", "out", "over", "back", "way", "thing", "things", "stuff", "someone", "guy",
+]);
+
+/** What a chatty word's match counts for, against 1 for a content word. */
+export const CHATTER_WEIGHT = 0.3;
+
+export function isChatter(word: string): boolean {
+  return CHATTER.has(word);
+}
