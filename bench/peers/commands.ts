@@ -13,8 +13,11 @@ const script = (name: string) => fileURLToPath(new URL(name, import.meta.url));
  * A peer from its own parts, with the shared build and one-shot commands. build.js renames the
  * index into place only when it is complete, so a folder that exists holds a whole index.
  */
-export function definePeer(parts: Pick<Peer, "key" | "name" | "build" | "open"> & Partial<Pick<Engine, "unavailable" | "oneShotCommand">>): Peer {
+export function definePeer(
+  parts: Pick<Peer, "key" | "name" | "build" | "open"> & Partial<Pick<Engine, "hasIndex" | "warmQueryLimit" | "unavailable" | "oneShotCommand">>,
+): Peer {
   return {
+    hasIndex: true,
     unavailable: () => undefined,
     buildCommand: (source, dir) => nodeCommand(script("build.js"), parts.key, source, dir),
     isBuilt: (dir) => existsSync(dir),

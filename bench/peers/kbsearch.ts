@@ -10,6 +10,7 @@ const cli = join(packageRoot, "dist", "src", "cli", "main.js");
 export const kbsearch: Engine = {
   key: "kbsearch",
   name: "kbsearch",
+  hasIndex: true,
   unavailable: () => undefined,
   // --json makes the build print its report (articles, textBytes), as the peers' build does.
   buildCommand: (source, dir) => nodeCommand(cli, "index", source, "--index", dir, "--json"),

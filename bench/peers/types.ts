@@ -38,6 +38,10 @@ export interface Engine {
   readonly key: string;
   /** Name in tables. */
   readonly name: string;
+  /** False for an engine that keeps no index (grep reads every file per query). */
+  readonly hasIndex: boolean;
+  /** The most dev queries to time warm, for engines whose every query reads the whole corpus. */
+  readonly warmQueryLimit?: number;
   /** Why the engine cannot run on this machine, or undefined when it can. */
   unavailable(): string | undefined;
   /** The command that builds the index of `source` (a tarball or folder) into `dir` in a fresh process. */
