@@ -4,7 +4,7 @@
  * figure to JSON. Usage: npm run bench [-- --skip minisearch,grep] [--quick] [--no-scaling] [--json FILE]
  */
 import { writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { directoryBytes, median, medianSeconds, runMeasured } from "./measure.js";
@@ -231,6 +231,8 @@ async function main(): Promise<void> {
   const settings = readSettings();
   requireArchive();
   const started = performance.now();
+  // Other work on the machine slows every figure: the load before and after the run is printed with them.
+  const loadBefore = loadavg()[0]!;
   const engines: Engine[] = [];
   const notes: string[] = [];
   for (const key of ENGINE_KEYS) {
@@ -248,7 +250,8 @@ async function main(): Promise<void> {
   const kbsearch = figures[0]!;
   const scaling = settings.scaling ? await measureScaling(engines[0]!, kbsearch, oneShotRuns) : [];
 
-  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "unknown CPU"}, Node ${process.versions.node}`;
+  const load = `load average ${loadBefore.toFixed(1)} before the run, ${loadavg()[0]!.toFixed(1)} after`;
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "unknown CPU"}, Node ${process.versions.node}, ${load}`;
   const corpus = `${kbsearch.build.articles} articles, ${(kbsearch.build.textBytes / 1e6).toFixed(1)} MB of article text`;
   const grep = figures.find((f) => !f.hasIndex);
   notes.push(
