@@ -157,6 +157,8 @@ interface Row {
   higherIsBetter?: boolean;
   /** A figure about an index: engines without one are shown but not compared. */
   ofIndex?: boolean;
+  /** Not divided by the best peer's (a difference that can be near zero). */
+  noRatio?: boolean;
 }
 
 function speedRows(baselineSeconds: number): Row[] {
@@ -175,7 +177,7 @@ function speedRows(baselineSeconds: number): Row[] {
     { label: "warm p95 (ms)", value: (f) => f.warm.p95Ms, digits: 2 },
     { label: "warm p99 (ms)", value: (f) => f.warm.p99Ms, digits: 2 },
     { label: `one-shot "${ONE_SHOT_QUERY}" (s)`, value: (f) => f.oneShot.medianSeconds, digits: 3 },
-    { label: "one-shot minus `node -e 0` (s)", value: (f) => f.oneShot.medianSeconds - baselineSeconds, digits: 3 },
+    { label: "one-shot minus `node -e 0` (s)", value: (f) => f.oneShot.medianSeconds - baselineSeconds, digits: 3, noRatio: true },
   ];
 }
 
@@ -186,7 +188,7 @@ function ratioToBestPeer(row: Row, kbsearch: EngineFigures, peers: EngineFigures
     .filter((p) => p.hasIndex || !row.ofIndex)
     .map((p) => ({ name: p.name, value: row.value(p) }))
     .filter((c): c is { name: string; value: number } => c.value !== undefined);
-  if (own === undefined || candidates.length === 0) return "-";
+  if (own === undefined || candidates.length === 0 || row.noRatio) return "-";
   const best = candidates.reduce((a, b) => ((row.higherIsBetter ? b.value > a.value : b.value < a.value) ? b : a));
   return best.value === 0 ? "-" : `${(own / best.value).toFixed(2)}x ${best.name}`;
 }
