@@ -1,20 +1,19 @@
 /**
- * Relevance runner: every query of the development sets through the same search path as
- * `kbsearch batch`, scored with MRR@10, Recall@10 and nDCG@10 per class (definitions in
- * ../shared/eval/README.md). Usage: npm run bench:relevance [-- --rebuild] [--json FILE]
+ * Relevance runner: every query of the development sets through kbsearch (the same search path as
+ * `kbsearch batch`) and, beside it, SQLite FTS5 and MiniSearch over the same articles, scored with
+ * MRR@10, Recall@10 and nDCG@10 per class (definitions in ../shared/eval/README.md).
+ * Usage: npm run bench:relevance [-- --no-peers] [--rebuild] [--json FILE]
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { KbIndex } from "../src/query/engine.js";
-import { benchIndexDir, ensureBenchIndex, requireArchive, sharedDir } from "./shared.js";
+import { parseArgs } from "node:util";
+import { loadEngine } from "./peers/registry.js";
+import type { Engine } from "./peers/types.js";
+import { benchCacheDir, engineIndexDir, ensureIndex, loadEvalSet, requireArchive, type EvalQuery } from "./shared.js";
 
-interface EvalQuery {
-  qid: string;
-  class: string;
-  query: string;
-  relevant: string[];
-  grades?: Record<string, number>;
-}
+/** The engines scored, kbsearch first; the peers are the two that rank best on these sets. */
+const ENGINES = ["kbsearch", "sqlite", "minisearch"];
+const SETS = ["dev.jsonl", "real-dev.jsonl"];
 
 interface Scores {
   mrr: number;
@@ -24,10 +23,6 @@ interface Scores {
 }
 
 const K = 10;
-
-function loadSet(name: string): EvalQuery[] {
-  return readFileSync(join(sharedDir, "eval", name), "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as EvalQuery);
-}
 
 /** One query's metrics; graded nDCG when the query has grades, binary otherwise. */
 function score(q: EvalQuery, ranked: string[]): Omit<Scores, "n"> {
@@ -41,7 +36,7 @@ function score(q: EvalQuery, ranked: string[]): Omit<Scores, "n"> {
   return { mrr: first < 0 ? 0 : 1 / (first + 1), recall: first < 0 ? 0 : 1, ndcg: idcg ? dcg / idcg : 0 };
 }
 
-function summarize(queries: EvalQuery[], index: KbIndex): Map<string, Scores> {
+function summarize(queries: EvalQuery[], search: (query: string) => string[]): Map<string, Scores> {
   const byClass = new Map<string, Scores>();
   const add = (key: string, s: Omit<Scores, "n">) => {
     const t = byClass.get(key) ?? { mrr: 0, recall: 0, ndcg: 0, n: 0 };
@@ -52,8 +47,7 @@ function summarize(queries: EvalQuery[], index: KbIndex): Map<string, Scores> {
     byClass.set(key, t);
   };
   for (const q of queries) {
-    const ranked = index.search(q.query, { limit: K }).hits.map((h) => h.id);
-    const s = score(q, ranked);
+    const s = score(q, search(q.query));
     add(q.class, s);
     add("overall", s);
   }
@@ -72,29 +66,57 @@ function summarize(queries: EvalQuery[], index: KbIndex): Map<string, Scores> {
   return byClass;
 }
 
-function table(title: string, scores: Map<string, Scores>): string {
+/** One row per class (overall and macro last), one MRR/Recall/nDCG column group per engine. */
+function table(title: string, byEngine: Map<string, Map<string, Scores>>): string {
   const f = (x: number) => x.toFixed(3).replace(/^0/, "");
   const last = (k: string) => (k === "overall" ? 1 : k === "macro" ? 2 : 0);
-  const rows = [...scores]
-    .sort(([a], [b]) => last(a) - last(b))
-    .map(([k, s]) => `| ${k} | ${s.n} | ${f(s.mrr)} | ${f(s.recall)} | ${f(s.ndcg)} |`);
-  return [`${title}`, "| class | n | MRR@10 | Recall@10 | nDCG@10 |", "|---|---|---|---|---|", ...rows].join("\n");
+  const engines = [...byEngine.keys()];
+  const classes = [...byEngine.values().next().value!.entries()].sort(([a], [b]) => last(a) - last(b));
+  const rows = classes.map(([k, { n }]) => {
+    const cells = engines.flatMap((e) => {
+      const s = byEngine.get(e)!.get(k)!;
+      return [f(s.mrr), f(s.recall), f(s.ndcg)];
+    });
+    return `| ${k} | ${n} | ${cells.join(" | ")} |`;
+  });
+  return [
+    title,
+    `| class | n | ${engines.map((e) => `${e} MRR@10 | R@10 | nDCG@10`).join(" | ")} |`,
+    `|---|---:|${engines.map(() => "---:|---:|---:|").join("")}`,
+    ...rows,
+  ].join("\n");
 }
 
 async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      "no-peers": { type: "boolean", default: false },
+      rebuild: { type: "boolean", default: false },
+      json: { type: "string", default: join(benchCacheDir, "relevance.json") },
+    },
+  });
   requireArchive();
-  await ensureBenchIndex(process.argv.includes("--rebuild"));
-  const index = KbIndex.open(benchIndexDir);
-  const results: Record<string, Record<string, Scores>> = {};
-  for (const set of ["dev.jsonl", "real-dev.jsonl"]) {
-    const scores = summarize(loadSet(set), index);
-    results[set] = Object.fromEntries(scores);
-    process.stdout.write(table(`kbsearch on ${set}`, scores) + "\n\n");
+  const engines: Engine[] = [];
+  for (const key of values["no-peers"] ? ENGINES.slice(0, 1) : ENGINES) {
+    const engine = await loadEngine(key);
+    ensureIndex(engine, values.rebuild);
+    engines.push(engine);
   }
-  const jsonAt = process.argv.indexOf("--json");
-  const out = jsonAt > 0 ? process.argv[jsonAt + 1]! : join(benchIndexDir, "..", "relevance.json");
-  writeFileSync(out, JSON.stringify(results, null, 2) + "\n");
-  process.stdout.write(`figures written to ${out}\n`);
+  // Each engine is opened once for both sets: MiniSearch takes seconds to load.
+  const sets = SETS.map((name) => ({ name, queries: loadEvalSet(name), byEngine: new Map<string, Map<string, Scores>>() }));
+  for (const engine of engines) {
+    process.stderr.write(`bench: ${engine.name}\n`);
+    const index = engine.open(engineIndexDir(engine));
+    for (const set of sets) set.byEngine.set(engine.name, summarize(set.queries, (query) => index.search(query, K).map((hit) => hit.id)));
+    index.close();
+  }
+  const results: Record<string, Record<string, Record<string, Scores>>> = {};
+  for (const set of sets) {
+    results[set.name] = Object.fromEntries([...set.byEngine].map(([engine, scores]) => [engine, Object.fromEntries(scores)]));
+    process.stdout.write(table(`${set.name} (${set.queries.length} queries; graded nDCG where the set has grades)`, set.byEngine) + "\n\n");
+  }
+  writeFileSync(values.json, JSON.stringify(results, null, 2) + "\n");
+  process.stdout.write(`figures written to ${values.json}\n`);
 }
 
 await main();

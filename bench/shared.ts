@@ -1,13 +1,21 @@
-/** What the benchmark runners share: where the real archive is and a full index built from it once. */
-import { existsSync } from "node:fs";
+/** What the benchmark runners share: where the real archive and the dev queries are, and each engine's index built from it once. */
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { buildIndex } from "../src/indexer/build.js";
-import { indexExists, packageRoot } from "../src/paths.js";
+import { packageRoot } from "../src/paths.js";
+import type { Engine } from "./peers/types.js";
 
 export const sharedDir = resolve(packageRoot, "..", "shared");
 export const archiveTarball = join(sharedDir, "kbarchive", "kb.tar.gz");
-/** The full-archive index the runners reuse between runs (ignored by git). */
-export const benchIndexDir = join(packageRoot, "bench", ".cache", "index");
+/** Everything the runners keep between runs (ignored by git). */
+export const benchCacheDir = join(packageRoot, "bench", ".cache");
+/** kbsearch's full-archive index. */
+export const benchIndexDir = join(benchCacheDir, "index");
+
+/** Where an engine's full-archive index lives between runs. */
+export function engineIndexDir(engine: Engine): string {
+  return engine.key === "kbsearch" ? benchIndexDir : join(benchCacheDir, "peers", engine.key);
+}
 
 export function requireArchive(): void {
   if (!existsSync(archiveTarball)) {
@@ -16,10 +24,28 @@ export function requireArchive(): void {
   }
 }
 
-/** Builds the full-archive index unless it exists (or `rebuild` is asked for). */
-export async function ensureBenchIndex(rebuild = false): Promise<void> {
-  if (!rebuild && indexExists(benchIndexDir)) return;
-  process.stderr.write(`bench: building the full-archive index in ${benchIndexDir}\n`);
-  const report = await buildIndex(archiveTarball, { indexDir: benchIndexDir });
-  process.stderr.write(`bench: ${report.articles} articles in ${report.seconds.toFixed(1)} s\n`);
+/** Builds an engine's full-archive index, in a child process, unless it exists (or `rebuild` is asked for). */
+export function ensureIndex(engine: Engine, rebuild = false): void {
+  const dir = engineIndexDir(engine);
+  if (!rebuild && engine.isBuilt(dir)) return;
+  process.stderr.write(`bench: building the ${engine.name} index of the full archive in ${dir}\n`);
+  const { file, args } = engine.buildCommand(archiveTarball, dir);
+  const run = spawnSync(file, args, { stdio: ["ignore", "ignore", "inherit"] });
+  if (run.status !== 0) throw new Error(`building the ${engine.name} index failed (exit ${run.status ?? run.signal})`);
+}
+
+export interface EvalQuery {
+  qid: string;
+  class: string;
+  query: string;
+  relevant: string[];
+  grades?: Record<string, number>;
+}
+
+/** A query set of ../shared/eval (`dev.jsonl`, `real-dev.jsonl`). */
+export function loadEvalSet(name: string): EvalQuery[] {
+  return readFileSync(join(sharedDir, "eval", name), "utf8")
+    .split("\n")
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as EvalQuery);
 }

@@ -1,0 +1,52 @@
+/**
+ * Opens one engine's index in this fresh process and times warm queries:
+ * `node warm.js KEY DIR MAX_QUERIES` prints a WarmFigures JSON object. The queries are the dev set's,
+ * spread evenly when fewer are asked for; a few run first untimed so code and pages are warm.
+ */
+import { loadEngine } from "./peers/registry.js";
+import { percentile, sampleEvenly } from "./measure.js";
+import { loadEvalSet } from "./shared.js";
+
+export interface WarmFigures {
+  openMs: number;
+  rssAfterOpenBytes: number;
+  queries: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+}
+
+const WARM_UP_QUERIES = 20;
+
+const [key, dir, maxQueries] = process.argv.slice(2);
+if (!key || !dir || !maxQueries) {
+  process.stderr.write("usage: node warm.js KEY DIR MAX_QUERIES\n");
+  process.exit(2);
+}
+const engine = await loadEngine(key);
+const queries = sampleEvenly(
+  loadEvalSet("dev.jsonl").map((q) => q.query),
+  Number(maxQueries),
+);
+
+const opening = performance.now();
+const index = engine.open(dir);
+const openMs = performance.now() - opening;
+const rssAfterOpenBytes = process.memoryUsage().rss;
+
+for (const query of queries.slice(0, WARM_UP_QUERIES)) index.search(query, 10);
+const times = queries.map((query) => {
+  const started = performance.now();
+  index.search(query, 10);
+  return performance.now() - started;
+});
+times.sort((a, b) => a - b);
+const figures: WarmFigures = {
+  openMs,
+  rssAfterOpenBytes,
+  queries: queries.length,
+  p50Ms: percentile(times, 50),
+  p95Ms: percentile(times, 95),
+  p99Ms: percentile(times, 99),
+};
+process.stdout.write(JSON.stringify(figures) + "\n");
