@@ -32,6 +32,13 @@ export const PHRASE_BONUS = 10;
 export const COORDINATION_POWER = 3;
 /** Queries up to this many words get the full power. */
 export const COORDINATION_WORDS = 4;
+/**
+ * A query word held by more than this share of the archive only adds to articles its rarer words
+ * found; it brings in none of its own. Such articles would lack the query's heavy words and could
+ * not rank, and sparing their scoring is most of the work of a query with common words. The
+ * result's `total` counts the articles the rarer words found.
+ */
+export const COMMON_SHARE = 0.05;
 /** Title positions past this are not compared (titles are rarely longer). */
 const TITLE_POSITIONS = 32;
 /** Query words past this take no part in the phrase bonus (bounds the scratch space). */
@@ -100,6 +107,16 @@ export function fieldMask(tfs: ArrayLike<number>): number {
   return mask;
 }
 
+/** The postings a group's alternatives hold together (an upper bound on the documents it matches). */
+function docFreqOf(group: PlannedGroup): number {
+  return group.alternatives.reduce((sum, alt) => sum + alt.entry.docFreq, 0);
+}
+
+/** Group numbers, the group matching the fewest documents first. */
+function rarestFirst(groups: readonly PlannedGroup[]): number[] {
+  return groups.map((_, g) => g).sort((a, b) => docFreqOf(groups[a]!) - docFreqOf(groups[b]!));
+}
+
 /** Scores queries over one index, reusing its per-document scratch arrays from query to query. */
 export class Scorer {
   private readonly scores: Float64Array;
@@ -138,30 +155,35 @@ export class Scorer {
     const { groups, hints } = plan;
     const { scores, matchedMass, fieldMass, best, bestFields, titleMasks, matched, stamp, invAvg } = this;
     const lengths = this.index.fieldLengths;
+    const phraseWords = Math.min(groups.length, PHRASE_WORDS);
     const touched: number[] = [];
-    let queryMass = 0;
-    groups.forEach((group, g) => {
+    const queryMass = groups.reduce((sum, group) => sum + Math.max(...groupWeights(this.index, group)), 0);
+    const commonDocFreq = this.index.docCount * COMMON_SHARE;
+    rarestFirst(groups).forEach((g, nth) => {
+      const group = groups[g]!;
       const weights = groupWeights(this.index, group);
       const mass = Math.max(...weights);
-      queryMass += mass;
+      // A common word only adds to articles the rarer words found (see COMMON_SHARE).
+      const opens = nth === 0 || docFreqOf(group) <= commonDocFreq;
       const epoch = ++this.epoch;
       const inGroup: number[] = [];
       group.alternatives.forEach((alt, i) => {
         const weight = weights[i]!;
         decodePostings(this.index.postings(alt.entry), (doc, tfs, titlePositions) => {
-          const points = weight * saturate(pseudoFrequency(tfs, lengths, doc * FIELD_COUNT, invAvg));
           if (stamp[doc] !== epoch) {
-            stamp[doc] = epoch;
-            inGroup.push(doc);
             if (matched[doc] === 0) {
+              if (!opens) return;
               touched.push(doc);
               scores[doc] = 0;
               matchedMass[doc] = 0;
-              fieldMass.fill(0, doc * FIELD_COUNT, doc * FIELD_COUNT + FIELD_COUNT);
-              titleMasks.fill(0, doc * PHRASE_WORDS, doc * PHRASE_WORDS + PHRASE_WORDS);
+              for (const f of COVERED_FIELDS) fieldMass[doc * FIELD_COUNT + f] = 0;
+              titleMasks.fill(0, doc * PHRASE_WORDS, doc * PHRASE_WORDS + phraseWords);
             }
+            stamp[doc] = epoch;
+            inGroup.push(doc);
             best[doc] = 0;
           }
+          const points = weight * saturate(pseudoFrequency(tfs, lengths, doc * FIELD_COUNT, invAvg));
           if (g < PHRASE_WORDS && tfs[FIELD.title]) titleMasks[doc * PHRASE_WORDS + g]! |= positionMask(titlePositions, tfs[FIELD.title]!);
           if (points > best[doc]!) {
             best[doc] = points;
@@ -178,19 +200,20 @@ export class Scorer {
     });
     this.addHints(hints);
 
-    const top = new TopK<ScoredDoc>(k, (a, b) => (a.score !== b.score ? a.score > b.score : a.doc < b.doc));
-    let watched: ScoredDoc | undefined;
+    // Final scores overwrite the sums in place; the heap holds document numbers, not objects.
+    const top = new TopK<number>(k, (a, b) => (scores[a] !== scores[b] ? scores[a]! > scores[b]! : a < b));
     for (const doc of touched) {
       let score = scores[doc]!;
       for (const f of COVERED_FIELDS) score += coverageBonus(f, fieldMass[doc * FIELD_COUNT + f]!, queryMass);
       score += PHRASE_BONUS * titlePhraseShare(groups, titleMasks, doc * PHRASE_WORDS);
-      score *= coordination(matchedMass[doc]!, queryMass, groups.length);
-      const scored = { doc, score, matched: matched[doc]! };
-      top.offer(scored);
-      if (doc === watch) watched = scored;
-      matched[doc] = 0;
+      if (matchedMass[doc]! < queryMass) score *= coordination(matchedMass[doc]!, queryMass, groups.length);
+      scores[doc] = score;
+      top.offer(doc);
     }
-    return { top: top.sorted(), total: touched.length, watched };
+    const scored = (doc: number): ScoredDoc => ({ doc, score: scores[doc]!, matched: matched[doc]! });
+    const result = { top: top.sorted().map(scored), total: touched.length, watched: watch !== undefined && matched[watch] ? scored(watch) : undefined };
+    for (const doc of touched) matched[doc] = 0;
+    return result;
   }
 
   /** Adds to each document the groups matched the points of the best hint it holds. */
