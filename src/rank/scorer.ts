@@ -1,8 +1,10 @@
 /**
  * Scores the documents matching a query plan, word group at a time over their postings, and keeps
  * the best. A group's best alternative counts (a correction never adds to the word it corrects).
- * Documents matching every group rank above those matching only some; among them BM25F decides,
- * plus a bonus for holding the query's words in the title (see TITLE_BONUS).
+ * A document's score is its BM25F sum, plus coverage bonuses for fields holding most of the query
+ * and a phrase bonus for a title saying it in order, times a coordination factor for the share of
+ * the query it holds. Per-document scratch lives in slots handed out as documents are first met,
+ * so a query touches memory in proportion to the documents it matches, not to the archive.
  */
 import type { PlannedAlternative, PlannedGroup, QueryPlan } from "../query/expand.js";
 import type { IndexReader } from "../store/reader.js";
@@ -119,31 +121,17 @@ function rarestFirst(groups: readonly PlannedGroup[]): number[] {
 
 /** Scores queries over one index, reusing its per-document scratch arrays from query to query. */
 export class Scorer {
-  private readonly scores: Float64Array;
-  /** Per document, per field: the idf mass of the query words found there. */
-  private readonly fieldMass: Float64Array;
-  /** Per document: the idf mass of the query words it holds anywhere. */
-  private readonly matchedMass: Float64Array;
-  private readonly best: Float64Array;
-  /** Per document: the fields its best alternative for the current group matched in (a bit mask). */
-  private readonly bestFields: Uint8Array;
-  /** Per document, per query word (up to PHRASE_WORDS): where its alternatives stand in the title. */
-  private readonly titleMasks: Int32Array;
-  private readonly matched: Uint8Array;
-  private readonly stamp: Uint32Array;
-  private epoch = 0;
+  /** Per document: its slot in this query, valid when slotEpoch matches the query's. */
+  private readonly slotOf: Int32Array;
+  private readonly slotEpoch: Uint32Array;
+  private queryEpoch = 0;
+  private groupEpoch = 0;
+  private slots = new Slots(1024);
   private readonly invAvg: Float64Array;
 
   constructor(private readonly index: IndexReader) {
-    const n = index.docCount;
-    this.scores = new Float64Array(n);
-    this.fieldMass = new Float64Array(n * FIELD_COUNT);
-    this.matchedMass = new Float64Array(n);
-    this.best = new Float64Array(n);
-    this.bestFields = new Uint8Array(n);
-    this.titleMasks = new Int32Array(n * PHRASE_WORDS);
-    this.matched = new Uint8Array(n);
-    this.stamp = new Uint32Array(n);
+    this.slotOf = new Int32Array(index.docCount);
+    this.slotEpoch = new Uint32Array(index.docCount);
     this.invAvg = inverseAverages(index.header.avgFieldLength);
   }
 
@@ -153,10 +141,11 @@ export class Scorer {
    */
   score(plan: QueryPlan, k: number, watch?: number): Scored {
     const { groups, hints } = plan;
-    const { scores, matchedMass, fieldMass, best, bestFields, titleMasks, matched, stamp, invAvg } = this;
+    const { slotOf, slotEpoch, invAvg } = this;
+    const queryEpoch = ++this.queryEpoch;
     const lengths = this.index.fieldLengths;
     const phraseWords = Math.min(groups.length, PHRASE_WORDS);
-    const touched: number[] = [];
+    let used = 0;
     const queryMass = groups.reduce((sum, group) => sum + Math.max(...groupWeights(this.index, group)), 0);
     const commonDocFreq = this.index.docCount * COMMON_SHARE;
     rarestFirst(groups).forEach((g, nth) => {
@@ -165,77 +154,141 @@ export class Scorer {
       const mass = Math.max(...weights);
       // A common word only adds to articles the rarer words found (see COMMON_SHARE).
       const opens = nth === 0 || docFreqOf(group) <= commonDocFreq;
-      const epoch = ++this.epoch;
+      const groupEpoch = ++this.groupEpoch;
       const inGroup: number[] = [];
       group.alternatives.forEach((alt, i) => {
         const weight = weights[i]!;
         decodePostings(this.index.postings(alt.entry), (doc, tfs, titlePositions) => {
-          if (stamp[doc] !== epoch) {
-            if (matched[doc] === 0) {
-              if (!opens) return;
-              touched.push(doc);
-              scores[doc] = 0;
-              matchedMass[doc] = 0;
-              for (const f of COVERED_FIELDS) fieldMass[doc * FIELD_COUNT + f] = 0;
-              titleMasks.fill(0, doc * PHRASE_WORDS, doc * PHRASE_WORDS + phraseWords);
-            }
-            stamp[doc] = epoch;
-            inGroup.push(doc);
-            best[doc] = 0;
+          let slot: number;
+          if (slotEpoch[doc] === queryEpoch) {
+            slot = slotOf[doc]!;
+          } else {
+            if (!opens) return;
+            if (used === this.slots.capacity) this.slots = this.slots.grown();
+            slot = used++;
+            slotEpoch[doc] = queryEpoch;
+            slotOf[doc] = slot;
+            this.slots.clear(slot, doc, phraseWords);
+          }
+          const sl = this.slots;
+          if (sl.groupStamp[slot] !== groupEpoch) {
+            sl.groupStamp[slot] = groupEpoch;
+            sl.best[slot] = 0;
+            inGroup.push(slot);
           }
           const points = weight * saturate(pseudoFrequency(tfs, lengths, doc * FIELD_COUNT, invAvg));
-          if (g < PHRASE_WORDS && tfs[FIELD.title]) titleMasks[doc * PHRASE_WORDS + g]! |= positionMask(titlePositions, tfs[FIELD.title]!);
-          if (points > best[doc]!) {
-            best[doc] = points;
-            bestFields[doc] = fieldMask(tfs);
+          if (g < PHRASE_WORDS && tfs[FIELD.title]) sl.titleMasks[slot * PHRASE_WORDS + g]! |= positionMask(titlePositions, tfs[FIELD.title]!);
+          if (points > sl.best[slot]!) {
+            sl.best[slot] = points;
+            sl.bestFields[slot] = fieldMask(tfs);
           }
         });
       });
-      for (const doc of inGroup) {
-        matched[doc]!++;
-        matchedMass[doc]! += mass;
-        scores[doc]! += best[doc]!;
-        for (const f of COVERED_FIELDS) if (bestFields[doc]! & (1 << f)) fieldMass[doc * FIELD_COUNT + f]! += mass;
+      const sl = this.slots;
+      for (const slot of inGroup) {
+        sl.matched[slot]!++;
+        sl.matchedMass[slot]! += mass;
+        sl.scores[slot]! += sl.best[slot]!;
+        for (let c = 0; c < COVERED_FIELDS.length; c++) if (sl.bestFields[slot]! & (1 << COVERED_FIELDS[c]!)) sl.fieldMass[slot * COVERED_FIELDS.length + c]! += mass;
       }
     });
     this.addHints(hints);
 
-    // Final scores overwrite the sums in place; the heap holds document numbers, not objects.
-    const top = new TopK<number>(k, (a, b) => (scores[a] !== scores[b] ? scores[a]! > scores[b]! : a < b));
-    for (const doc of touched) {
-      let score = scores[doc]!;
-      for (const f of COVERED_FIELDS) score += coverageBonus(f, fieldMass[doc * FIELD_COUNT + f]!, queryMass);
-      score += PHRASE_BONUS * titlePhraseShare(groups, titleMasks, doc * PHRASE_WORDS);
-      if (matchedMass[doc]! < queryMass) score *= coordination(matchedMass[doc]!, queryMass, groups.length);
-      scores[doc] = score;
-      top.offer(doc);
+    // Final scores overwrite the sums in place; the heap holds slots, not objects.
+    const sl = this.slots;
+    const { scores, docOf } = sl;
+    const top = new TopK<number>(k, (a, b) => (scores[a] !== scores[b] ? scores[a]! > scores[b]! : docOf[a]! < docOf[b]!));
+    for (let slot = 0; slot < used; slot++) {
+      let score = scores[slot]!;
+      for (let c = 0; c < COVERED_FIELDS.length; c++) score += coverageBonus(COVERED_FIELDS[c]!, sl.fieldMass[slot * COVERED_FIELDS.length + c]!, queryMass);
+      score += PHRASE_BONUS * titlePhraseShare(groups, sl.titleMasks, slot * PHRASE_WORDS);
+      if (sl.matchedMass[slot]! < queryMass) score *= coordination(sl.matchedMass[slot]!, queryMass, groups.length);
+      scores[slot] = score;
+      top.offer(slot);
     }
-    const scored = (doc: number): ScoredDoc => ({ doc, score: scores[doc]!, matched: matched[doc]! });
-    const result = { top: top.sorted().map(scored), total: touched.length, watched: watch !== undefined && matched[watch] ? scored(watch) : undefined };
-    for (const doc of touched) matched[doc] = 0;
-    return result;
+    const scored = (slot: number): ScoredDoc => ({ doc: docOf[slot]!, score: scores[slot]!, matched: sl.matched[slot]! });
+    const watched = watch !== undefined && slotEpoch[watch] === queryEpoch ? scored(slotOf[watch]!) : undefined;
+    return { top: top.sorted().map(scored), total: used, watched };
   }
 
   /** Adds to each document the groups matched the points of the best hint it holds. */
   private addHints(hints: readonly PlannedAlternative[]): void {
-    const { scores, best, matched, stamp, invAvg } = this;
+    const { slotOf, slotEpoch, invAvg, slots } = this;
     const lengths = this.index.fieldLengths;
-    const epoch = ++this.epoch;
+    const groupEpoch = ++this.groupEpoch;
     const hinted: number[] = [];
     for (const hint of hints) {
       const weight = hint.weight * idf(this.index.docCount, hint.entry.docFreq);
       decodePostings(this.index.postings(hint.entry), (doc, tfs) => {
-        if (matched[doc] === 0) return;
+        if (slotEpoch[doc] !== this.queryEpoch) return;
+        const slot = slotOf[doc]!;
         const points = weight * saturate(pseudoFrequency(tfs, lengths, doc * FIELD_COUNT, invAvg));
-        if (stamp[doc] !== epoch) {
-          stamp[doc] = epoch;
-          hinted.push(doc);
-          best[doc] = points;
-        } else if (points > best[doc]!) {
-          best[doc] = points;
+        if (slots.groupStamp[slot] !== groupEpoch) {
+          slots.groupStamp[slot] = groupEpoch;
+          hinted.push(slot);
+          slots.best[slot] = points;
+        } else if (points > slots.best[slot]!) {
+          slots.best[slot] = points;
         }
       });
     }
-    for (const doc of hinted) scores[doc]! += best[doc]!;
+    for (const slot of hinted) slots.scores[slot]! += slots.best[slot]!;
+  }
+}
+
+/** The scratch of the documents a query has met, one slot each. */
+class Slots {
+  readonly docOf: Int32Array;
+  readonly scores: Float64Array;
+  /** The idf mass of the query words the document holds anywhere. */
+  readonly matchedMass: Float64Array;
+  /** Per covered field (COVERED_FIELDS): the idf mass of the query words found there. */
+  readonly fieldMass: Float64Array;
+  /** The best alternative's points in the current group, and the fields it matched in (a bit mask). */
+  readonly best: Float64Array;
+  readonly bestFields: Uint8Array;
+  /** Per query word (up to PHRASE_WORDS): where its alternatives stand in the title. */
+  readonly titleMasks: Int32Array;
+  /** How many groups matched. */
+  readonly matched: Uint8Array;
+  /** The group that last met the slot. */
+  readonly groupStamp: Uint32Array;
+
+  constructor(readonly capacity: number) {
+    this.docOf = new Int32Array(capacity);
+    this.scores = new Float64Array(capacity);
+    this.matchedMass = new Float64Array(capacity);
+    this.fieldMass = new Float64Array(capacity * COVERED_FIELDS.length);
+    this.best = new Float64Array(capacity);
+    this.bestFields = new Uint8Array(capacity);
+    this.titleMasks = new Int32Array(capacity * PHRASE_WORDS);
+    this.matched = new Uint8Array(capacity);
+    this.groupStamp = new Uint32Array(capacity);
+  }
+
+  /** Twice the room, holding what this one holds. */
+  grown(): Slots {
+    const next = new Slots(this.capacity * 2);
+    next.docOf.set(this.docOf);
+    next.scores.set(this.scores);
+    next.matchedMass.set(this.matchedMass);
+    next.fieldMass.set(this.fieldMass);
+    next.best.set(this.best);
+    next.bestFields.set(this.bestFields);
+    next.titleMasks.set(this.titleMasks);
+    next.matched.set(this.matched);
+    next.groupStamp.set(this.groupStamp);
+    return next;
+  }
+
+  /** Readies a slot for a document first met. */
+  clear(slot: number, doc: number, phraseWords: number): void {
+    this.docOf[slot] = doc;
+    this.scores[slot] = 0;
+    this.matchedMass[slot] = 0;
+    this.matched[slot] = 0;
+    this.groupStamp[slot] = 0;
+    for (let c = 0; c < COVERED_FIELDS.length; c++) this.fieldMass[slot * COVERED_FIELDS.length + c] = 0;
+    for (let w = 0; w < phraseWords; w++) this.titleMasks[slot * PHRASE_WORDS + w] = 0;
   }
 }
