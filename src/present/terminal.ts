@@ -29,7 +29,14 @@ export function formatResult(result: SearchResult, style: Style): string {
       ? `no hits past ${result.offset}: "${result.query}" matches ${result.total} articles`
       : `no articles match "${result.query}"`;
   const corrected = result.corrections.length ? [paint(style.color, "33", didYouMean(result))] : [];
-  return [...lines, ...corrected, paint(style.color, "2", summary)].join("\n") + "\n";
+  const missing = result.missingArticle ? [paint(style.color, "33", missingLine(result))] : [];
+  return [...missing, ...lines, ...corrected, paint(style.color, "2", summary)].join("\n") + "\n";
+}
+
+/** `Q123456 is not in the archive; 3 articles cite it:` */
+function missingLine(result: SearchResult): string {
+  const citing = result.hits.filter((h) => h.match === "text").length;
+  return `${result.missingArticle} is not in the archive${citing ? "; articles that cite it or match the query:" : "."}`;
 }
 
 /** `did you mean "windows printer"? (searched for those words too)` */

@@ -72,6 +72,7 @@ export class KbIndex {
       query: parsed.text,
       terms,
       corrections: plan.corrections,
+      ...(parsed.articleNumber !== undefined && pinnedDoc === undefined ? { missingArticle: `Q${parsed.articleNumber}` } : {}),
       total: scored.total + pinnedOnly,
       offset,
       hits,

@@ -65,9 +65,9 @@ export function planQuery(parsed: ParsedQuery, index: IndexReader): QueryPlan {
   for (const word of parsed.words) {
     const exact = index.lookup(word.term);
     const alternatives: PlannedAlternative[] = exact ? [{ entry: exact, weight: word.weight, kind: "exact" }] : [];
-    for (const term of word.aka) {
-      const entry = index.lookup(term);
-      if (entry) alternatives.push({ entry, weight: word.weight, kind: "alias" });
+    for (const alias of word.aka) {
+      const entry = index.lookup(alias.term);
+      if (entry) alternatives.push({ entry, weight: word.weight * alias.weight, kind: "alias" });
     }
     // A word the archive hardly holds is likely typed in part (when it ends the query) or misspelt.
     const rare = word.plain && (exact?.docFreq ?? 0) <= RARE_DOC_FREQ;

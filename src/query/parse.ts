@@ -5,10 +5,14 @@
 import { analyzeToTokens } from "../analyze/analyzer.js";
 import { expandAlias } from "./aliases.js";
 import { CHATTER_WEIGHT, isChatter } from "./chatter.js";
-import type { ParsedQuery, QueryWord } from "./types.js";
+import type { Alias, ParsedQuery, QueryWord } from "./types.js";
 
-/** `Q149387`, `KB149387`, `kb 149387`, `KB: Q149387` anywhere in the query. */
-const ARTICLE_REF = /\b(?:kb[\s:#-]*q?|q)(\d{3,7})\b/i;
+/**
+ * An article named anywhere in the query: `Q149387`, `KB149387`, `kb 149387`, `KB: Q149387`,
+ * `KB Q149387`, `kb/149387` (support.microsoft.com/kb/149387), `scid=kb;en-us;149387`,
+ * `article 149387`.
+ */
+const ARTICLE_REF = /\b(?:kb(?:[\s:#/-]*|;[a-z]{2}-[a-z]{2};)q?|q|article\s+(?:no\.?\s*|number\s+|#\s*)?q?)(\d{3,7})\b/i;
 /** A query that is only a number, as people type an article number. */
 const BARE_NUMBER = /^\s*(\d{3,7})\s*$/;
 const LETTERS = /^[a-z\u00c0-\u024f]+$/;
@@ -18,6 +22,8 @@ const JOINED_AFTER = /^[._]\w/;
 /** "how do i", "how can you", "how to": the user wants a procedure. */
 const HOW_TO = /^\W*how\s+(?:(?:do|can|could|would|should|does)\s+(?:i|you|we|one)|to)\b/i;
 const LONE_DIGIT = /^\d$/;
+/** `4` and `4.0` are one version, but a title saying "6" is a closer match for "6" than one saying "6.0". */
+const VERSION_WEIGHT = 0.7;
 
 export function parseQuery(text: string): ParsedQuery {
   const ref = findArticleRef(text);
@@ -27,7 +33,7 @@ export function parseQuery(text: string): ParsedQuery {
   const words = new Map<string, QueryWord>();
   const add = (word: QueryWord) => {
     const known = words.get(word.term);
-    if (known) known.aka.push(...word.aka.filter((t) => !known.aka.includes(t)));
+    if (known) known.aka.push(...word.aka.filter((a) => !known.aka.some((k) => k.term === a.term)));
     else words.set(word.term, word);
   };
   let openTerm: string | undefined;
@@ -40,7 +46,7 @@ export function parseQuery(text: string): ParsedQuery {
       // `nt4` -> windows nt 4.0, each word also matched by `nt4` itself where articles write it so.
       const spelled = analyzeToTokens(alias);
       spelled.forEach((t, i) => {
-        const aka = [token.term];
+        const aka: Alias[] = [{ term: token.term, weight: 1 }];
         if (i === spelled.length - 1 && /^\d/.test(t.term)) aka.push(...versionAsTyped(surface));
         add({ surface: alias.slice(t.start, t.end), term: t.term, plain: false, pos: pos + i, weight: 1, aka });
       });
@@ -50,15 +56,15 @@ export function parseQuery(text: string): ParsedQuery {
     if (token.end === searched.length) openTerm = token.term;
     const plain = LETTERS.test(surface) && !partOfIdentifier(searched, token.start, token.end);
     const weight = plain && isChatter(surface) ? CHATTER_WEIGHT : 1;
-    add({ surface, term: token.term, plain, pos, weight, aka: LONE_DIGIT.test(surface) ? [`${surface}.0`] : [] });
+    add({ surface, term: token.term, plain, pos, weight, aka: LONE_DIGIT.test(surface) ? [{ term: `${surface}.0`, weight: VERSION_WEIGHT }] : [] });
   }
   return { text, words: [...words.values()], openTerm, articleNumber: ref?.number, howTo: HOW_TO.test(text) };
 }
 
 /** The digits of `nt4` as typed (`4`), which articles also write. */
-function versionAsTyped(word: string): string[] {
+function versionAsTyped(word: string): Alias[] {
   const digits = /\d+$/.exec(word)?.[0];
-  return digits ? [digits] : [];
+  return digits ? [{ term: digits, weight: VERSION_WEIGHT }] : [];
 }
 
 function partOfIdentifier(text: string, start: number, end: number): boolean {
@@ -72,5 +78,15 @@ export function articleNumberIn(text: string): number | undefined {
 
 function findArticleRef(text: string): { number: number; index: number; length: number } | undefined {
   const m = ARTICLE_REF.exec(text) ?? BARE_NUMBER.exec(text);
-  return m ? { number: Number(m[1]), index: m.index, length: m[0].length } : undefined;
+  if (!m) return undefined;
+  // In a link, the whole link names the article: its other words (http, aspx, scid) are not searched.
+  let start = m.index;
+  let end = m.index + m[0].length;
+  const before = /\S*$/.exec(text.slice(0, start))![0];
+  const after = /^\S*/.exec(text.slice(end))![0];
+  if (/[/=]/.test(before + after)) {
+    start -= before.length;
+    end += after.length;
+  }
+  return { number: Number(m[1]), index: start, length: end - start };
 }

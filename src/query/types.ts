@@ -11,7 +11,7 @@ export interface QueryWord {
   /** What a match on it counts for: 1, less for chatter ("how do i", "my"). */
   weight: number;
   /** Other index terms standing for the same thing: the abbreviation typed (`nt4` for "windows nt 4.0"), `4.0` for `4`. */
-  aka: string[];
+  aka: Alias[];
 }
 
 /** A query as parsed, before it meets an index. */
@@ -26,6 +26,12 @@ export interface ParsedQuery {
   articleNumber: number | undefined;
   /** The query asks how to do something ("how do i ...", "how to ..."): articles giving a procedure are favoured. */
   howTo: boolean;
+}
+
+/** An index term standing for a query word, and what its match counts for against the word's own. */
+export interface Alias {
+  term: string;
+  weight: number;
 }
 
 /** Why an index term stands in for a query word. */
@@ -103,6 +109,8 @@ export interface SearchResult {
   terms: string[];
   /** Words searched under another spelling ("did you mean"). */
   corrections: Correction[];
+  /** The article the query names by number when the archive lacks it (`Q123456`); the hits are the articles citing it. */
+  missingArticle?: string;
   /** Articles that matched at all. */
   total: number;
   offset: number;
