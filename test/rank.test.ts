@@ -62,12 +62,12 @@ describe("bm25f", () => {
     for (let f = 0; f < FIELD_COUNT; f++) {
       let previous = 0;
       for (const tf of [1, 2, 3, 10, 100]) {
-        const value = pseudoFrequency(only(f, tf), lengths, 0, invAvg);
+        const value = pseudoFrequency(only(f, tf), 0, lengths, 0, invAvg);
         assert.ok(value > previous, `field ${f} tf ${tf}`);
         previous = value;
       }
     }
-    assert.equal(pseudoFrequency(new Array<number>(FIELD_COUNT).fill(0), lengths, 0, invAvg), 0);
+    assert.equal(pseudoFrequency(new Array<number>(FIELD_COUNT).fill(0), 0, lengths, 0, invAvg), 0);
   });
 
   test("a match weighs by its field: title outweighs body at the same tf and length", () => {
@@ -76,14 +76,14 @@ describe("bm25f", () => {
     for (const tf of [1, 2, 5]) {
       for (const length of [1, 4, 20, 50, 500]) {
         const lengths = new Array<number>(FIELD_COUNT).fill(length);
-        const title = pseudoFrequency(only(FIELD.title, tf), lengths, 0, sameAvg);
-        const body = pseudoFrequency(only(FIELD.body, tf), lengths, 0, sameAvg);
+        const title = pseudoFrequency(only(FIELD.title, tf), 0, lengths, 0, sameAvg);
+        const body = pseudoFrequency(only(FIELD.body, tf), 0, lengths, 0, sameAvg);
         assert.ok(title > body, `tf ${tf}, length ${length}: title ${title} <= body ${body}`);
       }
     }
     // At average length, a field's pseudo frequency is its weight times tf.
     for (let f = 0; f < FIELD_COUNT; f++) {
-      assert.ok(Math.abs(pseudoFrequency(only(f, 3), AVG, 0, invAvg) - 3 * FIELD_WEIGHTS[f]!) < 1e-9, `field ${f}`);
+      assert.ok(Math.abs(pseudoFrequency(only(f, 3), 0, AVG, 0, invAvg) - 3 * FIELD_WEIGHTS[f]!) < 1e-9, `field ${f}`);
     }
   });
 
@@ -92,27 +92,27 @@ describe("bm25f", () => {
     for (const length of [1, 50, 200, 400, 1000, 10_000]) {
       const lengths = [...AVG];
       lengths[FIELD.body] = length;
-      const value = pseudoFrequency(only(FIELD.body, 2), lengths, 0, invAvg);
+      const value = pseudoFrequency(only(FIELD.body, 2), 0, lengths, 0, invAvg);
       assert.ok(value < previous, `body length ${length}`);
       previous = value;
     }
     const both = only(FIELD.title, 1);
     both[FIELD.body] = 4;
-    const sum = pseudoFrequency(only(FIELD.title, 1), AVG, 0, invAvg) + pseudoFrequency(only(FIELD.body, 4), AVG, 0, invAvg);
-    assert.ok(Math.abs(pseudoFrequency(both, AVG, 0, invAvg) - sum) < 1e-9);
+    const sum = pseudoFrequency(only(FIELD.title, 1), 0, AVG, 0, invAvg) + pseudoFrequency(only(FIELD.body, 4), 0, AVG, 0, invAvg);
+    assert.ok(Math.abs(pseudoFrequency(both, 0, AVG, 0, invAvg) - sum) < 1e-9);
   });
 
   test("pseudoFrequency reads the document's lengths at an offset", () => {
     const lengths = [...AVG, ...AVG.map((l) => l * 4)];
-    const first = pseudoFrequency(only(FIELD.body, 1), lengths, 0, invAvg);
-    const second = pseudoFrequency(only(FIELD.body, 1), lengths, FIELD_COUNT, invAvg);
+    const first = pseudoFrequency(only(FIELD.body, 1), 0, lengths, 0, invAvg);
+    const second = pseudoFrequency(only(FIELD.body, 1), 0, lengths, FIELD_COUNT, invAvg);
     assert.ok(second < first);
   });
 
   test("inverseAverages inverts, and an empty field's average gives 0, not Infinity", () => {
     assert.deepEqual([...inverseAverages([2, 4, 0, 0.5, 1])], [0.5, 0.25, 0, 2, 1]);
     const zeroAvg = inverseAverages([0, 0, 0, 0, 0]);
-    const value = pseudoFrequency(only(FIELD.title, 1), [5, 5, 5, 5, 5], 0, zeroAvg);
+    const value = pseudoFrequency(only(FIELD.title, 1), 0, [5, 5, 5, 5, 5], 0, zeroAvg);
     assert.ok(Number.isFinite(value) && value > 0);
   });
 });

@@ -11,7 +11,7 @@ import { PostingsBuilder } from "../src/indexer/postings.js";
 import {
   DOCS_PER_STORE_BLOCK, FIELD, FIELD_COUNT, FORMAT_VERSION, INDEX_FILE, MAGIC, TERMS_PER_BLOCK, type StoredDoc,
 } from "../src/store/format.js";
-import { decodePostings, encodePosting } from "../src/store/postings.js";
+import { DecodedPostings, encodePosting } from "../src/store/postings.js";
 import { IndexReader } from "../src/store/reader.js";
 import { ByteReader, ByteWriter } from "../src/store/varint.js";
 import { IndexWriter } from "../src/store/writer.js";
@@ -80,7 +80,14 @@ describe("postings codec", () => {
 
   function decodeAll(bytes: Uint8Array): Posting[] {
     const found: Posting[] = [];
-    decodePostings(bytes, (doc, tfs, positions) => found.push({ doc, tfs: [...tfs], titlePositions: [...positions.subarray(0, tfs[FIELD.title])] }));
+    const d = new DecodedPostings().decode(bytes);
+    for (let i = 0; i < d.count; i++) {
+      found.push({
+        doc: d.docs[i]!,
+        tfs: [...d.tfs.subarray(i * FIELD_COUNT, (i + 1) * FIELD_COUNT)],
+        titlePositions: [...d.titlePositions.subarray(d.titleStart[i], d.titleStart[i + 1])],
+      });
+    }
     return found;
   }
 
@@ -326,7 +333,8 @@ describe("index file", () => {
         const byDoc = expected.get(term)!;
         assert.equal(entry.docFreq, byDoc.size, term);
         const found: [number, number[]][] = [];
-        decodePostings(reader.postings(entry), (doc, tfs) => found.push([doc, [...tfs]]));
+        const d = new DecodedPostings().decode(reader.postings(entry));
+        for (let i = 0; i < d.count; i++) found.push([d.docs[i]!, [...d.tfs.subarray(i * FIELD_COUNT, (i + 1) * FIELD_COUNT)]]);
         assert.deepEqual(found, [...byDoc.entries()], term);
       }
     });

@@ -33,12 +33,15 @@ export function fieldFrequency(f: number, tf: number, length: number, invAvg: Fl
   return (FIELD_WEIGHTS[f]! * tf) / (1 - FIELD_B[f]! + FIELD_B[f]! * length * invAvg[f]!);
 }
 
-/** The weighted, length-normalized frequency of a term in one document (`lengths[at + f]`: its field lengths). */
-export function pseudoFrequency(tfs: ArrayLike<number>, lengths: ArrayLike<number>, at: number, invAvg: Float64Array): number {
+/**
+ * The weighted, length-normalized frequency of a term in one document: `tfs[tfAt + f]` is its
+ * frequency in field f, `lengths[lengthAt + f]` that field's length.
+ */
+export function pseudoFrequency(tfs: ArrayLike<number>, tfAt: number, lengths: ArrayLike<number>, lengthAt: number, invAvg: Float64Array): number {
   let sum = 0;
   for (let f = 0; f < FIELD_COUNT; f++) {
-    const tf = tfs[f]!;
-    if (tf) sum += fieldFrequency(f, tf, lengths[at + f]!, invAvg);
+    const tf = tfs[tfAt + f]!;
+    if (tf) sum += fieldFrequency(f, tf, lengths[lengthAt + f]!, invAvg);
   }
   return sum;
 }

@@ -6,11 +6,11 @@
  */
 import type { PlannedAlternative, QueryPlan } from "../query/expand.js";
 import type { ScorePart } from "../query/types.js";
-import { FIELD, FIELD_COUNT, FIELDS } from "../store/format.js";
-import { decodePostings } from "../store/postings.js";
+import { FIELD_COUNT, FIELDS } from "../store/format.js";
+import { DecodedPostings } from "../store/postings.js";
 import type { IndexReader, TermEntry } from "../store/reader.js";
 import { fieldFrequency, idf, inverseAverages, saturate } from "./bm25f.js";
-import { coordination, coverageBonus, groupWeights, PHRASE_BONUS, positionMask, titlePhraseShare } from "./scorer.js";
+import { coordination, coverageBonus, groupWeights, PHRASE_BONUS, titleMaskOf, titlePhraseShare } from "./scorer.js";
 
 interface Match {
   alt: PlannedAlternative;
@@ -78,9 +78,8 @@ export function explainScore(index: IndexReader, plan: QueryPlan, doc: number): 
 
 /** The document's per-field frequencies of a term and where it stands in the title, or undefined when it lacks the term. */
 function postingOf(index: IndexReader, entry: TermEntry, doc: number): { tfs: number[]; titleMask: number } | undefined {
-  let found: { tfs: number[]; titleMask: number } | undefined;
-  decodePostings(index.postings(entry), (d, tfs, titlePositions) => {
-    if (d === doc) found = { tfs: Array.from(tfs), titleMask: positionMask(titlePositions, tfs[FIELD.title]!) };
-  });
-  return found;
+  const postings = new DecodedPostings().decode(index.postings(entry));
+  const p = postings.docs.subarray(0, postings.count).indexOf(doc);
+  if (p < 0) return undefined;
+  return { tfs: Array.from(postings.tfs.subarray(p * FIELD_COUNT, (p + 1) * FIELD_COUNT)), titleMask: titleMaskOf(postings, p) };
 }

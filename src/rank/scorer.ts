@@ -9,7 +9,7 @@
 import type { PlannedAlternative, PlannedGroup, QueryPlan } from "../query/expand.js";
 import type { IndexReader } from "../store/reader.js";
 import { FIELD, FIELD_COUNT } from "../store/format.js";
-import { decodePostings } from "../store/postings.js";
+import { DecodedPostings } from "../store/postings.js";
 import { idf, inverseAverages, pseudoFrequency, saturate } from "./bm25f.js";
 import { TopK } from "./topk.js";
 
@@ -95,17 +95,20 @@ export function titlePhraseShare(groups: readonly PlannedGroup[], titleMasks: Ar
   return adjacent / pairs;
 }
 
-/** Title positions as a bit mask (those below TITLE_POSITIONS). */
-export function positionMask(positions: ArrayLike<number>, count: number): number {
+/** Posting i's title positions as a bit mask (those below TITLE_POSITIONS). */
+export function titleMaskOf(postings: DecodedPostings, i: number): number {
   let mask = 0;
-  for (let i = 0; i < count; i++) if (positions[i]! < TITLE_POSITIONS) mask |= 1 << positions[i]!;
+  for (let p = postings.titleStart[i]!; p < postings.titleStart[i + 1]!; p++) {
+    const pos = postings.titlePositions[p]!;
+    if (pos < TITLE_POSITIONS) mask |= 1 << pos;
+  }
   return mask;
 }
 
-/** The fields a term occurs in, as a bit mask. */
-export function fieldMask(tfs: ArrayLike<number>): number {
+/** The fields a term occurs in, as a bit mask (`tfs[at + f]`: its frequency in field f). */
+function fieldMask(tfs: ArrayLike<number>, at: number): number {
   let mask = 0;
-  for (let f = 0; f < FIELD_COUNT; f++) if (tfs[f]) mask |= 1 << f;
+  for (let f = 0; f < FIELD_COUNT; f++) if (tfs[at + f]) mask |= 1 << f;
   return mask;
 }
 
@@ -127,6 +130,7 @@ export class Scorer {
   private queryEpoch = 0;
   private groupEpoch = 0;
   private slots = new Slots(1024);
+  private readonly postings = new DecodedPostings();
   private readonly invAvg: Float64Array;
 
   constructor(private readonly index: IndexReader) {
@@ -158,12 +162,15 @@ export class Scorer {
       const inGroup: number[] = [];
       group.alternatives.forEach((alt, i) => {
         const weight = weights[i]!;
-        decodePostings(this.index.postings(alt.entry), (doc, tfs, titlePositions) => {
+        const postings = this.postings.decode(this.index.postings(alt.entry));
+        const { docs, tfs } = postings;
+        for (let p = 0; p < postings.count; p++) {
+          const doc = docs[p]!;
           let slot: number;
           if (slotEpoch[doc] === queryEpoch) {
             slot = slotOf[doc]!;
           } else {
-            if (!opens) return;
+            if (!opens) continue;
             if (used === this.slots.capacity) this.slots = this.slots.grown();
             slot = used++;
             slotEpoch[doc] = queryEpoch;
@@ -176,13 +183,14 @@ export class Scorer {
             sl.best[slot] = 0;
             inGroup.push(slot);
           }
-          const points = weight * saturate(pseudoFrequency(tfs, lengths, doc * FIELD_COUNT, invAvg));
-          if (g < PHRASE_WORDS && tfs[FIELD.title]) sl.titleMasks[slot * PHRASE_WORDS + g]! |= positionMask(titlePositions, tfs[FIELD.title]!);
+          const at = p * FIELD_COUNT;
+          const points = weight * saturate(pseudoFrequency(tfs, at, lengths, doc * FIELD_COUNT, invAvg));
+          if (g < PHRASE_WORDS && tfs[at + FIELD.title]) sl.titleMasks[slot * PHRASE_WORDS + g]! |= titleMaskOf(postings, p);
           if (points > sl.best[slot]!) {
             sl.best[slot] = points;
-            sl.bestFields[slot] = fieldMask(tfs);
+            sl.bestFields[slot] = fieldMask(tfs, at);
           }
-        });
+        }
       });
       const sl = this.slots;
       for (const slot of inGroup) {
@@ -219,10 +227,12 @@ export class Scorer {
     const hinted: number[] = [];
     for (const hint of hints) {
       const weight = hint.weight * idf(this.index.docCount, hint.entry.docFreq);
-      decodePostings(this.index.postings(hint.entry), (doc, tfs) => {
-        if (slotEpoch[doc] !== this.queryEpoch) return;
+      const { count, docs, tfs } = this.postings.decode(this.index.postings(hint.entry));
+      for (let p = 0; p < count; p++) {
+        const doc = docs[p]!;
+        if (slotEpoch[doc] !== this.queryEpoch) continue;
         const slot = slotOf[doc]!;
-        const points = weight * saturate(pseudoFrequency(tfs, lengths, doc * FIELD_COUNT, invAvg));
+        const points = weight * saturate(pseudoFrequency(tfs, p * FIELD_COUNT, lengths, doc * FIELD_COUNT, invAvg));
         if (slots.groupStamp[slot] !== groupEpoch) {
           slots.groupStamp[slot] = groupEpoch;
           hinted.push(slot);
@@ -230,7 +240,7 @@ export class Scorer {
         } else if (points > slots.best[slot]!) {
           slots.best[slot] = points;
         }
-      });
+      }
     }
     for (const slot of hinted) slots.scores[slot]! += slots.best[slot]!;
   }

@@ -35,29 +35,65 @@ export function encodePosting(out: ByteWriter, docDelta: number, tfs: ArrayLike<
   }
 }
 
-/**
- * Calls `visit` for each posting with the document, its per-field frequencies and its title
- * positions (the first tfs[FIELD.title] entries); both arrays are reused from call to call.
- */
-export function decodePostings(bytes: Uint8Array, visit: (doc: number, tfs: Uint16Array, titlePositions: Uint16Array) => void): void {
-  const r = new ByteReader(bytes);
-  const tfs = new Uint16Array(FIELD_COUNT);
-  let titlePositions = new Uint16Array(16);
-  let doc = -1;
-  while (!r.done) {
-    const v = r.varint();
-    doc += v >>> 1;
-    tfs.fill(0);
-    if (v & 1) {
-      tfs[FIELD.body] = 1;
-    } else {
-      const mask = r.byte();
-      for (let f = 0; f < FIELD_COUNT; f++) if (mask & (1 << f)) tfs[f] = r.varint();
-      const inTitle = tfs[FIELD.title]!;
-      if (inTitle > titlePositions.length) titlePositions = new Uint16Array(inTitle);
-      let pos = 0;
-      for (let i = 0; i < inTitle; i++) titlePositions[i] = pos += r.varint();
+/** A term's postings decoded into flat arrays, reused from list to list (see decodePostings). */
+export class DecodedPostings {
+  count = 0;
+  /** Document of each posting, ascending. */
+  docs = new Int32Array(256);
+  /** Per posting, FIELD_COUNT frequencies. */
+  tfs = new Uint16Array(256 * FIELD_COUNT);
+  /** Posting i's title positions are titlePositions[titleStart[i], titleStart[i + 1]). */
+  titleStart = new Int32Array(257);
+  titlePositions = new Uint16Array(256);
+
+  private room(postings: number, positions: number): void {
+    if (postings > this.docs.length) {
+      const size = Math.max(postings, this.docs.length * 2);
+      this.docs = grow(this.docs, size);
+      this.tfs = grow(this.tfs, size * FIELD_COUNT);
+      this.titleStart = grow(this.titleStart, size + 1);
     }
-    visit(doc, tfs, titlePositions);
+    if (positions > this.titlePositions.length) this.titlePositions = grow(this.titlePositions, Math.max(positions, this.titlePositions.length * 2));
   }
+
+  /**
+   * Decodes one term's postings. A single flat loop and flat results, rather than a callback per
+   * posting: the scorer's loop over them stays monomorphic and fast from a process's first query.
+   */
+  decode(bytes: Uint8Array): this {
+    // Every posting and every position takes at least a byte: the list's length bounds both.
+    this.room(bytes.length, bytes.length);
+    const { docs, tfs, titleStart, titlePositions } = this;
+    const r = new ByteReader(bytes);
+    let n = 0;
+    let positions = 0;
+    let doc = -1;
+    while (!r.done) {
+      const v = r.varint();
+      doc += v >>> 1;
+      docs[n] = doc;
+      const at = n * FIELD_COUNT;
+      tfs.fill(0, at, at + FIELD_COUNT);
+      titleStart[n] = positions;
+      if (v & 1) {
+        tfs[at + FIELD.body] = 1;
+      } else {
+        const mask = r.byte();
+        for (let f = 0; f < FIELD_COUNT; f++) if (mask & (1 << f)) tfs[at + f] = r.varint();
+        const inTitle = tfs[at + FIELD.title]!;
+        let pos = 0;
+        for (let i = 0; i < inTitle; i++) titlePositions[positions++] = pos += r.varint();
+      }
+      n++;
+    }
+    titleStart[n] = positions;
+    this.count = n;
+    return this;
+  }
+}
+
+function grow<T extends Int32Array | Uint16Array>(a: T, size: number): T {
+  const grown = new (a.constructor as new (n: number) => T)(size);
+  grown.set(a);
+  return grown;
 }
