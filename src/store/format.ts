@@ -17,14 +17,15 @@
  *     fieldLengths u16 per document per field (read at open: BM25F length normalization)
  *     ids          u32 pairs (article number, doc) sorted by number (read for id look-ups)
  *     storeOffsets u32 per stored block + end
- *     store        brotli-compressed msgpack arrays of StoredDoc, DOCS_PER_STORE_BLOCK documents
- *                  a block (read for the hits shown: their metadata and text compress best together)
+ *     store        brotli-compressed msgpack arrays of DOCS_PER_STORE_BLOCK documents, each one a
+ *                  msgpack StoredDoc of its own (read for the hits shown: documents compress best
+ *                  together, and a hit unpacks only its own)
  */
 
 import type { Article } from "../parse/types.js";
 
 export const MAGIC = "KBSRCHIX";
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 export const INDEX_FILE = "kbsearch.idx";
 export const PREAMBLE_BYTES = 16;
 export const TERMS_PER_BLOCK = 64;

@@ -40,7 +40,8 @@ export class IndexReader {
   private readonly blockFirstTerms: string[];
   private readonly blockOffsets: Uint32Array;
   private ids: Uint32Array | undefined;
-  private storeBlock: { index: number; docs: StoredDoc[] } | undefined;
+  /** The last stored block read: its documents, each still packed. */
+  private storeBlock: { index: number; docs: Uint8Array[] } | undefined;
   /** Decoded dictionary blocks: queries (and a word's spelling variants) keep coming back to the same ones. */
   private readonly blockCache = new Map<number, TermEntry[]>();
 
@@ -162,17 +163,20 @@ export class IndexReader {
     if (this.storeBlock?.index !== index) {
       const offsets = u32(this.readAt(this.sectionStart("storeOffsets") + index * 4, 8));
       const packed = this.readAt(this.sectionStart("store") + offsets[0]!, offsets[1]! - offsets[0]!);
-      let docs: StoredDoc[];
-      try {
-        docs = unpack(brotliDecompressSync(packed)) as StoredDoc[];
-      } catch (err) {
-        throw new KbSearchError("index-corrupt", `${this.path} has a damaged stored block (${index}): ${REBUILD}`, { cause: err });
-      }
-      this.storeBlock = { index, docs };
+      this.storeBlock = { index, docs: this.unpackStored(index, () => unpack(brotliDecompressSync(packed)) as Uint8Array[]) };
     }
-    const found = this.storeBlock.docs[doc % DOCS_PER_STORE_BLOCK];
-    if (!found) throw new KbSearchError("index-corrupt", `${this.path} lacks stored document ${doc}: ${REBUILD}`);
-    return found;
+    const packedDoc = this.storeBlock.docs[doc % DOCS_PER_STORE_BLOCK];
+    if (!packedDoc) throw new KbSearchError("index-corrupt", `${this.path} lacks stored document ${doc}: ${REBUILD}`);
+    return this.unpackStored(index, () => unpack(packedDoc) as StoredDoc);
+  }
+
+  /** Runs a decoding step of stored block `index`, turning a failure into a clear index error. */
+  private unpackStored<T>(index: number, decode: () => T): T {
+    try {
+      return decode();
+    } catch (err) {
+      throw new KbSearchError("index-corrupt", `${this.path} has a damaged stored block (${index}): ${REBUILD}`, { cause: err });
+    }
   }
 
   /** Binary search for the last block whose first term is <= term; -1 when term sorts before all. */
