@@ -18,6 +18,8 @@ const CORRECTION_RATIO = 20;
 const MIN_CORRECTION_DOC_FREQ = 3;
 /** Shorter words have too many neighbours one edit away to guess from. */
 const MIN_CORRECTABLE_LENGTH = 4;
+/** Longer "words" are not misspellings (and their variants grow with the square of the length). */
+const MAX_CORRECTABLE_LENGTH = 24;
 /** Spellings kept per word, commonest first. */
 const MAX_CORRECTIONS = 3;
 /** What a match on a corrected spelling counts for, against 1 for the word as typed. */
@@ -75,7 +77,8 @@ export function planQuery(parsed: ParsedQuery, index: IndexReader): QueryPlan {
       ? completions(word.surface, index).filter((entry) => entry.term !== word.term)
       : [];
     for (const entry of completed) alternatives.push({ entry, weight: word.weight * PREFIX_WEIGHT, kind: "prefix" });
-    if (rare && !completed.length && word.surface.length >= MIN_CORRECTABLE_LENGTH) {
+    const correctable = word.surface.length >= MIN_CORRECTABLE_LENGTH && word.surface.length <= MAX_CORRECTABLE_LENGTH;
+    if (rare && !completed.length && correctable) {
       const spellings = commonerSpellings(word, exact?.docFreq ?? 0, index);
       for (const s of spellings) alternatives.push({ entry: s.entry, weight: word.weight * SPELLING_WEIGHT, kind: "spelling" });
       if (spellings.length) corrections.push({ from: word.surface, to: spellings[0]!.surface });
