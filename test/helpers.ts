@@ -1,4 +1,5 @@
-/** Paths the tests share: the project root and the optional ../shared data beside it. */
+/** What the tests share: the project root, the optional ../shared data beside it, running the CLI. */
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,4 +29,33 @@ export function random(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** The built CLI. */
+export const CLI = join(projectRoot, "dist", "src", "cli", "main.js");
+
+/** A finished CLI run. */
+export interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI from the project root, stdin closed (or fed `input`). */
+export function runCli(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; cli?: string; timeout?: number } = {}): Run {
+  const result = spawnSync(process.execPath, [opts.cli ?? CLI, ...args], {
+    cwd: projectRoot,
+    env: opts.env ?? { ...process.env, NO_COLOR: "1" },
+    encoding: "utf8",
+    input: opts.input,
+    stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    timeout: opts.timeout ?? 120_000,
+  });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** True when output holds a JavaScript stack trace, which users should never see. */
+export function hasStackTrace(output: string): boolean {
+  return /^\s+at .+[:(]/m.test(output) || /unexpected error/.test(output);
 }
