@@ -1,6 +1,8 @@
 /** What the tests share: the project root, the optional ../shared data beside it, running the CLI. */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -55,7 +57,31 @@ export function runCli(args: string[], opts: { input?: string; env?: NodeJS.Proc
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** Starts the built CLI in the background (while this process serves it, say); `done` gives its run. */
+export function spawnCli(args: string[]): { child: ChildProcess; done: Promise<Run> } {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: projectRoot, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.setEncoding("utf8").on("data", (s: string) => (stdout += s));
+  child.stderr!.setEncoding("utf8").on("data", (s: string) => (stderr += s));
+  const done = new Promise<Run>((resolve) => child.on("close", (status) => resolve({ status, stdout, stderr })));
+  return { child, done };
+}
+
 /** True when output holds a JavaScript stack trace, which users should never see. */
 export function hasStackTrace(output: string): boolean {
   return /^\s+at .+[:(]/m.test(output) || /unexpected error/.test(output);
+}
+
+/** An HTTP server on the loopback address only; `base` is its URL, `close` ends it and its connections. */
+export async function serveLocally(handler: http.RequestListener): Promise<{ base: string; close: () => void }> {
+  const server = http.createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
 }

@@ -5,7 +5,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, watch, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,7 +15,7 @@ import { KbIndex } from "../src/query/engine.js";
 import { INDEX_FILE } from "../src/store/format.js";
 import { LOCK_FILE } from "../src/store/lock.js";
 import { IndexReader } from "../src/store/reader.js";
-import { CLI, hasStackTrace, projectRoot, random, runCli, sampleCorpus } from "./helpers.js";
+import { CLI, hasStackTrace, random, runCli, sampleCorpus, spawnCli } from "./helpers.js";
 
 /** Copies of the sample articles under new numbers: enough that a build takes a noticeable while. */
 const COPIES = 100;
@@ -38,12 +38,11 @@ function makeBigCorpus(dir: string): void {
   });
 }
 
-/** A build run by the CLI in the background. */
+/** A build run by the CLI in the background; `exit` gives its exit code. */
 function spawnBuild(source: string, dir: string): { child: ChildProcess; exit: Promise<number | null>; stderr: () => string } {
-  const child = spawn(process.execPath, [CLI, "index", source, "--index", dir], { cwd: projectRoot, stdio: ["ignore", "ignore", "pipe"] });
+  const { child, done } = spawnCli(["index", source, "--index", dir]);
   let stderr = "";
-  child.stderr!.setEncoding("utf8").on("data", (s: string) => (stderr += s));
-  const exit = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+  const exit = done.then((run) => ((stderr = run.stderr), run.status));
   return { child, exit, stderr: () => stderr };
 }
 

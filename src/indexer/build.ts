@@ -81,8 +81,8 @@ async function build(source: string, options: BuildOptions): Promise<BuildReport
       try {
         article = parseArticle(entry.path, entry.text);
       } catch (err) {
-        if (!(err instanceof ArticleParseError)) throw err;
-        skipped.push({ path: entry.path, reason: err.reason });
+        // Whatever goes wrong with one article is that article's entry in the report.
+        skipped.push({ path: entry.path, reason: err instanceof ArticleParseError ? err.reason : `could not be parsed (${String(err)})` });
         continue;
       }
       if (seen.has(article.number)) {
