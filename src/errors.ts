@@ -6,7 +6,8 @@ export type ErrorCode =
   | "index-corrupt" // the file is not a kbsearch index, or is damaged
   | "index-version" // an index written by another format or analyzer version
   | "source" // the articles to index could not be read
-  | "build"; // the build could not finish (nothing usable, disk full)
+  | "build" // the build could not finish (nothing usable, disk full)
+  | "index-busy"; // another build is writing the same index folder
 
 const EXIT_CODES: Record<ErrorCode, number> = {
   usage: 2,
@@ -15,6 +16,7 @@ const EXIT_CODES: Record<ErrorCode, number> = {
   "index-version": 3,
   source: 4,
   build: 4,
+  "index-busy": 5,
 };
 
 export class KbSearchError extends Error {

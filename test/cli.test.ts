@@ -4,16 +4,14 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildIndex, openIndex } from "../src/index.js";
 import type { SearchResult } from "../src/query/types.js";
 import { analyzeToTokens } from "../src/analyze/analyzer.js";
-import { projectRoot, sampleCorpus } from "./helpers.js";
+import { projectRoot, runCli, sampleCorpus, type Run } from "./helpers.js";
 
-const CLI = join(projectRoot, "dist", "src", "cli", "main.js");
 const INDEX_FILE = "kbsearch.idx";
 const SAMPLE_ARTICLES = 30;
 const HEAP = "Q149387";
@@ -25,29 +23,12 @@ let indexDir = "";
 /** The `kbsearch index corpus` run that built it. */
 let firstBuild: Run;
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /**
- * Runs the built CLI from the project root with NO_COLOR=1 and stdin closed (or fed `input`).
- * KBSEARCH_INDEX points at the temporary index, so a command that forgot `--index` can never
- * build into the project's own index/ folder.
+ * Runs the built CLI with NO_COLOR=1. KBSEARCH_INDEX points at the temporary index, so a command
+ * that forgot `--index` can never build into the project's own index/ folder.
  */
 function kbsearch(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; cli?: string } = {}): Run {
-  const env = opts.env ?? { ...process.env, NO_COLOR: "1", KBSEARCH_INDEX: indexDir };
-  const result: SpawnSyncReturns<string> = spawnSync(process.execPath, [opts.cli ?? CLI, ...args], {
-    cwd: projectRoot,
-    env,
-    encoding: "utf8",
-    input: opts.input,
-    stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
-    timeout: 120_000,
-  });
-  if (result.error) throw result.error;
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runCli(args, { ...opts, env: opts.env ?? { ...process.env, NO_COLOR: "1", KBSEARCH_INDEX: indexDir } });
 }
 
 /** `kbsearch QUERY --json` over the sample index, parsed. */

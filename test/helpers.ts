@@ -1,5 +1,8 @@
-/** Paths the tests share: the project root and the optional ../shared data beside it. */
+/** What the tests share: the project root, the optional ../shared data beside it, running the CLI. */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -27,5 +30,58 @@ export function random(seed: number): () => number {
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The built CLI. */
+export const CLI = join(projectRoot, "dist", "src", "cli", "main.js");
+
+/** A finished CLI run. */
+export interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI from the project root, stdin closed (or fed `input`). */
+export function runCli(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; cli?: string; timeout?: number } = {}): Run {
+  const result = spawnSync(process.execPath, [opts.cli ?? CLI, ...args], {
+    cwd: projectRoot,
+    env: opts.env ?? { ...process.env, NO_COLOR: "1" },
+    encoding: "utf8",
+    input: opts.input,
+    stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    timeout: opts.timeout ?? 120_000,
+  });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Starts the built CLI in the background (while this process serves it, say); `done` gives its run. */
+export function spawnCli(args: string[]): { child: ChildProcess; done: Promise<Run> } {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: projectRoot, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.setEncoding("utf8").on("data", (s: string) => (stdout += s));
+  child.stderr!.setEncoding("utf8").on("data", (s: string) => (stderr += s));
+  const done = new Promise<Run>((resolve) => child.on("close", (status) => resolve({ status, stdout, stderr })));
+  return { child, done };
+}
+
+/** True when output holds a JavaScript stack trace, which users should never see. */
+export function hasStackTrace(output: string): boolean {
+  return /^\s+at .+[:(]/m.test(output) || /unexpected error/.test(output);
+}
+
+/** An HTTP server on the loopback address only; `base` is its URL, `close` ends it and its connections. */
+export async function serveLocally(handler: http.RequestListener): Promise<{ base: string; close: () => void }> {
+  const server = http.createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
   };
 }

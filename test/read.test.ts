@@ -11,13 +11,13 @@ import { dirname, join } from "node:path";
 import { describeSource, isArticlePath, readSource, SourceError } from "../src/read/source.js";
 import { readTar, TarError, type TarEntry } from "../src/read/tar.js";
 import type { SkippedEntry } from "../src/read/types.js";
-import { NO_SHARED, sharedTarball } from "./helpers.js";
+import { NO_SHARED, serveLocally, sharedTarball } from "./helpers.js";
 
 const SHARED_ARTICLES = 60_335;
 const LONG_DIRS = "a-rather-long-directory-name-to-push-paths-past-100/".repeat(3);
 
 let tmp = "";
-let server: http.Server;
+let server: Awaited<ReturnType<typeof serveLocally>> | undefined;
 let base = "";
 
 const fixture = (name: string) => join(tmp, name);
@@ -66,7 +66,7 @@ before(async () => {
   write(fixture("notes.txt"), "just text\n");
   write(fixture("fake.tar.gz"), "not gzip at all\n");
 
-  server = http.createServer((request, response) => {
+  server = await serveLocally((request, response) => {
     const serve = (path: string) => {
       response.writeHead(200, { "content-type": "application/gzip", "content-length": statSync(path).size });
       createReadStream(path).pipe(response);
@@ -93,12 +93,10 @@ before(async () => {
         return response.writeHead(404).end("not found");
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = server.base;
 });
 
 after(() => {
-  server?.closeAllConnections();
   server?.close();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });

@@ -36,8 +36,8 @@ Examples:
   kbsearch index ../kb.tar.gz             index the whole archive (a clone, a tarball or its URL)
   kbsearch show Q149387                   read an article
 
-Exit codes: 0 found, 1 nothing found, 2 usage error, 3 index missing or unreadable,
-4 source unreadable or build failed.`,
+Exit codes: 0 found, 1 nothing found, 2 usage error, 3 index missing, damaged or from
+another version, 4 source unreadable or build failed, 5 another build holds the index.`,
   )
   .action(async (words: string[], options) => {
     const { runSearch } = await import("./commands/search.js");
@@ -74,6 +74,7 @@ program
 program
   .command("stats")
   .description("what the index holds: articles, terms, size, source, format")
+  .option("--verify", "also read the whole index and check every checksum (exit 3 if damaged)")
   .action(async (_options, command: Command) => {
     const { runStats } = await import("./commands/stats.js");
     process.exitCode = await runStats(command.optsWithGlobals());

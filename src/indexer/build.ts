@@ -11,7 +11,8 @@ import { ArticleParseError } from "../parse/types.js";
 import { readSource, SourceError } from "../read/source.js";
 import type { SkippedEntry } from "../read/types.js";
 import { FIELD_COUNT } from "../store/format.js";
-import { IndexWriter } from "../store/writer.js";
+import { acquireBuildLock } from "../store/lock.js";
+import { IndexWriter, removeTemporaryFiles } from "../store/writer.js";
 import { fieldTexts } from "./fields.js";
 import { PostingsBuilder } from "./postings.js";
 
@@ -42,7 +43,21 @@ export interface BuildReport {
   seconds: number;
 }
 
+/**
+ * Builds the index of `source` into `options.indexDir`, holding the folder's build lock meanwhile
+ * (index-busy if another build holds it). Leftovers of killed builds there are cleared first.
+ */
 export async function buildIndex(source: string, options: BuildOptions): Promise<BuildReport> {
+  const lock = acquireBuildLock(options.indexDir);
+  try {
+    removeTemporaryFiles(options.indexDir);
+    return await build(source, options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function build(source: string, options: BuildOptions): Promise<BuildReport> {
   const started = performance.now();
   const skipped: SkippedEntry[] = [];
   const postings = new PostingsBuilder();
@@ -66,8 +81,8 @@ export async function buildIndex(source: string, options: BuildOptions): Promise
       try {
         article = parseArticle(entry.path, entry.text);
       } catch (err) {
-        if (!(err instanceof ArticleParseError)) throw err;
-        skipped.push({ path: entry.path, reason: err.reason });
+        // Whatever goes wrong with one article is that article's entry in the report.
+        skipped.push({ path: entry.path, reason: err instanceof ArticleParseError ? err.reason : `could not be parsed (${String(err)})` });
         continue;
       }
       if (seen.has(article.number)) {

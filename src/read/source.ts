@@ -32,6 +32,11 @@ const SPEC_HELP =
 const MAX_REDIRECTS = 5;
 /** How long to wait for a server to answer; the body itself may pause for backpressure. */
 const RESPONSE_TIMEOUT_MS = 30_000;
+/**
+ * Larger files are skipped (reported) unread: the archive's largest article is under 200 KB, and
+ * one huge file would otherwise cost its size several times over in memory.
+ */
+export const MAX_ARTICLE_BYTES = 4 * 1024 * 1024;
 /** Progress is reported at most once per this many bytes. */
 const PROGRESS_STEP = 64 * 1024;
 
@@ -109,10 +114,10 @@ async function* readTarball(input: Readable, gzip: boolean, spec: string, onSkip
     stream = gunzip;
   }
   try {
-    for await (const entry of readTar(stream)) {
+    for await (const entry of readTar(stream, MAX_ARTICLE_BYTES)) {
       if (!isArticlePath(entry.path)) continue;
       if (entry.type !== "file") {
-        onSkip?.({ path: entry.path, reason: "not a regular file (link or special entry)" });
+        onSkip?.({ path: entry.path, reason: entry.type === "oversized" ? tooLarge(entry.size) : "not a regular file (link or special entry)" });
         continue;
       }
       const text = decode(entry.data, entry.path, onSkip);
@@ -147,6 +152,11 @@ async function* readDirectory(root: string, options: ReadSourceOptions): AsyncGe
   for (const path of walk(root, "", options.onSkip)) {
     let data: Buffer;
     try {
+      const size = statSync(join(root, path)).size;
+      if (size > MAX_ARTICLE_BYTES) {
+        options.onSkip?.({ path, reason: tooLarge(size) });
+        continue;
+      }
       data = readFileSync(join(root, path));
     } catch (error) {
       options.onSkip?.({ path, reason: `cannot be read: ${(error as Error).message}` });
@@ -181,10 +191,21 @@ function* walk(root: string, relative: string, onSkip?: SkipReporter): Generator
   }
 }
 
+function tooLarge(bytes: number): string {
+  return `too large for a KB article (${(bytes / 1e6).toFixed(1)} MB; the limit is ${MAX_ARTICLE_BYTES / (1024 * 1024)} MB)`;
+}
+
 const decoder = new TextDecoder("utf-8");
 
-/** UTF-8 text with invalid bytes as U+FFFD; undefined (reported) if it cannot be made a string at all. */
+/**
+ * UTF-8 text with invalid bytes as U+FFFD; undefined (reported) for a binary file, which a NUL byte
+ * gives away (no text article holds one), or one that cannot be made a string at all.
+ */
 function decode(data: Buffer, path: string, onSkip?: SkipReporter): string | undefined {
+  if (data.includes(0)) {
+    onSkip?.({ path, reason: "binary file (it holds NUL bytes), not an article" });
+    return undefined;
+  }
   try {
     return decoder.decode(data);
   } catch (error) {

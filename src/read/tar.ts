@@ -2,8 +2,9 @@
  * Streaming tar reader: ustar, pax and GNU headers, read from a stream of chunks without ever
  * extracting to disk or holding more than the current entry in memory.
  *
- * Every entry the archive describes is yielded once: regular files as "file" with their bytes,
- * everything else (directories, links, devices, vendor types) as "other" with empty data.
+ * Every entry the archive describes is yielded once: regular files as "file" with their bytes (or
+ * as "oversized", unread, when larger than the caller's limit), everything else (directories,
+ * links, devices, vendor types) as "other" with empty data.
  * Metadata headers (pax `x`/`g`, GNU `L`/`K`) are consumed, never yielded; pax global headers are
  * ignored (GitHub's only carries the commit id).
  */
@@ -11,8 +12,10 @@
 export interface TarEntry {
   /** Path inside the archive, as stored (pax `path` > GNU long name > ustar prefix/name). */
   path: string;
-  type: "file" | "other";
-  /** The file's bytes (empty for "other"). May share memory with the input chunks. */
+  type: "file" | "other" | "oversized";
+  /** Size in bytes, as the header gives it. */
+  size: number;
+  /** The file's bytes (empty for "other" and "oversized"). May share memory with the input chunks. */
   data: Buffer;
 }
 
@@ -89,8 +92,11 @@ class ChunkQueue {
   }
 }
 
-/** Yields the entries of a tar stream in archive order; throws TarError on a corrupt or short archive. */
-export async function* readTar(chunks: AsyncIterable<Buffer>): AsyncGenerator<TarEntry> {
+/**
+ * Yields the entries of a tar stream in archive order; throws TarError on a corrupt or short archive.
+ * Files over `maxFileBytes` are skipped over without being held in memory.
+ */
+export async function* readTar(chunks: AsyncIterable<Buffer>, maxFileBytes = Infinity): AsyncGenerator<TarEntry> {
   const input = chunks[Symbol.asyncIterator]();
   const queue = new ChunkQueue();
   let exhausted = false;
@@ -171,14 +177,14 @@ export async function* readTar(chunks: AsyncIterable<Buffer>): AsyncGenerator<Ta
       lastPath = path;
       // POSIX: links, devices, directories and FIFOs carry no data blocks whatever their size says.
       if ("123456".includes(typeflag)) {
-        yield { path, type: "other", data: EMPTY };
+        yield { path, type: "other", size, data: EMPTY };
         continue;
       }
       // "\0" is the pre-POSIX regular file; a trailing slash is its way of marking a directory.
       const isFile = (typeflag === "0" || typeflag === "\0" || typeflag === "7") && !path.endsWith("/");
-      if (!isFile) {
+      if (!isFile || size > maxFileBytes) {
         if (!(await discard(size + padding))) throw new TarError(`tar archive is truncated: it ends inside ${path}`);
-        yield { path, type: "other", data: EMPTY };
+        yield { path, type: isFile ? "oversized" : "other", size, data: EMPTY };
         continue;
       }
       if (!(await fill(size + padding))) {
@@ -186,7 +192,7 @@ export async function* readTar(chunks: AsyncIterable<Buffer>): AsyncGenerator<Ta
       }
       const data = queue.take(size);
       queue.skip(padding);
-      yield { path, type: "file", data };
+      yield { path, type: "file", size, data };
     }
   } finally {
     // Early exit (consumer stopped, or an error): release the source, e.g. close a download.

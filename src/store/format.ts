@@ -4,8 +4,10 @@
  *   [0, 8)    magic "KBSRCHIX"
  *   [8, 12)   format version (u32 LE)
  *   [12, 16)  header length H (u32 LE)
- *   [16, 16+H) header, msgpack (IndexHeader): counts, analyzer id, field statistics, and the
- *             offset and length of every section below
+ *   [16, 20)  CRC-32 of the header
+ *   [20, 20+H) header, msgpack (StoredHeader): counts, analyzer id, field statistics, the offset
+ *             and length of every section below, and the data region's length and chunk checksums
+ *   data region, from the next 8-byte boundary, checksummed in chunks (checksum.ts); in it the
  *   sections, each 8-byte aligned:
  *     blockIndex   first term of every dictionary block, "\n"-joined UTF-8 (read at open)
  *     blockOffsets u32 offset of every dictionary block in `dictionary`, plus its end (read at open)
@@ -25,9 +27,13 @@
 import type { Article } from "../parse/types.js";
 
 export const MAGIC = "KBSRCHIX";
-export const FORMAT_VERSION = 3;
+/**
+ * 2: title positions in postings; 3: stored documents packed one by one; 4: header and data
+ * checksums. Other versions are refused with advice to rebuild.
+ */
+export const FORMAT_VERSION = 4;
 export const INDEX_FILE = "kbsearch.idx";
-export const PREAMBLE_BYTES = 16;
+export const PREAMBLE_BYTES = 20;
 export const TERMS_PER_BLOCK = 64;
 export const DOCS_PER_STORE_BLOCK = 32;
 
@@ -64,6 +70,16 @@ export interface IndexHeader {
   /** Bytes of article text read to build it. */
   textBytes: number;
   sections: Record<SectionName, SectionRange>;
+}
+
+/** The header as written: the checksums are the reader's own business, not part of IndexHeader. */
+export interface StoredHeader extends IndexHeader {
+  integrity: {
+    /** Length of the data region; the file is exactly its start plus this. */
+    dataBytes: number;
+    /** CRC-32 of each chunk of the data region, u32 LE. */
+    chunkCrcs: Uint8Array;
+  };
 }
 
 /** What is stored per document for presenting a hit. */

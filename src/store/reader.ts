@@ -5,14 +5,15 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
-import { brotliDecompressSync } from "node:zlib";
+import { brotliDecompressSync, crc32 } from "node:zlib";
 import { unpack } from "msgpackr/unpack";
 import { ANALYZER_ID } from "../analyze/analyzer.js";
 import { KbSearchError } from "../errors.js";
 import {
   DOCS_PER_STORE_BLOCK, FIELD_COUNT, FORMAT_VERSION, INDEX_FILE, MAGIC, PREAMBLE_BYTES, SECTION_NAMES, TERMS_PER_BLOCK,
-  type IndexHeader, type SectionName, type StoredDoc,
+  type IndexHeader, type SectionName, type StoredDoc, type StoredHeader,
 } from "./format.js";
+import { CHUNK_BYTES, chunkCount, firstBadChunk } from "./checksum.js";
 import { ByteReader } from "./varint.js";
 
 /** A term's dictionary entry. */
@@ -27,7 +28,13 @@ export interface TermEntry {
 const decoder = new TextDecoder();
 /** At most this many decoded dictionary blocks are kept (of ~4,700 in the full archive). */
 const BLOCK_CACHE_LIMIT = 1024;
-const REBUILD = "run `kbsearch index SOURCE` to rebuild it";
+
+/** What a full check of an index found. */
+export interface VerifyReport {
+  path: string;
+  bytes: number;
+  chunks: number;
+}
 
 export class IndexReader {
   readonly header: IndexHeader;
@@ -37,6 +44,10 @@ export class IndexReader {
   private readonly fd: number;
   readonly fileSize: number;
   private readonly dataStart: number;
+  private readonly integrity: StoredHeader["integrity"];
+  /** Per data chunk, 1 once its checksum has matched: each chunk is checked once per open. */
+  private readonly verified: Uint8Array;
+  private readonly rebuild: string;
   private readonly blockFirstTerms: string[];
   private readonly blockOffsets: Uint32Array;
   private ids: Uint32Array | undefined;
@@ -45,7 +56,11 @@ export class IndexReader {
   /** Decoded dictionary blocks: queries (and a word's spelling variants) keep coming back to the same ones. */
   private readonly blockCache = new Map<number, TermEntry[]>();
 
-  /** Opens `dir/kbsearch.idx`; throws KbSearchError (index-missing, index-corrupt, index-version). */
+  /**
+   * Opens `dir/kbsearch.idx`; throws KbSearchError (index-missing, index-corrupt, index-version).
+   * Checks the header's checksum, the file's length and the sections read at open; every later
+   * read checks the chunks it touches.
+   */
   static open(dir: string): IndexReader {
     const path = join(dir, INDEX_FILE);
     let fd: number;
@@ -56,55 +71,74 @@ export class IndexReader {
       throw new KbSearchError("index-missing", `no index at ${dir}${why}: run \`kbsearch index SOURCE --index ${dir}\` to build one`, { cause: err });
     }
     try {
-      return new IndexReader(fd, path);
+      return new IndexReader(fd, path, `run \`kbsearch index SOURCE --index ${dir}\` to rebuild it`);
     } catch (err) {
       closeSync(fd);
       throw err;
     }
   }
 
-  private constructor(fd: number, path: string) {
+  private constructor(fd: number, path: string, rebuild: string) {
     this.fd = fd;
     this.path = path;
+    this.rebuild = rebuild;
     this.fileSize = fstatSync(fd).size;
     const preamble = this.readAt(0, Math.min(PREAMBLE_BYTES, this.fileSize));
-    if (preamble.length < PREAMBLE_BYTES || Buffer.from(preamble.subarray(0, 8)).toString("latin1") !== MAGIC) {
-      throw new KbSearchError("index-corrupt", `${path} is not a kbsearch index: ${REBUILD}`);
-    }
-    const view = new DataView(preamble.buffer, preamble.byteOffset, preamble.byteLength);
-    const version = view.getUint32(8, true);
+    if (preamble.length < 12 || preamble.toString("latin1", 0, 8) !== MAGIC) throw this.corrupt("is not a kbsearch index");
+    const version = preamble.readUInt32LE(8);
     if (version !== FORMAT_VERSION) {
-      throw new KbSearchError("index-version", `${path} has index format ${version}; this kbsearch reads format ${FORMAT_VERSION}: ${REBUILD}`);
+      const whose = version < FORMAT_VERSION ? "an older" : "a newer";
+      throw new KbSearchError("index-version", `${path} was built by ${whose} kbsearch (index format ${version}; this one reads format ${FORMAT_VERSION}): ${rebuild}`);
     }
-    const headerLength = view.getUint32(12, true);
-    const header = this.decodeHeader(headerLength);
-    if (header.analyzerId !== ANALYZER_ID) {
-      throw new KbSearchError("index-version", `${path} was built by analyzer ${header.analyzerId}; this kbsearch uses ${ANALYZER_ID}: ${REBUILD}`);
-    }
-    this.header = header;
+    if (preamble.length < PREAMBLE_BYTES) throw this.corrupt(`is truncated (${this.fileSize} bytes)`);
+    const headerLength = preamble.readUInt32LE(12);
     this.dataStart = (PREAMBLE_BYTES + headerLength + 7) & ~7;
+    if (this.dataStart > this.fileSize) throw this.corrupt(`is truncated (${this.fileSize} bytes, its header alone needs ${this.dataStart})`);
+    const headerBytes = this.readAt(PREAMBLE_BYTES, headerLength);
+    if (crc32(headerBytes) !== preamble.readUInt32LE(16)) throw this.corrupt("has a damaged header (checksum mismatch)");
+    const { integrity, ...header } = this.decodeHeader(headerBytes);
+    if (header.analyzerId !== ANALYZER_ID) {
+      throw new KbSearchError("index-version", `${path} was built by analyzer ${header.analyzerId}; this kbsearch uses ${ANALYZER_ID}: ${rebuild}`);
+    }
+    const expected = this.dataStart + integrity.dataBytes;
+    if (this.fileSize !== expected) {
+      throw this.corrupt(this.fileSize < expected ? `is truncated (${this.fileSize} of ${expected} bytes)` : `has ${this.fileSize - expected} bytes past its end`);
+    }
+    if (integrity.chunkCrcs.length !== chunkCount(integrity.dataBytes) * 4) throw this.corrupt("has a damaged header (checksum table)");
     for (const name of SECTION_NAMES) {
       const s = header.sections[name];
-      if (!s || this.dataStart + s.offset + s.length > this.fileSize) {
-        throw new KbSearchError("index-corrupt", `${path} is truncated or damaged (section ${name}): ${REBUILD}`);
-      }
+      if (!s || s.offset + s.length > integrity.dataBytes) throw this.corrupt(`is damaged (section ${name} lies past the end)`);
     }
+    this.header = header;
+    this.integrity = integrity;
+    this.verified = new Uint8Array(chunkCount(integrity.dataBytes));
     this.blockFirstTerms = header.blockCount ? decoder.decode(this.section("blockIndex")).split("\n") : [];
     this.blockOffsets = u32(this.section("blockOffsets"));
     this.fieldLengths = u16(this.section("fieldLengths"));
     if (this.blockFirstTerms.length !== header.blockCount || this.fieldLengths.length !== header.docCount * FIELD_COUNT) {
-      throw new KbSearchError("index-corrupt", `${path} is damaged (dictionary or field lengths do not match the header): ${REBUILD}`);
+      throw this.corrupt("is damaged (dictionary or field lengths do not match the header)");
     }
   }
 
-  private decodeHeader(length: number): IndexHeader {
+  private decodeHeader(bytes: Uint8Array): StoredHeader {
     try {
-      const header = unpack(this.readAt(PREAMBLE_BYTES, length)) as IndexHeader;
-      if (typeof header !== "object" || header === null || !header.sections) throw new Error("no sections");
+      const header = unpack(bytes) as StoredHeader;
+      if (typeof header !== "object" || header === null || !header.sections || !(header.integrity?.chunkCrcs instanceof Uint8Array)) {
+        throw new Error("fields missing");
+      }
       return header;
     } catch (err) {
-      throw new KbSearchError("index-corrupt", `${this.path} has a damaged header: ${REBUILD}`, { cause: err });
+      throw this.corrupt("has a damaged header", err);
     }
+  }
+
+  /** Reads the whole file and checks every checksum: what `kbsearch stats --verify` runs. */
+  verify(): VerifyReport {
+    const step = 64 * CHUNK_BYTES;
+    for (let start = 0; start < this.integrity.dataBytes; start += step) {
+      this.readData(this.dataStart + start, Math.min(step, this.integrity.dataBytes - start));
+    }
+    return { path: this.path, bytes: this.fileSize, chunks: this.verified.length };
   }
 
   close(): void {
@@ -139,7 +173,7 @@ export class IndexReader {
   }
 
   postings(entry: TermEntry): Uint8Array {
-    return this.readAt(this.sectionStart("postings") + entry.offset, entry.length);
+    return this.readData(this.sectionStart("postings") + entry.offset, entry.length);
   }
 
   /** The document holding article `number`, or undefined. */
@@ -161,12 +195,12 @@ export class IndexReader {
   stored(doc: number): StoredDoc {
     const index = Math.floor(doc / DOCS_PER_STORE_BLOCK);
     if (this.storeBlock?.index !== index) {
-      const offsets = u32(this.readAt(this.sectionStart("storeOffsets") + index * 4, 8));
-      const packed = this.readAt(this.sectionStart("store") + offsets[0]!, offsets[1]! - offsets[0]!);
+      const offsets = u32(this.readData(this.sectionStart("storeOffsets") + index * 4, 8));
+      const packed = this.readData(this.sectionStart("store") + offsets[0]!, offsets[1]! - offsets[0]!);
       this.storeBlock = { index, docs: this.unpackStored(index, () => unpack(brotliDecompressSync(packed)) as Uint8Array[]) };
     }
     const packedDoc = this.storeBlock.docs[doc % DOCS_PER_STORE_BLOCK];
-    if (!packedDoc) throw new KbSearchError("index-corrupt", `${this.path} lacks stored document ${doc}: ${REBUILD}`);
+    if (!packedDoc) throw this.corrupt(`lacks stored document ${doc}`);
     return this.unpackStored(index, () => unpack(packedDoc) as StoredDoc);
   }
 
@@ -175,7 +209,7 @@ export class IndexReader {
     try {
       return decode();
     } catch (err) {
-      throw new KbSearchError("index-corrupt", `${this.path} has a damaged stored block (${index}): ${REBUILD}`, { cause: err });
+      throw this.corrupt(`has a damaged stored block (${index})`, err);
     }
   }
 
@@ -208,7 +242,7 @@ export class IndexReader {
 
   private decodeBlock(block: number): TermEntry[] {
     const start = this.blockOffsets[block]!;
-    const r = new ByteReader(this.readAt(this.sectionStart("dictionary") + start, this.blockOffsets[block + 1]! - start));
+    const r = new ByteReader(this.readData(this.sectionStart("dictionary") + start, this.blockOffsets[block + 1]! - start));
     let offset = r.varint();
     const entries: TermEntry[] = [];
     let prev = "";
@@ -230,7 +264,35 @@ export class IndexReader {
   }
 
   private section(name: SectionName): Uint8Array {
-    return this.readAt(this.sectionStart(name), this.header.sections[name].length);
+    return this.readData(this.sectionStart(name), this.header.sections[name].length);
+  }
+
+  /** Bytes of the data region, read whole chunks at a time until each chunk has been checked once. */
+  private readData(position: number, length: number): Buffer {
+    if (length === 0) return Buffer.alloc(0);
+    const relative = position - this.dataStart;
+    const first = Math.floor(relative / CHUNK_BYTES);
+    const last = Math.floor((relative + length - 1) / CHUNK_BYTES);
+    if (relative < 0 || relative + length > this.integrity.dataBytes) throw this.corrupt(`is damaged (a read at ${position} lies past the end)`);
+    if (this.verified.subarray(first, last + 1).every((v) => v === 1)) return this.readAt(position, length);
+    const spanStart = first * CHUNK_BYTES;
+    const span = this.readAt(this.dataStart + spanStart, Math.min((last + 1) * CHUNK_BYTES, this.integrity.dataBytes) - spanStart);
+    const bad = firstBadChunk(span, first, this.integrity.chunkCrcs);
+    if (bad >= 0) {
+      const from = this.dataStart + bad * CHUNK_BYTES;
+      throw this.corrupt(`is damaged: checksum mismatch in bytes ${from}-${Math.min(from + CHUNK_BYTES, this.fileSize)} (${this.sectionsAt(bad * CHUNK_BYTES)})`);
+    }
+    this.verified.fill(1, first, last + 1);
+    return span.subarray(relative - spanStart, relative - spanStart + length);
+  }
+
+  /** The sections overlapping the chunk starting at data offset `start`, for error messages. */
+  private sectionsAt(start: number): string {
+    const names = SECTION_NAMES.filter((name) => {
+      const s = this.header.sections[name];
+      return s.offset < start + CHUNK_BYTES && s.offset + s.length > start;
+    });
+    return names.length ? `section ${names.join(", ")}` : "padding";
   }
 
   private readAt(position: number, length: number): Buffer {
@@ -238,10 +300,15 @@ export class IndexReader {
     let done = 0;
     while (done < length) {
       const n = readSync(this.fd, buf, done, length - done, position + done);
-      if (n === 0) throw new KbSearchError("index-corrupt", `${this.path} is truncated: ${REBUILD}`);
+      if (n === 0) throw this.corrupt("is truncated");
       done += n;
     }
     return buf;
+  }
+
+  /** An index-corrupt error naming the file and how to rebuild it. */
+  private corrupt(what: string, cause?: unknown): KbSearchError {
+    return new KbSearchError("index-corrupt", `${this.path} ${what}: ${this.rebuild}`, { cause });
   }
 }
 

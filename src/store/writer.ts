@@ -3,15 +3,17 @@
  * temporary file beside the old index, is flushed to disk, then renamed over it, so a failed or
  * interrupted build leaves the previous index in place and readers never see half a file.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { brotliCompress, constants as zlibConstants } from "node:zlib";
+import { brotliCompress, constants as zlibConstants, crc32 } from "node:zlib";
 import { pack } from "msgpackr";
+import { KbSearchError } from "../errors.js";
 import type { InvertedIndex } from "../indexer/postings.js";
+import { ChunkChecksums } from "./checksum.js";
 import {
   DOCS_PER_STORE_BLOCK, FIELD_COUNT, FORMAT_VERSION, INDEX_FILE, MAGIC, PREAMBLE_BYTES, TERMS_PER_BLOCK,
-  type IndexHeader, type SectionName, type SectionRange, type StoredDoc,
+  type SectionName, type SectionRange, type StoredDoc, type StoredHeader,
 } from "./format.js";
 import { ByteWriter } from "./varint.js";
 
@@ -19,6 +21,8 @@ const compress = promisify(brotliCompress);
 /** Quality 7 keeps the whole index within 0.35x of the archive text (0.45 MB under quality 5) at about the same speed; 9 and up cost many times the time. */
 const BROTLI_OPTIONS = { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 7 } };
 const encoder = new TextEncoder();
+/** Temporary files are named `kbsearch.idx.tmp-PID`. */
+const TEMP_INFIX = ".tmp-";
 
 /** One article as handed to the writer. */
 export interface DocumentToStore {
@@ -58,7 +62,10 @@ export class IndexWriter {
     if (this.pending.length === DOCS_PER_STORE_BLOCK) this.flushStoreBlock();
   }
 
-  /** Lays out every section and writes the file into `dir`, replacing any index there. Returns its size. */
+  /**
+   * Lays out every section and writes the file into `dir`, replacing any index there. Returns its
+   * size. Throws KbSearchError "build" when it cannot be written, leaving the old index in place.
+   */
   async publish(dir: string, inverted: InvertedIndex, info: { source: string; analyzerId: string }): Promise<number> {
     this.flushStoreBlock();
     const docCount = this.numbers.length;
@@ -76,13 +83,21 @@ export class IndexWriter {
       store: concat(storeBlocks),
     };
 
+    // The data region: each section at its 8-byte aligned offset, zero padding between.
     const ranges = {} as Record<SectionName, SectionRange>;
-    let offset = 0;
+    const data: Uint8Array[] = [];
+    const checksums = new ChunkChecksums();
+    let dataBytes = 0;
     for (const [name, bytes] of Object.entries(sections) as [SectionName, Uint8Array][]) {
-      ranges[name] = { offset, length: bytes.length };
-      offset = align8(offset + bytes.length);
+      const padding = new Uint8Array(align8(dataBytes) - dataBytes);
+      ranges[name] = { offset: dataBytes + padding.length, length: bytes.length };
+      for (const piece of [padding, bytes]) {
+        data.push(piece);
+        checksums.update(piece);
+        dataBytes += piece.length;
+      }
     }
-    const header: IndexHeader = {
+    const header: StoredHeader = {
       formatVersion: FORMAT_VERSION,
       analyzerId: info.analyzerId,
       createdAt: new Date().toISOString(),
@@ -93,44 +108,16 @@ export class IndexWriter {
       avgFieldLength: this.fieldTotals.map((total) => (docCount ? total / docCount : 0)),
       textBytes: this.textBytes,
       sections: ranges,
+      integrity: { dataBytes, chunkCrcs: checksums.finish() },
     };
     const headerBytes = pack(header);
     const preamble = Buffer.alloc(PREAMBLE_BYTES);
     preamble.write(MAGIC, 0, "latin1");
     preamble.writeUInt32LE(FORMAT_VERSION, 8);
     preamble.writeUInt32LE(headerBytes.length, 12);
-
-    mkdirSync(dir, { recursive: true });
-    const finalPath = join(dir, INDEX_FILE);
-    const tmpPath = `${finalPath}.tmp-${process.pid}`;
-    let size = 0;
-    try {
-      const fd = openSync(tmpPath, "w");
-      try {
-        let pos = 0;
-        const write = (bytes: Uint8Array) => {
-          for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, pos + done);
-          pos += bytes.length;
-        };
-        write(preamble);
-        write(headerBytes);
-        const dataStart = align8(pos);
-        for (const name of Object.keys(sections) as SectionName[]) {
-          write(new Uint8Array(dataStart + ranges[name].offset - pos));
-          write(sections[name]);
-        }
-        fsyncSync(fd);
-        size = pos;
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(tmpPath, finalPath);
-    } catch (err) {
-      rmSync(tmpPath, { force: true });
-      throw err;
-    }
-    syncDirectory(dir);
-    return size;
+    preamble.writeUInt32LE(crc32(headerBytes), 16);
+    const headerEnd = PREAMBLE_BYTES + headerBytes.length;
+    return writeAtomically(dir, [preamble, headerBytes, new Uint8Array(align8(headerEnd) - headerEnd), ...data]);
   }
 
   private flushStoreBlock(): void {
@@ -200,6 +187,52 @@ function concat(parts: Uint8Array[]): Uint8Array {
 
 function align8(n: number): number {
   return (n + 7) & ~7;
+}
+
+/**
+ * Writes `pieces` to a temporary file in `dir`, flushes it, renames it over the index and returns
+ * its size. On any failure (a full disk, say) the temporary file is removed and the index there
+ * before is left as it was.
+ */
+function writeAtomically(dir: string, pieces: Uint8Array[]): number {
+  const finalPath = join(dir, INDEX_FILE);
+  const tmpPath = `${finalPath}${TEMP_INFIX}${process.pid}`;
+  let size = 0;
+  try {
+    mkdirSync(dir, { recursive: true });
+    const fd = openSync(tmpPath, "w");
+    try {
+      for (const bytes of pieces) {
+        for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, size + done);
+        size += bytes.length;
+      }
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmpPath, finalPath);
+  } catch (err) {
+    rmSync(tmpPath, { force: true });
+    const code = (err as NodeJS.ErrnoException).code;
+    const advice = code === "ENOSPC" || code === "EDQUOT" ? "free some disk space and build again" : "check the folder and build again";
+    throw new KbSearchError("build", `could not write the index in ${dir} (${(err as Error).message}); the index there before is unchanged: ${advice}`, { cause: err });
+  }
+  syncDirectory(dir);
+  return size;
+}
+
+/**
+ * Removes temporary files that builds killed while writing left in `dir`. Only the holder of the
+ * build lock may call this, since a running build's temporary file looks the same.
+ */
+export function removeTemporaryFiles(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return; // No folder yet, nothing left over.
+  }
+  for (const name of names) if (name.startsWith(INDEX_FILE + TEMP_INFIX)) rmSync(join(dir, name), { force: true });
 }
 
 /** Makes the rename itself durable; some platforms cannot open a directory, which is harmless. */
