@@ -46,9 +46,10 @@ export function parseQuery(text: string): ParsedQuery {
       // `nt4` -> windows nt 4.0, each word also matched by `nt4` itself where articles write it so.
       const spelled = analyzeToTokens(alias);
       spelled.forEach((t, i) => {
-        const aka: Alias[] = [{ term: token.term, weight: 1 }];
+        // The abbreviation stands for all the words together: its match counts once in all.
+        const aka: Alias[] = [{ term: token.term, weight: 1 / spelled.length }];
         if (i === spelled.length - 1 && /^\d/.test(t.term)) aka.push(...versionAsTyped(surface));
-        add({ surface: alias.slice(t.start, t.end), term: t.term, plain: false, pos: pos + i, weight: 1, aka });
+        add({ surface: alias.slice(t.start, t.end), term: t.term, plain: false, pos: pos + i, weight: 1, share: 1 / spelled.length, aka });
       });
       shift += Math.max(0, spelled.length - 1);
       continue;
@@ -56,7 +57,7 @@ export function parseQuery(text: string): ParsedQuery {
     if (token.end === searched.length) openTerm = token.term;
     const plain = LETTERS.test(surface) && !partOfIdentifier(searched, token.start, token.end);
     const weight = plain && isChatter(surface) ? CHATTER_WEIGHT : 1;
-    add({ surface, term: token.term, plain, pos, weight, aka: LONE_DIGIT.test(surface) ? [{ term: `${surface}.0`, weight: VERSION_WEIGHT }] : [] });
+    add({ surface, term: token.term, plain, pos, weight, share: 1, aka: LONE_DIGIT.test(surface) ? [{ term: `${surface}.0`, weight: VERSION_WEIGHT }] : [] });
   }
   return { text, words: [...words.values()], openTerm, articleNumber: ref?.number, howTo: HOW_TO.test(text) };
 }

@@ -10,6 +10,8 @@ export interface QueryWord {
   pos: number;
   /** What a match on it counts for: 1, less for chatter ("how do i", "my"). */
   weight: number;
+  /** How much of one typed word it is: 1, or 1/3 for each of "windows nt 4.0" typed as `nt4`. */
+  share: number;
   /** Other index terms standing for the same thing: the abbreviation typed (`nt4` for "windows nt 4.0"), `4.0` for `4`. */
   aka: Alias[];
 }

@@ -76,10 +76,11 @@ export function coverageBonus(f: number, fieldMass: number, queryMass: number): 
 /**
  * The factor for holding `matchedMass` of the query's idf mass: missing a rare word costs much, a
  * common one little. Long queries (pasted dialogs, sentences) hold words of the user's own (paths,
- * names) that no article has, so the power falls as the query grows.
+ * names, their own way of saying it) that no article has, so the power falls as the number of
+ * typed `words` grows.
  */
 export function coordination(matchedMass: number, queryMass: number, words: number): number {
-  const power = COORDINATION_POWER * Math.min(1, COORDINATION_WORDS / words);
+  const power = COORDINATION_POWER * Math.min(1, (COORDINATION_WORDS / words) ** 2);
   return queryMass > 0 ? (matchedMass / queryMass) ** power : 1;
 }
 
@@ -110,6 +111,11 @@ function fieldMask(tfs: ArrayLike<number>, at: number): number {
   let mask = 0;
   for (let f = 0; f < FIELD_COUNT; f++) if (tfs[at + f]) mask |= 1 << f;
   return mask;
+}
+
+/** How many words the user typed for these groups, chatter counting as much as it weighs. */
+export function typedWords(groups: readonly PlannedGroup[]): number {
+  return groups.reduce((sum, group) => sum + group.word.share * group.word.weight, 0);
 }
 
 /** The postings a group's alternatives hold together (an upper bound on the documents it matches). */
@@ -152,6 +158,7 @@ export class Scorer {
     let used = 0;
     const queryMass = groups.reduce((sum, group) => sum + Math.max(...groupWeights(this.index, group)), 0);
     const commonDocFreq = this.index.docCount * COMMON_SHARE;
+    const words = typedWords(groups);
     rarestFirst(groups).forEach((g, nth) => {
       const group = groups[g]!;
       const weights = groupWeights(this.index, group);
@@ -210,7 +217,7 @@ export class Scorer {
       let score = scores[slot]!;
       for (let c = 0; c < COVERED_FIELDS.length; c++) score += coverageBonus(COVERED_FIELDS[c]!, sl.fieldMass[slot * COVERED_FIELDS.length + c]!, queryMass);
       score += PHRASE_BONUS * titlePhraseShare(groups, sl.titleMasks, slot * PHRASE_WORDS);
-      if (sl.matchedMass[slot]! < queryMass) score *= coordination(sl.matchedMass[slot]!, queryMass, groups.length);
+      if (sl.matchedMass[slot]! < queryMass) score *= coordination(sl.matchedMass[slot]!, queryMass, words);
       scores[slot] = score;
       top.offer(slot);
     }
