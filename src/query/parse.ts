@@ -22,6 +22,8 @@ const JOINED_AFTER = /^[._]\w/;
 /** "how do i", "how can you", "how to": the user wants a procedure. */
 const HOW_TO = /^\W*how\s+(?:(?:do|can|could|would|should|does)\s+(?:i|you|we|one)|to)\b/i;
 const LONE_DIGIT = /^\d$/;
+/** `ATLControl`, `InetSDK`, `MVS`: capitals after the first letter make a name, not a word to correct or complete. */
+const NAME_CASE = /^.+[A-Z]/;
 /** `4` and `4.0` are one version, but a title saying "6" is a closer match for "6" than one saying "6.0". */
 const VERSION_WEIGHT = 0.7;
 
@@ -55,7 +57,8 @@ export function parseQuery(text: string): ParsedQuery {
       continue;
     }
     if (token.end === searched.length) openTerm = token.term;
-    const plain = LETTERS.test(surface) && !partOfIdentifier(searched, token.start, token.end);
+    const typed = searched.slice(token.start, token.end);
+    const plain = LETTERS.test(surface) && !NAME_CASE.test(typed) && !partOfIdentifier(searched, token.start, token.end);
     const weight = plain && isChatter(surface) ? CHATTER_WEIGHT : 1;
     add({ surface, term: token.term, plain, pos, weight, share: 1, aka: LONE_DIGIT.test(surface) ? [{ term: `${surface}.0`, weight: VERSION_WEIGHT }] : [] });
   }

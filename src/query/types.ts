@@ -4,7 +4,7 @@ export interface QueryWord {
   surface: string;
   /** Its index term. */
   term: string;
-  /** Letters only: a word that may be misspelt or typed in part, unlike an identifier (`0x24`, `kernel32.dll`). */
+  /** Letters only, typed in lower case or capitalized: a word that may be misspelt or typed in part, unlike an identifier (`0x24`, `kernel32.dll`) or a name (`ATLControl`, `MVS`). */
   plain: boolean;
   /** Word position in the query, stopwords counted: how far apart the query's words stand. */
   pos: number;

@@ -153,7 +153,18 @@ export class IndexReader {
   lookup(term: string): TermEntry | undefined {
     const block = this.blockFor(term);
     if (block < 0) return undefined;
-    return this.readBlock(block).find((e) => e.term === term);
+    // A block's terms are in order: binary search them too.
+    const entries = this.readBlock(block);
+    let lo = 0;
+    let hi = entries.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const t = entries[mid]!.term;
+      if (t === term) return entries[mid];
+      if (t < term) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
   }
 
   /** Terms starting with `prefix`, in order, at most `limit`. */
