@@ -2,6 +2,7 @@
  * The search engine over one opened index: the library's `KbIndex` and the CLI's only way in.
  * query -> terms -> ranked documents -> hits with snippets.
  */
+import { normalize } from "../analyze/analyzer.js";
 import { KbSearchError } from "../errors.js";
 import { makeSnippet } from "../present/snippet.js";
 import { explainScore } from "../rank/explain.js";
@@ -71,7 +72,7 @@ export class KbIndex {
     return {
       query: parsed.text,
       terms,
-      corrections: plan.corrections,
+      corrections: plan.corrections.map((c) => ({ ...c, to: writtenAs(c.term, hits) ?? c.to })),
       ...(parsed.articleNumber !== undefined && pinnedDoc === undefined ? { missingArticle: `Q${parsed.articleNumber}` } : {}),
       total: scored.total + pinnedOnly,
       offset,
@@ -94,6 +95,20 @@ export class KbIndex {
   close(): void {
     this.reader.close();
   }
+}
+
+/**
+ * A correction as the hits write it: the variant one edit from the typed word only shares the
+ * word's stem (`installat` -> "installal"), while the hits' highlighted words are real ones.
+ */
+function writtenAs(term: string, hits: readonly SearchHit[]): string | undefined {
+  for (const hit of hits) {
+    for (const [start, end] of hit.highlights) {
+      const word = hit.snippet.slice(start, end).toLowerCase();
+      if (normalize(word) === term) return word;
+    }
+  }
+  return undefined;
 }
 
 function clampCount(value: number, name: string, max: number): number {

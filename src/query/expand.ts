@@ -71,17 +71,18 @@ export function planQuery(parsed: ParsedQuery, index: IndexReader): QueryPlan {
       const entry = index.lookup(alias.term);
       if (entry) alternatives.push({ entry, weight: word.weight * alias.weight, kind: "alias" });
     }
-    // A word the archive hardly holds is likely typed in part (when it ends the query) or misspelt.
+    // A word the archive hardly holds is likely typed in part (when it ends the query) or
+    // misspelt; whichever reading finds the commoner word stands in for it.
     const rare = word.plain && (exact?.docFreq ?? 0) <= RARE_DOC_FREQ;
-    const completed = rare && word.term === parsed.openTerm && word.surface.length >= MIN_PREFIX_LENGTH
-      ? completions(word.surface, index).filter((entry) => entry.term !== word.term)
-      : [];
-    for (const entry of completed) alternatives.push({ entry, weight: word.weight * PREFIX_WEIGHT, kind: "prefix" });
+    const open = word.term === parsed.openTerm && word.surface.length >= MIN_PREFIX_LENGTH;
     const correctable = word.surface.length >= MIN_CORRECTABLE_LENGTH && word.surface.length <= MAX_CORRECTABLE_LENGTH;
-    if (rare && !completed.length && correctable) {
-      const spellings = commonerSpellings(word, exact?.docFreq ?? 0, index);
+    const completed = rare && open ? completions(word, index) : [];
+    const spellings = rare && correctable ? commonerSpellings(word, exact?.docFreq ?? 0, index) : [];
+    if (spellings.length && (spellings[0]!.entry.docFreq >= (completed[0]?.docFreq ?? 0))) {
       for (const s of spellings) alternatives.push({ entry: s.entry, weight: word.weight * SPELLING_WEIGHT, kind: "spelling" });
-      if (spellings.length) corrections.push({ from: word.surface, to: spellings[0]!.surface });
+      corrections.push({ from: word.surface, to: spellings[0]!.surface, term: spellings[0]!.entry.term });
+    } else {
+      for (const entry of completed) alternatives.push({ entry, weight: word.weight * PREFIX_WEIGHT, kind: "prefix" });
     }
     if (alternatives.length) groups.push({ word, alternatives });
   }
@@ -108,11 +109,17 @@ function commonerSpellings(word: QueryWord, docFreq: number, index: IndexReader)
   return [...found.values()].sort((a, b) => b.entry.docFreq - a.entry.docFreq).slice(0, MAX_CORRECTIONS);
 }
 
-/** The commonest words beginning with `prefix` (identifiers such as `corrupt.the` are not completions). */
-function completions(prefix: string, index: IndexReader): TermEntry[] {
-  return index
-    .withPrefix(prefix, COMPLETION_SCAN_LIMIT)
-    .filter((entry) => PLAIN_TERM.test(entry.term) && entry.docFreq >= MIN_CORRECTION_DOC_FREQ)
-    .sort((a, b) => b.docFreq - a.docFreq)
-    .slice(0, MAX_COMPLETIONS);
+/**
+ * The commonest words a word typed in part may be: terms beginning with it as typed or with its
+ * stem (`replicat` is on its way to "replication", indexed as `replic`). Identifiers such as
+ * `corrupt.the` are not completions.
+ */
+function completions(word: QueryWord, index: IndexReader): TermEntry[] {
+  const found = new Map<string, TermEntry>();
+  for (const prefix of new Set([word.surface, word.term])) {
+    for (const entry of index.withPrefix(prefix, COMPLETION_SCAN_LIMIT)) {
+      if (entry.term !== word.term && PLAIN_TERM.test(entry.term) && entry.docFreq >= MIN_CORRECTION_DOC_FREQ) found.set(entry.term, entry);
+    }
+  }
+  return [...found.values()].sort((a, b) => b.docFreq - a.docFreq).slice(0, MAX_COMPLETIONS);
 }

@@ -56,8 +56,10 @@ export interface WordGroup {
 export interface Correction {
   /** The word as typed. */
   from: string;
-  /** The word searched for instead. */
+  /** The word searched for instead, as the archive writes it. */
   to: string;
+  /** Its index term. */
+  term: string;
 }
 
 export interface SearchOptions {

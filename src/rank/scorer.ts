@@ -41,6 +41,8 @@ export const COORDINATION_WORDS = 4;
  * result's `total` counts the articles the rarer words found.
  */
 export const COMMON_SHARE = 0.05;
+/** ...and by at least this many articles (a small archive scores everything). */
+export const COMMON_MIN_DOCS = 1000;
 /** Title positions past this are not compared (titles are rarely longer). */
 const TITLE_POSITIONS = 32;
 /** Query words past this take no part in the phrase bonus (bounds the scratch space). */
@@ -123,9 +125,9 @@ function docFreqOf(group: PlannedGroup): number {
   return group.alternatives.reduce((sum, alt) => sum + alt.entry.docFreq, 0);
 }
 
-/** Group numbers, the group matching the fewest documents first. */
-function rarestFirst(groups: readonly PlannedGroup[]): number[] {
-  return groups.map((_, g) => g).sort((a, b) => docFreqOf(groups[a]!) - docFreqOf(groups[b]!));
+/** Group numbers, the group a match on which weighs most first (the rarest content word, not a chatty one). */
+function heaviestFirst(groups: readonly PlannedGroup[], masses: readonly number[]): number[] {
+  return groups.map((_, g) => g).sort((a, b) => masses[b]! - masses[a]! || docFreqOf(groups[a]!) - docFreqOf(groups[b]!));
 }
 
 /** Scores queries over one index, reusing its per-document scratch arrays from query to query. */
@@ -156,13 +158,16 @@ export class Scorer {
     const lengths = this.index.fieldLengths;
     const phraseWords = Math.min(groups.length, PHRASE_WORDS);
     let used = 0;
-    const queryMass = groups.reduce((sum, group) => sum + Math.max(...groupWeights(this.index, group)), 0);
-    const commonDocFreq = this.index.docCount * COMMON_SHARE;
+    const masses = groups.map((group) => Math.max(...groupWeights(this.index, group)));
+    const queryMass = masses.reduce((sum, mass) => sum + mass, 0);
+    const commonDocFreq = Math.max(COMMON_MIN_DOCS, this.index.docCount * COMMON_SHARE);
     const words = typedWords(groups);
-    rarestFirst(groups).forEach((g, nth) => {
+    // The document asked about is met whatever its words, so its score is its own.
+    if (watch !== undefined && watch < this.index.docCount) used = this.openSlot(watch, queryEpoch, used, phraseWords);
+    heaviestFirst(groups, masses).forEach((g, nth) => {
       const group = groups[g]!;
       const weights = groupWeights(this.index, group);
-      const mass = Math.max(...weights);
+      const mass = masses[g]!;
       // A common word only adds to articles the rarer words found (see COMMON_SHARE).
       const opens = nth === 0 || docFreqOf(group) <= commonDocFreq;
       const groupEpoch = ++this.groupEpoch;
@@ -178,11 +183,8 @@ export class Scorer {
             slot = slotOf[doc]!;
           } else {
             if (!opens) continue;
-            if (used === this.slots.capacity) this.slots = this.slots.grown();
-            slot = used++;
-            slotEpoch[doc] = queryEpoch;
-            slotOf[doc] = slot;
-            this.slots.clear(slot, doc, phraseWords);
+            slot = used;
+            used = this.openSlot(doc, queryEpoch, used, phraseWords);
           }
           const sl = this.slots;
           if (sl.groupStamp[slot] !== groupEpoch) {
@@ -213,7 +215,10 @@ export class Scorer {
     const sl = this.slots;
     const { scores, docOf } = sl;
     const top = new TopK<number>(k, (a, b) => (scores[a] !== scores[b] ? scores[a]! > scores[b]! : docOf[a]! < docOf[b]!));
+    let total = 0;
     for (let slot = 0; slot < used; slot++) {
+      if (sl.matched[slot] === 0) continue;
+      total++;
       let score = scores[slot]!;
       for (let c = 0; c < COVERED_FIELDS.length; c++) score += coverageBonus(COVERED_FIELDS[c]!, sl.fieldMass[slot * COVERED_FIELDS.length + c]!, queryMass);
       score += PHRASE_BONUS * titlePhraseShare(groups, sl.titleMasks, slot * PHRASE_WORDS);
@@ -222,8 +227,18 @@ export class Scorer {
       top.offer(slot);
     }
     const scored = (slot: number): ScoredDoc => ({ doc: docOf[slot]!, score: scores[slot]!, matched: sl.matched[slot]! });
-    const watched = watch !== undefined && slotEpoch[watch] === queryEpoch ? scored(slotOf[watch]!) : undefined;
-    return { top: top.sorted().map(scored), total: used, watched };
+    const watchedSlot = watch === undefined || slotEpoch[watch] !== queryEpoch ? -1 : slotOf[watch]!;
+    const watched = watchedSlot >= 0 && sl.matched[watchedSlot]! > 0 ? scored(watchedSlot) : undefined;
+    return { top: top.sorted().map(scored), total, watched };
+  }
+
+  /** Gives `doc` the next slot (`used`), growing the slots when full; returns the new count in use. */
+  private openSlot(doc: number, queryEpoch: number, used: number, phraseWords: number): number {
+    if (used === this.slots.capacity) this.slots = this.slots.grown();
+    this.slotEpoch[doc] = queryEpoch;
+    this.slotOf[doc] = used;
+    this.slots.clear(used, doc, phraseWords);
+    return used + 1;
   }
 
   /** Adds to each document the groups matched the points of the best hint it holds. */
