@@ -1,13 +1,22 @@
 /** Paths the tests share: the project root and the optional ../shared data beside it. */
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildIndex } from "../src/index.js";
 
 /** The project root (tests run from dist/test/, two levels below it). */
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 /** The bundled sample corpus. */
 export const sampleCorpus = join(projectRoot, "corpus");
+
+/** Builds the sample corpus's index in a new temporary folder and returns the folder (the caller removes it). */
+export async function buildSampleIndex(prefix: string): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  await buildIndex(sampleCorpus, { indexDir: dir });
+  return dir;
+}
 
 /** The real archive tarball, or undefined when ../shared is not beside the project. */
 export const sharedTarball: string | undefined = (() => {
