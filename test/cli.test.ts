@@ -246,6 +246,48 @@ describe("spaced query words", () => {
   });
 });
 
+describe("ranking shown", () => {
+  test("--explain prints score lines under each hit, signed points first", () => {
+    const run = kbsearch(["spooler stops responding", "--explain", "-n", "2", "--index", indexDir]);
+    assert.equal(run.status, 0, run.stderr);
+    const lines = run.stdout.split("\n");
+    const hits = heads(run.stdout);
+    assert.deepEqual(hits.map((h) => h.id), ["Q947301", "Q947302"]);
+    const under = lines.slice(hits[0]!.line + 1, hits[1]!.line);
+    assert.ok(under.some((l) => /^\s+\+\d+\.\d\d  title phrase$/.test(l)), under.join("\n"));
+    assert.ok(under.some((l) => /^\s+\+\d+\.\d\d  spooler in (title|queryWords|lead|body) \(\d+x\)$/.test(l)), under.join("\n"));
+    // Without --explain, no score lines.
+    assert.doesNotMatch(kbsearch(["spooler stops responding", "--index", indexDir]).stdout, /title phrase|coverage/);
+  });
+
+  test("a misspelt query prints a did-you-mean line with the correction", () => {
+    const run = kbsearch(["memory dupm", "--index", indexDir]);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^did you mean "memory dump"\? /m);
+    assert.equal(heads(run.stdout)[0]?.id, "Q936120");
+    assert.doesNotMatch(kbsearch(["memory dump", "--index", indexDir]).stdout, /did you mean/);
+  });
+
+  test("a number the archive lacks: the articles citing it follow the line saying so", () => {
+    const run = kbsearch(["Q990001", "--index", indexDir]);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^Q990001 is not in the archive; articles that cite it/m);
+    assert.deepEqual(heads(run.stdout).map((h) => h.id), ["Q973355"]);
+  });
+
+  test("a number the archive lacks and nothing cites: said so, exit 1", () => {
+    for (const query of ["Q999999", "kb 999999", "https://support.microsoft.com/kb/999999"]) {
+      const run = kbsearch([query, "--index", indexDir]);
+      assert.equal(run.status, 1, `${query}: ${run.stderr}`);
+      assert.match(run.stdout, /^Q999999 is not in the archive\.$/m, query);
+      assert.equal(heads(run.stdout).length, 0);
+      assertNoStack(run.stderr);
+    }
+    assert.equal(searchJson("Q999999").missingArticle, "Q999999");
+    assert.equal(searchJson("Q149387").missingArticle, undefined);
+  });
+});
+
 describe("nothing found", () => {
   test("a nonsense word exits 1 with a 'no articles match' line", () => {
     const run = kbsearch(["xyzzyplughqwv", "--index", indexDir]);
