@@ -12,9 +12,8 @@ import { dirname, join } from "node:path";
 import { KbIndex } from "../src/query/engine.js";
 import { MAX_ARTICLE_BYTES } from "../src/read/source.js";
 import { INDEX_FILE } from "../src/store/format.js";
-import { hasStackTrace, random, runCli, sampleCorpus, serveLocally, spawnCli, type Run } from "./helpers.js";
+import { hasStackTrace, random, runCli, sampleCorpus, serveLocally, spawnCli, type Run, SAMPLE_ARTICLES } from "./helpers.js";
 
-const SAMPLE = 30;
 let tmp = "";
 /** The sample corpus plus one folder of bad articles. */
 let mixed = "";
@@ -93,7 +92,7 @@ describe("bad articles", () => {
       assert.equal(run.status, 0, run.stderr);
       const report = JSON.parse(run.stdout) as { articles: number; skipped: { path: string; reason: string }[] };
       const refused = BAD.filter(([, , reason]) => reason);
-      assert.equal(report.articles, SAMPLE + BAD.length - refused.length);
+      assert.equal(report.articles, SAMPLE_ARTICLES + BAD.length - refused.length);
       assert.equal(report.skipped.length, refused.length, JSON.stringify(report.skipped));
       for (const [name, , reason] of refused) {
         const entry = report.skipped.find((s) => s.path.endsWith(`bad/${name}/README.md`));

@@ -10,10 +10,9 @@ import { join } from "node:path";
 import { buildIndex, openIndex } from "../src/index.js";
 import type { SearchResult } from "../src/query/types.js";
 import { analyzeToTokens } from "../src/analyze/analyzer.js";
-import { projectRoot, runCli, sampleCorpus, type Run } from "./helpers.js";
+import { projectRoot, runCli, sampleCorpus, type Run, SAMPLE_ARTICLES } from "./helpers.js";
 
 const INDEX_FILE = "kbsearch.idx";
-const SAMPLE_ARTICLES = 30;
 const HEAP = "Q149387";
 const HEAP_TITLE = "MSMI.EXE Stops with Access Violation After Heap Corruption";
 
@@ -66,9 +65,9 @@ after(() => {
 });
 
 describe("index", () => {
-  test("builds the sample corpus: 30 articles, 0 skipped, exit 0, index file written", () => {
+  test(`builds the sample corpus: ${SAMPLE_ARTICLES} articles, 0 skipped, exit 0, index file written`, () => {
     assert.equal(firstBuild.status, 0);
-    assert.match(firstBuild.stdout, /indexed 30 articles\b/);
+    assert.match(firstBuild.stdout, new RegExp(`indexed ${SAMPLE_ARTICLES} articles\\b`));
     assert.match(firstBuild.stdout, /^skipped 0$/m);
     assert.ok(existsSync(join(indexDir, INDEX_FILE)));
     assertNoStack(firstBuild.stderr);
@@ -80,7 +79,7 @@ describe("index", () => {
     const before = statSync(join(dir, INDEX_FILE));
     const again = kbsearch(["index", sampleCorpus, "--index", dir]);
     assert.equal(again.status, 0, again.stderr);
-    assert.match(again.stdout, /indexed 30 articles\b/);
+    assert.match(again.stdout, new RegExp(`indexed ${SAMPLE_ARTICLES} articles\\b`));
     const after = statSync(join(dir, INDEX_FILE));
     assert.notEqual(after.ino, before.ino, "the index file was rewritten in place, not replaced");
     assert.deepEqual(readdirSync(dir), [INDEX_FILE], "the build left temporary files behind");
@@ -227,6 +226,48 @@ describe("spaced query words", () => {
   });
 });
 
+describe("ranking shown", () => {
+  test("--explain prints score lines under each hit, signed points first", () => {
+    const run = kbsearch(["spooler stops responding", "--explain", "-n", "2", "--index", indexDir]);
+    assert.equal(run.status, 0, run.stderr);
+    const lines = run.stdout.split("\n");
+    const hits = heads(run.stdout);
+    assert.deepEqual(hits.map((h) => h.id), ["Q947301", "Q947302"]);
+    const under = lines.slice(hits[0]!.line + 1, hits[1]!.line);
+    assert.ok(under.some((l) => /^\s+\+\d+\.\d\d  title phrase$/.test(l)), under.join("\n"));
+    assert.ok(under.some((l) => /^\s+\+\d+\.\d\d  spooler in (title|queryWords|lead|body) \(\d+x\)$/.test(l)), under.join("\n"));
+    // Without --explain, no score lines.
+    assert.doesNotMatch(kbsearch(["spooler stops responding", "--index", indexDir]).stdout, /title phrase|coverage/);
+  });
+
+  test("a misspelt query prints a did-you-mean line with the correction", () => {
+    const run = kbsearch(["memory dupm", "--index", indexDir]);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^did you mean "memory dump"\? /m);
+    assert.equal(heads(run.stdout)[0]?.id, "Q936120");
+    assert.doesNotMatch(kbsearch(["memory dump", "--index", indexDir]).stdout, /did you mean/);
+  });
+
+  test("a number the archive lacks: the articles citing it follow the line saying so", () => {
+    const run = kbsearch(["Q990001", "--index", indexDir]);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^Q990001 is not in the archive; articles that cite it/m);
+    assert.deepEqual(heads(run.stdout).map((h) => h.id), ["Q973355"]);
+  });
+
+  test("a number the archive lacks and nothing cites: said so, exit 1", () => {
+    for (const query of ["Q999999", "kb 999999", "https://support.microsoft.com/kb/999999"]) {
+      const run = kbsearch([query, "--index", indexDir]);
+      assert.equal(run.status, 1, `${query}: ${run.stderr}`);
+      assert.match(run.stdout, /^Q999999 is not in the archive\.$/m, query);
+      assert.equal(heads(run.stdout).length, 0);
+      assertNoStack(run.stderr);
+    }
+    assert.equal(searchJson("Q999999").missingArticle, "Q999999");
+    assert.equal(searchJson("Q149387").missingArticle, undefined);
+  });
+});
+
 describe("nothing found", () => {
   test("a nonsense word exits 1 with a 'no articles match' line", () => {
     const run = kbsearch(["xyzzyplughqwv", "--index", indexDir]);
@@ -332,7 +373,7 @@ describe("batch", () => {
 });
 
 describe("stats", () => {
-  test("shows 30 articles and the index path", () => {
+  test("shows every sample article and the index path", () => {
     const run = kbsearch(["stats", "--index", indexDir]);
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, new RegExp(`^articles\\s+${SAMPLE_ARTICLES}$`, "m"));

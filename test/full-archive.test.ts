@@ -53,7 +53,7 @@ describe("full archive", () => {
   test("a misspelt word is searched as the commoner word one edit away, and said so", (t) => {
     if (!sharedTarball) return t.skip(NO_SHARED);
     const result = index!.search("heap corrutpion");
-    assert.deepEqual(result.corrections, [{ from: "corrutpion", to: "corruption" }]);
+    assert.deepEqual(result.corrections, [{ from: "corrutpion", to: "corruption", term: "corrupt" }]);
     // The corrected word counts a little less than the word typed right, so only the head must agree.
     assert.deepEqual(ids("heap corrutpion", 5), ids("heap corruption", 5));
     assert.deepEqual(index!.search("0x0000007c").corrections, [], "identifiers are never corrected");

@@ -1,16 +1,28 @@
-/** What the tests share: the project root, the optional ../shared data beside it, running the CLI. */
+/** What the tests share: the project root, the optional ../shared data beside it, running the CLI, a sample index. */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildIndex } from "../src/index.js";
+
+/** How many articles the bundled sample corpus holds (corpus/README.md lists them). */
+export const SAMPLE_ARTICLES = 34;
 
 /** The project root (tests run from dist/test/, two levels below it). */
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 /** The bundled sample corpus. */
 export const sampleCorpus = join(projectRoot, "corpus");
+
+/** Builds the sample corpus's index in a new temporary folder and returns the folder (the caller removes it). */
+export async function buildSampleIndex(prefix: string): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  await buildIndex(sampleCorpus, { indexDir: dir });
+  return dir;
+}
 
 /** The real archive tarball, or undefined when ../shared is not beside the project. */
 export const sharedTarball: string | undefined = (() => {

@@ -15,11 +15,10 @@ import { KbIndex } from "../src/query/engine.js";
 import { INDEX_FILE } from "../src/store/format.js";
 import { LOCK_FILE } from "../src/store/lock.js";
 import { IndexReader } from "../src/store/reader.js";
-import { CLI, hasStackTrace, random, runCli, sampleCorpus, spawnCli } from "./helpers.js";
+import { CLI, hasStackTrace, random, runCli, sampleCorpus, spawnCli, SAMPLE_ARTICLES } from "./helpers.js";
 
 /** Copies of the sample articles under new numbers: enough that a build takes a noticeable while. */
 const COPIES = 100;
-const SAMPLE = 30;
 
 let tmp = "";
 let bigCorpus = "";
@@ -106,7 +105,7 @@ describe("publish", () => {
       build.child.kill("SIGCONT");
     }
     assert.equal(await build.exit, 0, build.stderr());
-    assert.equal(answers(dir).docs, SAMPLE * COPIES);
+    assert.equal(answers(dir).docs, SAMPLE_ARTICLES * COPIES);
     assert.deepEqual(readdirSync(dir), [INDEX_FILE]);
   });
 
@@ -133,7 +132,7 @@ describe("publish", () => {
       const state = published ? "new index already published" : "previous index in place";
       t.diagnostic(`killed ${point.name}: ${code === null ? "killed" : `had exited ${code}`}, ${state}; left ${readdirSync(dir).join(", ")}`);
       verify(dir);
-      if (published) assert.equal(answers(dir).docs, SAMPLE * COPIES, point.name);
+      if (published) assert.equal(answers(dir).docs, SAMPLE_ARTICLES * COPIES, point.name);
       else assert.deepEqual(answers(dir), old, point.name);
       await buildIndex(sampleCorpus, { indexDir: dir }); // The stale lock and temporary file are cleared.
       assert.deepEqual(readdirSync(dir), [INDEX_FILE], point.name);
@@ -156,7 +155,7 @@ describe("publish", () => {
     assert.ok(!hasStackTrace(second.stderr), second.stderr);
     assert.equal(await first.exit, 0, first.stderr());
     verify(dir);
-    assert.equal(answers(dir).docs, SAMPLE * COPIES);
+    assert.equal(answers(dir).docs, SAMPLE_ARTICLES * COPIES);
     assert.deepEqual(readdirSync(dir), [INDEX_FILE]);
   });
 
@@ -165,7 +164,7 @@ describe("publish", () => {
     const first = buildIndex(sampleCorpus, { indexDir: dir });
     await assert.rejects(buildIndex(sampleCorpus, { indexDir: dir }), (err: unknown) => err instanceof KbSearchError && err.code === "index-busy");
     await first;
-    assert.equal(answers(dir).docs, SAMPLE);
+    assert.equal(answers(dir).docs, SAMPLE_ARTICLES);
   });
 
   test("a lock left by a process that is gone is taken over", async () => {

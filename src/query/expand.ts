@@ -6,6 +6,7 @@
  * Identifiers (`0x24`, `kernel32.dll`) are matched exactly, never "corrected".
  */
 import { normalize } from "../analyze/analyzer.js";
+import { idf } from "../rank/bm25f.js";
 import type { IndexReader, TermEntry } from "../store/reader.js";
 import { oneEditAway } from "./spelling.js";
 import type { Correction, MatchKind, ParsedQuery, QueryWord } from "./types.js";
@@ -82,7 +83,12 @@ export function planQuery(parsed: ParsedQuery, index: IndexReader): QueryPlan {
       for (const s of spellings) alternatives.push({ entry: s.entry, weight: word.weight * SPELLING_WEIGHT, kind: "spelling" });
       corrections.push({ from: word.surface, to: spellings[0]!.surface, term: spellings[0]!.entry.term });
     } else {
-      for (const entry of completed) alternatives.push({ entry, weight: word.weight * PREFIX_WEIGHT, kind: "prefix" });
+      // Every completion counts as much as the likeliest (commonest) one: a rare completion must not
+      // outweigh it on its rarity alone.
+      const likeliest = completed[0] ? idf(index.docCount, completed[0].docFreq) : 0;
+      for (const entry of completed) {
+        alternatives.push({ entry, weight: (word.weight * PREFIX_WEIGHT * likeliest) / idf(index.docCount, entry.docFreq), kind: "prefix" });
+      }
     }
     if (alternatives.length) groups.push({ word, alternatives });
   }
@@ -110,15 +116,17 @@ function commonerSpellings(word: QueryWord, docFreq: number, index: IndexReader)
 }
 
 /**
- * The commonest words a word typed in part may be: terms beginning with it as typed or with its
- * stem (`replicat` is on its way to "replication", indexed as `replic`). Identifiers such as
- * `corrupt.the` are not completions.
+ * The commonest words a word typed in part may be: terms beginning with it, or with it short of its
+ * last two letters, since a stem drops a word's ending (`replicat` is on its way to "replication",
+ * indexed as `replic`). Identifiers such as `corrupt.the` are not completions.
  */
 function completions(word: QueryWord, index: IndexReader): TermEntry[] {
   const found = new Map<string, TermEntry>();
-  for (const prefix of new Set([word.surface, word.term])) {
+  const shortest = Math.max(MIN_PREFIX_LENGTH, word.surface.length - 2);
+  const prefixes = new Set([word.surface, word.term, word.surface.slice(0, shortest)]);
+  for (const prefix of prefixes) {
     for (const entry of index.withPrefix(prefix, COMPLETION_SCAN_LIMIT)) {
-      if (entry.term !== word.term && PLAIN_TERM.test(entry.term) && entry.docFreq >= MIN_CORRECTION_DOC_FREQ) found.set(entry.term, entry);
+      if (entry.term !== word.term && PLAIN_TERM.test(entry.term)) found.set(entry.term, entry);
     }
   }
   return [...found.values()].sort((a, b) => b.docFreq - a.docFreq).slice(0, MAX_COMPLETIONS);

@@ -1,0 +1,193 @@
+/** Query pieces on their own: spelling variants, abbreviations, and parseQuery's reading of a query. */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { archiveVersion, expandAlias } from "../src/query/aliases.js";
+import { CHATTER_WEIGHT } from "../src/query/chatter.js";
+import { parseQuery } from "../src/query/parse.js";
+import { oneEditAway } from "../src/query/spelling.js";
+
+describe("oneEditAway", () => {
+  const cases: [word: string, kind: string, variant: string][] = [
+    ["heap", "deletion", "hap"],
+    ["heap", "deletion of the first letter", "eap"],
+    ["heap", "deletion of the last letter", "hea"],
+    ["heap", "insertion", "heapp"],
+    ["heap", "insertion at the start", "wheap"],
+    ["heap", "insertion in the middle", "hexap"],
+    ["heap", "substitution", "heal"],
+    ["heap", "substitution of the first letter", "leap"],
+    ["heap", "transposition", "haep"],
+    ["heap", "transposition of the last two", "hepa"],
+    ["dupm", "transposition back to a word", "dump"],
+    ["spooller", "deletion back to a word", "spooler"],
+    ["corrupton", "insertion back to a word", "corruption"],
+    ["registy", "insertion back to a word", "registry"],
+    ["a", "deletion to nothing", ""],
+  ];
+  for (const [word, kind, variant] of cases) {
+    test(`${word} -> ${JSON.stringify(variant)} (${kind})`, () => {
+      assert.ok(oneEditAway(word).includes(variant));
+    });
+  }
+
+  test("never the word itself, nor a word two edits away", () => {
+    for (const word of ["heap", "dump", "spooler", "aa", "abba", "a"]) {
+      assert.ok(!oneEditAway(word).includes(word), word);
+    }
+    for (const far of ["hp", "heapxx", "ehpa", "leal", "pahe"]) assert.ok(!oneEditAway("heap").includes(far), far);
+  });
+
+  test("every variant is one deletion, insertion, substitution or swap of neighbours away", () => {
+    const word = "spool";
+    for (const v of oneEditAway(word)) {
+      const d = v.length - word.length;
+      assert.ok(Math.abs(d) <= 1, v);
+      let i = 0;
+      while (i < Math.min(v.length, word.length) && v[i] === word[i]) i++;
+      const ok =
+        (d === -1 && word.slice(i + 1) === v.slice(i)) ||
+        (d === 1 && v.slice(i + 1) === word.slice(i)) ||
+        (d === 0 && (v.slice(i + 1) === word.slice(i + 1) || (v[i] === word[i + 1] && v[i + 1] === word[i] && v.slice(i + 2) === word.slice(i + 2))));
+      assert.ok(ok, `${v} is not one edit from ${word}`);
+    }
+  });
+
+  test("the empty word has only insertions", () => {
+    assert.deepEqual(new Set(oneEditAway("")), new Set("abcdefghijklmnopqrstuvwxyz".split("")));
+  });
+});
+
+describe("abbreviations", () => {
+  const cases: [typed: string, archive: string | undefined][] = [
+    ["nt4", "windows nt 4.0"],
+    ["nt351", "windows nt 3.51"],
+    ["winnt4", "windows nt 4.0"],
+    ["win95", "windows 95"],
+    ["win98", "windows 98"],
+    ["w2k", "windows 2000"],
+    ["win2k", "windows 2000"],
+    ["exch55", "exchange 5.5"],
+    ["sp4", "service pack 4"],
+    ["sp6a", undefined], // a letter after the number is not a version
+    ["xl97", "excel 97"],
+    ["vb6", "visual basic 6.0"],
+    ["vc6", "visual c++ 6.0"],
+    ["sql7", "sql server 7.0"],
+    ["wfw311", "windows for workgroups 3.11"],
+    ["ie5", "internet explorer 5.0"],
+    ["bsod", "blue screen stop"],
+    ["owa", "outlook web access"],
+    ["xp", "windows xp"],
+    ["heap", undefined],
+    ["nt", undefined], // a product name alone is a word the archive uses
+    ["q149387", undefined],
+    ["kernel32", undefined],
+    ["abc123", undefined],
+    ["0x24", undefined],
+    ["", undefined],
+  ];
+  for (const [typed, archive] of cases) {
+    test(`expandAlias(${JSON.stringify(typed)}) = ${JSON.stringify(archive)}`, () => {
+      assert.equal(expandAlias(typed), archive);
+    });
+  }
+
+  test("archiveVersion spells a typed version as the archive does", () => {
+    const cases: [string, string][] = [
+      ["4", "4.0"],
+      ["6", "6.0"],
+      ["55", "5.5"],
+      ["97", "97"],
+      ["95", "95"],
+      ["2k", "2000"],
+      ["351", "3.51"],
+      ["311", "3.11"],
+      ["2000", "2000"],
+      ["050", "050"],
+    ];
+    for (const [typed, archive] of cases) assert.equal(archiveVersion(typed), archive, typed);
+  });
+});
+
+describe("parseQuery", () => {
+  const refs: [query: string, number: number][] = [
+    ["Q149387", 149387],
+    ["q149387", 149387],
+    ["149387", 149387],
+    ["KB149387", 149387],
+    ["kb 149387", 149387],
+    ["KB Q149387", 149387],
+    ["KB: Q149387", 149387],
+    ["article 149387", 149387],
+    ["https://support.microsoft.com/kb/149387", 149387],
+    ["http://support.microsoft.com/kb/149387/EN-US/", 149387],
+    ["support.microsoft.com/default.aspx?scid=kb;en-us;149387", 149387],
+    ["http://support.microsoft.com/default.aspx?scid=kb;EN-US;Q149387", 149387],
+    ["heap corruption Q149387", 149387],
+  ];
+  for (const [query, number] of refs) {
+    test(`names article ${number}: ${query}`, () => {
+      const parsed = parseQuery(query);
+      assert.equal(parsed.articleNumber, number);
+      // The reference is searched as articles cite it; nothing else of it is a query word.
+      const terms = parsed.words.map((w) => w.term);
+      assert.ok(terms.includes(`q${number}`), terms.join(" "));
+      const other = terms.filter((t) => t !== `q${number}`);
+      assert.deepEqual(other, query.startsWith("heap") ? ["heap", "corrupt"] : [], `words searched besides the reference: ${other.join(" ")}`);
+    });
+  }
+
+  test("the words of a link are not searched, the words beside it are", () => {
+    const parsed = parseQuery("heap corruption https://support.microsoft.com/kb/149387 crash");
+    assert.deepEqual(parsed.words.map((w) => w.term), ["heap", "corrupt", "q149387", "crash"]);
+    for (const word of ["http", "https", "support", "microsoft", "com", "aspx", "scid", "kb", "en"]) {
+      assert.ok(!parseQuery("support.microsoft.com/default.aspx?scid=kb;en-us;149387").words.some((w) => w.term.startsWith(word)), word);
+    }
+  });
+
+  test("numbers that are not article references are searched as words", () => {
+    for (const query of ["error 80004005", "stop 0x0000007b", "event 1025 error -1018"]) {
+      assert.equal(parseQuery(query).articleNumber, undefined, query);
+    }
+  });
+
+  test("chatter words weigh less than 1, content words 1", () => {
+    const weights = Object.fromEntries(parseQuery("how do i stop my spooler from crashing").words.map((w) => [w.surface, w.weight]));
+    for (const chatter of ["how", "do", "i", "my", "from"]) {
+      assert.equal(weights[chatter], CHATTER_WEIGHT, chatter);
+      assert.ok(weights[chatter]! < 1);
+    }
+    for (const content of ["stop", "spooler", "crashing"]) assert.equal(weights[content], 1, content);
+  });
+
+  test("how-to questions are told from other queries", () => {
+    const howTo = ["how do i move the spool folder", "How can you read a registry value", "how to configure a memory dump", "  How could we stop a service", "how should one install sp4"];
+    const notHowTo = ["move spool folder", "how windows 95 stores long file names", "why does my spooler stop", "spool folder how to", "however the spooler stops", "show how to"];
+    for (const q of howTo) assert.equal(parseQuery(q).howTo, true, q);
+    for (const q of notHowTo) assert.equal(parseQuery(q).howTo, false, q);
+  });
+
+  test("an abbreviation is searched as the archive's words, each also matched by the word as typed", () => {
+    const words = parseQuery("nt4 stop").words;
+    assert.deepEqual(words.map((w) => w.term), ["window", "nt", "4.0", "stop"]);
+    for (const w of words.slice(0, 3)) {
+      // The abbreviation stands for the three words together: its match counts a third in each.
+      assert.ok(w.aka.some((a) => a.term === "nt4" && a.weight === 1 / 3), `${w.term}: ${JSON.stringify(w.aka)}`);
+      assert.equal(w.plain, false, `${w.term} is not corrected`);
+    }
+    // The version also as typed (4), which articles write too, at less than the archive's spelling.
+    const version = words[2]!;
+    assert.ok(version.aka.some((a) => a.term === "4" && a.weight < 1), JSON.stringify(version.aka));
+    assert.deepEqual(words[3]!.aka, []);
+    // Positions continue after the spelled-out words, so a title phrase still lines up.
+    assert.deepEqual(words.map((w) => w.pos), [0, 1, 2, 3]);
+    const sp = parseQuery("sp4").words;
+    assert.deepEqual(sp.map((w) => w.term), ["servic", "pack", "4"]);
+    assert.ok(sp.every((w) => w.aka.some((a) => a.term === "sp4")));
+  });
+
+  test("a lone digit also matches its .0 version", () => {
+    const six = parseQuery("visual basic 6").words.find((w) => w.surface === "6")!;
+    assert.ok(six.aka.some((a) => a.term === "6.0" && a.weight < 1), JSON.stringify(six.aka));
+  });
+});
