@@ -1,9 +1,9 @@
 /**
  * Meets a parsed query with the index: each word becomes a group of index terms that may stand in
- * for it: the word's own term; for a plain word the archive lacks or hardly holds, the commonest
- * words it begins when it ends the query (it may be typed in part), else its commoner spellings one
- * edit away (it may be misspelt).
- * Identifiers (`0x24`, `kernel32.dll`) are matched exactly, never "corrected".
+ * for it: the word's own term and its aliases; for a plain word the archive lacks or hardly holds,
+ * its commoner spellings one edit away (it may be misspelt) or, when it ends the query and that
+ * finds commoner words, the words it begins (it may be typed in part). Identifiers (`0x24`,
+ * `kernel32.dll`) and names (`ATLControl`) are matched as typed, never "corrected".
  */
 import { normalize } from "../analyze/analyzer.js";
 import { idf } from "../rank/bm25f.js";
@@ -13,7 +13,7 @@ import type { Correction, MatchKind, ParsedQuery, QueryWord } from "./types.js";
 
 /** A word held by at most this many articles may be a misspelling of a commoner one. */
 const RARE_DOC_FREQ = 3;
-/** A spelling replaces a word only when this many times as many articles hold it. */
+/** A spelling stands in for a word only when this many times as many articles hold it... */
 const CORRECTION_RATIO = 20;
 /** ...and at least this many. */
 const MIN_CORRECTION_DOC_FREQ = 3;
@@ -24,14 +24,15 @@ const MAX_CORRECTABLE_LENGTH = 24;
 /** Spellings kept per word, commonest first. */
 const MAX_CORRECTIONS = 3;
 /** What a match on a corrected spelling counts for, against 1 for the word as typed. */
-export const SPELLING_WEIGHT = 0.7;
+const SPELLING_WEIGHT = 0.7;
 /** Words of fewer letters are not completed. */
 const MIN_PREFIX_LENGTH = 3;
 /** Completions kept for the open last word, commonest first. */
 const MAX_COMPLETIONS = 5;
-/** Dictionary terms looked at when completing a word: bounds a query's work. */
+/** Dictionary terms looked at per prefix when completing a word: bounds a query's work. */
 const COMPLETION_SCAN_LIMIT = 2048;
-export const PREFIX_WEIGHT = 0.5;
+/** What a match on the likeliest completion counts for, against 1 for a whole word typed. */
+const PREFIX_WEIGHT = 0.5;
 const PLAIN_TERM = /^[a-z]+$/;
 
 /** An index term a query word may match, with its dictionary entry. */
@@ -60,7 +61,7 @@ export interface QueryPlan {
 /** What marks an article giving a procedure: the "HOWTO:" title tag, the kbhowto keyword. */
 const HOW_TO_TERMS = ["howto", "kbhowto"];
 /** What the how-to hint counts for, against 1 for a query word. */
-export const HOW_TO_WEIGHT = 1;
+const HOW_TO_WEIGHT = 1;
 
 export function planQuery(parsed: ParsedQuery, index: IndexReader): QueryPlan {
   const groups: PlannedGroup[] = [];
