@@ -18,20 +18,23 @@
  *                  commonest case by far.
  *     fieldLengths u16 per document per field (read at open: BM25F length normalization)
  *     ids          u32 pairs (article number, doc) sorted by number (read for id look-ups)
+ *     docMeta      per document the facts filters, facets and sorting need, as columns over small
+ *                  string tables (docmeta.ts; read only by a query with filters, facets or a sort)
  *     storeOffsets u32 per stored block + end
  *     store        brotli-compressed msgpack arrays of DOCS_PER_STORE_BLOCK documents, each one a
  *                  msgpack StoredDoc of its own (read for the hits shown: documents compress best
  *                  together, and a hit unpacks only its own)
  */
 
-import type { Article } from "../parse/types.js";
+import type { Article, Section } from "../parse/types.js";
 
 export const MAGIC = "KBSRCHIX";
 /**
  * 2: title positions in postings; 3: stored documents packed one by one; 4: header and data
- * checksums. Other versions are refused with advice to rebuild.
+ * checksums; 5: the docMeta section, and each stored document's sections. Other versions are
+ * refused with advice to rebuild.
  */
-export const FORMAT_VERSION = 4;
+export const FORMAT_VERSION = 5;
 export const INDEX_FILE = "kbsearch.idx";
 export const PREAMBLE_BYTES = 20;
 export const TERMS_PER_BLOCK = 64;
@@ -45,7 +48,7 @@ export const FIELD_COUNT = FIELDS.length;
 
 export const SECTION_NAMES = [
   "blockIndex", "blockOffsets", "dictionary", "postings", "fieldLengths",
-  "ids", "storeOffsets", "store",
+  "ids", "docMeta", "storeOffsets", "store",
 ] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
 
@@ -88,6 +91,8 @@ export interface DocMeta
   /** Where the body starts and ends in the stored text (snippets come from there). */
   bodyStart: number;
   bodyEnd: number;
+  /** The body's sections (SYMPTOMS, CAUSE, ...) as ranges of the stored text: `section:` filters look there. */
+  sections: Section[];
 }
 
 /** A document as stored: what presenting a hit needs, and its text for snippets and `show`. */
