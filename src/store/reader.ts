@@ -179,15 +179,23 @@ export class IndexReader {
     return this.readData(this.sectionStart("postings") + entry.offset, entry.length);
   }
 
+  /** Each document's article number, by document (for sorting by number). */
+  articleNumbers(): Uint32Array {
+    const ids = this.idPairs();
+    const numbers = new Uint32Array(this.docCount);
+    for (let i = 0; i < ids.length; i += 2) numbers[ids[i + 1]!] = ids[i]!;
+    return numbers;
+  }
+
   /** The document holding article `number`, or undefined. */
   docForArticle(number: number): number | undefined {
-    this.ids ??= u32(this.section("ids"));
+    const ids = this.idPairs();
     let lo = 0;
-    let hi = this.ids.length / 2 - 1;
+    let hi = ids.length / 2 - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      const n = this.ids[mid * 2]!;
-      if (n === number) return this.ids[mid * 2 + 1];
+      const n = ids[mid * 2]!;
+      if (n === number) return ids[mid * 2 + 1];
       if (n < number) lo = mid + 1;
       else hi = mid - 1;
     }
@@ -205,6 +213,12 @@ export class IndexReader {
       }
     }
     return this.meta;
+  }
+
+  /** (article number, doc) pairs sorted by number. */
+  private idPairs(): Uint32Array {
+    this.ids ??= u32(this.section("ids"));
+    return this.ids;
   }
 
   /** The document's stored record; the last block read is kept, since neighbouring hits often share it. */
