@@ -23,6 +23,6 @@ export async function openIndex(dir?: string): Promise<KbIndex> {
 export { KbIndex, DEFAULT_LIMIT, MAX_LIMIT, type IndexStats } from "./query/engine.js";
 export { KbSearchError, type ErrorCode } from "./errors.js";
 export type { BuildOptions, BuildProgress, BuildReport } from "./indexer/build.js";
-export type { SearchHit, SearchOptions, SearchResult } from "./query/types.js";
+export type { FacetCount, Facets, SearchHit, SearchOptions, SearchResult, SortOrder } from "./query/types.js";
 export type { SkippedEntry } from "./read/types.js";
 export type { DocMeta, IndexHeader, StoredDoc } from "./store/format.js";

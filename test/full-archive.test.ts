@@ -86,4 +86,24 @@ describe("full archive", () => {
     const shown = [...run.stdout.matchAll(/^\s*(\d+)\. (Q\d+)\s/gm)].map((m) => m[2]);
     assert.deepEqual(shown, ids("heap corruption"));
   });
+
+  test("product:exchange year:1999 MTA returns only Exchange articles modified in 1999", (t) => {
+    if (!sharedTarball) return t.skip(NO_SHARED);
+    const result = index!.search("product:exchange year:1999 MTA", { limit: 50, facets: true });
+    assert.ok(result.total > 50, String(result.total));
+    for (const hit of result.hits) {
+      assert.ok(hit.modified.startsWith("1999"), `${hit.id} ${hit.modified}`);
+      assert.ok(hit.products.includes("Microsoft Exchange") || /^X/.test(hit.tag), `${hit.id} ${hit.products}`);
+    }
+    assert.deepEqual(result.facets!.years, [{ value: "1999", count: result.total }]);
+  });
+
+  test('"access violation" -exchange: every hit says the phrase and none mentions exchange', (t) => {
+    if (!sharedTarball) return t.skip(NO_SHARED);
+    for (const hit of index!.search('"access violation" -exchange', { limit: 20 }).hits) {
+      const text = index!.get(hit.id)!.text;
+      assert.match(text, /access\s+violation/i, hit.id);
+      assert.doesNotMatch(text, /\bexchange\b/i, hit.id);
+    }
+  });
 });

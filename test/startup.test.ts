@@ -44,6 +44,8 @@ test("a search loads the query path and nothing of the build path", () => {
   const forbidden = [
     /^dist\/src\/(parse|indexer|read)\//,
     /^dist\/src\/store\/writer\.js$/,
+    // A plain query needs none of the query language's filters, facets, branches or text checks.
+    /^dist\/src\/query\/(refine|filters|facets|branches|verify)\.js$/,
     /node_modules\/natural\/lib\/natural\/index\.js$/,
     /node_modules\/natural\/lib\/natural\/(classifiers|tokenizers\/(?!aggressive)|sentiment|distance|wordnet)/,
     /node_modules\/flexsearch\//,
@@ -57,4 +59,11 @@ test("building an index does load the build path", () => {
   const trace = modulesLoaded(["index", sampleCorpus]);
   assert.ok(trace.includes("dist/src/indexer/build.js"));
   assert.ok(trace.includes("dist/src/parse/article.js"));
+});
+
+test("a search with a filter loads the refined path", () => {
+  const loaded = modulesLoaded(["heap year:1999"]);
+  for (const needed of ["dist/src/query/refine.js"]) {
+    assert.ok(loaded.includes(needed), `${needed} should be loaded; loaded: ${loaded.join(", ")}`);
+  }
 });

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { ANALYZER_ID } from "../src/analyze/analyzer.js";
 import { KbSearchError } from "../src/errors.js";
 import { PostingsBuilder } from "../src/indexer/postings.js";
+import { DocMetaBuilder } from "../src/indexer/docmeta.js";
 import {
   DOCS_PER_STORE_BLOCK, FIELD, FIELD_COUNT, FORMAT_VERSION, INDEX_FILE, MAGIC, TERMS_PER_BLOCK, type StoredDoc,
 } from "../src/store/format.js";
@@ -200,9 +201,6 @@ function syntheticDocs(): SyntheticDoc[] {
         title: `Synthetic article ${doc}`,
         tag: doc % 2 ? "PRB" : "",
         products: doc % 4 ? ["Microsoft Widget"] : [],
-        versions: ["1.0", `${doc}.0`],
-        operatingSystems: [],
-        keywords: ["kbsynthetic", `kb${doc}`],
         modified: `19${90 + (doc % 10)}-0${1 + (doc % 9)}-1${doc % 10}`,
         bodyStart: text.indexOf("SYMPTOMS"),
         bodyEnd: text.length,
@@ -233,6 +231,7 @@ function expectedPostings(docs: SyntheticDoc[]): Map<string, Map<number, number[
 async function writeIndex(dir: string, docs: SyntheticDoc[], analyzerId = ANALYZER_ID): Promise<number> {
   const builder = new PostingsBuilder();
   const writer = new IndexWriter();
+  const docMeta = new DocMetaBuilder();
   docs.forEach((d, doc) => {
     builder.startDocument(doc);
     d.fields.forEach((terms, field) => {
@@ -240,8 +239,9 @@ async function writeIndex(dir: string, docs: SyntheticDoc[], analyzerId = ANALYZ
     });
     builder.endDocument();
     writer.addDocument({ number: d.number, stored: d.stored, fieldLengths: d.fields.map((f) => f.length) });
+    docMeta.add({ ...d.stored, appliesTo: [], versions: ["1.0", `${doc}.0`], operatingSystems: [], keywords: ["kbsynthetic", `kb${doc}`] });
   });
-  return writer.publish(dir, builder.finish(), { source: "synthetic", analyzerId });
+  return writer.publish(dir, builder.finish(), { source: "synthetic", analyzerId, docMeta: docMeta.finish() });
 }
 
 function assertIndexError(fn: () => void, code: string, label: string): void {

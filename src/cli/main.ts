@@ -3,7 +3,7 @@
  * The kbsearch command. This file only parses the command line and dispatches: each command's
  * code is imported when that command runs, so a search never loads the parser or the indexer.
  */
-import { Command, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { KbSearchError } from "../errors.js";
 
 function count(value: string): number {
@@ -18,6 +18,13 @@ const program = new Command("kbsearch")
   .argument("[query...]", "words to search for; an article number (Q149387, kb 149387) puts that article first")
   .option("-n, --limit <n>", "how many hits to show", count, 10)
   .option("--offset <n>", "skip this many hits first (paging)", count, 0)
+  .option("--page <n>", "show page N (from 1) of -n hits each, instead of --offset", count)
+  .option("--product <name>", "only articles about this product (as product:NAME)")
+  .option("--year <year>", "only articles last modified in this year or range (1999, 1998..1999)")
+  .option("--since <date>", "only articles modified on or after this date (1999, 1999-03, 1999-03-23)")
+  .option("--until <date>", "only articles modified on or before this date")
+  .addOption(new Option("--sort <order>", "order of the hits").choices(["relevance", "date", "id"]).default("relevance"))
+  .option("--facets", "also count the matching articles by product, tag and year")
   .option("--json", "print the result as one JSON object (schema in the README)")
   .option("--explain", "show under each hit how its score was made: term, field, occurrences, points")
   .option("--index <dir>", "the index directory (default: $KBSEARCH_INDEX, else the package's index/)")
@@ -29,8 +36,19 @@ const program = new Command("kbsearch")
   .addHelpText(
     "after",
     `
+Query syntax (one grammar for the CLI and the library):
+  words                  ranked as typed: articles with every word first
+  "a phrase"             the words in this order          -word  -"phrase"   excluded
+  a OR b   (a b) OR c    either side                       conf*              any word starting so
+  product:exchange  tag:XADM  kw:kbbug  os:winnt  version:4.0  id:Q149387
+  section:symptoms       the query's words must stand in that section
+  year:1999  modified:1998..1999  before:2000  after:1998   last-modified dates
+  A field of unknown name or a broken query is read leniently, with a warning.
+
 Examples:
   kbsearch "heap corruption"              search (builds the sample index on first run)
+  kbsearch product:exchange year:1999 MTA Exchange articles of 1999 about the MTA
+  kbsearch --facets --sort date servpack  newest first, with counts by product, tag and year
   kbsearch -n 20 --json servpack          20 hits as JSON
   kbsearch Q149387                        an article by number
   kbsearch index ../kb.tar.gz             index the whole archive (a clone, a tarball or its URL)

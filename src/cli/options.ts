@@ -1,6 +1,7 @@
 /** The options every command shares, and opening the index they name. */
 import { indexExists, resolveIndexDir, sampleCorpusDir } from "../paths.js";
 import type { KbIndex } from "../query/engine.js";
+import type { SearchOptions, SortOrder } from "../query/types.js";
 
 export interface GlobalOptions {
   index?: string;
@@ -8,6 +9,13 @@ export interface GlobalOptions {
   offset: number;
   json?: boolean;
   explain?: boolean;
+  page?: number;
+  product?: string;
+  year?: string;
+  since?: string;
+  until?: string;
+  sort?: SortOrder;
+  facets?: boolean;
 }
 
 /**
@@ -23,4 +31,10 @@ export async function openIndexForCli(options: GlobalOptions): Promise<KbIndex> 
   }
   const { KbIndex } = await import("../query/engine.js");
   return KbIndex.open(dir);
+}
+
+/** The search options the command line gives. */
+export function searchOptions(options: GlobalOptions): SearchOptions {
+  const { limit, offset, page, explain, product, year, since, until, sort, facets } = options;
+  return { limit, offset, page, explain, product, year, since, until, sort, facets };
 }

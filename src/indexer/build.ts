@@ -13,6 +13,7 @@ import type { SkippedEntry } from "../read/types.js";
 import { FIELD_COUNT } from "../store/format.js";
 import { acquireBuildLock } from "../store/lock.js";
 import { IndexWriter, removeTemporaryFiles } from "../store/writer.js";
+import { DocMetaBuilder } from "./docmeta.js";
 import { fieldTexts } from "./fields.js";
 import { PostingsBuilder } from "./postings.js";
 
@@ -62,6 +63,7 @@ async function build(source: string, options: BuildOptions): Promise<BuildReport
   const skipped: SkippedEntry[] = [];
   const postings = new PostingsBuilder();
   const writer = new IndexWriter();
+  const docMeta = new DocMetaBuilder();
   const seen = new Set<number>();
   let textBytes = 0;
   const progress: BuildProgress = { articles: 0, bytesRead: 0, totalBytes: undefined };
@@ -104,6 +106,7 @@ async function build(source: string, options: BuildOptions): Promise<BuildReport
       postings.endDocument();
 
       const sections = article.sections;
+      docMeta.add(article);
       writer.addDocument({
         number: article.number,
         fieldLengths: lengths,
@@ -112,9 +115,6 @@ async function build(source: string, options: BuildOptions): Promise<BuildReport
           title: article.title,
           tag: article.tag,
           products: article.products,
-          versions: article.versions,
-          operatingSystems: article.operatingSystems,
-          keywords: article.keywords,
           modified: article.modified,
           bodyStart: sections[0]?.start ?? 0,
           bodyEnd: sections[sections.length - 1]?.end ?? article.text.length,
@@ -134,7 +134,7 @@ async function build(source: string, options: BuildOptions): Promise<BuildReport
     throw new KbSearchError("build", `no articles found in ${source}${why}; the index was left as it was`);
   }
   options.onProgress?.(progress);
-  const indexBytes = await writer.publish(options.indexDir, postings.finish(), { source: sourceName, analyzerId: ANALYZER_ID });
+  const indexBytes = await writer.publish(options.indexDir, postings.finish(), { source: sourceName, analyzerId: ANALYZER_ID, docMeta: docMeta.finish() });
   return {
     source: sourceName,
     indexDir: options.indexDir,

@@ -3,7 +3,8 @@
  * Lenient where the archive varies (missing headings, stray header lines), strict only where
  * nothing usable remains: no article number, or no text.
  */
-import { ArticleParseError, type Article, type Section } from "./types.js";
+import { findSections } from "./sections.js";
+import { ArticleParseError, type Article } from "./types.js";
 
 const RAW_OPEN = "{% raw %}";
 const RAW_CLOSE = "{% endraw %}";
@@ -157,27 +158,6 @@ function findQueryWords(text: string, before: number): { start: number; value: s
   let found: { start: number; value: string } | undefined;
   for (let m = re.exec(text); m && m.index < before; m = re.exec(text)) found = { start: m.index, value: m[1]!.trim() };
   return found;
-}
-
-/** A heading is a line of text underlined by `=` (or `-`) of about its length. */
-function findSections(text: string, start: number, end: number): Section[] {
-  const heading = /^([^\n]*\S)[ \t]*\n[ \t]*(=+|-+)[ \t]*$/gm;
-  const sections: Section[] = [];
-  let open: Section = { name: "", start, end };
-  heading.lastIndex = start;
-  for (let m = heading.exec(text); m && m.index < end; m = heading.exec(text)) {
-    const name = m[1]!.trim();
-    const underline = m[2]!;
-    if (Math.abs(underline.length - name.length) > 2 || !/[A-Za-z]/.test(name)) continue;
-    // `-` underlines are sub-headings inside a section; only `=` starts a new one.
-    if (underline[0] !== "=") continue;
-    open.end = m.index;
-    if (open.name !== "" || text.slice(open.start, open.end).trim() !== "") sections.push(open);
-    open = { name: name.toUpperCase(), start: m.index + m[0].length + 1, end };
-  }
-  open.end = Math.max(open.start, end);
-  sections.push(open);
-  return sections;
 }
 
 function splitList(value: string | undefined, separator: RegExp): string[] {

@@ -2,7 +2,7 @@
  * Search results as a person reads them in a terminal: rank, id, title, product and date, then
  * the snippet with the query terms highlighted. Colour only on a terminal that wants it.
  */
-import type { ScorePart, SearchHit, SearchResult } from "../query/types.js";
+import type { FacetCount, Facets, ScorePart, SearchHit, SearchResult } from "../query/types.js";
 
 export interface Style {
   color: boolean;
@@ -27,10 +27,23 @@ export function formatResult(result: SearchResult, style: Style): string {
     ? `${first}-${result.offset + shown} of ${result.total} articles for "${result.query}" (${result.tookMs} ms)`
     : result.total
       ? `no hits past ${result.offset}: "${result.query}" matches ${result.total} articles`
-      : `no articles match "${result.query}"`;
+      : result.unfilteredTotal !== undefined
+        ? `no articles match "${result.query}"; without the filters ${result.unfilteredTotal} do`
+        : `no articles match "${result.query}"`;
   const corrected = result.corrections.length ? [paint(style.color, "33", didYouMean(result))] : [];
   const missing = result.missingArticle ? [paint(style.color, "33", missingLine(result))] : [];
-  return [...missing, ...lines, ...corrected, paint(style.color, "2", summary)].join("\n") + "\n";
+  const warned = result.warnings.map((w) => paint(style.color, "33", `note: ${w}`));
+  const facets = result.facets ? [facetLines(result.facets, style)] : [];
+  return [...warned, ...missing, ...lines, ...facets, ...corrected, paint(style.color, "2", summary)].join("\n") + "\n";
+}
+
+/** `products: Microsoft Exchange 412 · Microsoft Windows NT 97`, one line per facet, cut to the width. */
+function facetLines(facets: Facets, style: Style): string {
+  const line = (name: string, counts: FacetCount[]) => {
+    const text = `${name}: ${counts.map((c) => `${c.value} ${c.count}`).join(" · ") || "—"}`;
+    return paint(style.color, "2", text.length > style.width ? `${text.slice(0, style.width - 1)}…` : text);
+  };
+  return [line("products", facets.products), line("tags", facets.tags), line("years", facets.years), ""].join("\n");
 }
 
 /** `Q123456 is not in the archive; 3 articles cite it:` */

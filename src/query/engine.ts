@@ -3,14 +3,18 @@
  * query -> terms -> ranked documents -> hits with snippets.
  */
 import { normalize } from "../analyze/analyzer.js";
+import { createRequire } from "node:module";
 import { KbSearchError } from "../errors.js";
 import { makeSnippet } from "../present/snippet.js";
 import { explainScore } from "../rank/explain.js";
-import { Scorer, type ScoredDoc } from "../rank/scorer.js";
+import { Scorer } from "../rank/scorer.js";
 import type { IndexHeader, StoredDoc } from "../store/format.js";
 import { IndexReader } from "../store/reader.js";
 import { planQuery } from "./expand.js";
 import { articleNumberIn, parseQuery } from "./parse.js";
+import type { Ranking } from "./refine.js";
+import { rankWords } from "./rank-words.js";
+import { parseSyntax, type QuerySyntax } from "./syntax.js";
 import type { SearchHit, SearchOptions, SearchResult } from "./types.js";
 
 export const DEFAULT_LIMIT = 10;
@@ -34,27 +38,22 @@ export class KbIndex {
     return new KbIndex(IndexReader.open(dir));
   }
 
+  /**
+   * Ranks the articles for `query` (syntax in syntax.ts). A plain query, without operators,
+   * filters, facets or a sort, takes the direct path; any other loads the refined one.
+   */
   search(query: string, options: SearchOptions = {}): SearchResult {
     const started = performance.now();
     const limit = clampCount(options.limit ?? DEFAULT_LIMIT, "limit", MAX_LIMIT);
-    const offset = clampCount(options.offset ?? 0, "offset", Number.MAX_SAFE_INTEGER);
-    const parsed = parseQuery(typeof query === "string" ? query : "");
-    const plan = planQuery(parsed, this.reader);
-    const terms = [...new Set(plan.groups.flatMap((g) => g.alternatives.map((a) => a.entry.term)))];
-
-    const pinnedDoc = parsed.articleNumber === undefined ? undefined : this.reader.docForArticle(parsed.articleNumber);
-    const ranked: (ScoredDoc & { match: "id" | "text" })[] = [];
+    const page = options.page === undefined ? undefined : clampCount(options.page, "page", Number.MAX_SAFE_INTEGER);
+    if (page === 0) throw new KbSearchError("usage", "page counts from 1");
+    const offset = page ? Math.min((page - 1) * limit, Number.MAX_SAFE_INTEGER) : clampCount(options.offset ?? 0, "offset", Number.MAX_SAFE_INTEGER);
+    const syntax = parseSyntax(typeof query === "string" ? query : "");
     this.scorer ??= new Scorer(this.reader);
-    const scored = this.scorer.score(plan, offset + limit + 1, pinnedDoc);
-    if (pinnedDoc !== undefined) {
-      ranked.push({ doc: pinnedDoc, score: scored.watched?.score ?? 0, matched: scored.watched?.matched ?? 0, match: "id" });
-    }
-    for (const s of scored.top) if (s.doc !== pinnedDoc) ranked.push({ ...s, match: "text" });
-    const pinnedOnly = pinnedDoc !== undefined && !scored.watched ? 1 : 0;
-
-    const hits = ranked.slice(offset, offset + limit).map((r, i): SearchHit => {
+    const ranking = syntax.plain && !refines(options) ? this.rankPlain(syntax, offset + limit + 1) : refiner().refinedSearch(this.reader, this.scorer, syntax, options);
+    const hits = ranking.ranked.slice(offset, offset + limit).map((r, i): SearchHit => {
       const doc = this.reader.stored(r.doc);
-      const snippet = makeSnippet(doc.text, doc.bodyStart, doc.bodyEnd, terms);
+      const snippet = makeSnippet(doc.text, doc.bodyStart, doc.bodyEnd, ranking.terms);
       return {
         rank: offset + i + 1,
         id: doc.id,
@@ -66,19 +65,31 @@ export class KbIndex {
         match: r.match,
         snippet: snippet.text,
         highlights: snippet.highlights,
-        ...(options.explain ? { explain: explainScore(this.reader, plan, r.doc) } : {}),
+        ...(options.explain && ranking.plan ? { explain: explainScore(this.reader, ranking.plan, r.doc) } : {}),
       };
     });
     return {
-      query: parsed.text,
-      terms,
-      corrections: plan.corrections.map((c) => ({ ...c, to: writtenAs(c.term, hits) ?? c.to })),
-      ...(parsed.articleNumber !== undefined && pinnedDoc === undefined ? { missingArticle: `Q${parsed.articleNumber}` } : {}),
-      total: scored.total + pinnedOnly,
+      query: syntax.text,
+      terms: ranking.terms,
+      corrections: ranking.corrections.map((c) => ({ ...c, to: writtenAs(c.term, hits) ?? c.to })),
+      ...(ranking.missingArticle !== undefined ? { missingArticle: `Q${ranking.missingArticle}` } : {}),
+      total: ranking.total,
       offset,
       hits,
+      warnings: ranking.warnings,
+      ...(ranking.facets ? { facets: ranking.facets } : {}),
+      ...(ranking.unfilteredTotal !== undefined ? { unfilteredTotal: ranking.unfilteredTotal } : {}),
       tookMs: Math.round((performance.now() - started) * 100) / 100,
     };
+  }
+
+  /** A plain query's best `k`, ranked as typed. */
+  private rankPlain(syntax: QuerySyntax, k: number): Ranking {
+    const parsed = parseQuery(syntax.text);
+    const plan = planQuery(parsed, this.reader);
+    const words = rankWords(this.reader, this.scorer!, parsed, plan, k);
+    const terms = [...new Set(plan.groups.flatMap((g) => g.alternatives.map((a) => a.entry.term)))];
+    return { ...words, terms, corrections: plan.corrections, warnings: syntax.warnings, plan };
   }
 
   /** The stored article named by `ref` (`Q149387`, `149387`, `kb149387`), or undefined. */
@@ -109,6 +120,20 @@ function writtenAs(term: string, hits: readonly SearchHit[]): string | undefined
     }
   }
   return undefined;
+}
+
+/** Options that need the refined path even for a plain query. */
+function refines(options: SearchOptions): boolean {
+  const filtered = options.product !== undefined || options.year !== undefined || options.since !== undefined || options.until !== undefined;
+  return filtered || Boolean(options.facets) || (options.sort !== undefined && options.sort !== "relevance");
+}
+
+/**
+ * The refined search path, loaded on first use so that a plain search never reads it. `search()`
+ * is synchronous, so it is loaded with require (Node loads an ES module so from 20.19).
+ */
+function refiner(): typeof import("./refine.js") {
+  return createRequire(import.meta.url)("./refine.js") as typeof import("./refine.js");
 }
 
 function clampCount(value: number, name: string, max: number): number {

@@ -32,7 +32,7 @@ const MAX_COMPLETIONS = 5;
 /** Dictionary terms looked at per prefix when completing a word: bounds a query's work. */
 const COMPLETION_SCAN_LIMIT = 2048;
 /** What a match on the likeliest completion counts for, against 1 for a whole word typed. */
-const PREFIX_WEIGHT = 0.5;
+export const PREFIX_WEIGHT = 0.5;
 const PLAIN_TERM = /^[a-z]+$/;
 
 /** An index term a query word may match, with its dictionary entry. */

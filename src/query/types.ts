@@ -67,8 +67,41 @@ export interface SearchOptions {
   limit?: number;
   /** Hits to skip first, for paging (default 0). */
   offset?: number;
+  /** Page number from 1, `limit` hits a page: sets `offset` to (page - 1) * limit. */
+  page?: number;
   /** Attach to each hit how its score was made. */
   explain?: boolean;
+  /** As `product:NAME` in the query. */
+  product?: string;
+  /** As `year:YEAR` (`1999` or `1998..1999`). */
+  year?: string | number;
+  /** Modified on or after this date (`1999`, `1999-03`, `1999-03-23`). */
+  since?: string | number;
+  /** Modified on or before this date. */
+  until?: string | number;
+  /** `relevance` (default), `date` (newest first) or `id` (article number). */
+  sort?: SortOrder;
+  /** Count the matching articles by product, tag and year (`SearchResult.facets`). */
+  facets?: boolean;
+}
+
+export const SORT_ORDERS = ["relevance", "date", "id"] as const;
+export type SortOrder = (typeof SORT_ORDERS)[number];
+
+/** How many matching articles hold one value. */
+export interface FacetCount {
+  value: string;
+  count: number;
+}
+
+/** Counts of all the matching articles (not only the page shown) by product, tag and year. */
+export interface Facets {
+  /** Commonest first, at most 20. */
+  products: FacetCount[];
+  /** Commonest first, at most 20; articles without a tag are not counted. */
+  tags: FacetCount[];
+  /** Every year, oldest first; articles without a date are not counted. */
+  years: FacetCount[];
 }
 
 /** One part of a hit's score: a term's match in a field, or a bonus. */
@@ -119,5 +152,11 @@ export interface SearchResult {
   total: number;
   offset: number;
   hits: SearchHit[];
+  /** What of the query was not read as typed (an unknown field, an unclosed quote), and what was done instead. */
+  warnings: string[];
+  /** With `facets`: the matching articles counted by product, tag and year. */
+  facets?: Facets;
+  /** When filters left nothing: how many articles the words match without them. */
+  unfilteredTotal?: number;
   tookMs: number;
 }

@@ -149,9 +149,10 @@ export class Scorer {
 
   /**
    * The best `k` documents for `plan`'s groups (its hints add to documents those match); `watch`
-   * names one more document whose score is wanted wherever it ranks.
+   * names one more document whose score is wanted wherever it ranks. With `allowed`, only
+   * documents whose byte there is 1 are scored (a query's filters).
    */
-  score(plan: QueryPlan, k: number, watch?: number): Scored {
+  score(plan: QueryPlan, k: number, watch?: number, allowed?: Uint8Array): Scored {
     const { groups, hints } = plan;
     const { slotOf, slotEpoch, invAvg } = this;
     const queryEpoch = ++this.queryEpoch;
@@ -182,7 +183,7 @@ export class Scorer {
           if (slotEpoch[doc] === queryEpoch) {
             slot = slotOf[doc]!;
           } else {
-            if (!opens) continue;
+            if (!opens || (allowed && !allowed[doc])) continue;
             slot = used;
             used = this.openSlot(doc, queryEpoch, used, phraseWords);
           }

@@ -18,6 +18,8 @@
  *                  commonest case by far.
  *     fieldLengths u16 per document per field (read at open: BM25F length normalization)
  *     ids          u32 pairs (article number, doc) sorted by number (read for id look-ups)
+ *     docMeta      brotli-compressed: per document the facts filters, facets and sorting need, as columns over small
+ *                  string tables (docmeta.ts; read only by a query with filters, facets or a sort)
  *     storeOffsets u32 per stored block + end
  *     store        brotli-compressed msgpack arrays of DOCS_PER_STORE_BLOCK documents, each one a
  *                  msgpack StoredDoc of its own (read for the hits shown: documents compress best
@@ -29,9 +31,10 @@ import type { Article } from "../parse/types.js";
 export const MAGIC = "KBSRCHIX";
 /**
  * 2: title positions in postings; 3: stored documents packed one by one; 4: header and data
- * checksums. Other versions are refused with advice to rebuild.
+ * checksums; 5: the docMeta section. Other versions are
+ * refused with advice to rebuild.
  */
-export const FORMAT_VERSION = 4;
+export const FORMAT_VERSION = 5;
 export const INDEX_FILE = "kbsearch.idx";
 export const PREAMBLE_BYTES = 20;
 export const TERMS_PER_BLOCK = 64;
@@ -45,7 +48,7 @@ export const FIELD_COUNT = FIELDS.length;
 
 export const SECTION_NAMES = [
   "blockIndex", "blockOffsets", "dictionary", "postings", "fieldLengths",
-  "ids", "storeOffsets", "store",
+  "ids", "docMeta", "storeOffsets", "store",
 ] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
 
@@ -83,14 +86,16 @@ export interface StoredHeader extends IndexHeader {
 }
 
 /** What is stored per document for presenting a hit. */
-export interface DocMeta
-  extends Pick<Article, "id" | "title" | "tag" | "products" | "versions" | "operatingSystems" | "keywords" | "modified"> {
+export interface DocMeta extends Pick<Article, "id" | "title" | "tag" | "products" | "modified"> {
   /** Where the body starts and ends in the stored text (snippets come from there). */
   bodyStart: number;
   bodyEnd: number;
 }
 
-/** A document as stored: what presenting a hit needs, and its text for snippets and `show`. */
+/**
+ * A document as stored: what presenting a hit needs, and its text for snippets and `show`. The
+ * header's other facts (versions, OS, keywords) are in the text, and in docMeta for filters.
+ */
 export interface StoredDoc extends DocMeta {
   /** The article as printed in the archive (the raw block, dedented). */
   text: string;

@@ -13,7 +13,9 @@ import {
   DOCS_PER_STORE_BLOCK, FIELD_COUNT, FORMAT_VERSION, INDEX_FILE, MAGIC, PREAMBLE_BYTES, SECTION_NAMES, TERMS_PER_BLOCK,
   type IndexHeader, type SectionName, type StoredDoc, type StoredHeader,
 } from "./format.js";
+import { u16, u32 } from "./bytes.js";
 import { CHUNK_BYTES, chunkCount, firstBadChunk } from "./checksum.js";
+import { decodeDocMeta, type DocMetaColumns } from "./docmeta.js";
 import { ByteReader } from "./varint.js";
 
 /** A term's dictionary entry. */
@@ -51,6 +53,7 @@ export class IndexReader {
   private readonly blockFirstTerms: string[];
   private readonly blockOffsets: Uint32Array;
   private ids: Uint32Array | undefined;
+  private meta: DocMetaColumns | undefined;
   /** The last stored block read: its documents, each still packed. */
   private storeBlock: { index: number; docs: Uint8Array[] } | undefined;
   /** Decoded dictionary blocks: queries (and a word's spelling variants) keep coming back to the same ones. */
@@ -187,19 +190,46 @@ export class IndexReader {
     return this.readData(this.sectionStart("postings") + entry.offset, entry.length);
   }
 
+  /** Each document's article number, by document (for sorting by number). */
+  articleNumbers(): Uint32Array {
+    const ids = this.idPairs();
+    const numbers = new Uint32Array(this.docCount);
+    for (let i = 0; i < ids.length; i += 2) numbers[ids[i + 1]!] = ids[i]!;
+    return numbers;
+  }
+
   /** The document holding article `number`, or undefined. */
   docForArticle(number: number): number | undefined {
-    this.ids ??= u32(this.section("ids"));
+    const ids = this.idPairs();
     let lo = 0;
-    let hi = this.ids.length / 2 - 1;
+    let hi = ids.length / 2 - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      const n = this.ids[mid * 2]!;
-      if (n === number) return this.ids[mid * 2 + 1];
+      const n = ids[mid * 2]!;
+      if (n === number) return ids[mid * 2 + 1];
       if (n < number) lo = mid + 1;
       else hi = mid - 1;
     }
     return undefined;
+  }
+
+  /** Every document's filterable facts (the docMeta section), read and decoded on first use. */
+  docMeta(): DocMetaColumns {
+    if (!this.meta) {
+      const bytes = this.section("docMeta");
+      try {
+        this.meta = decodeDocMeta(brotliDecompressSync(bytes), this.docCount);
+      } catch (err) {
+        throw this.corrupt("has a damaged docMeta section", err);
+      }
+    }
+    return this.meta;
+  }
+
+  /** (article number, doc) pairs sorted by number. */
+  private idPairs(): Uint32Array {
+    this.ids ??= u32(this.section("ids"));
+    return this.ids;
   }
 
   /** The document's stored record; the last block read is kept, since neighbouring hits often share it. */
@@ -321,15 +351,4 @@ export class IndexReader {
   private corrupt(what: string, cause?: unknown): KbSearchError {
     return new KbSearchError("index-corrupt", `${this.path} ${what}: ${this.rebuild}`, { cause });
   }
-}
-
-/** Typed views need aligned offsets; copy when a buffer's offset is not. */
-function u32(bytes: Uint8Array): Uint32Array {
-  const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
-  return new Uint32Array(aligned.buffer, aligned.byteOffset, aligned.length >> 2);
-}
-
-function u16(bytes: Uint8Array): Uint16Array {
-  const aligned = bytes.byteOffset % 2 === 0 ? bytes : bytes.slice();
-  return new Uint16Array(aligned.buffer, aligned.byteOffset, aligned.length >> 1);
 }

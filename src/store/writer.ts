@@ -10,6 +10,7 @@ import { brotliCompress, constants as zlibConstants, crc32 } from "node:zlib";
 import { pack } from "msgpackr";
 import { KbSearchError } from "../errors.js";
 import type { InvertedIndex } from "../indexer/postings.js";
+import { bytesOf } from "./bytes.js";
 import { ChunkChecksums } from "./checksum.js";
 import {
   DOCS_PER_STORE_BLOCK, FIELD_COUNT, FORMAT_VERSION, INDEX_FILE, MAGIC, PREAMBLE_BYTES, TERMS_PER_BLOCK,
@@ -66,7 +67,7 @@ export class IndexWriter {
    * Lays out every section and writes the file into `dir`, replacing any index there. Returns its
    * size. Throws KbSearchError "build" when it cannot be written, leaving the old index in place.
    */
-  async publish(dir: string, inverted: InvertedIndex, info: { source: string; analyzerId: string }): Promise<number> {
+  async publish(dir: string, inverted: InvertedIndex, info: { source: string; analyzerId: string; docMeta: Uint8Array }): Promise<number> {
     this.flushStoreBlock();
     const docCount = this.numbers.length;
     const storeBlocks = await Promise.all(this.storeBlocks);
@@ -79,6 +80,7 @@ export class IndexWriter {
       postings: concat(inverted.postings.map((w) => w.view())),
       fieldLengths: bytesOf(this.fieldLengths.subarray(0, docCount * FIELD_COUNT)),
       ids: bytesOf(sortedIds(this.numbers)),
+      docMeta: await compress(info.docMeta, BROTLI_OPTIONS),
       storeOffsets: bytesOf(Uint32Array.from(offsetsOf(storeBlocks))),
       store: concat(storeBlocks),
     };
@@ -174,11 +176,6 @@ function offsetsOf(blocks: Uint8Array[]): number[] {
   const offsets = [0];
   for (const b of blocks) offsets.push(offsets[offsets.length - 1]! + b.length);
   return offsets;
-}
-
-/** The bytes of a typed array as stored (the index is little-endian, as are the machines it runs on). */
-function bytesOf(array: Uint16Array | Uint32Array): Uint8Array {
-  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {

@@ -6,7 +6,7 @@ import { createReadStream, existsSync } from "node:fs";
 import { KbSearchError } from "../../errors.js";
 import { createInterface } from "node:readline";
 import { EXIT_FOUND } from "../exit.js";
-import { openIndexForCli, type GlobalOptions } from "../options.js";
+import { openIndexForCli, searchOptions, type GlobalOptions } from "../options.js";
 
 export async function runBatch(file: string, options: GlobalOptions): Promise<number> {
   if (file !== "-" && !existsSync(file)) throw new KbSearchError("usage", `batch file ${file} does not exist (give a JSON-lines file, or - for standard input)`);
@@ -24,7 +24,7 @@ export async function runBatch(file: string, options: GlobalOptions): Promise<nu
         const request = JSON.parse(line) as { qid?: unknown; query?: unknown };
         qid = request.qid ?? lineNumber;
         if (typeof request.query !== "string") throw new Error('no "query" string');
-        const result = index.search(request.query, { limit: options.limit, offset: options.offset });
+        const result = index.search(request.query, { ...searchOptions(options), explain: false, facets: false });
         out = { qid, ranked: result.hits.map((h) => h.id), took_ms: result.tookMs };
       } catch (err) {
         out = { qid: qid ?? lineNumber, error: `line ${lineNumber}: ${err instanceof Error ? err.message : String(err)}` };

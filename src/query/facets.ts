@@ -1,0 +1,36 @@
+/** Counts matching articles by product, tag and year from the docMeta section, for narrowing a search down. */
+import type { DocMetaColumns } from "../store/docmeta.js";
+import type { FacetCount, Facets } from "./types.js";
+
+/** Product and tag values listed, commonest first. */
+export const FACET_VALUES = 20;
+
+export function countFacets(meta: DocMetaColumns, docs: readonly number[]): Facets {
+  const products = new Map<string, number>();
+  const tags = new Map<string, number>();
+  const years = new Map<string, number>();
+  const { names, starts, ids } = meta.lists.products;
+  for (const doc of docs) {
+    for (let i = starts[doc]!; i < starts[doc + 1]!; i++) bump(products, names[ids[i]!]!);
+    const tag = meta.tags[meta.tagOf[doc]!]!;
+    if (tag) bump(tags, tag);
+    const modified = meta.modified[doc]!;
+    if (modified) bump(years, String(Math.floor(modified / 10_000)));
+  }
+  return {
+    products: commonest(products),
+    tags: commonest(tags),
+    years: [...years].map(([value, count]) => ({ value, count })).sort((a, b) => a.value.localeCompare(b.value)),
+  };
+}
+
+function bump(counts: Map<string, number>, value: string): void {
+  counts.set(value, (counts.get(value) ?? 0) + 1);
+}
+
+function commonest(counts: Map<string, number>): FacetCount[] {
+  return [...counts]
+    .map(([value, count]) => ({ value, count }))
+    .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
+    .slice(0, FACET_VALUES);
+}

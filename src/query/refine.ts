@@ -1,0 +1,197 @@
+/**
+ * The search path of a query with operators, filters, facets or a sort (plain queries take the
+ * engine's own path and never load this). Filters become a mask of the documents they let
+ * through, read from the docMeta section; each branch of the query (branches.ts) is ranked as a
+ * plain query within the mask; an article ranks by the best branch whose phrases, exclusions and
+ * sections its stored text passes. Text checks run best first and stop after TEXT_CHECK_LIMIT
+ * articles, which bounds the stored text a query decompresses.
+ */
+import { normalize } from "../analyze/analyzer.js";
+import type { Scorer } from "../rank/scorer.js";
+import { DecodedPostings } from "../store/postings.js";
+import type { IndexReader } from "../store/reader.js";
+import { toBranches, type Branch } from "./branches.js";
+import { PREFIX_WEIGHT, planQuery, type PlannedGroup, type QueryPlan } from "./expand.js";
+import { countFacets } from "./facets.js";
+import { filterMask } from "./filters.js";
+import { parseQuery } from "./parse.js";
+import { rankWords, type RankedDoc } from "./rank-words.js";
+import { dateRange, type Filter, type QuerySyntax } from "./syntax.js";
+import type { Correction, Facets, ParsedQuery, SearchOptions } from "./types.js";
+import { needsText, passesTextChecks, phraseTerms, type TextChecks } from "./verify.js";
+
+/** Articles whose stored text one query may check for phrases, exclusions and sections. */
+export const TEXT_CHECK_LIMIT = 1000;
+/** Index terms a `word*` stands for, commonest first. */
+const PREFIX_TERMS = 16;
+/** Dictionary terms looked at for a `word*`: bounds a query's work. */
+const PREFIX_SCAN_LIMIT = 4096;
+
+/** A query's matching documents in order, and what the result reports beside them. */
+export interface Ranking {
+  /** Every matching document, in the order asked for. */
+  ranked: RankedDoc[];
+  total: number;
+  terms: string[];
+  corrections: Correction[];
+  missingArticle: number | undefined;
+  warnings: string[];
+  facets?: Facets;
+  unfilteredTotal?: number;
+  /** The first branch's plan, which `explain` describes scores by. */
+  plan?: QueryPlan;
+}
+
+/** A document's score in one branch, and what that branch asks of its text. */
+interface BranchMatch extends RankedDoc {
+  checks: TextChecks;
+}
+
+export function refinedSearch(reader: IndexReader, scorer: Scorer, syntax: QuerySyntax, options: SearchOptions): Ranking {
+  const warnings = [...syntax.warnings];
+  const filters = [...syntax.filters, ...optionFilters(options, warnings)];
+  const mask = filterMask(reader, filters);
+  const sections = filters.flatMap((f) => (f.kind === "field" && f.field === "section" && !f.negated ? [f.value.toLowerCase()] : []));
+  if (filters.some((f) => f.kind === "field" && f.field === "section" && f.negated)) warnings.push("-section: is not supported and was ignored");
+  const branches: Branch[] = syntax.tree ? toBranches(syntax.tree, warnings) : [{ text: "", prefixes: [], phrases: [], without: [] }];
+
+  const matches = new Map<number, BranchMatch[]>();
+  const terms = new Set<string>();
+  const corrections: Correction[] = [];
+  let missingArticle: number | undefined;
+  let firstPlan: QueryPlan | undefined;
+  const listsAll = filters.length > 0 || branches.some((b) => b.without.length > 0);
+  for (const branch of branches) {
+    const parsed = parseQuery(branch.text);
+    const plan = planQuery(parsed, reader);
+    plan.groups.push(...prefixGroups(branch.prefixes, parsed, reader, warnings));
+    firstPlan ??= plan;
+    for (const g of plan.groups) for (const a of g.alternatives) terms.add(a.entry.term);
+    for (const c of plan.corrections) if (!corrections.some((k) => k.from === c.from)) corrections.push(c);
+    const checks: TextChecks = { phrases: branch.phrases.map(phraseTerms), without: branch.without.map(phraseTerms), sections, sectionWords: parsed.words };
+    const allowed = branchMask(reader, mask, checks);
+    const add = (r: RankedDoc) => matches.set(r.doc, [...(matches.get(r.doc) ?? []), { ...r, checks }]);
+    if (plan.groups.length) {
+      const ranking = rankWords(reader, scorer, parsed, plan, reader.docCount, allowed);
+      missingArticle ??= ranking.missingArticle;
+      ranking.ranked.forEach(add);
+    } else if (parsed.words.length === 0 && branch.prefixes.length === 0 && listsAll) {
+      // Filters or exclusions alone: every article they let through.
+      for (let doc = 0; doc < reader.docCount; doc++) if (!allowed || allowed[doc]) add({ doc, score: 0, match: "text" });
+    }
+  }
+
+  const wordless = branches.every((b) => b.text === "" && b.prefixes.length === 0);
+  const order = sortOrder(reader, wordless && (options.sort ?? "relevance") === "relevance" ? "date" : options.sort);
+  const candidates = [...matches].map(([doc, found]) => ({ doc, found: found.sort((a, b) => b.score - a.score) }));
+  candidates.sort((a, b) => order(a.found[0]!, b.found[0]!));
+  const { passed, checked } = checkTexts(reader, candidates);
+  if (checked > TEXT_CHECK_LIMIT) {
+    warnings.push(`phrases, exclusions and sections were checked in the first ${TEXT_CHECK_LIMIT} of ${candidates.length} candidate articles; the rest are left out`);
+  }
+  passed.sort(order);
+
+  const ranking: Ranking = { ranked: passed, total: passed.length, terms: [...terms], corrections, missingArticle, warnings, plan: firstPlan };
+  if (options.facets) ranking.facets = countFacets(reader.docMeta(), passed.map((r) => r.doc));
+  if (passed.length === 0 && filters.length > 0 && syntax.tree) {
+    ranking.unfilteredTotal = refinedSearch(reader, scorer, { ...syntax, filters: [] }, { sort: options.sort }).total;
+  }
+  return ranking;
+}
+
+/** The filters the options ask for, as the query's own would. */
+function optionFilters(options: SearchOptions, warnings: string[]): Filter[] {
+  const filters: Filter[] = [];
+  if (options.product !== undefined) filters.push({ kind: "field", field: "product", value: options.product, negated: false, label: `product:${options.product}` });
+  const dates = [["year", options.year], ["since", options.since], ["until", options.until]] as const;
+  for (const [name, value] of dates) {
+    if (value === undefined) continue;
+    const range = dateRange(name, String(value));
+    if (range) filters.push({ kind: "date", ...range, negated: false, label: `${name}:${value}` });
+    else warnings.push(`--${name} ${value} is not a date (use 1999, 1999-03 or 1999-03-23) and was ignored`);
+  }
+  return filters;
+}
+
+/**
+ * The filters' mask narrowed by what postings tell about one branch: no article holding an
+ * excluded word, none lacking a term of a required phrase.
+ */
+function branchMask(reader: IndexReader, mask: Uint8Array | undefined, checks: TextChecks): Uint8Array | undefined {
+  const required = checks.phrases.filter((p) => p.length > 0);
+  const excluded = checks.without.filter((p) => p.length === 1);
+  if (required.length === 0 && excluded.length === 0) return mask;
+  const allowed = mask ? mask.slice() : new Uint8Array(reader.docCount).fill(1);
+  const postings = new DecodedPostings();
+  const docsOf = (term: string): Int32Array => {
+    const entry = reader.lookup(term);
+    if (!entry) return new Int32Array(0);
+    const decoded = postings.decode(reader.postings(entry));
+    return decoded.docs.slice(0, decoded.count);
+  };
+  for (const [{ term }] of excluded) for (const doc of docsOf(term)) allowed[doc] = 0;
+  for (const phrase of required) {
+    for (const term of new Set(phrase.map((p) => p.term))) {
+      const holding = new Uint8Array(reader.docCount);
+      for (const doc of docsOf(term)) holding[doc] = 1;
+      for (let doc = 0; doc < allowed.length; doc++) allowed[doc]! &= holding[doc]!;
+    }
+  }
+  return allowed;
+}
+
+/** Groups for `word*`: the commonest index terms starting with the word, and the word's own term. */
+function prefixGroups(prefixes: string[], parsed: ParsedQuery, reader: IndexReader, warnings: string[]): PlannedGroup[] {
+  let pos = parsed.words.reduce((max, w) => Math.max(max, w.pos), -1);
+  const groups: PlannedGroup[] = [];
+  for (const typed of prefixes) {
+    const prefix = typed.toLowerCase();
+    const own = normalize(prefix);
+    const entries = reader
+      .withPrefix(prefix, PREFIX_SCAN_LIMIT)
+      .sort((a, b) => b.docFreq - a.docFreq)
+      .slice(0, PREFIX_TERMS);
+    const ownEntry = own === undefined ? undefined : reader.lookup(own);
+    if (ownEntry && !entries.some((e) => e.term === ownEntry.term)) entries.push(ownEntry);
+    if (entries.length === 0) {
+      warnings.push(`no indexed word starts with ${typed}`);
+      continue;
+    }
+    groups.push({
+      word: { surface: prefix, term: prefix, plain: false, pos: ++pos, weight: 1, share: 1, aka: [] },
+      alternatives: entries.map((entry) => ({ entry, weight: entry.term === own ? 1 : PREFIX_WEIGHT, kind: "prefix" as const })),
+    });
+  }
+  return groups;
+}
+
+/** A comparator of branch matches for the sort asked for (ties: best score, then document order). */
+function sortOrder(reader: IndexReader, sort: SearchOptions["sort"]): (a: RankedDoc, b: RankedDoc) => number {
+  const byScore = (a: RankedDoc, b: RankedDoc) => (a.match === b.match ? b.score - a.score || a.doc - b.doc : a.match === "id" ? -1 : 1);
+  if (sort === "date") {
+    const modified = reader.docMeta().modified;
+    return (a, b) => modified[b.doc]! - modified[a.doc]! || byScore(a, b);
+  }
+  if (sort === "id") {
+    const numbers = reader.articleNumbers();
+    return (a, b) => numbers[a.doc]! - numbers[b.doc]!;
+  }
+  return byScore;
+}
+
+/**
+ * Each candidate's best branch whose text checks it passes, in candidate order; a candidate
+ * needing its text is checked only while fewer than TEXT_CHECK_LIMIT have been.
+ */
+function checkTexts(reader: IndexReader, candidates: { doc: number; found: BranchMatch[] }[]): { passed: RankedDoc[]; checked: number } {
+  const passed: RankedDoc[] = [];
+  let checked = 0;
+  for (const { doc, found } of candidates) {
+    const textual = found.some((m) => needsText(m.checks));
+    if (textual && ++checked > TEXT_CHECK_LIMIT) continue;
+    const stored = textual ? reader.stored(doc) : undefined;
+    const match = found.find((m) => !stored || passesTextChecks(stored, m.checks));
+    if (match) passed.push({ doc, score: match.score, match: match.match });
+  }
+  return { passed, checked };
+}
