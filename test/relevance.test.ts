@@ -1,7 +1,8 @@
 /**
  * Ranking over the sample corpus: a golden list of queries and the articles that must lead them
- * (one case or more per ranking feature), score explanations that add up, and query planning
- * against a real index (what is corrected, completed, or left alone).
+ * (one case or more per ranking feature), score explanations that add up, query planning
+ * against a real index (what is corrected, completed, or left alone), related articles, and an
+ * article shown with a query's words highlighted.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -10,6 +11,8 @@ import { join } from "node:path";
 import { openIndex, type KbIndex } from "../src/index.js";
 import { planQuery, type QueryPlan } from "../src/query/expand.js";
 import { parseQuery } from "../src/query/parse.js";
+import { highlightSpans } from "../src/present/snippet.js";
+import { formatArticle } from "../src/present/terminal.js";
 import { IndexReader } from "../src/store/reader.js";
 import { buildSampleIndex, projectRoot } from "./helpers.js";
 
@@ -167,5 +170,41 @@ describe("planQuery over the sample index", () => {
       assert.ok(correction, `${query}: no correction`);
       assert.ok(["install", "installation", "memory"].includes(correction.to), `${query}: did you mean ${JSON.stringify(correction.to)}`);
     }
+  });
+});
+
+describe("related articles", () => {
+  test("an article's citations either way rank among its related articles, itself not", () => {
+    // Q915632 cites Q921407 and Q149387 in its text.
+    const related = index.related("Q915632", { limit: 10 });
+    const ids = related.hits.map((h) => h.id);
+    assert.ok(ids.includes("Q921407") && ids.includes("Q149387"), ids.join(" "));
+    assert.ok(!ids.includes("Q915632"), "an article is not related to itself");
+    assert.equal(related.query, "related:Q915632");
+    // And from the other side: Q149387 is cited by Q915632.
+    assert.ok(index.related("149387").hits.some((h) => h.id === "Q915632"));
+  });
+
+  test("related articles share the article's telling words; an unknown article gives nothing, said so", () => {
+    const related = index.related("Q947301");
+    assert.ok(related.terms.length > 0 && related.hits.length > 0);
+    // The other spooler articles share its words.
+    assert.ok(related.hits.slice(0, 3).some((h) => ["Q947302", "Q947315", "Q947318"].includes(h.id)), related.hits.map((h) => h.id).join(" "));
+    const missing = index.related("Q999999");
+    assert.deepEqual([missing.hits.length, missing.missingArticle], [0, "Q999999"]);
+    assert.equal(index.related("nothing").hits.length, 0);
+  });
+});
+
+describe("show --query", () => {
+  test("the article's text carries the query's words highlighted, and nothing else changed", () => {
+    const doc = index.get("Q149387")!;
+    const terms = index.search("heap corruption", { limit: 0 }).terms;
+    const spans = highlightSpans(doc.text, terms);
+    assert.ok(spans.length > 0);
+    for (const [start, end] of spans) assert.match(doc.text.slice(start, end), /^(heap|corrupt)/i);
+    const painted = formatArticle(doc, spans, { color: true, width: 80 });
+    assert.equal(painted.replace(/\x1b\[[0-9;]*m/g, ""), formatArticle(doc, [], { color: false, width: 80 }));
+    assert.equal((painted.match(/\x1b\[1;33m/g) ?? []).length, spans.length);
   });
 });

@@ -53,6 +53,7 @@ Examples:
   kbsearch Q149387                        an article by number
   kbsearch index ../kb.tar.gz             index the whole archive (a clone, a tarball or its URL)
   kbsearch show Q149387                   read an article
+  kbsearch related Q149387                articles like it, citing it or cited by it
 
 Exit codes: 0 found, 1 nothing found, 2 usage error, 3 index missing, damaged or from
 another version, 4 source unreadable or build failed, 5 another build holds the index.`,
@@ -72,9 +73,19 @@ program
   });
 
 program
-  .command("show")
-  .description("print an article's text")
+  .command("related")
+  .description("articles like an article: sharing its most telling words, citing it or cited by it")
   .argument("<id>", "article number: Q149387, 149387 or KB149387")
+  .action(async (id: string, _options, command: Command) => {
+    const { runRelated } = await import("./commands/search.js");
+    process.exitCode = await runRelated(id, command.optsWithGlobals());
+  });
+
+program
+  .command("show")
+  .description("print an article's text (through $PAGER on a terminal)")
+  .argument("<id>", "article number: Q149387, 149387 or KB149387")
+  .option("--query <query>", "highlight the words this query searches for")
   .action(async (id: string, _options, command: Command) => {
     const { runShow } = await import("./commands/show.js");
     process.exitCode = await runShow(id, command.optsWithGlobals());

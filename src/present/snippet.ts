@@ -37,6 +37,11 @@ export function makeSnippet(text: string, from: number, to: number, terms: reado
   return collapse(text, start, end, inWindow, start > bodyStart, end < to);
 }
 
+/** Where `terms` stand in `text`, as [start, end) spans, overlapping ones merged (`show --query`). */
+export function highlightSpans(text: string, terms: readonly string[]): [number, number][] {
+  return merge(findMatches(text, new Set(terms))).map((m): [number, number] => [m.start, m.end]);
+}
+
 /** Overlapping matches (`kernel32.dll` and its part `kernel32`) become one highlight. */
 function merge(matches: Match[]): Match[] {
   const sorted = [...matches].sort((a, b) => a.start - b.start || b.end - a.end);

@@ -3,6 +3,7 @@
  * the snippet with the query terms highlighted. Colour only on a terminal that wants it.
  */
 import type { FacetCount, Facets, ScorePart, SearchHit, SearchResult } from "../query/types.js";
+import type { StoredDoc } from "../store/format.js";
 
 export interface Style {
   color: boolean;
@@ -44,6 +45,18 @@ function facetLines(facets: Facets, style: Style): string {
     return paint(style.color, "2", text.length > style.width ? `${text.slice(0, style.width - 1)}…` : text);
   };
   return [line("products", facets.products), line("tags", facets.tags), line("years", facets.years), ""].join("\n");
+}
+
+/** An article for reading: its id and title, then its text with the `spans` highlighted. */
+export function formatArticle(doc: StoredDoc, spans: readonly [number, number][], style: Style): string {
+  const title = doc.tag ? `${doc.tag}: ${doc.title}` : doc.title;
+  let text = "";
+  let pos = 0;
+  for (const [start, end] of spans) {
+    text += doc.text.slice(pos, start) + paint(style.color, "1;33", doc.text.slice(start, end));
+    pos = end;
+  }
+  return `${paint(style.color, "1", `${doc.id}: ${title}`)}\n\n${text}${doc.text.slice(pos)}`;
 }
 
 /** `Q123456 is not in the archive; 3 articles cite it:` */

@@ -14,6 +14,7 @@ import { planQuery } from "./expand.js";
 import { articleNumberIn, parseQuery } from "./parse.js";
 import type { Ranking } from "./refine.js";
 import { rankWords } from "./rank-words.js";
+import { relatedRanking } from "./related.js";
 import { parseSyntax, type QuerySyntax } from "./syntax.js";
 import type { SearchHit, SearchOptions, SearchResult } from "./types.js";
 
@@ -51,6 +52,29 @@ export class KbIndex {
     const syntax = parseSyntax(typeof query === "string" ? query : "");
     this.scorer ??= new Scorer(this.reader);
     const ranking = syntax.plain && !refines(options) ? this.rankPlain(syntax, offset + limit + 1) : refiner().refinedSearch(this.reader, this.scorer, syntax, options);
+    return this.present(syntax.text, ranking, offset, limit, options, started);
+  }
+
+  /**
+   * Articles related to the one `ref` names: those sharing its most telling words, and those it
+   * cites or that cite it. An article the archive lacks gives an empty result saying so.
+   */
+  related(ref: string, options: SearchOptions = {}): SearchResult {
+    const started = performance.now();
+    const limit = clampCount(options.limit ?? DEFAULT_LIMIT, "limit", MAX_LIMIT);
+    const offset = clampCount(options.offset ?? 0, "offset", Number.MAX_SAFE_INTEGER);
+    const number = articleNumberIn(ref);
+    const doc = number === undefined ? undefined : this.reader.docForArticle(number);
+    this.scorer ??= new Scorer(this.reader);
+    const ranking: Ranking = doc !== undefined
+      ? relatedRanking(this.reader, this.scorer, doc)
+      : { ranked: [], total: 0, terms: [], corrections: [], missingArticle: number, warnings: number === undefined ? [`${ref} names no article`] : [] };
+    // No explanations: the citation bonus is not a part of any query word's score.
+    return this.present(`related:${number === undefined ? ref : `Q${number}`}`, ranking, offset, limit, { ...options, explain: false }, started);
+  }
+
+  /** The page of `ranking` asked for, as hits with snippets. */
+  private present(query: string, ranking: Ranking, offset: number, limit: number, options: SearchOptions, started: number): SearchResult {
     const hits = ranking.ranked.slice(offset, offset + limit).map((r, i): SearchHit => {
       const doc = this.reader.stored(r.doc);
       const snippet = makeSnippet(doc.text, doc.bodyStart, doc.bodyEnd, ranking.terms);
@@ -69,7 +93,7 @@ export class KbIndex {
       };
     });
     return {
-      query: syntax.text,
+      query,
       terms: ranking.terms,
       corrections: ranking.corrections.map((c) => ({ ...c, to: writtenAs(c.term, hits) ?? c.to })),
       ...(ranking.missingArticle !== undefined ? { missingArticle: `Q${ranking.missingArticle}` } : {}),

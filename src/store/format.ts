@@ -16,7 +16,8 @@
  *                  field mask byte, a varint tf for each field in the mask, then the term's title
  *                  positions, delta-coded. "simple" means tf 1 in the body field only, the
  *                  commonest case by far.
- *     fieldLengths u16 per document per field (read at open: BM25F length normalization)
+ *     fieldLengths a byte per document per field, the length's code (lengthCode; read at open:
+ *                  BM25F length normalization)
  *     ids          u32 pairs (article number, doc) sorted by number (read for id look-ups)
  *     docMeta      brotli-compressed: per document the facts filters, facets and sorting need, as columns over small
  *                  string tables (docmeta.ts; read only by a query with filters, facets or a sort)
@@ -39,6 +40,18 @@ export const INDEX_FILE = "kbsearch.idx";
 export const PREAMBLE_BYTES = 20;
 export const TERMS_PER_BLOCK = 64;
 export const DOCS_PER_STORE_BLOCK = 32;
+
+/**
+ * Field lengths take a byte each: the length's logarithm in steps of 5%, as search engines keep
+ * their length norms. BM25F's length normalization needs no finer a length, and the whole archive's
+ * lengths take 0.3 MB instead of 0.6.
+ */
+const LENGTH_STEP = Math.log(1.05);
+export function lengthCode(length: number): number {
+  return length <= 0 ? 0 : Math.min(255, Math.round(Math.log(length) / LENGTH_STEP) + 1);
+}
+/** The length each code stands for. */
+export const LENGTH_OF_CODE = Uint16Array.from({ length: 256 }, (_, code) => (code === 0 ? 0 : Math.min(0xffff, Math.round(Math.exp((code - 1) * LENGTH_STEP)))));
 
 /** The fields an article is indexed in, in posting-mask bit order. */
 export const FIELDS = ["title", "queryWords", "meta", "lead", "body"] as const;

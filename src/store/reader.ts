@@ -10,10 +10,10 @@ import { unpack } from "msgpackr/unpack";
 import { ANALYZER_ID } from "../analyze/analyzer.js";
 import { KbSearchError } from "../errors.js";
 import {
-  DOCS_PER_STORE_BLOCK, FIELD_COUNT, FORMAT_VERSION, INDEX_FILE, MAGIC, PREAMBLE_BYTES, SECTION_NAMES, TERMS_PER_BLOCK,
+  DOCS_PER_STORE_BLOCK, FIELD_COUNT, FORMAT_VERSION, INDEX_FILE, LENGTH_OF_CODE, MAGIC, PREAMBLE_BYTES, SECTION_NAMES, TERMS_PER_BLOCK,
   type IndexHeader, type SectionName, type StoredDoc, type StoredHeader,
 } from "./format.js";
-import { u16, u32 } from "./bytes.js";
+import { u32 } from "./bytes.js";
 import { CHUNK_BYTES, chunkCount, firstBadChunk } from "./checksum.js";
 import { decodeDocMeta, type DocMetaColumns } from "./docmeta.js";
 import { ByteReader } from "./varint.js";
@@ -117,7 +117,7 @@ export class IndexReader {
     this.verified = new Uint8Array(chunkCount(integrity.dataBytes));
     this.blockFirstTerms = header.blockCount ? decoder.decode(this.section("blockIndex")).split("\n") : [];
     this.blockOffsets = u32(this.section("blockOffsets"));
-    this.fieldLengths = u16(this.section("fieldLengths"));
+    this.fieldLengths = Uint16Array.from(this.section("fieldLengths"), (code) => LENGTH_OF_CODE[code]!);
     if (this.blockFirstTerms.length !== header.blockCount || this.fieldLengths.length !== header.docCount * FIELD_COUNT) {
       throw this.corrupt("is damaged (dictionary or field lengths do not match the header)");
     }
