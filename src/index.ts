@@ -24,5 +24,6 @@ export { KbIndex, DEFAULT_LIMIT, MAX_LIMIT, type IndexStats } from "./query/engi
 export { KbSearchError, type ErrorCode } from "./errors.js";
 export type { BuildOptions, BuildProgress, BuildReport } from "./indexer/build.js";
 export type { FacetCount, Facets, SearchHit, SearchOptions, SearchResult, SortOrder } from "./query/types.js";
+export type { StructuredQuery } from "./query/structured.js";
 export type { SkippedEntry } from "./read/types.js";
 export type { DocMeta, IndexHeader, StoredDoc } from "./store/format.js";

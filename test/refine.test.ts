@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildIndex, openIndex, type KbIndex, type StoredDoc } from "../src/index.js";
+import { buildIndex, openIndex, type KbIndex, type StoredDoc, type StructuredQuery } from "../src/index.js";
 import { parseArticle } from "../src/parse/article.js";
 import { runCli, sampleCorpus } from "./helpers.js";
 
@@ -118,5 +118,34 @@ describe("query language over the sample corpus", () => {
     assert.match(runCli(["--index", tmp, "foo:bar heap"]).stdout, /note: foo: is not a field/);
     const json = JSON.parse(runCli(["--index", tmp, "--json", "--year", "1999", "--facets", "stops"]).stdout);
     assert.ok(json.facets.years.every((y: { value: string }) => y.value === "1999"));
+  });
+});
+
+describe("structured queries", () => {
+  before(async () => {
+    tmp = mkdtempSync(join(tmpdir(), "kbsearch-structured-"));
+    await buildIndex(sampleCorpus, { indexDir: tmp });
+    index = await openIndex(tmp);
+  });
+  after(() => {
+    index.close();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test("a structured query finds what its query text finds", () => {
+    const same = (structured: StructuredQuery, text: string, options = {}) =>
+      assert.deepEqual(index.search(structured, options).hits.map((h) => h.id), index.search(text, options).hits.map((h) => h.id), text);
+    same({ words: "heap corruption" }, "heap corruption");
+    same({ words: "heap", phrases: ["access violation"] }, 'heap "access violation"');
+    same({ anyOf: ["exchange", "sql server"], without: ["heap"] }, '(exchange OR "sql server") -heap');
+    same({ words: "stops", fields: { product: "exchange", tag: ["XADM", "XFOR"] } }, "stops product:exchange tag:XADM tag:XFOR");
+    same({ words: "error", since: 1999, until: 1999 }, "error year:1999");
+    assert.ok(index.search({ words: "heap corruption" }).hits.length > 0);
+  });
+
+  test("operators inside a structured query's words are words, not syntax", () => {
+    const result = index.search({ words: '-heap "corruption OR (crash' });
+    assert.deepEqual(result.warnings, []);
+    assert.deepEqual(result.hits.map((h) => h.id), index.search("heap corruption or crash").hits.map((h) => h.id));
   });
 });

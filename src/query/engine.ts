@@ -15,6 +15,7 @@ import { articleNumberIn, parseQuery } from "./parse.js";
 import type { Ranking } from "./refine.js";
 import { rankWords } from "./rank-words.js";
 import { relatedRanking } from "./related.js";
+import { fromStructured, type StructuredQuery } from "./structured.js";
 import { parseSyntax, type QuerySyntax } from "./syntax.js";
 import type { SearchHit, SearchOptions, SearchResult } from "./types.js";
 
@@ -40,11 +41,16 @@ export class KbIndex {
   }
 
   /**
-   * Ranks the articles for `query` (syntax in syntax.ts). A plain query, without operators,
-   * filters, facets or a sort, takes the direct path; any other loads the refined one.
+   * Ranks the articles for `query`: a string in the query language (syntax.ts) or a structured
+   * query (structured.ts), which becomes that text. A plain query, without operators, filters,
+   * facets or a sort, takes the direct path; any other loads the refined one.
    */
-  search(query: string, options: SearchOptions = {}): SearchResult {
+  search(query: string | StructuredQuery, options: SearchOptions = {}): SearchResult {
     const started = performance.now();
+    if (typeof query === "object" && query !== null) {
+      const structured = fromStructured(query);
+      return this.search(structured.text, { ...structured.options, ...options });
+    }
     const limit = clampCount(options.limit ?? DEFAULT_LIMIT, "limit", MAX_LIMIT);
     const page = options.page === undefined ? undefined : clampCount(options.page, "page", Number.MAX_SAFE_INTEGER);
     if (page === 0) throw new KbSearchError("usage", "page counts from 1");
