@@ -21,10 +21,24 @@ const ONLY_DIGITS_AND_DOTS = /^[\d.]+$/;
 const KEEP_WHOLE = new Set(["ole", "ide", "msdos"]);
 const SHORT_ENDING_IN_S = /^[a-z]{2}s$/;
 
+/** Surface forms seen and their terms ("" when not indexed): the same words recur constantly. */
+const normalized = new Map<string, string>();
+const CACHE_LIMIT = 1 << 20;
+
 /** Normalizes one surface form to its index term, or undefined when it is not indexed. */
 export function normalize(surface: string): string | undefined {
+  let term = normalized.get(surface);
+  if (term === undefined) {
+    term = termOf(surface);
+    if (normalized.size >= CACHE_LIMIT) normalized.clear();
+    normalized.set(surface, term);
+  }
+  return term === "" ? undefined : term;
+}
+
+function termOf(surface: string): string {
   const word = surface.includes("'") ? surface.replace(/'s$/, "").replace(/'/g, "") : surface;
-  if (word === "" || isStopword(word)) return undefined;
+  if (word === "" || isStopword(word)) return "";
   if (!PLAIN_WORD.test(word) || SHORT_ENDING_IN_S.test(word) || KEEP_WHOLE.has(word)) return word;
   return stem(word);
 }

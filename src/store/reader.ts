@@ -117,7 +117,7 @@ export class IndexReader {
     this.verified = new Uint8Array(chunkCount(integrity.dataBytes));
     this.blockFirstTerms = header.blockCount ? decoder.decode(this.section("blockIndex")).split("\n") : [];
     this.blockOffsets = u32(this.section("blockOffsets"));
-    this.fieldLengths = Uint16Array.from(this.section("fieldLengths"), (code) => LENGTH_OF_CODE[code]!);
+    this.fieldLengths = decodeLengths(this.section("fieldLengths"));
     if (this.blockFirstTerms.length !== header.blockCount || this.fieldLengths.length !== header.docCount * FIELD_COUNT) {
       throw this.corrupt("is damaged (dictionary or field lengths do not match the header)");
     }
@@ -351,4 +351,11 @@ export class IndexReader {
   private corrupt(what: string, cause?: unknown): KbSearchError {
     return new KbSearchError("index-corrupt", `${this.path} ${what}: ${this.rebuild}`, { cause });
   }
+}
+
+/** Field lengths from their byte codes (a plain loop: a mapping callback made opening 10x slower). */
+function decodeLengths(codes: Uint8Array): Uint16Array {
+  const lengths = new Uint16Array(codes.length);
+  for (let i = 0; i < codes.length; i++) lengths[i] = LENGTH_OF_CODE[codes[i]!]!;
+  return lengths;
 }
