@@ -31,7 +31,7 @@ export const PHRASE_BONUS = 10;
  * Scores are multiplied by the share of the query's idf mass an article holds, to this power: an
  * article lacking a rare query word falls far, one lacking a chatty word ("how", "my") hardly.
  */
-export const COORDINATION_POWER = 3;
+export const COORDINATION_POWER = 1.5;
 /** Queries up to this many words get the full power. */
 export const COORDINATION_WORDS = 4;
 /**
