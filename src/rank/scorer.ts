@@ -35,10 +35,11 @@ export const COORDINATION_POWER = 1.5;
 /** Queries up to this many words get the full power. */
 export const COORDINATION_WORDS = 4;
 /**
- * A query word held by more than this share of the archive only adds to articles its rarer words
- * found; it brings in none of its own. Such articles would lack the query's heavy words and could
- * not rank, and sparing their scoring is most of the work of a query with common words. The
- * result's `total` counts the articles the rarer words found.
+ * A query word held by more than this share of the archive only adds to articles its weightier
+ * words found (the weightiest word always brings its articles in); it brings in none of its own.
+ * Such articles would lack the query's heavy words and could not rank, and sparing their scoring
+ * is most of the work of a query with common words. The result's `total` counts the articles the
+ * weightier words found.
  */
 export const COMMON_SHARE = 0.05;
 /** ...and by at least this many articles (a small archive scores everything). */
@@ -169,7 +170,7 @@ export class Scorer {
       const group = groups[g]!;
       const weights = groupWeights(this.index, group);
       const mass = masses[g]!;
-      // A common word only adds to articles the rarer words found (see COMMON_SHARE).
+      // A common word only adds to articles the weightier words found (see COMMON_SHARE).
       const opens = nth === 0 || docFreqOf(group) <= commonDocFreq;
       const groupEpoch = ++this.groupEpoch;
       const inGroup: number[] = [];
