@@ -37,7 +37,8 @@ const program = new Command("kbsearch")
     "after",
     `
 Query syntax (one grammar for the CLI and the library):
-  words                  ranked as typed: articles with every word first
+  words                  ranked: articles holding the most of the rarer words first;
+                         misspellings, abbreviations (nt4, sp4) and article links understood
   "a phrase"             the words in this order          -word  -"phrase"   excluded
   a OR b   (a b) OR c    either side                       conf*              any word starting so
   product:exchange  tag:XADM  kw:kbbug  os:winnt  version:4.0  id:Q149387
