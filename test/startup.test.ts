@@ -44,8 +44,10 @@ test("a search loads the query path and nothing of the build path", () => {
   const forbidden = [
     /^dist\/src\/(parse|indexer|read)\//,
     /^dist\/src\/store\/writer\.js$/,
-    // A plain query needs none of the query language's filters, facets, branches or text checks.
-    /^dist\/src\/query\/(refine|filters|facets|branches|verify)\.js$/,
+    // A plain query needs none of the query language's filters, facets, branches or text checks,
+    // nor related articles or score explanations.
+    /^dist\/src\/query\/(refine|filters|facets|branches|verify|related)\.js$/,
+    /^dist\/src\/rank\/explain\.js$/,
     /node_modules\/natural\/lib\/natural\/index\.js$/,
     /node_modules\/natural\/lib\/natural\/(classifiers|tokenizers\/(?!aggressive)|sentiment|distance|wordnet)/,
     /node_modules\/flexsearch\//,
@@ -61,9 +63,14 @@ test("building an index does load the build path", () => {
   assert.ok(trace.includes("dist/src/parse/article.js"));
 });
 
-test("a search with a filter loads the refined path", () => {
-  const loaded = modulesLoaded(["heap year:1999"]);
-  for (const needed of ["dist/src/query/refine.js"]) {
-    assert.ok(loaded.includes(needed), `${needed} should be loaded; loaded: ${loaded.join(", ")}`);
+test("a search with a filter loads the refined path; --explain and related load theirs", () => {
+  const cases: [string[], string][] = [
+    [["heap year:1999"], "dist/src/query/refine.js"],
+    [["--explain", "heap corruption"], "dist/src/rank/explain.js"],
+    [["related", "Q149387"], "dist/src/query/related.js"],
+  ];
+  for (const [args, needed] of cases) {
+    const loaded = modulesLoaded(args);
+    assert.ok(loaded.includes(needed), `${args.join(" ")}: ${needed} should be loaded; loaded: ${loaded.join(", ")}`);
   }
 });

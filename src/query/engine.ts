@@ -6,7 +6,6 @@ import { normalize } from "../analyze/analyzer.js";
 import { createRequire } from "node:module";
 import { KbSearchError } from "../errors.js";
 import { makeSnippet } from "../present/snippet.js";
-import { explainScore } from "../rank/explain.js";
 import { Scorer } from "../rank/scorer.js";
 import type { IndexHeader, StoredDoc } from "../store/format.js";
 import { IndexReader } from "../store/reader.js";
@@ -14,7 +13,6 @@ import { planQuery } from "./expand.js";
 import { articleNumberIn, parseQuery } from "./parse.js";
 import type { Ranking } from "./refine.js";
 import { rankWords } from "./rank-words.js";
-import { relatedRanking } from "./related.js";
 import { fromStructured, type StructuredQuery } from "./structured.js";
 import { parseSyntax, type QuerySyntax } from "./syntax.js";
 import type { SearchHit, SearchOptions, SearchResult } from "./types.js";
@@ -51,13 +49,10 @@ export class KbIndex {
       const structured = fromStructured(query);
       return this.search(structured.text, { ...structured.options, ...options });
     }
-    const limit = clampCount(options.limit ?? DEFAULT_LIMIT, "limit", MAX_LIMIT);
-    const page = options.page === undefined ? undefined : clampCount(options.page, "page", Number.MAX_SAFE_INTEGER);
-    if (page === 0) throw new KbSearchError("usage", "page counts from 1");
-    const offset = page ? Math.min((page - 1) * limit, Number.MAX_SAFE_INTEGER) : clampCount(options.offset ?? 0, "offset", Number.MAX_SAFE_INTEGER);
+    const { limit, offset } = pageOf(options);
     const syntax = parseSyntax(typeof query === "string" ? query : "");
     this.scorer ??= new Scorer(this.reader);
-    const ranking = syntax.plain && !refines(options) ? this.rankPlain(syntax, offset + limit + 1) : refiner().refinedSearch(this.reader, this.scorer, syntax, options);
+    const ranking = syntax.plain && !refines(options) ? this.rankPlain(syntax, offset + limit + 1) : onDemand<typeof import("./refine.js")>("./refine.js").refinedSearch(this.reader, this.scorer, syntax, options);
     return this.present(syntax.text, ranking, offset, limit, options, started);
   }
 
@@ -67,13 +62,12 @@ export class KbIndex {
    */
   related(ref: string, options: SearchOptions = {}): SearchResult {
     const started = performance.now();
-    const limit = clampCount(options.limit ?? DEFAULT_LIMIT, "limit", MAX_LIMIT);
-    const offset = clampCount(options.offset ?? 0, "offset", Number.MAX_SAFE_INTEGER);
+    const { limit, offset } = pageOf(options);
     const number = articleNumberIn(ref);
     const doc = number === undefined ? undefined : this.reader.docForArticle(number);
     this.scorer ??= new Scorer(this.reader);
     const ranking: Ranking = doc !== undefined
-      ? relatedRanking(this.reader, this.scorer, doc)
+      ? onDemand<typeof import("./related.js")>("./related.js").relatedRanking(this.reader, this.scorer, doc)
       : { ranked: [], total: 0, terms: [], corrections: [], missingArticle: number, warnings: number === undefined ? [`${ref} names no article`] : [] };
     // No explanations: the citation bonus is not a part of any query word's score.
     return this.present(`related:${number === undefined ? ref : `Q${number}`}`, ranking, offset, limit, { ...options, explain: false }, started);
@@ -95,7 +89,7 @@ export class KbIndex {
         match: r.match,
         snippet: snippet.text,
         highlights: snippet.highlights,
-        ...(options.explain && ranking.plan ? { explain: explainScore(this.reader, ranking.plan, r.doc) } : {}),
+        ...(options.explain && ranking.plan ? { explain: onDemand<typeof import("../rank/explain.js")>("../rank/explain.js").explainScore(this.reader, ranking.plan, r.doc) } : {}),
       };
     });
     return {
@@ -159,11 +153,21 @@ function refines(options: SearchOptions): boolean {
 }
 
 /**
- * The refined search path, loaded on first use so that a plain search never reads it. `search()`
- * is synchronous, so it is loaded with require (Node loads an ES module so from 20.19).
+ * A module only some searches need (filters, related articles, explanations), loaded on first use
+ * so that a plain search never reads it. `search()` is synchronous, so it is loaded with require
+ * (Node loads an ES module so from 20.19).
  */
-function refiner(): typeof import("./refine.js") {
-  return createRequire(import.meta.url)("./refine.js") as typeof import("./refine.js");
+function onDemand<T>(specifier: string): T {
+  return createRequire(import.meta.url)(specifier) as T;
+}
+
+/** The hits asked for: `limit` of them from `offset`, or from the start of page `page`. */
+function pageOf(options: SearchOptions): { limit: number; offset: number } {
+  const limit = clampCount(options.limit ?? DEFAULT_LIMIT, "limit", MAX_LIMIT);
+  const page = options.page === undefined ? undefined : clampCount(options.page, "page", Number.MAX_SAFE_INTEGER);
+  if (page === 0) throw new KbSearchError("usage", "page counts from 1");
+  const offset = page ? Math.min((page - 1) * limit, Number.MAX_SAFE_INTEGER) : clampCount(options.offset ?? 0, "offset", Number.MAX_SAFE_INTEGER);
+  return { limit, offset };
 }
 
 function clampCount(value: number, name: string, max: number): number {

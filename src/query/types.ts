@@ -39,19 +39,6 @@ export interface Alias {
 /** Why an index term stands in for a query word. */
 export type MatchKind = "exact" | "alias" | "spelling" | "prefix";
 
-/** An index term that matches a query word, and how much its match counts (1 = the word itself). */
-export interface Alternative {
-  term: string;
-  weight: number;
-  kind: MatchKind;
-}
-
-/** A query word as the engine matches it: any of its alternatives (the best one counts). */
-export interface WordGroup {
-  word: QueryWord;
-  alternatives: Alternative[];
-}
-
 /** A spelling the engine searched instead of a word that is not (or hardly) in the archive. */
 export interface Correction {
   /** The word as typed. */

@@ -160,7 +160,8 @@ export class Scorer {
     const lengths = this.index.fieldLengths;
     const phraseWords = Math.min(groups.length, PHRASE_WORDS);
     let used = 0;
-    const masses = groups.map((group) => Math.max(...groupWeights(this.index, group)));
+    const weightsOf = groups.map((group) => groupWeights(this.index, group));
+    const masses = weightsOf.map((weights) => Math.max(...weights));
     const queryMass = masses.reduce((sum, mass) => sum + mass, 0);
     const commonDocFreq = Math.max(COMMON_MIN_DOCS, this.index.docCount * COMMON_SHARE);
     const words = typedWords(groups);
@@ -168,7 +169,7 @@ export class Scorer {
     if (watch !== undefined && watch < this.index.docCount) used = this.openSlot(watch, queryEpoch, used, phraseWords);
     heaviestFirst(groups, masses).forEach((g, nth) => {
       const group = groups[g]!;
-      const weights = groupWeights(this.index, group);
+      const weights = weightsOf[g]!;
       const mass = masses[g]!;
       // A common word only adds to articles the weightier words found (see COMMON_SHARE).
       const opens = nth === 0 || docFreqOf(group) <= commonDocFreq;
