@@ -160,11 +160,13 @@ describe("parseQuery", () => {
     for (const content of ["stop", "spooler", "crashing"]) assert.equal(weights[content], 1, content);
   });
 
-  test("how-to questions are told from other queries", () => {
+  test("how-to questions and problems told in the user's own words are told from other queries", () => {
     const howTo = ["how do i move the spool folder", "How can you read a registry value", "how to configure a memory dump", "  How could we stop a service", "how should one install sp4"];
-    const notHowTo = ["move spool folder", "how windows 95 stores long file names", "why does my spooler stop", "spool folder how to", "however the spooler stops", "show how to"];
-    for (const q of howTo) assert.equal(parseQuery(q).howTo, true, q);
-    for (const q of notHowTo) assert.equal(parseQuery(q).howTo, false, q);
+    const problem = ["why does my spooler stop", "my pc keeps crashing", "word wont print and i tried everything"];
+    const other = ["move spool folder", "how windows 95 stores long file names", "spool folder how to", "however the spooler stops", "show how to", "spooler stops", "Setup cannot continue because some system files are out of date"];
+    for (const q of howTo) assert.equal(parseQuery(q).intent, "howTo", q);
+    for (const q of problem) assert.equal(parseQuery(q).intent, "problem", q);
+    for (const q of other) assert.equal(parseQuery(q).intent, "other", q);
   });
 
   test("an abbreviation is searched as the archive's words, each also matched by the word as typed", () => {

@@ -4,8 +4,8 @@
  */
 import { analyzeToTokens } from "../analyze/analyzer.js";
 import { expandAlias } from "./aliases.js";
-import { CHATTER_WEIGHT, isChatter } from "./chatter.js";
-import type { Alias, ParsedQuery, QueryWord } from "./types.js";
+import { CHATTER_WEIGHT, isChatter, isUserVoice } from "./chatter.js";
+import type { Alias, ParsedQuery, QueryIntent, QueryWord } from "./types.js";
 
 /**
  * An article named anywhere in the query: `Q149387`, `KB149387`, `kb 149387`, `KB: Q149387`,
@@ -62,7 +62,13 @@ export function parseQuery(text: string): ParsedQuery {
     const weight = plain && isChatter(surface) ? CHATTER_WEIGHT : 1;
     add({ surface, term: token.term, plain, pos, weight, share: 1, aka: LONE_DIGIT.test(surface) ? [{ term: `${surface}.0`, weight: VERSION_WEIGHT }] : [] });
   }
-  return { text, words: [...words.values()], openTerm, articleNumber: ref?.number, howTo: HOW_TO.test(text) };
+  const parsedWords = [...words.values()];
+  return { text, words: parsedWords, openTerm, articleNumber: ref?.number, intent: intentOf(text, parsedWords) };
+}
+
+function intentOf(text: string, words: readonly QueryWord[]): QueryIntent {
+  if (HOW_TO.test(text)) return "howTo";
+  return words.some((w) => w.plain && isUserVoice(w.surface)) ? "problem" : "other";
 }
 
 /** The digits of `nt4` as typed (`4`), which articles also write. */
