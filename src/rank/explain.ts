@@ -10,7 +10,7 @@ import { FIELD_COUNT, FIELDS } from "../store/format.js";
 import { DecodedPostings } from "../store/postings.js";
 import type { IndexReader, TermEntry } from "../store/reader.js";
 import { fieldFrequency, idf, inverseAverages, saturate } from "./bm25f.js";
-import { coordination, coverageBonus, typedWords, groupWeights, PHRASE_BONUS, titleMaskOf, titlePhraseShare } from "./scorer.js";
+import { coordination, coverageBonus, typedWords, queryWeights, PHRASE_BONUS, titleMaskOf, titlePhraseShare } from "./scorer.js";
 
 interface Match {
   alt: PlannedAlternative;
@@ -46,20 +46,21 @@ export function explainScore(index: IndexReader, plan: QueryPlan, doc: number): 
   let matchedMass = 0;
   const fieldMass = new Array<number>(FIELD_COUNT).fill(0);
   const titleMasks: number[] = [];
-  for (const group of plan.groups) {
-    const weights = groupWeights(index, group);
+  const weightsOf = queryWeights(index, plan.groups);
+  plan.groups.forEach((group, g) => {
+    const weights = weightsOf[g]!;
     const mass = Math.max(...weights);
     queryMass += mass;
     const titleMask = { mask: 0 };
     const best = bestOf(group.alternatives, weights, titleMask);
     titleMasks.push(titleMask.mask);
-    if (!best) continue;
+    if (!best) return;
     matchedMass += mass;
     best.tfs.forEach((tf, f) => {
       if (tf) fieldMass[f]! += mass;
     });
     termParts(best);
-  }
+  });
   fieldMass.forEach((mass, f) => {
     const bonus = coverageBonus(f, mass, queryMass);
     if (bonus > 0) parts.push({ field: `${FIELDS[f]} coverage`, term: "", kind: "bonus", tf: 0, points: bonus });

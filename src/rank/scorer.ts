@@ -50,6 +50,10 @@ export const COMMON_MIN_DOCS = 1000;
  * the right articles.
  */
 export const MIN_CANDIDATES = 200;
+/** Queries of this many typed words (chatter counting as much as it weighs) are long... */
+export const LONG_QUERY_WORDS = 6;
+/** ...and their words count at most as much as one held by this share of the archive. */
+export const RARE_SHARE = 0.004;
 /** Title positions past this are not compared (titles are rarely longer). */
 const TITLE_POSITIONS = 32;
 /** Query words past this take no part in the phrase bonus (bounds the scratch space). */
@@ -72,9 +76,16 @@ export interface Scored {
   watched: ScoredDoc | undefined;
 }
 
-/** One group's alternatives' weights times their idf: what a match on each is worth at most. */
-export function groupWeights(index: IndexReader, group: PlannedGroup): number[] {
-  return group.alternatives.map((a) => a.weight * idf(index.docCount, a.entry.docFreq));
+/**
+ * Per group, its alternatives' weights times their idf: what a match on each is worth at most. In
+ * a long query (a pasted dialog, a problem told in a sentence) the rarest words are mostly the
+ * user's own: their paths, server names, values, odd words. Past a point rarity tells more about
+ * the user than about the article, so there a word counts at most as one held by RARE_SHARE of
+ * the archive, and the message's or sentence's other words decide.
+ */
+export function queryWeights(index: IndexReader, groups: readonly PlannedGroup[]): number[][] {
+  const cap = typedWords(groups) >= LONG_QUERY_WORDS ? idf(index.docCount, index.docCount * RARE_SHARE) : Infinity;
+  return groups.map((group) => group.alternatives.map((a) => a.weight * Math.min(cap, idf(index.docCount, a.entry.docFreq))));
 }
 
 /** The coverage bonus of field f for a document holding `fieldMass` of the query's `queryMass` there. */
@@ -166,7 +177,7 @@ export class Scorer {
     const lengths = this.index.fieldLengths;
     const phraseWords = Math.min(groups.length, PHRASE_WORDS);
     let used = 0;
-    const weightsOf = groups.map((group) => groupWeights(this.index, group));
+    const weightsOf = queryWeights(this.index, groups);
     const masses = weightsOf.map((weights) => Math.max(...weights));
     const queryMass = masses.reduce((sum, mass) => sum + mass, 0);
     const commonDocFreq = Math.max(COMMON_MIN_DOCS, this.index.docCount * COMMON_SHARE);
