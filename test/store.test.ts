@@ -238,7 +238,7 @@ async function writeIndex(dir: string, docs: SyntheticDoc[], analyzerId = ANALYZ
       terms.forEach((term, pos) => builder.add(term, field, pos));
     });
     builder.endDocument();
-    writer.addDocument({ number: d.number, stored: d.stored, fieldLengths: d.fields.map((f) => f.length) });
+    writer.addDocument({ number: d.number, digest: new Uint8Array(8).fill(doc), stored: d.stored, fieldLengths: d.fields.map((f) => f.length) });
     docMeta.add({ ...d.stored, appliesTo: [], versions: ["1.0", `${doc}.0`], operatingSystems: [], keywords: ["kbsynthetic", `kb${doc}`] });
   });
   return writer.publish(dir, builder.finish(), { source: "synthetic", analyzerId, docMeta: docMeta.finish() });

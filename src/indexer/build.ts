@@ -2,6 +2,8 @@
  * The build: read articles from a source, parse, analyze each field, accumulate postings and
  * stored records, then publish the index atomically. A bad article is reported and skipped; a
  * source that cannot be read, or yields nothing, fails the build and leaves any old index intact.
+ * When an index is already there, articles whose source file it holds as it is are carried over
+ * from it instead of being parsed and analyzed again (update.ts).
  */
 import { resolve } from "node:path";
 import { analyze, ANALYZER_ID } from "../analyze/analyzer.js";
@@ -16,12 +18,15 @@ import { IndexWriter, removeTemporaryFiles } from "../store/writer.js";
 import { DocMetaBuilder } from "./docmeta.js";
 import { fieldTexts } from "./fields.js";
 import { PostingsBuilder } from "./postings.js";
+import { PreviousIndex, sourceDigest, type UpdateCounts } from "./update.js";
 
 export interface BuildOptions {
   /** Where the index is written (replacing the one there only when the build succeeds). */
   indexDir: string;
   /** Called as the build goes (about every 64 KB of source read, and per article). */
   onProgress?: (progress: BuildProgress) => void;
+  /** Build afresh even when the index there could be updated. */
+  full?: boolean;
 }
 
 export interface BuildProgress {
@@ -42,6 +47,10 @@ export interface BuildReport {
   textBytes: number;
   indexBytes: number;
   seconds: number;
+  /** When the index there was updated: the articles added, changed, removed and carried over unchanged. */
+  update?: UpdateCounts;
+  /** When an index there could not be updated and was built afresh: why (damaged, another format...). */
+  rebuiltBecause?: string;
 }
 
 /**
@@ -52,17 +61,24 @@ export async function buildIndex(source: string, options: BuildOptions): Promise
   const lock = acquireBuildLock(options.indexDir);
   try {
     removeTemporaryFiles(options.indexDir);
-    return await build(source, options);
+    const opened = options.full ? { cannot: undefined } : PreviousIndex.open(options.indexDir);
+    const previous = "previous" in opened ? opened.previous : undefined;
+    try {
+      const report = await build(source, options, previous);
+      return "cannot" in opened && opened.cannot ? { ...report, rebuiltBecause: opened.cannot } : report;
+    } finally {
+      previous?.close();
+    }
   } finally {
     lock.release();
   }
 }
 
-async function build(source: string, options: BuildOptions): Promise<BuildReport> {
+async function build(source: string, options: BuildOptions, previous: PreviousIndex | undefined): Promise<BuildReport> {
   const started = performance.now();
   const skipped: SkippedEntry[] = [];
   const postings = new PostingsBuilder();
-  const writer = new IndexWriter();
+  const writer = new IndexWriter(previous?.reader);
   const docMeta = new DocMetaBuilder();
   const seen = new Set<number>();
   let textBytes = 0;
@@ -79,6 +95,21 @@ async function build(source: string, options: BuildOptions): Promise<BuildReport
       },
     });
     for await (const entry of entries) {
+      const digest = sourceDigest(entry.path, entry.text);
+      const from = previous?.carriable(digest);
+      if (from !== undefined) {
+        const number = previous!.numberOf(from);
+        if (seen.has(number)) {
+          skipped.push({ path: entry.path, reason: `duplicate of article Q${number}, already indexed` });
+          continue;
+        }
+        seen.add(number);
+        textBytes += entry.bytes;
+        previous!.carry(from, writer.docCount, writer, docMeta);
+        progress.articles++;
+        if ((progress.articles & 255) === 0) options.onProgress?.(progress);
+        continue;
+      }
       let article;
       try {
         article = parseArticle(entry.path, entry.text);
@@ -93,6 +124,7 @@ async function build(source: string, options: BuildOptions): Promise<BuildReport
       }
       seen.add(article.number);
       textBytes += entry.bytes;
+      previous?.countRead(article.number, digest);
 
       const doc = writer.docCount;
       const lengths = new Array<number>(FIELD_COUNT).fill(0);
@@ -109,6 +141,7 @@ async function build(source: string, options: BuildOptions): Promise<BuildReport
       docMeta.add(article);
       writer.addDocument({
         number: article.number,
+        digest,
         fieldLengths: lengths,
         stored: {
           id: article.id,
@@ -134,16 +167,18 @@ async function build(source: string, options: BuildOptions): Promise<BuildReport
     throw new KbSearchError("build", `no articles found in ${source}${why}; the index was left as it was`);
   }
   options.onProgress?.(progress);
-  const indexBytes = await writer.publish(options.indexDir, postings.finish(), { source: sourceName, analyzerId: ANALYZER_ID, docMeta: docMeta.finish() });
+  const inverted = previous ? previous.merge(postings.finish()) : postings.finish();
+  const indexBytes = await writer.publish(options.indexDir, inverted, { source: sourceName, analyzerId: ANALYZER_ID, docMeta: docMeta.finish() });
   return {
     source: sourceName,
     indexDir: options.indexDir,
     articles: writer.docCount,
-    terms: postings.termCount,
+    terms: inverted.terms.length,
     skipped,
     textBytes,
     indexBytes,
     seconds: (performance.now() - started) / 1000,
+    ...(previous && { update: previous.finishCounts() }),
   };
 }
 

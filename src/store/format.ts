@@ -21,6 +21,8 @@
  *     ids          u32 pairs (article number, doc) sorted by number (read for id look-ups)
  *     docMeta      brotli-compressed: per document the facts filters, facets and sorting need, as columns over small
  *                  string tables (docmeta.ts; read only by a query with filters, facets or a sort)
+ *     sources      brotli-compressed: per document the digest of its source file, its exact field lengths and
+ *                  its text's size (sources.ts; read only by a build updating the index)
  *     storeOffsets u32 per stored block + end
  *     store        brotli-compressed msgpack arrays of DOCS_PER_STORE_BLOCK documents, each one a
  *                  msgpack StoredDoc of its own (read for the hits shown: documents compress best
@@ -32,10 +34,11 @@ import type { Article } from "../parse/types.js";
 export const MAGIC = "KBSRCHIX";
 /**
  * 2: title positions in postings; 3: stored documents packed one by one; 4: header and data
- * checksums; 5: the docMeta section. Other versions are
- * refused with advice to rebuild.
+ * checksums; 5: the docMeta section; 6: the sources section, and docMeta's products-from-tag column
+ * (what an update needs to carry unchanged articles over). Other versions are refused with advice
+ * to rebuild.
  */
-export const FORMAT_VERSION = 5;
+export const FORMAT_VERSION = 6;
 export const INDEX_FILE = "kbsearch.idx";
 export const PREAMBLE_BYTES = 20;
 export const TERMS_PER_BLOCK = 64;
@@ -61,7 +64,7 @@ export const FIELD_COUNT = FIELDS.length;
 
 export const SECTION_NAMES = [
   "blockIndex", "blockOffsets", "dictionary", "postings", "fieldLengths",
-  "ids", "docMeta", "storeOffsets", "store",
+  "ids", "docMeta", "sources", "storeOffsets", "store",
 ] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
 

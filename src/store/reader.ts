@@ -16,6 +16,7 @@ import {
 import { u32 } from "./bytes.js";
 import { CHUNK_BYTES, chunkCount, firstBadChunk } from "./checksum.js";
 import { decodeDocMeta, type DocMetaColumns } from "./docmeta.js";
+import { decodeSources, type SourceColumns } from "./sources.js";
 import { ByteReader } from "./varint.js";
 
 /** A term's dictionary entry. */
@@ -60,11 +61,12 @@ export class IndexReader {
   private readonly blockCache = new Map<number, TermEntry[]>();
 
   /**
-   * Opens `dir/kbsearch.idx`; throws KbSearchError (index-missing, index-corrupt, index-version).
-   * Checks the header's checksum, the file's length and the sections read at open; every later
-   * read checks the chunks it touches.
+   * Opens `dir/kbsearch.idx`; throws KbSearchError (index-missing, index-corrupt, index-version),
+   * whose messages end with `rebuild`, the advice to rebuild the index. Checks the header's
+   * checksum, the file's length and the sections read at open; every later read checks the
+   * chunks it touches.
    */
-  static open(dir: string): IndexReader {
+  static open(dir: string, rebuild = `run \`kbsearch index SOURCE --index ${dir}\` to rebuild it`): IndexReader {
     const path = join(dir, INDEX_FILE);
     let fd: number;
     try {
@@ -74,7 +76,7 @@ export class IndexReader {
       throw new KbSearchError("index-missing", `no index at ${dir}${why}: run \`kbsearch index SOURCE --index ${dir}\` to build one`, { cause: err });
     }
     try {
-      return new IndexReader(fd, path, `run \`kbsearch index SOURCE --index ${dir}\` to rebuild it`);
+      return new IndexReader(fd, path, rebuild);
     } catch (err) {
       closeSync(fd);
       throw err;
@@ -234,15 +236,46 @@ export class IndexReader {
 
   /** The document's stored record; the last block read is kept, since neighbouring hits often share it. */
   stored(doc: number): StoredDoc {
+    const packedDoc = this.packedStored(doc);
+    return this.unpackStored(Math.floor(doc / DOCS_PER_STORE_BLOCK), () => unpack(packedDoc) as StoredDoc);
+  }
+
+  /** The document's stored record still packed (msgpack), as the store keeps it. */
+  packedStored(doc: number): Uint8Array {
     const index = Math.floor(doc / DOCS_PER_STORE_BLOCK);
     if (this.storeBlock?.index !== index) {
-      const offsets = u32(this.readData(this.sectionStart("storeOffsets") + index * 4, 8));
-      const packed = this.readData(this.sectionStart("store") + offsets[0]!, offsets[1]! - offsets[0]!);
+      const packed = this.compressedStoreBlock(index);
       this.storeBlock = { index, docs: this.unpackStored(index, () => unpack(brotliDecompressSync(packed)) as Uint8Array[]) };
     }
     const packedDoc = this.storeBlock.docs[doc % DOCS_PER_STORE_BLOCK];
     if (!packedDoc) throw this.corrupt(`lacks stored document ${doc}`);
-    return this.unpackStored(index, () => unpack(packedDoc) as StoredDoc);
+    return packedDoc;
+  }
+
+  /** Stored block `index` as written: DOCS_PER_STORE_BLOCK documents (fewer in the last), compressed. */
+  compressedStoreBlock(index: number): Uint8Array {
+    const offsets = u32(this.readData(this.sectionStart("storeOffsets") + index * 4, 8));
+    return this.readData(this.sectionStart("store") + offsets[0]!, offsets[1]! - offsets[0]!);
+  }
+
+  /** Every term's dictionary entry, in order (for a build updating the index). */
+  *allTerms(): Generator<TermEntry> {
+    for (let block = 0; block < this.header.blockCount; block++) yield* this.decodeBlock(block);
+  }
+
+  /** The whole postings section: each term's list lies at its entry's offset (for a build updating the index). */
+  allPostings(): Uint8Array {
+    return this.section("postings");
+  }
+
+  /** Each document's source digest, exact field lengths and text size (for a build updating the index). */
+  sources(): SourceColumns {
+    const bytes = this.section("sources");
+    try {
+      return decodeSources(brotliDecompressSync(bytes), this.docCount);
+    } catch (err) {
+      throw this.corrupt("has a damaged sources section", err);
+    }
   }
 
   /** Runs a decoding step of stored block `index`, turning a failure into a clear index error. */
