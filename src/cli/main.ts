@@ -52,7 +52,8 @@ Examples:
   kbsearch --facets --sort date servpack  newest first, with counts by product, tag and year
   kbsearch -n 20 --json servpack          20 hits as JSON
   kbsearch Q149387                        an article by number
-  kbsearch index ../kb.tar.gz             index the whole archive (a clone, a tarball or its URL)
+  kbsearch index ../kb.tar.gz             index the whole archive (a clone, a tarball or its URL);
+                                          run again, it reads only new and changed articles
   kbsearch show Q149387                   read an article
   kbsearch related Q149387                articles like it, citing it or cited by it
 
