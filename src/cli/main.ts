@@ -67,9 +67,9 @@ another version, 4 source unreadable or build failed, 5 another build holds the 
 
 program
   .command("index")
-  .description("build the index from a kbarchive folder, a .tar.gz of it, or its http(s) URL (default: the bundled sample corpus)")
+  .description("build the index from a kbarchive folder, a .tar.gz of it, or its http(s) URL (default: the bundled sample corpus); over an index already there, read only the articles new or changed since")
   .argument("[source]", "kbarchive checkout or its kb/ folder, kb.tar.gz, or https://github.com/jeffpar/kbarchive/archive/refs/heads/master.tar.gz")
-  .option("--full", "read every article anew, even when the index there could be updated (only new and changed articles read)")
+  .option("--full", "build afresh, reading every article, even when the index there could be updated")
   .action(async (source: string | undefined, _options, command: Command) => {
     const { runIndex } = await import("./commands/index.js");
     process.exitCode = await runIndex(source, command.optsWithGlobals());
