@@ -3,6 +3,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { archiveVersion, expandAlias } from "../src/query/aliases.js";
 import { CHATTER_WEIGHT } from "../src/query/chatter.js";
+import { SYNONYM_WEIGHT } from "../src/query/synonyms.js";
 import { parseQuery } from "../src/query/parse.js";
 import { oneEditAway } from "../src/query/spelling.js";
 
@@ -160,11 +161,27 @@ describe("parseQuery", () => {
     for (const content of ["stop", "spooler", "crashing"]) assert.equal(weights[content], 1, content);
   });
 
-  test("how-to questions are told from other queries", () => {
+  test("how-to questions and problems told in the user's own words are told from other queries", () => {
     const howTo = ["how do i move the spool folder", "How can you read a registry value", "how to configure a memory dump", "  How could we stop a service", "how should one install sp4"];
-    const notHowTo = ["move spool folder", "how windows 95 stores long file names", "why does my spooler stop", "spool folder how to", "however the spooler stops", "show how to"];
-    for (const q of howTo) assert.equal(parseQuery(q).howTo, true, q);
-    for (const q of notHowTo) assert.equal(parseQuery(q).howTo, false, q);
+    const problem = ["why does my spooler stop", "my pc keeps crashing", "word wont print and i tried everything"];
+    const other = ["move spool folder", "how windows 95 stores long file names", "spool folder how to", "however the spooler stops", "show how to", "spooler stops", "Setup cannot continue because some system files are out of date"];
+    for (const q of howTo) assert.equal(parseQuery(q).intent, "howTo", q);
+    for (const q of problem) assert.equal(parseQuery(q).intent, "problem", q);
+    for (const q of other) assert.equal(parseQuery(q).intent, "other", q);
+  });
+
+  test("users' words and phrases are searched as the archive's words too, the words as typed kept", () => {
+    const words = parseQuery("how do i get rid of doublespace, my pc freezes").words;
+    const phrase = words.find((w) => w.surface === "get rid of")!;
+    assert.equal(phrase.term, "remov");
+    assert.equal(phrase.weight, 1);
+    assert.deepEqual(phrase.aka.map((a) => a.term), ["uninstal", "delet", "get", "rid"]);
+    assert.ok(!words.some((w) => w.surface === "get" || w.surface === "rid"), "the phrase's words are not searched again on their own");
+    const freezes = words.find((w) => w.surface === "freezes")!;
+    assert.equal(freezes.term, "freez");
+    assert.deepEqual(freezes.aka, [{ term: "hang", weight: SYNONYM_WEIGHT }]);
+    assert.deepEqual(parseQuery("back   up the registry").words.map((w) => w.term), ["backup", "registri"]);
+    assert.deepEqual(parseQuery("backup registry").words[0]!.aka, [], "a word outside the table has no synonyms");
   });
 
   test("an abbreviation is searched as the archive's words, each also matched by the word as typed", () => {

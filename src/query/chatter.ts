@@ -15,9 +15,25 @@ const CHATTER = new Set([
   "about", "from", "up", "out", "over", "back", "way", "thing", "things", "stuff", "someone", "guy",
 ]);
 
+/**
+ * Chatter only a person telling their own problem uses: first person, contractions typed without
+ * the apostrophe, "keeps", "suddenly". Error messages and the archive's titles say "you", "some",
+ * "cannot"; these they do not.
+ */
+const USER_VOICE = new Set([
+  "i", "im", "ive", "me", "my", "mine", "we", "our", "us",
+  "wont", "dont", "doesnt", "didnt", "cant", "isnt", "arent", "wasnt", "couldnt",
+  "keep", "keeps", "kept", "keeping", "suddenly", "anymore", "never",
+]);
+
 /** What a chatty word's match counts for, against 1 for a content word. */
 export const CHATTER_WEIGHT = 0.3;
 
 export function isChatter(word: string): boolean {
   return CHATTER.has(word);
+}
+
+/** Whether a word marks a person telling their own problem (see USER_VOICE). */
+export function isUserVoice(word: string): boolean {
+  return USER_VOICE.has(word);
 }

@@ -9,7 +9,7 @@ import { normalize } from "../analyze/analyzer.js";
 import { idf } from "../rank/bm25f.js";
 import type { IndexReader, TermEntry } from "../store/reader.js";
 import { oneEditAway } from "./spelling.js";
-import type { Correction, MatchKind, ParsedQuery, QueryWord } from "./types.js";
+import type { Correction, MatchKind, ParsedQuery, QueryIntent, QueryWord } from "./types.js";
 
 /** A word held by at most this many articles may be a misspelling of a commoner one. */
 const RARE_DOC_FREQ = 3;
@@ -58,10 +58,18 @@ export interface QueryPlan {
   corrections: Correction[];
 }
 
-/** What marks an article giving a procedure: the "HOWTO:" title tag, the kbhowto keyword. */
-const HOW_TO_TERMS = ["howto", "kbhowto"];
-/** What the how-to hint counts for, against 1 for a query word. */
-const HOW_TO_WEIGHT = 1;
+/**
+ * Terms marking the articles that answer a kind of question, and what the hint counts for against
+ * 1 for a query word. A procedure: the "HOWTO:" title tag, the kbhowto keyword. A problem told in
+ * the user's own words rarely shares many words with the article about it; the archive's
+ * troubleshooting guides walk through the problems of an area, and are the answer people want
+ * when they cannot name the error.
+ */
+const INTENT_HINTS: Record<QueryIntent, { terms: string[]; weight: number }> = {
+  howTo: { terms: ["howto", "kbhowto"], weight: 1 },
+  problem: { terms: ["troubleshoot"], weight: 1 },
+  other: { terms: [], weight: 0 },
+};
 
 export function planQuery(parsed: ParsedQuery, index: IndexReader): QueryPlan {
   const groups: PlannedGroup[] = [];
@@ -94,9 +102,10 @@ export function planQuery(parsed: ParsedQuery, index: IndexReader): QueryPlan {
     if (alternatives.length) groups.push({ word, alternatives });
   }
   const hints: PlannedAlternative[] = [];
-  for (const term of parsed.howTo ? HOW_TO_TERMS : []) {
+  const hint = INTENT_HINTS[parsed.intent];
+  for (const term of hint.terms) {
     const entry = index.lookup(term);
-    if (entry) hints.push({ entry, weight: HOW_TO_WEIGHT, kind: "exact" });
+    if (entry) hints.push({ entry, weight: hint.weight, kind: "exact" });
   }
   return { groups, hints, corrections };
 }

@@ -4,8 +4,10 @@
  */
 import { analyzeToTokens } from "../analyze/analyzer.js";
 import { expandAlias } from "./aliases.js";
-import { CHATTER_WEIGHT, isChatter } from "./chatter.js";
-import type { Alias, ParsedQuery, QueryWord } from "./types.js";
+import { CHATTER_WEIGHT, isChatter, isUserVoice } from "./chatter.js";
+import type { Token } from "../analyze/types.js";
+import { SYNONYM_WEIGHT, synonymsOf, userPhrasesIn, type UserPhrase } from "./synonyms.js";
+import type { Alias, ParsedQuery, QueryIntent, QueryWord } from "./types.js";
 
 /**
  * An article named anywhere in the query: `Q149387`, `KB149387`, `kb 149387`, `KB: Q149387`,
@@ -40,9 +42,17 @@ export function parseQuery(text: string): ParsedQuery {
   };
   let openTerm: string | undefined;
   let shift = 0;
-  for (const token of analyzeToTokens(searched)) {
+  const phrases = userPhrasesIn(searched);
+  const tokens = analyzeToTokens(searched);
+  for (const token of tokens) {
     const surface = searched.slice(token.start, token.end).toLowerCase();
     const pos = token.pos + shift;
+    const phrase = phrases.find((p) => token.start >= p.start && token.end <= p.end);
+    if (phrase) {
+      // "get rid of" is searched as one word: the archive's ("remove"), or the phrase's own words.
+      if (token.start === phrase.start) add(phraseWord(phrase, pos, tokens));
+      continue;
+    }
     const alias = expandAlias(surface);
     if (alias) {
       // `nt4` -> windows nt 4.0, each word also matched by `nt4` itself where articles write it so.
@@ -60,9 +70,27 @@ export function parseQuery(text: string): ParsedQuery {
     const typed = searched.slice(token.start, token.end);
     const plain = LETTERS.test(surface) && !NAME_CASE.test(typed) && !partOfIdentifier(searched, token.start, token.end);
     const weight = plain && isChatter(surface) ? CHATTER_WEIGHT : 1;
-    add({ surface, term: token.term, plain, pos, weight, share: 1, aka: LONE_DIGIT.test(surface) ? [{ term: `${surface}.0`, weight: VERSION_WEIGHT }] : [] });
+    const aka = LONE_DIGIT.test(surface) ? [{ term: `${surface}.0`, weight: VERSION_WEIGHT }] : synonymsOf(surface).map((term) => ({ term, weight: SYNONYM_WEIGHT }));
+    add({ surface, term: token.term, plain, pos, weight, share: 1, aka });
   }
-  return { text, words: [...words.values()], openTerm, articleNumber: ref?.number, howTo: HOW_TO.test(text) };
+  const parsedWords = [...words.values()];
+  return { text, words: parsedWords, openTerm, articleNumber: ref?.number, intent: intentOf(text, parsedWords) };
+}
+
+function intentOf(text: string, words: readonly QueryWord[]): QueryIntent {
+  if (HOW_TO.test(text)) return "howTo";
+  return words.some((w) => w.plain && isUserVoice(w.surface)) ? "problem" : "other";
+}
+
+/** One query word for a phrase of the synonym table: its first archive word, then the others and the words as typed. */
+function phraseWord(phrase: UserPhrase, pos: number, tokens: readonly Token[]): QueryWord {
+  const [term, ...others] = phrase.terms;
+  const typed = tokens.filter((t) => t.start >= phrase.start && t.end <= phrase.end);
+  const aka: Alias[] = [
+    ...others.map((t) => ({ term: t, weight: SYNONYM_WEIGHT })),
+    ...typed.map((t) => ({ term: t.term, weight: isChatter(phrase.surface.slice(t.start - phrase.start, t.end - phrase.start)) ? CHATTER_WEIGHT : 1 })),
+  ];
+  return { surface: phrase.surface, term: term!, plain: false, pos, weight: 1, share: 1, aka };
 }
 
 /** The digits of `nt4` as typed (`4`), which articles also write. */

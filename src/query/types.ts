@@ -26,9 +26,15 @@ export interface ParsedQuery {
   openTerm: string | undefined;
   /** An article number the query names (`Q149387`, `kb 149387`, `149387`): that article goes first. */
   articleNumber: number | undefined;
-  /** The query asks how to do something ("how do i ...", "how to ..."): articles giving a procedure are favoured. */
-  howTo: boolean;
+  /**
+   * What the user is after, told by how the query is put: a procedure ("how do i ...", "how to
+   * ..."), a problem told in their own words ("my pc keeps ...", "word wont print, i tried ..."),
+   * or anything else (the archive's own words, a pasted message).
+   */
+  intent: QueryIntent;
 }
+
+export type QueryIntent = "howTo" | "problem" | "other";
 
 /** An index term standing for a query word, and what its match counts for against the word's own. */
 export interface Alias {

@@ -44,6 +44,12 @@ export const COORDINATION_WORDS = 4;
 export const COMMON_SHARE = 0.05;
 /** ...and by at least this many articles (a small archive scores everything). */
 export const COMMON_MIN_DOCS = 1000;
+/**
+ * Unless the weightier words found fewer articles than this: then a common word brings its own in
+ * too. The rarest word a user types may be their own ("before i mess with it") and find none of
+ * the right articles.
+ */
+export const MIN_CANDIDATES = 200;
 /** Title positions past this are not compared (titles are rarely longer). */
 const TITLE_POSITIONS = 32;
 /** Query words past this take no part in the phrase bonus (bounds the scratch space). */
@@ -172,7 +178,7 @@ export class Scorer {
       const weights = weightsOf[g]!;
       const mass = masses[g]!;
       // A common word only adds to articles the weightier words found (see COMMON_SHARE).
-      const opens = nth === 0 || docFreqOf(group) <= commonDocFreq;
+      const opens = nth === 0 || docFreqOf(group) <= commonDocFreq || used < MIN_CANDIDATES;
       const groupEpoch = ++this.groupEpoch;
       const inGroup: number[] = [];
       group.alternatives.forEach((alt, i) => {
