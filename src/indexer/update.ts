@@ -59,7 +59,7 @@ export class PreviousIndex {
   static open(dir: string): { previous: PreviousIndex } | { cannot: string | undefined } {
     let reader: IndexReader | undefined;
     try {
-      reader = IndexReader.open(dir, "building it afresh");
+      reader = IndexReader.open(dir, "");
       reader.verify();
       return { previous: new PreviousIndex(reader) };
     } catch (err) {

@@ -62,7 +62,7 @@ export class IndexReader {
 
   /**
    * Opens `dir/kbsearch.idx`; throws KbSearchError (index-missing, index-corrupt, index-version),
-   * whose messages end with `rebuild`, the advice to rebuild the index. Checks the header's
+   * whose messages end with `rebuild`, the advice to rebuild the index ("" for none). Checks the header's
    * checksum, the file's length and the sections read at open; every later read checks the
    * chunks it touches.
    */
@@ -93,7 +93,7 @@ export class IndexReader {
     const version = preamble.readUInt32LE(8);
     if (version !== FORMAT_VERSION) {
       const whose = version < FORMAT_VERSION ? "an older" : "a newer";
-      throw new KbSearchError("index-version", `${path} was built by ${whose} kbsearch (index format ${version}; this one reads format ${FORMAT_VERSION}): ${rebuild}`);
+      throw new KbSearchError("index-version", `${path} was built by ${whose} kbsearch (index format ${version}; this one reads format ${FORMAT_VERSION})${this.advice()}`);
     }
     if (preamble.length < PREAMBLE_BYTES) throw this.corrupt(`is truncated (${this.fileSize} bytes)`);
     const headerLength = preamble.readUInt32LE(12);
@@ -103,7 +103,7 @@ export class IndexReader {
     if (crc32(headerBytes) !== preamble.readUInt32LE(16)) throw this.corrupt("has a damaged header (checksum mismatch)");
     const { integrity, ...header } = this.decodeHeader(headerBytes);
     if (header.analyzerId !== ANALYZER_ID) {
-      throw new KbSearchError("index-version", `${path} was built by analyzer ${header.analyzerId}; this kbsearch uses ${ANALYZER_ID}: ${rebuild}`);
+      throw new KbSearchError("index-version", `${path} was built by analyzer ${header.analyzerId}; this kbsearch uses ${ANALYZER_ID}${this.advice()}`);
     }
     const expected = this.dataStart + integrity.dataBytes;
     if (this.fileSize !== expected) {
@@ -382,7 +382,12 @@ export class IndexReader {
 
   /** An index-corrupt error naming the file and how to rebuild it. */
   private corrupt(what: string, cause?: unknown): KbSearchError {
-    return new KbSearchError("index-corrupt", `${this.path} ${what}: ${this.rebuild}`, { cause });
+    return new KbSearchError("index-corrupt", `${this.path} ${what}${this.advice()}`, { cause });
+  }
+
+  /** The rebuild advice as a message ends with it. */
+  private advice(): string {
+    return this.rebuild ? `: ${this.rebuild}` : "";
   }
 }
 

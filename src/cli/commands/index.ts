@@ -21,7 +21,7 @@ export async function runIndex(source: string | undefined, options: GlobalOption
   const count = (n: number) => n.toLocaleString("en-US");
   const { update } = report;
   const lines = [
-    ...(report.rebuiltBecause ? [`built afresh: ${report.rebuiltBecause}`] : []),
+    ...(report.rebuiltBecause ? [`built afresh, since ${report.rebuiltBecause}`] : []),
     ...(update
       ? [`updated index: ${count(update.added)} added, ${count(update.changed)} changed, ${count(update.removed)} removed, ${count(update.unchanged)} unchanged (${report.seconds.toFixed(1)} s)`]
       : []),
