@@ -142,6 +142,16 @@ describe("updating an index", () => {
     assertSameIndex(dir, (await fresh("fresh-a", sourceA)).dir);
   });
 
+  test("an update from a source sharing no article with the index equals a fresh build", async () => {
+    const other = join(tmp, "other");
+    for (const id of ["Q903381", "Q947301"]) cpSync(article(sourceA, id), article(other, id));
+    const dir = join(tmp, "b-to-other");
+    cpSync(freshB, dir, { recursive: true });
+    const report = await buildIndex(other, { indexDir: dir });
+    assert.deepEqual(report.update, { added: 2, changed: 0, removed: ARTICLES_A + ADDED - REMOVED, unchanged: 0 });
+    assertSameIndex(dir, (await fresh("fresh-other", other)).dir);
+  });
+
   test("a tarball listing the articles in another order: those met out of order are read anew, the result is the same", async () => {
     const tarball = (name: string, files: string[]) => {
       const path = join(tmp, name);

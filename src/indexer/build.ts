@@ -9,10 +9,10 @@ import { resolve } from "node:path";
 import { analyze, ANALYZER_ID } from "../analyze/analyzer.js";
 import { KbSearchError } from "../errors.js";
 import { parseArticle } from "../parse/article.js";
-import { ArticleParseError } from "../parse/types.js";
+import { ArticleParseError, type Article } from "../parse/types.js";
 import { readSource, SourceError } from "../read/source.js";
-import type { SkippedEntry } from "../read/types.js";
-import { FIELD_COUNT } from "../store/format.js";
+import type { SkippedEntry, SourceEntry } from "../read/types.js";
+import { FIELD_COUNT, type StoredDoc } from "../store/format.js";
 import { acquireBuildLock } from "../store/lock.js";
 import { IndexWriter, removeTemporaryFiles } from "../store/writer.js";
 import { DocMetaBuilder } from "./docmeta.js";
@@ -96,64 +96,24 @@ async function build(source: string, options: BuildOptions, previous: PreviousIn
     });
     for await (const entry of entries) {
       const digest = sourceDigest(entry.path, entry.text);
+      // An article the previous index holds as it is now is carried over, not parsed again.
       const from = previous?.carriable(digest);
-      if (from !== undefined) {
-        const number = previous!.numberOf(from);
-        if (seen.has(number)) {
-          skipped.push({ path: entry.path, reason: `duplicate of article Q${number}, already indexed` });
-          continue;
-        }
-        seen.add(number);
-        textBytes += entry.bytes;
-        previous!.carry(from, writer.docCount, writer, docMeta);
-        progress.articles++;
-        if ((progress.articles & 255) === 0) options.onProgress?.(progress);
+      const article = from === undefined ? parseEntry(entry, skipped) : undefined;
+      if (from === undefined && !article) continue;
+      const number = article ? article.number : previous!.numberOf(from!);
+      if (seen.has(number)) {
+        skipped.push({ path: entry.path, reason: `duplicate of article Q${number}, already indexed` });
         continue;
       }
-      let article;
-      try {
-        article = parseArticle(entry.path, entry.text);
-      } catch (err) {
-        // Whatever goes wrong with one article is that article's entry in the report.
-        skipped.push({ path: entry.path, reason: err instanceof ArticleParseError ? err.reason : `could not be parsed (${String(err)})` });
-        continue;
-      }
-      if (seen.has(article.number)) {
-        skipped.push({ path: entry.path, reason: `duplicate of article ${article.id}, already indexed` });
-        continue;
-      }
-      seen.add(article.number);
+      seen.add(number);
       textBytes += entry.bytes;
-      previous?.countRead(article.number, digest);
-
-      const doc = writer.docCount;
-      const lengths = new Array<number>(FIELD_COUNT).fill(0);
-      postings.startDocument(doc);
-      fieldTexts(article).forEach((text, field) => {
-        analyze(text, (term, _start, _end, pos) => {
-          postings.add(term, field, pos);
-          lengths[field]!++;
-        });
-      });
-      postings.endDocument();
-
-      const sections = article.sections;
-      docMeta.add(article);
-      writer.addDocument({
-        number: article.number,
-        digest,
-        fieldLengths: lengths,
-        stored: {
-          id: article.id,
-          title: article.title,
-          tag: article.tag,
-          products: article.products,
-          modified: article.modified,
-          bodyStart: sections[0]?.start ?? 0,
-          bodyEnd: sections[sections.length - 1]?.end ?? article.text.length,
-          text: article.text,
-        },
-      });
+      if (article) {
+        previous?.countRead(number, digest);
+        writer.addDocument({ number, digest, fieldLengths: analyzeInto(postings, writer.docCount, article), stored: storedOf(article) });
+        docMeta.add(article);
+      } else {
+        previous!.carry(from!, writer.docCount, writer, docMeta);
+      }
       progress.articles++;
       if ((progress.articles & 255) === 0) options.onProgress?.(progress);
     }
@@ -182,3 +142,42 @@ async function build(source: string, options: BuildOptions, previous: PreviousIn
   };
 }
 
+/** The entry's article, or undefined when it cannot be used (then reported in `skipped`). */
+function parseEntry(entry: SourceEntry, skipped: SkippedEntry[]): Article | undefined {
+  try {
+    return parseArticle(entry.path, entry.text);
+  } catch (err) {
+    // Whatever goes wrong with one article is that article's entry in the report.
+    skipped.push({ path: entry.path, reason: err instanceof ArticleParseError ? err.reason : `could not be parsed (${String(err)})` });
+    return undefined;
+  }
+}
+
+/** Analyzes the article's fields into `postings` as document `doc`; returns each field's length in terms. */
+function analyzeInto(postings: PostingsBuilder, doc: number, article: Article): number[] {
+  const lengths = new Array<number>(FIELD_COUNT).fill(0);
+  postings.startDocument(doc);
+  fieldTexts(article).forEach((text, field) => {
+    analyze(text, (term, _start, _end, pos) => {
+      postings.add(term, field, pos);
+      lengths[field]!++;
+    });
+  });
+  postings.endDocument();
+  return lengths;
+}
+
+/** What the index stores of an article for presenting it. */
+function storedOf(article: Article): StoredDoc {
+  const sections = article.sections;
+  return {
+    id: article.id,
+    title: article.title,
+    tag: article.tag,
+    products: article.products,
+    modified: article.modified,
+    bodyStart: sections[0]?.start ?? 0,
+    bodyEnd: sections[sections.length - 1]?.end ?? article.text.length,
+    text: article.text,
+  };
+}

@@ -128,33 +128,39 @@ export class PreviousIndex {
    * left with no document (all its articles gone or changed) is dropped, as a fresh build would.
    */
   merge(fresh: InvertedIndex): InvertedIndex {
+    if (this.lastCarried < 0) return fresh; // Nothing carried over: the new articles' postings are all there is.
     const carried = this.reader.allPostings();
     const out = new ByteWriter(carried.length + fresh.postings.length);
     const terms: string[] = [];
     const docFreqs: number[] = [];
     const lengths: number[] = [];
-    const none = new Uint8Array(0);
-    const add = (term: string, before: Uint8Array, added: Uint8Array) => {
+    const add = (term: string, before: Uint8Array, added: Uint8Array, addedCount: number) => {
       const start = out.length;
-      const count = mergePostings(out, before, this.renumber, added);
+      let count = addedCount;
+      // A term only new articles hold is already encoded in the new numbering.
+      if (before.length === 0) out.raw(added);
+      else count = mergePostings(out, before, this.renumber, added);
       if (count === 0) return;
       terms.push(term);
       docFreqs.push(count);
       lengths.push(out.length - start);
     };
+    const none = new Uint8Array(0);
     let next = 0;
     let freshOffset = 0;
-    const freshPostings = () => fresh.postings.subarray(freshOffset, (freshOffset += fresh.lengths[next++]!));
-    const addFresh = () => {
-      const term = fresh.terms[next]!;
-      add(term, none, freshPostings());
+    /** Adds the next term of `fresh`, with `before` the previous index's postings of the same term. */
+    const addFresh = (before: Uint8Array) => {
+      const added = fresh.postings.subarray(freshOffset, (freshOffset += fresh.lengths[next]!));
+      add(fresh.terms[next]!, before, added, fresh.docFreqs[next]!);
+      next++;
     };
     for (const entry of this.reader.allTerms()) {
-      while (next < fresh.terms.length && fresh.terms[next]! < entry.term) addFresh();
-      const added = fresh.terms[next] === entry.term ? freshPostings() : none;
-      add(entry.term, carried.subarray(entry.offset, entry.offset + entry.length), added);
+      while (next < fresh.terms.length && fresh.terms[next]! < entry.term) addFresh(none);
+      const before = carried.subarray(entry.offset, entry.offset + entry.length);
+      if (fresh.terms[next] === entry.term) addFresh(before);
+      else add(entry.term, before, none, 0);
     }
-    while (next < fresh.terms.length) addFresh();
+    while (next < fresh.terms.length) addFresh(none);
     return { terms, docFreqs: Uint32Array.from(docFreqs), lengths: Uint32Array.from(lengths), postings: out.view() };
   }
 
