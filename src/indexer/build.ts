@@ -112,7 +112,7 @@ async function build(source: string, options: BuildOptions, previous: PreviousIn
         writer.addDocument({ number, digest, fieldLengths: analyzeInto(postings, writer.docCount, article), stored: storedOf(article) });
         docMeta.add(article);
       } else {
-        previous!.carry(from!, writer.docCount, writer, docMeta);
+        previous!.carry(from!, writer, docMeta);
       }
       progress.articles++;
       if ((progress.articles & 255) === 0) options.onProgress?.(progress);

@@ -94,9 +94,9 @@ export class PreviousIndex {
     return this.numbers[doc]!;
   }
 
-  /** Adds previous document `from` to the new index as document `doc`: its stored record, lengths and facts. */
-  carry(from: number, doc: number, writer: IndexWriter, docMeta: DocMetaBuilder): void {
-    this.renumber[from] = doc;
+  /** Adds previous document `from` to the new index, as its next document: its stored record, lengths and facts. */
+  carry(from: number, writer: IndexWriter, docMeta: DocMetaBuilder): void {
+    this.renumber[from] = writer.docCount;
     this.lastCarried = from;
     this.counts.unchanged++;
     writer.addCarried({
