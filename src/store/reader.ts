@@ -10,7 +10,7 @@ import { unpack } from "msgpackr/unpack";
 import { ANALYZER_ID } from "../analyze/analyzer.js";
 import { KbSearchError } from "../errors.js";
 import {
-  DOCS_PER_STORE_BLOCK, FIELD_COUNT, FORMAT_VERSION, INDEX_FILE, LENGTH_OF_CODE, MAGIC, PREAMBLE_BYTES, SECTION_NAMES, TERMS_PER_BLOCK,
+  FIELD_COUNT, FORMAT_VERSION, INDEX_FILE, LENGTH_OF_CODE, MAGIC, PREAMBLE_BYTES, SECTION_NAMES, TERMS_PER_BLOCK,
   type IndexHeader, type SectionName, type StoredDoc, type StoredHeader,
 } from "./format.js";
 import { u32 } from "./bytes.js";
@@ -54,6 +54,8 @@ export class IndexReader {
   private readonly blockFirstTerms: string[];
   private readonly blockOffsets: Uint32Array;
   private ids: Uint32Array | undefined;
+  /** The storeDocs section, read on the first stored document asked for. */
+  private storeStarts: Uint32Array | undefined;
   private meta: DocMetaColumns | undefined;
   /** The last stored block read: its documents, each still packed. */
   private storeBlock: { index: number; docs: Uint8Array[] } | undefined;
@@ -237,22 +239,37 @@ export class IndexReader {
   /** The document's stored record; the last block read is kept, since neighbouring hits often share it. */
   stored(doc: number): StoredDoc {
     const packedDoc = this.packedStored(doc);
-    return this.unpackStored(Math.floor(doc / DOCS_PER_STORE_BLOCK), () => unpack(packedDoc) as StoredDoc);
+    return this.unpackStored(this.storeBlock!.index, () => unpack(packedDoc) as StoredDoc);
   }
 
   /** The document's stored record still packed (msgpack), as the store keeps it. */
   packedStored(doc: number): Uint8Array {
-    const index = Math.floor(doc / DOCS_PER_STORE_BLOCK);
-    if (this.storeBlock?.index !== index) {
-      const packed = this.compressedStoreBlock(index);
-      this.storeBlock = { index, docs: this.unpackStored(index, () => unpack(brotliDecompressSync(packed)) as Uint8Array[]) };
+    const block = this.storeBlockOf(doc);
+    if (this.storeBlock?.index !== block.index) {
+      const packed = this.compressedStoreBlock(block.index);
+      this.storeBlock = { index: block.index, docs: this.unpackStored(block.index, () => unpack(brotliDecompressSync(packed)) as Uint8Array[]) };
     }
-    const packedDoc = this.storeBlock.docs[doc % DOCS_PER_STORE_BLOCK];
+    const packedDoc = this.storeBlock.docs[doc - block.first];
     if (!packedDoc) throw this.corrupt(`lacks stored document ${doc}`);
     return packedDoc;
   }
 
-  /** Stored block `index` as written: DOCS_PER_STORE_BLOCK documents (fewer in the last), compressed. */
+  /** The stored block holding `doc`, and the documents it holds, [first, end). */
+  storeBlockOf(doc: number): { index: number; first: number; end: number } {
+    const starts = (this.storeStarts ??= u32(this.section("storeDocs")));
+    if (!(doc >= 0 && doc < this.docCount) || starts.length < 2 || starts[starts.length - 1] !== this.docCount) throw this.corrupt(`lacks stored document ${doc}`);
+    // The last block whose first document is at or before doc.
+    let lo = 0;
+    let hi = starts.length - 2;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= doc) lo = mid;
+      else hi = mid - 1;
+    }
+    return { index: lo, first: starts[lo]!, end: starts[lo + 1]! };
+  }
+
+  /** Stored block `index` as written: its documents, compressed. */
   compressedStoreBlock(index: number): Uint8Array {
     const offsets = u32(this.readData(this.sectionStart("storeOffsets") + index * 4, 8));
     return this.readData(this.sectionStart("store") + offsets[0]!, offsets[1]! - offsets[0]!);

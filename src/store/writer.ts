@@ -15,7 +15,7 @@ import { ChunkChecksums } from "./checksum.js";
 import type { IndexReader } from "./reader.js";
 import { encodeSources } from "./sources.js";
 import {
-  DOCS_PER_STORE_BLOCK, FIELD_COUNT, FORMAT_VERSION, INDEX_FILE, lengthCode, MAGIC, PREAMBLE_BYTES, TERMS_PER_BLOCK,
+  endsStoreBlock, FIELD_COUNT, FORMAT_VERSION, INDEX_FILE, lengthCode, MAGIC, PREAMBLE_BYTES, TERMS_PER_BLOCK,
   type SectionName, type SectionRange, type StoredDoc, type StoredHeader,
 } from "./format.js";
 import { ByteWriter } from "./varint.js";
@@ -59,6 +59,8 @@ export class IndexWriter {
   private pending: (StoredDoc | number)[] = [];
   /** Compressed store blocks, in order; compression runs on the thread pool while analysis goes on. */
   private readonly storeBlocks: Promise<Uint8Array>[] = [];
+  /** Each store block's first document. */
+  private readonly storeStarts: number[] = [];
   private textBytes = 0;
   private readonly fieldTotals = new Array<number>(FIELD_COUNT).fill(0);
 
@@ -96,7 +98,7 @@ export class IndexWriter {
     this.textBytes += textBytes;
     this.textSizes.push(textBytes);
     this.pending.push(stored);
-    if (this.pending.length === DOCS_PER_STORE_BLOCK) this.flushStoreBlock();
+    if (endsStoreBlock(doc.digest, this.pending.length)) this.flushStoreBlock();
   }
 
   /**
@@ -121,6 +123,7 @@ export class IndexWriter {
         encodeSources({ digests: concat(this.digests), fieldLengths: Uint32Array.from(this.exactLengths), textBytes: Uint32Array.from(this.textSizes) }),
         BROTLI_OPTIONS,
       ),
+      storeDocs: bytesOf(Uint32Array.from([...this.storeStarts, docCount])),
       storeOffsets: bytesOf(Uint32Array.from(offsetsOf(storeBlocks))),
       store: concat(storeBlocks),
     };
@@ -164,6 +167,7 @@ export class IndexWriter {
 
   private flushStoreBlock(): void {
     if (this.pending.length === 0) return;
+    this.storeStarts.push(this.numbers.length - this.pending.length);
     const same = this.previousBlockAsIs();
     if (same) {
       this.storeBlocks.push(Promise.resolve(same));
@@ -181,10 +185,10 @@ export class IndexWriter {
    */
   private previousBlockAsIs(): Uint8Array | undefined {
     const first = this.pending[0];
-    if (typeof first !== "number" || first % DOCS_PER_STORE_BLOCK !== 0) return undefined;
-    const blockSize = Math.min(DOCS_PER_STORE_BLOCK, this.previous!.docCount - first);
-    if (this.pending.length !== blockSize || this.pending.some((doc, i) => doc !== first + i)) return undefined;
-    return this.previous!.compressedStoreBlock(first / DOCS_PER_STORE_BLOCK);
+    if (typeof first !== "number") return undefined;
+    const block = this.previous!.storeBlockOf(first);
+    if (block.first !== first || this.pending.length !== block.end - first || this.pending.some((doc, i) => doc !== first + i)) return undefined;
+    return this.previous!.compressedStoreBlock(block.index);
   }
 }
 
