@@ -32,6 +32,12 @@ function copyArticle(root: string, from: string, to: string, edit: (text: string
   writeFileSync(article(root, to), edit(text));
 }
 
+/** Copies article `from` of `root` as article `to` into `target`'s kb/x/ folder. */
+function copyArticleBetween(root: string, from: string, target: string, to: string): void {
+  mkdirSync(join(target, "kb", "x", to), { recursive: true });
+  writeFileSync(join(target, "kb", "x", to, "README.md"), readFileSync(article(root, from), "utf8").replaceAll(from, to));
+}
+
 function editArticle(root: string, id: string, edit: (text: string) => string): void {
   const path = article(root, id);
   const before = readFileSync(path, "utf8");
@@ -167,6 +173,48 @@ describe("updating an index", () => {
     const report = await buildIndex(reordered, { indexDir: dir });
     assert.deepEqual(report.update, { added: 0, changed: 0, removed: 0, unchanged: report.articles });
     assertSameIndex(dir, (await fresh("fresh-reordered", reordered)).dir);
+  });
+});
+
+describe("stored blocks", () => {
+  /** Each stored block of the index in `dir`, compressed, as a hex string. */
+  function storedBlocks(dir: string): string[] {
+    const reader = IndexReader.open(dir);
+    try {
+      const blocks: string[] = [];
+      for (let doc = 0; doc < reader.docCount; ) {
+        const block = reader.storeBlockOf(doc);
+        blocks.push(Buffer.from(reader.compressedStoreBlock(block.index)).toString("hex"));
+        doc = block.end;
+      }
+      return blocks;
+    } finally {
+      reader.close();
+    }
+  }
+
+  test("articles added and removed change only the stored blocks around them, not every block after", async () => {
+    // Fifteen renumbered copies of the sample articles: some 16 blocks.
+    const many = join(tmp, "many");
+    const kb = join(sampleCorpus, "kb");
+    const samples = readdirSync(kb).flatMap((group) => readdirSync(join(kb, group)));
+    const COPIES = 15;
+    for (let copy = 1; copy <= COPIES; copy++) {
+      samples.forEach((id, i) => copyArticleBetween(sampleCorpus, id, many, `Q${1_000_000 + copy * 100 + i}`));
+    }
+    const { dir } = await fresh("many", many);
+    const before = new Set(storedBlocks(dir));
+    assert.ok(before.size >= 12, `${before.size} blocks`);
+    // Near the start, so that every block after would move if blocks were cut by position.
+    copyArticleBetween(sampleCorpus, samples[0]!, many, "Q1000150");
+    copyArticleBetween(sampleCorpus, samples[1]!, many, "Q1000250");
+    rmSync(join(many, "kb", "x", "Q1000333"), { recursive: true });
+    const report = await buildIndex(many, { indexDir: dir });
+    assert.deepEqual(report.update, { added: 2, changed: 0, removed: 1, unchanged: samples.length * COPIES - 1 });
+    const after = storedBlocks(dir);
+    const rewritten = after.filter((block) => !before.has(block)).length;
+    assert.ok(rewritten <= 6, `${rewritten} of ${after.length} blocks rewritten`);
+    assertSameIndex(dir, (await fresh("many-fresh", many)).dir);
   });
 });
 
