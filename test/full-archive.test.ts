@@ -109,6 +109,40 @@ describe("full archive", () => {
     }
   });
 
+  // Queries as people type them.
+  const titles = (query: string, limit = 5) => index!.search(query, { limit }).hits.map((h) => `${h.id} ${h.title}`);
+
+  test("an article reference in any form puts the article first", (t) => {
+    if (!sharedTarball) return t.skip(NO_SHARED);
+    for (const form of ["https://support.microsoft.com/kb/149387", "support.microsoft.com/default.aspx?scid=kb;en-us;149387", "KB Q149387", "article 149387", "q149387"]) {
+      assert.equal(index!.search(form).hits[0]?.id, HEAP, form);
+    }
+  });
+
+  test("a pasted dialog with the user's own path: no field warning, the runtime error articles lead", (t) => {
+    if (!sharedTarball) return t.skip(NO_SHARED);
+    const result = index!.search("Runtime Error! Program: C:\\PROGRA~1\\MYAPP\\MYAPP.EXE abnormal program termination", { limit: 5 });
+    assert.deepEqual(result.warnings, []);
+    assert.ok(result.hits.slice(0, 3).some((h) => /runtime error|abnormal program termination/i.test(h.title)), titles("Runtime Error! abnormal program termination").join("\n"));
+  });
+
+  test("a problem told in the user's own words brings a troubleshooting guide into the top 5", (t) => {
+    if (!sharedTarball) return t.skip(NO_SHARED);
+    const top = titles("my printer wont print anything from word 97");
+    assert.ok(top.some((title) => /troubleshoot/i.test(title)), top.join("\n"));
+  });
+
+  test("users' words are searched as the archive's: freezes finds articles saying hang", (t) => {
+    if (!sharedTarball) return t.skip(NO_SHARED);
+    const top = titles("freezes after installing sp6", 3);
+    assert.ok(top.some((title) => /\bhangs?\b/i.test(title)), top.join("\n"));
+  });
+
+  test("abbreviations: nt4 sp6 finds Windows NT 4.0 Service Pack 6 articles", (t) => {
+    if (!sharedTarball) return t.skip(NO_SHARED);
+    for (const title of titles("nt4 sp6 blue screen")) assert.match(title, /service pack 6|windows nt 4\.0|sp6/i);
+  });
+
   test("an update from the same tarball carries every article over and gives the same index", async (t) => {
     if (!sharedTarball) return t.skip(NO_SHARED);
     const copy = join(tmp, "updated");

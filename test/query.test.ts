@@ -170,6 +170,17 @@ describe("parseQuery", () => {
     for (const q of other) assert.equal(parseQuery(q).intent, "other", q);
   });
 
+  test("a value an error message quotes or brackets weighs little: it is the user's own", () => {
+    const weight = (q: string) => Object.fromEntries(parseQuery(q).words.map((w) => [w.surface, w.weight]));
+    assert.deepEqual(weight("There is no server on port 80 at 'localhost'"), { no: 1, server: 1, port: 1, "80": 1, localhost: CHATTER_WEIGHT });
+    const brackets = weight("network or file permission error (Budget.doc)");
+    for (const w of ["budget.doc", "budget", "doc"]) assert.equal(brackets[w], CHATTER_WEIGHT, w);
+    assert.equal(brackets["permission"], 1);
+    // Quotes around several words, or an apostrophe, mark no value.
+    assert.equal(weight("the 'server is busy' message")["server"], 1);
+    assert.equal(weight("the server's port")["port"], 1);
+  });
+
   test("users' words and phrases are searched as the archive's words too, the words as typed kept", () => {
     const words = parseQuery("how do i get rid of doublespace, my pc freezes").words;
     const phrase = words.find((w) => w.surface === "get rid of")!;

@@ -7,6 +7,10 @@ import { makeSnippet, SNIPPET_LENGTH } from "../src/present/snippet.js";
 import { articleNumberIn, parseQuery } from "../src/query/parse.js";
 import { FIELD_B, FIELD_WEIGHTS, idf, inverseAverages, K1, pseudoFrequency, saturate } from "../src/rank/bm25f.js";
 import { TopK } from "../src/rank/topk.js";
+import { LONG_QUERY_WORDS, queryWeights, RARE_SHARE } from "../src/rank/scorer.js";
+import { CHATTER_WEIGHT } from "../src/query/chatter.js";
+import type { PlannedGroup } from "../src/query/expand.js";
+import type { IndexReader, TermEntry } from "../src/store/reader.js";
 import { FIELD, FIELD_COUNT } from "../src/store/format.js";
 
 
@@ -114,6 +118,32 @@ describe("bm25f", () => {
     const zeroAvg = inverseAverages([0, 0, 0, 0, 0]);
     const value = pseudoFrequency(only(FIELD.title, 1), 0, [5, 5, 5, 5, 5], 0, zeroAvg);
     assert.ok(Number.isFinite(value) && value > 0);
+  });
+});
+
+describe("query weights", () => {
+  // Only docCount and the entries' docFreq are read.
+  const index = { docCount: 60000 } as unknown as IndexReader;
+  const group = (surface: string, docFreq: number, weight = 1): PlannedGroup => ({
+    word: { surface, term: surface, plain: true, pos: 0, weight, share: 1, aka: [] },
+    alternatives: [{ entry: { term: surface, docFreq } as TermEntry, weight, kind: "exact" }],
+  });
+
+  test("a short query weighs its words by idf alone", () => {
+    const [rare, common] = queryWeights(index, [group("gamexe", 1), group("corrupt", 900)]);
+    assert.equal(rare![0], idf(60000, 1));
+    assert.equal(common![0], idf(60000, 900));
+  });
+
+  test("in a long query the rarest words count no more than one held by RARE_SHARE of the archive", () => {
+    const words = ["packed", "file", "corrupt", "error", "message", "program"].map((w) => group(w, 900));
+    const weights = queryWeights(index, [group("gamexe", 1), group("mess", 2, CHATTER_WEIGHT), ...words]);
+    const cap = idf(60000, 60000 * RARE_SHARE);
+    assert.ok(cap < idf(60000, 1) && cap > idf(60000, 900));
+    assert.equal(weights[0]![0], cap);
+    assert.equal(weights[1]![0], CHATTER_WEIGHT * cap, "a chatty word's weight applies to the capped idf");
+    assert.equal(weights[2]![0], idf(60000, 900), "words commoner than the cap keep their idf");
+    assert.ok(LONG_QUERY_WORDS <= 7);
   });
 });
 

@@ -82,6 +82,9 @@ describe("explain", () => {
     "vb6 crash",
     "nt4 memory dump",
     "stop 0x0000007B kernel32.dll",
+    "how do i get rid of a printer driver",
+    "my spooler keeps stopping and i cant print",
+    "C:\\PRINT>spool.exe the spooler stops responding when you print from an ms-dos program",
   ];
   // A named article that does not cite itself is scored on the query's other words all the same.
   queries.push("heap corruption Q934518");
@@ -106,6 +109,9 @@ describe("explain", () => {
     const howTo = parts("how to move spool folder", "Q947315");
     assert.ok(howTo.some((p) => p.term === "howto" || p.term === "kbhowto"), "no how-to hint part");
     assert.ok(!parts("move spool folder", "Q947315").some((p) => p.term === "howto" || p.term === "kbhowto"), "a how-to hint without a how-to question");
+    assert.ok(howTo.some((p) => p.field === "title held" && p.points > 0), "a how-to question holding the title's words gets the title-held bonus");
+    assert.ok(!parts("move spool folder", "Q947315").some((p) => p.field === "title held"), "title held only for how-to questions");
+    assert.ok(parts("my spooler keeps stopping and i cant print", "Q947320").some((p) => p.term === "troubleshoot"), "a problem told in own words: troubleshooting hint");
     assert.ok(parts("heap corrupton", "Q149387").some((p) => p.term === "corrupt" && p.kind === "spelling"));
     assert.ok(parts("memory dum", "Q936120").some((p) => p.term.startsWith("dum") && p.kind === "prefix"));
     // "4" is also searched as 4.0, the archive's way of writing the version.

@@ -54,6 +54,9 @@ const cases: { query: string; tree: string; filters?: string[]; warnings?: numbe
   { query: "product: heap", tree: "heap", warnings: 1 },
   { query: "foo:bar heap", tree: "[foo:bar heap]", warnings: 1, plain: true },
   { query: "year:abc heap", tree: "heap", warnings: 1 },
+  // A pasted drive and path is words, not an unknown field.
+  { query: "C:\\GAMES>game.exe Packed file corrupt", tree: "[C:\\GAMES>game.exe Packed file corrupt]", plain: true },
+  { query: "d:setup failed", tree: "[d:setup failed]", plain: true },
   { query: "-(", tree: "", warnings: 1 },
   { query: '""', tree: "", plain: true },
   { query: "*", tree: "", plain: true },

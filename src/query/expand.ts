@@ -56,6 +56,8 @@ export interface QueryPlan {
    */
   hints: PlannedAlternative[];
   corrections: Correction[];
+  /** What the user is after (see ParsedQuery). */
+  intent: QueryIntent;
 }
 
 /**
@@ -107,7 +109,7 @@ export function planQuery(parsed: ParsedQuery, index: IndexReader): QueryPlan {
     const entry = index.lookup(term);
     if (entry) hints.push({ entry, weight: hint.weight, kind: "exact" });
   }
-  return { groups, hints, corrections };
+  return { groups, hints, corrections, intent: parsed.intent };
 }
 
 /** Index terms one edit from the word, much commoner than it, commonest first, each with a spelling that gives it. */

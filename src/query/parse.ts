@@ -23,6 +23,14 @@ const JOINED_BEFORE = /\w[._]$/;
 const JOINED_AFTER = /^[._]\w/;
 /** "how do i", "how can you", "how to": the user wants a procedure. */
 const HOW_TO = /^\W*how\s+(?:(?:do|can|could|would|should|does)\s+(?:i|you|we|one)|to)\b/i;
+/**
+ * What a word an error message quotes counts for: messages put the user's own values in quotes or
+ * brackets ("no server on port 80 at 'localhost'", "(Budget.doc)"), and the article about the
+ * message names a placeholder there, or another user's value.
+ */
+const QUOTED_VALUE_WEIGHT = 0.3;
+/** A word alone in single quotes or brackets: `'localhost'`, `(Budget.doc)`. */
+const QUOTED_VALUE = /'[^'\s]+'|\([^()\s]+\)/g;
 const LONE_DIGIT = /^\d$/;
 /** `ATLControl`, `InetSDK`, `MVS`: capitals after the first letter make a name, not a word to correct or complete. */
 const NAME_CASE = /^.+[A-Z]/;
@@ -43,6 +51,7 @@ export function parseQuery(text: string): ParsedQuery {
   let openTerm: string | undefined;
   let shift = 0;
   const phrases = userPhrasesIn(searched);
+  const quoted = [...searched.matchAll(QUOTED_VALUE)].map((m) => [m.index!, m.index! + m[0].length]);
   const tokens = analyzeToTokens(searched);
   for (const token of tokens) {
     const surface = searched.slice(token.start, token.end).toLowerCase();
@@ -69,7 +78,7 @@ export function parseQuery(text: string): ParsedQuery {
     if (token.end === searched.length) openTerm = token.term;
     const typed = searched.slice(token.start, token.end);
     const plain = LETTERS.test(surface) && !NAME_CASE.test(typed) && !partOfIdentifier(searched, token.start, token.end);
-    const weight = plain && isChatter(surface) ? CHATTER_WEIGHT : 1;
+    const weight = plain && isChatter(surface) ? CHATTER_WEIGHT : quoted.some(([from, to]) => token.start >= from && token.end <= to) ? QUOTED_VALUE_WEIGHT : 1;
     const aka = LONE_DIGIT.test(surface) ? [{ term: `${surface}.0`, weight: VERSION_WEIGHT }] : synonymsOf(surface).map((term) => ({ term, weight: SYNONYM_WEIGHT }));
     add({ surface, term: token.term, plain, pos, weight, share: 1, aka });
   }
@@ -98,6 +107,7 @@ function versionAsTyped(word: string): Alias[] {
   const digits = /\d+$/.exec(word)?.[0];
   return digits ? [{ term: digits, weight: VERSION_WEIGHT }] : [];
 }
+
 
 function partOfIdentifier(text: string, start: number, end: number): boolean {
   return JOINED_BEFORE.test(text.slice(Math.max(0, start - 2), start)) || JOINED_AFTER.test(text.slice(end, end + 2));

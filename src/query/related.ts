@@ -68,7 +68,7 @@ function tellingWords(reader: IndexReader, text: string, ownTerm: string): Query
     word: { surface: entry.term, term: entry.term, plain: false, pos: i * 2, weight: 1, share: 1, aka: [] },
     alternatives: [{ entry, weight: weight / top, kind: "exact" }],
   }));
-  return { groups, hints: [], corrections: [] };
+  return { groups, hints: [], corrections: [], intent: "other" };
 }
 
 /** The documents of the archive articles `text` cites. */

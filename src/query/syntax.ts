@@ -234,7 +234,8 @@ function bareToken(bare: string, quotedValue: (() => string) | undefined, warnin
       const value = field[2] === "" && quotedValue ? quotedValue() : field[2]!;
       return [{ type: "field", name: name as FieldName | DateField, value, label: `${name}:${value.includes(" ") ? `"${value}"` : value}` }];
     }
-    if (field[2] !== "" && !field[2]!.startsWith("/") && !NOT_FIELDS.has(name)) {
+    // `C:\GAMES`, `d:setup`: a drive and path, as pasted from a prompt or a dialog.
+    if (field[2] !== "" && !/^[\\/]/.test(field[2]!) && name.length > 1 && !NOT_FIELDS.has(name)) {
       warnings.push(`${name}: is not a field (fields: ${[...FIELD_NAMES, ...DATE_FIELDS].join(", ")}): searched as words`);
     }
   }

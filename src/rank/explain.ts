@@ -1,16 +1,16 @@
 /**
  * How one document's score was made: for each query word the alternative that counted, split over
- * the fields it matched in; the coverage, title phrase and how-to points; and what the coordination
+ * the fields it matched in; the coverage, title phrase, title held and hint points; and what the coordination
  * factor took away. Recomputes what the scorer summed, for the hits shown only, so ranking can be
  * reasoned about (`kbsearch --explain`). The parts add up to the score.
  */
 import type { PlannedAlternative, QueryPlan } from "../query/expand.js";
 import type { ScorePart } from "../query/types.js";
-import { FIELD_COUNT, FIELDS } from "../store/format.js";
+import { FIELD, FIELD_COUNT, FIELDS } from "../store/format.js";
 import { DecodedPostings } from "../store/postings.js";
 import type { IndexReader, TermEntry } from "../store/reader.js";
 import { fieldFrequency, idf, inverseAverages, saturate } from "./bm25f.js";
-import { coordination, coverageBonus, typedWords, groupWeights, PHRASE_BONUS, titleMaskOf, titlePhraseShare } from "./scorer.js";
+import { coordination, coverageBonus, typedWords, queryWeights, PHRASE_BONUS, titleHeldBonus, titleMaskOf, titlePhraseShare } from "./scorer.js";
 
 interface Match {
   alt: PlannedAlternative;
@@ -46,26 +46,29 @@ export function explainScore(index: IndexReader, plan: QueryPlan, doc: number): 
   let matchedMass = 0;
   const fieldMass = new Array<number>(FIELD_COUNT).fill(0);
   const titleMasks: number[] = [];
-  for (const group of plan.groups) {
-    const weights = groupWeights(index, group);
+  const weightsOf = queryWeights(index, plan.groups);
+  plan.groups.forEach((group, g) => {
+    const weights = weightsOf[g]!;
     const mass = Math.max(...weights);
     queryMass += mass;
     const titleMask = { mask: 0 };
     const best = bestOf(group.alternatives, weights, titleMask);
     titleMasks.push(titleMask.mask);
-    if (!best) continue;
+    if (!best) return;
     matchedMass += mass;
     best.tfs.forEach((tf, f) => {
       if (tf) fieldMass[f]! += mass;
     });
     termParts(best);
-  }
+  });
   fieldMass.forEach((mass, f) => {
     const bonus = coverageBonus(f, mass, queryMass);
     if (bonus > 0) parts.push({ field: `${FIELDS[f]} coverage`, term: "", kind: "bonus", tf: 0, points: bonus });
   });
   const phrase = PHRASE_BONUS * titlePhraseShare(plan.groups, titleMasks, 0);
   if (phrase > 0) parts.push({ field: "title phrase", term: "", kind: "bonus", tf: 0, points: phrase });
+  const held = plan.intent === "howTo" ? titleHeldBonus(titleMasks.reduce((a, b) => a | b, 0), index.fieldLengths[doc * FIELD_COUNT + FIELD.title]!) : 0;
+  if (held > 0) parts.push({ field: "title held", term: "", kind: "bonus", tf: 0, points: held });
   const hint = matchedMass > 0 ? bestOf(plan.hints, plan.hints.map((h) => h.weight * idf(index.docCount, h.entry.docFreq))) : undefined;
   if (hint) termParts(hint);
   const factor = coordination(matchedMass, queryMass, typedWords(plan.groups));

@@ -50,6 +50,19 @@ export const COMMON_MIN_DOCS = 1000;
  * the right articles.
  */
 export const MIN_CANDIDATES = 200;
+/**
+ * Points for a how-to question whose words make up an article's title, times the share of the
+ * title's words it holds: such a title names the task asked about ("How to Remove DoubleSpace and
+ * Preserve Your Files" for "how do i get rid of doublespace"). For other queries it favoured the
+ * shorter of two titles saying the same error, so they go without.
+ */
+export const TITLE_HELD_BONUS = 8;
+/** Title words the question must hold for the bonus: one shared word says little. */
+const TITLE_HELD_MIN = 2;
+/** Queries of this many typed words (chatter counting as much as it weighs) are long... */
+export const LONG_QUERY_WORDS = 6;
+/** ...and their words count at most as much as one held by this share of the archive. */
+export const RARE_SHARE = 0.004;
 /** Title positions past this are not compared (titles are rarely longer). */
 const TITLE_POSITIONS = 32;
 /** Query words past this take no part in the phrase bonus (bounds the scratch space). */
@@ -72,9 +85,16 @@ export interface Scored {
   watched: ScoredDoc | undefined;
 }
 
-/** One group's alternatives' weights times their idf: what a match on each is worth at most. */
-export function groupWeights(index: IndexReader, group: PlannedGroup): number[] {
-  return group.alternatives.map((a) => a.weight * idf(index.docCount, a.entry.docFreq));
+/**
+ * Per group, its alternatives' weights times their idf: what a match on each is worth at most. In
+ * a long query (a pasted dialog, a problem told in a sentence) the rarest words are mostly the
+ * user's own: their paths, server names, values, odd words. Past a point rarity tells more about
+ * the user than about the article, so there a word counts at most as one held by RARE_SHARE of
+ * the archive, and the message's or sentence's other words decide.
+ */
+export function queryWeights(index: IndexReader, groups: readonly PlannedGroup[]): number[][] {
+  const cap = typedWords(groups) >= LONG_QUERY_WORDS ? idf(index.docCount, index.docCount * RARE_SHARE) : Infinity;
+  return groups.map((group) => group.alternatives.map((a) => a.weight * Math.min(cap, idf(index.docCount, a.entry.docFreq))));
 }
 
 /** The coverage bonus of field f for a document holding `fieldMass` of the query's `queryMass` there. */
@@ -103,6 +123,18 @@ export function titlePhraseShare(groups: readonly PlannedGroup[], titleMasks: Ar
     if (gap > 0 && ((titleMasks[at + g]! << gap) & titleMasks[at + g + 1]!) !== 0) adjacent++;
   }
   return adjacent / pairs;
+}
+
+/** The points of a how-to question for a title whose positions `held` (a mask) hold its words, of `titleLength` words. */
+export function titleHeldBonus(held: number, titleLength: number): number {
+  const covered = bitCount(held);
+  return covered < TITLE_HELD_MIN || titleLength === 0 ? 0 : TITLE_HELD_BONUS * Math.min(1, covered / titleLength);
+}
+
+function bitCount(mask: number): number {
+  let n = 0;
+  for (let m = mask; m !== 0; m &= m - 1) n++;
+  return n;
 }
 
 /** Posting i's title positions as a bit mask (those below TITLE_POSITIONS). */
@@ -166,7 +198,7 @@ export class Scorer {
     const lengths = this.index.fieldLengths;
     const phraseWords = Math.min(groups.length, PHRASE_WORDS);
     let used = 0;
-    const weightsOf = groups.map((group) => groupWeights(this.index, group));
+    const weightsOf = queryWeights(this.index, groups);
     const masses = weightsOf.map((weights) => Math.max(...weights));
     const queryMass = masses.reduce((sum, mass) => sum + mass, 0);
     const commonDocFreq = Math.max(COMMON_MIN_DOCS, this.index.docCount * COMMON_SHARE);
@@ -203,7 +235,11 @@ export class Scorer {
           }
           const at = p * FIELD_COUNT;
           const points = weight * saturate(pseudoFrequency(tfs, at, lengths, doc * FIELD_COUNT, invAvg));
-          if (g < PHRASE_WORDS && tfs[at + FIELD.title]) sl.titleMasks[slot * PHRASE_WORDS + g]! |= titleMaskOf(postings, p);
+          if (tfs[at + FIELD.title]) {
+            const mask = titleMaskOf(postings, p);
+            sl.titleHeld[slot]! |= mask;
+            if (g < PHRASE_WORDS) sl.titleMasks[slot * PHRASE_WORDS + g]! |= mask;
+          }
           if (points > sl.best[slot]!) {
             sl.best[slot] = points;
             sl.bestFields[slot] = fieldMask(tfs, at);
@@ -231,6 +267,7 @@ export class Scorer {
       let score = scores[slot]!;
       for (let c = 0; c < COVERED_FIELDS.length; c++) score += coverageBonus(COVERED_FIELDS[c]!, sl.fieldMass[slot * COVERED_FIELDS.length + c]!, queryMass);
       score += PHRASE_BONUS * titlePhraseShare(groups, sl.titleMasks, slot * PHRASE_WORDS);
+      if (plan.intent === "howTo") score += titleHeldBonus(sl.titleHeld[slot]!, lengths[docOf[slot]! * FIELD_COUNT + FIELD.title]!);
       if (sl.matchedMass[slot]! < queryMass) score *= coordination(sl.matchedMass[slot]!, queryMass, words);
       scores[slot] = score;
       top.offer(slot);
@@ -290,6 +327,8 @@ class Slots {
   readonly bestFields: Uint8Array;
   /** Per query word (up to PHRASE_WORDS): where its alternatives stand in the title. */
   readonly titleMasks: Int32Array;
+  /** Title positions holding any query word. */
+  readonly titleHeld: Int32Array;
   /** How many groups matched. */
   readonly matched: Uint8Array;
   /** The group that last met the slot. */
@@ -303,6 +342,7 @@ class Slots {
     this.best = new Float64Array(capacity);
     this.bestFields = new Uint8Array(capacity);
     this.titleMasks = new Int32Array(capacity * PHRASE_WORDS);
+    this.titleHeld = new Int32Array(capacity);
     this.matched = new Uint8Array(capacity);
     this.groupStamp = new Uint32Array(capacity);
   }
@@ -317,6 +357,7 @@ class Slots {
     next.best.set(this.best);
     next.bestFields.set(this.bestFields);
     next.titleMasks.set(this.titleMasks);
+    next.titleHeld.set(this.titleHeld);
     next.matched.set(this.matched);
     next.groupStamp.set(this.groupStamp);
     return next;
@@ -328,6 +369,7 @@ class Slots {
     this.scores[slot] = 0;
     this.matchedMass[slot] = 0;
     this.matched[slot] = 0;
+    this.titleHeld[slot] = 0;
     this.groupStamp[slot] = 0;
     for (let c = 0; c < COVERED_FIELDS.length; c++) this.fieldMass[slot * COVERED_FIELDS.length + c] = 0;
     for (let w = 0; w < phraseWords; w++) this.titleMasks[slot * PHRASE_WORDS + w] = 0;
