@@ -23,6 +23,7 @@ export async function openIndex(dir?: string): Promise<KbIndex> {
 export { KbIndex, DEFAULT_LIMIT, MAX_LIMIT, type IndexStats } from "./query/engine.js";
 export { KbSearchError, type ErrorCode } from "./errors.js";
 export type { BuildOptions, BuildProgress, BuildReport } from "./indexer/build.js";
+export type { UpdateCounts } from "./indexer/update.js";
 export type { FacetCount, Facets, SearchHit, SearchOptions, SearchResult, SortOrder } from "./query/types.js";
 export type { StructuredQuery } from "./query/structured.js";
 export type { SkippedEntry } from "./read/types.js";

@@ -1,15 +1,17 @@
 /**
  * The whole archive (../shared/kbarchive/kb.tar.gz, 60,335 articles): one build through the
- * library, then searches through the library and the CLI. Skipped when the tarball is absent.
+ * library, then searches through the library and the CLI, and an update from the same tarball.
+ * Skipped when the tarball is absent.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildIndex, openIndex, type BuildReport, type KbIndex } from "../src/index.js";
-import { NO_SHARED, projectRoot, sharedTarball } from "./helpers.js";
+import { INDEX_FILE } from "../src/store/format.js";
+import { assertSameIndex, NO_SHARED, projectRoot, sharedTarball } from "./helpers.js";
 
 const SHARED_ARTICLES = 60_335;
 const HEAP = "Q149387";
@@ -139,5 +141,14 @@ describe("full archive", () => {
   test("abbreviations: nt4 sp6 finds Windows NT 4.0 Service Pack 6 articles", (t) => {
     if (!sharedTarball) return t.skip(NO_SHARED);
     for (const title of titles("nt4 sp6 blue screen")) assert.match(title, /service pack 6|windows nt 4\.0|sp6/i);
+  });
+
+  test("an update from the same tarball carries every article over and gives the same index", async (t) => {
+    if (!sharedTarball) return t.skip(NO_SHARED);
+    const copy = join(tmp, "updated");
+    cpSync(join(tmp, INDEX_FILE), join(copy, INDEX_FILE), { recursive: true });
+    const update = await buildIndex(sharedTarball, { indexDir: copy });
+    assert.deepEqual(update.update, { added: 0, changed: 0, removed: 0, unchanged: SHARED_ARTICLES });
+    assertSameIndex(copy, tmp);
   });
 });

@@ -1,12 +1,15 @@
 /** What the tests share: the project root, the optional ../shared data beside it, running the CLI, a sample index. */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { unpack } from "msgpackr/unpack";
 import { buildIndex } from "../src/index.js";
+import { INDEX_FILE, PREAMBLE_BYTES } from "../src/store/format.js";
 
 /** How many articles the bundled sample corpus holds (corpus/README.md lists them). */
 export const SAMPLE_ARTICLES = 36;
@@ -96,4 +99,21 @@ export async function serveLocally(handler: http.RequestListener): Promise<{ bas
       server.close();
     },
   };
+}
+
+/**
+ * Asserts that two index files hold the same index: the same bytes after the header, and the
+ * same header but for its build time (and, with `sameSource` false, the source it names).
+ */
+export function assertSameIndex(dirA: string, dirB: string, sameSource = true): void {
+  const [a, b] = [dirA, dirB].map((dir) => {
+    const bytes = readFileSync(join(dir, INDEX_FILE));
+    const headerLength = bytes.readUInt32LE(12);
+    const header = unpack(bytes.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + headerLength)) as Record<string, unknown>;
+    delete header.createdAt;
+    if (!sameSource) delete header.source;
+    return { header, data: bytes.subarray((PREAMBLE_BYTES + headerLength + 7) & ~7) };
+  });
+  assert.deepEqual(a!.header, b!.header, `${dirA} and ${dirB}: the headers differ`);
+  assert.ok(a!.data.equals(b!.data), `${dirA} and ${dirB}: the data differ`);
 }

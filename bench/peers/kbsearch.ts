@@ -12,8 +12,9 @@ export const kbsearch: Engine = {
   name: "kbsearch",
   hasIndex: true,
   unavailable: () => undefined,
-  // --json makes the build print its report (articles, textBytes), as the peers' build does.
-  buildCommand: (source, dir) => nodeCommand(cli, "index", source, "--index", dir, "--json"),
+  // --json makes the build print its report (articles, textBytes), as the peers' build does;
+  // --full builds from scratch, where the index a previous run left would otherwise be updated.
+  buildCommand: (source, dir) => nodeCommand(cli, "index", source, "--index", dir, "--json", "--full"),
   isBuilt: indexExists,
   open(dir) {
     const index = KbIndex.open(dir);

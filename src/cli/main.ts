@@ -52,7 +52,8 @@ Examples:
   kbsearch --facets --sort date servpack  newest first, with counts by product, tag and year
   kbsearch -n 20 --json servpack          20 hits as JSON
   kbsearch Q149387                        an article by number
-  kbsearch index ../kb.tar.gz             index the whole archive (a clone, a tarball or its URL)
+  kbsearch index ../kb.tar.gz             index the whole archive (a clone, a tarball or its URL);
+                                          run again, it reads only new and changed articles
   kbsearch show Q149387                   read an article
   kbsearch related Q149387                articles like it, citing it or cited by it
 
@@ -66,8 +67,9 @@ another version, 4 source unreadable or build failed, 5 another build holds the 
 
 program
   .command("index")
-  .description("build the index from a kbarchive folder, a .tar.gz of it, or its http(s) URL (default: the bundled sample corpus)")
+  .description("build the index from a kbarchive folder, a .tar.gz of it, or its http(s) URL (default: the bundled sample corpus); over an index already there, read only the articles new or changed since")
   .argument("[source]", "kbarchive checkout or its kb/ folder, kb.tar.gz, or https://github.com/jeffpar/kbarchive/archive/refs/heads/master.tar.gz")
+  .option("--full", "build afresh, reading every article, even when the index there could be updated")
   .action(async (source: string | undefined, _options, command: Command) => {
     const { runIndex } = await import("./commands/index.js");
     process.exitCode = await runIndex(source, command.optsWithGlobals());

@@ -8,7 +8,7 @@
 import { pack } from "msgpackr";
 import type { Article } from "../parse/types.js";
 import { bytesOf } from "../store/bytes.js";
-import { dateNumber, LIST_FIELDS, MAX_DISTINCT, type EncodedDocMeta, type ListField } from "../store/docmeta.js";
+import { dateNumber, LIST_FIELDS, MAX_DISTINCT, type DocMetaColumns, type DocMetaList, type EncodedDocMeta, type ListField } from "../store/docmeta.js";
 
 /** A tag names a product when at least this share of its articles that name products name that one... */
 const TAG_PRODUCT_SHARE = 0.9;
@@ -17,34 +17,67 @@ const TAG_PRODUCT_MIN_ARTICLES = 5;
 
 type Facts = Pick<Article, "tag" | "modified" | "products" | "appliesTo" | "keywords" | "operatingSystems" | "versions">;
 
+/** One article's row of the section: its own products (not yet completed from its tag), the rest as stored. */
+interface DocRow {
+  modified: number;
+  tag: string;
+  lists: Record<ListField, string[]>;
+}
+
 export class DocMetaBuilder {
   private readonly modified: number[] = [];
   private readonly tags: string[] = [];
   private readonly lists = Object.fromEntries(LIST_FIELDS.map((f) => [f, [] as string[][]])) as Record<ListField, string[][]>;
 
   add(article: Facts): void {
-    this.modified.push(dateNumber(article.modified));
-    this.tags.push(article.tag);
-    this.lists.products.push(article.products);
-    this.lists.appliesTo.push(unique(article.appliesTo.map(productOfAppliesTo).filter((name) => name !== "")));
-    this.lists.keywords.push(unique(article.keywords));
-    this.lists.os.push(unique([...article.operatingSystems, ...article.versions.flatMap(platformOf)].map((os) => os.toLowerCase())));
-    this.lists.versions.push(unique(article.versions.flatMap(versionsOf)));
+    this.addRow({
+      modified: dateNumber(article.modified),
+      tag: article.tag,
+      lists: {
+        products: article.products,
+        appliesTo: unique(article.appliesTo.map(productOfAppliesTo).filter((name) => name !== "")),
+        keywords: unique(article.keywords),
+        os: unique([...article.operatingSystems, ...article.versions.flatMap(platformOf)].map((os) => os.toLowerCase())),
+        versions: unique(article.versions.flatMap(versionsOf)),
+      },
+    });
+  }
+
+  /** Adds document `doc` of a previous index's section as it was, but for the products its tag gave it. */
+  carry(previous: DocMetaColumns, doc: number): void {
+    const lists = Object.fromEntries(LIST_FIELDS.map((f) => [f, valuesOf(previous.lists[f], doc)])) as Record<ListField, string[]>;
+    if (previous.productsFromTag[doc]) lists.products = [];
+    this.addRow({ modified: previous.modified[doc]!, tag: previous.tags[previous.tagOf[doc]!]!, lists });
+  }
+
+  private addRow(row: DocRow): void {
+    this.modified.push(row.modified);
+    this.tags.push(row.tag);
+    for (const f of LIST_FIELDS) this.lists[f].push(row.lists[f]);
   }
 
   /** The encoded section, products completed from the tags that stand for one. */
   finish(): Uint8Array {
     const tagProducts = productsOfTags(this.tags, this.lists.products);
-    const products = this.lists.products.map((own, doc) => (own.length ? own : (tagProducts.get(this.tags[doc]!) ?? [])));
+    const fromTag = this.lists.products.map((own, doc) => (own.length ? undefined : tagProducts.get(this.tags[doc]!)));
+    const products = this.lists.products.map((own, doc) => fromTag[doc] ?? own);
     const tags = new Table([""]);
     const encoded: EncodedDocMeta = {
       modified: bytesOf(Uint32Array.from(this.modified)),
       tagOf: bytesOf(Uint16Array.from(this.tags, (tag) => tags.id(tag))),
       tags: tags.names,
+      productsFromTag: Uint8Array.from(fromTag, (p) => (p ? 1 : 0)),
       lists: Object.fromEntries(LIST_FIELDS.map((f) => [f, encodeList(f === "products" ? products : this.lists[f])])) as EncodedDocMeta["lists"],
     };
     return pack(encoded);
   }
+}
+
+/** The values document `doc` holds in one list. */
+function valuesOf(list: DocMetaList, doc: number): string[] {
+  const values: string[] = [];
+  for (let i = list.starts[doc]!; i < list.starts[doc + 1]!; i++) values.push(list.names[list.ids[i]!]!);
+  return values;
 }
 
 /** Tags whose articles (those naming products) nearly all name one product, and that product. */

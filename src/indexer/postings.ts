@@ -7,11 +7,13 @@ import { FIELD, FIELD_COUNT } from "../store/format.js";
 import { encodePosting } from "../store/postings.js";
 import { ByteWriter } from "../store/varint.js";
 
-/** The finished inverted index: terms in sorted order with their encoded postings. */
+/** The finished inverted index: terms in sorted order with their encoded postings, one list after another. */
 export interface InvertedIndex {
   terms: string[];
   docFreqs: Uint32Array;
-  postings: ByteWriter[];
+  /** Byte length of each term's list in `postings`. */
+  lengths: Uint32Array;
+  postings: Uint8Array;
 }
 
 export class PostingsBuilder {
@@ -94,7 +96,8 @@ export class PostingsBuilder {
     return {
       terms: order.map((i) => this.termList[i]!),
       docFreqs: Uint32Array.from(order, (i) => this.docFreq[i]!),
-      postings: order.map((i) => this.writers[i]!),
+      lengths: Uint32Array.from(order, (i) => this.writers[i]!.length),
+      postings: Buffer.concat(order.map((i) => this.writers[i]!.view())),
     };
   }
 }

@@ -68,7 +68,8 @@ function frontMatterTitle(head: string): string {
   return decodeEntities((fromFront?.[1] ?? fromHeading?.[1] ?? "").trim());
 }
 
-function articleNumber(s: string): number | undefined {
+/** The article number a text names as `Qnnn`, if any (also how a folder name gives one). */
+export function articleNumber(s: string): number | undefined {
   const m = /\bQ(\d{1,7})\b/.exec(s);
   return m ? Number(m[1]) : undefined;
 }

@@ -5,6 +5,8 @@
  *
  *   modified  u32 per document: the date as yyyymmdd, 0 when the article gives none
  *   tags      the distinct title tags, "" first; tagOf: u16 per document, an index into tags
+ *   productsFromTag  u8 per document: 1 when its products are not its own but those its title tag stands for
+ *             (kept so that an update can tell the article's own products, from which tags are learnt)
  *   lists     per list field: names (its distinct values), starts (u32 per document + end) and
  *             ids (u16 per value held, an index into names)
  */
@@ -27,6 +29,7 @@ export interface DocMetaColumns {
   modified: Uint32Array;
   tags: string[];
   tagOf: Uint16Array;
+  productsFromTag: Uint8Array;
   lists: Record<ListField, DocMetaList>;
 }
 
@@ -35,6 +38,7 @@ export interface EncodedDocMeta {
   modified: Uint8Array;
   tags: string[];
   tagOf: Uint8Array;
+  productsFromTag: Uint8Array;
   lists: Record<ListField, { names: string[]; starts: Uint8Array; ids: Uint8Array }>;
 }
 
@@ -55,7 +59,7 @@ export function decodeDocMeta(bytes: Uint8Array, docCount: number): DocMetaColum
     lists[field] = { names: list.names, starts: u32(list.starts), ids: u16(list.ids) };
     if (lists[field].starts.length !== docCount + 1) throw new Error(`list ${field} does not cover ${docCount} documents`);
   }
-  const columns = { modified: u32(raw.modified), tags: raw.tags, tagOf: u16(raw.tagOf), lists };
-  if (columns.modified.length !== docCount || columns.tagOf.length !== docCount) throw new Error(`columns do not cover ${docCount} documents`);
+  const columns = { modified: u32(raw.modified), tags: raw.tags, tagOf: u16(raw.tagOf), productsFromTag: raw.productsFromTag, lists };
+  if (columns.modified.length !== docCount || columns.tagOf.length !== docCount || columns.productsFromTag?.length !== docCount) throw new Error(`columns do not cover ${docCount} documents`);
   return columns;
 }

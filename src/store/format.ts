@@ -21,8 +21,11 @@
  *     ids          u32 pairs (article number, doc) sorted by number (read for id look-ups)
  *     docMeta      brotli-compressed: per document the facts filters, facets and sorting need, as columns over small
  *                  string tables (docmeta.ts; read only by a query with filters, facets or a sort)
+ *     sources      brotli-compressed: per document the digest of its source file, its exact field lengths and
+ *                  its text's size (sources.ts; read only by a build updating the index)
+ *     storeDocs    u32 per stored block: its first document; then the document count
  *     storeOffsets u32 per stored block + end
- *     store        brotli-compressed msgpack arrays of DOCS_PER_STORE_BLOCK documents, each one a
+ *     store        brotli-compressed msgpack arrays of 16 to 64 documents (endsStoreBlock), each one a
  *                  msgpack StoredDoc of its own (read for the hits shown: documents compress best
  *                  together, and a hit unpacks only its own)
  */
@@ -32,14 +35,29 @@ import type { Article } from "../parse/types.js";
 export const MAGIC = "KBSRCHIX";
 /**
  * 2: title positions in postings; 3: stored documents packed one by one; 4: header and data
- * checksums; 5: the docMeta section. Other versions are
- * refused with advice to rebuild.
+ * checksums; 5: the docMeta section; 6: the sources section, docMeta's products-from-tag column and
+ * stored blocks ending where their documents say (what an update needs to carry unchanged articles
+ * over, and to recompress few blocks). Other versions are refused with advice
+ * to rebuild.
  */
-export const FORMAT_VERSION = 5;
+export const FORMAT_VERSION = 6;
 export const INDEX_FILE = "kbsearch.idx";
 export const PREAMBLE_BYTES = 20;
 export const TERMS_PER_BLOCK = 64;
-export const DOCS_PER_STORE_BLOCK = 32;
+/** Stored blocks hold at least this many documents (but the last)... */
+export const MIN_DOCS_PER_STORE_BLOCK = 16;
+/** ...and at most this many. */
+export const MAX_DOCS_PER_STORE_BLOCK = 64;
+
+/**
+ * Whether a stored block holding `docsInBlock` documents ends with the one whose source digest is
+ * `digest`: past the minimum, one document in 16 ends a block (32 to a block on average). Where
+ * blocks end depends on the documents, not on their positions, so an update adding or removing
+ * an article recompresses the block or two around it rather than every block after it.
+ */
+export function endsStoreBlock(digest: Uint8Array, docsInBlock: number): boolean {
+  return docsInBlock >= MAX_DOCS_PER_STORE_BLOCK || (docsInBlock >= MIN_DOCS_PER_STORE_BLOCK && (digest[0]! & 15) === 0);
+}
 
 /**
  * Field lengths take a byte each: the length's logarithm in steps of 5%, as search engines keep
@@ -61,7 +79,7 @@ export const FIELD_COUNT = FIELDS.length;
 
 export const SECTION_NAMES = [
   "blockIndex", "blockOffsets", "dictionary", "postings", "fieldLengths",
-  "ids", "docMeta", "storeOffsets", "store",
+  "ids", "docMeta", "sources", "storeDocs", "storeOffsets", "store",
 ] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
 

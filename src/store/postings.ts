@@ -97,3 +97,70 @@ function grow<T extends Int32Array | Uint16Array>(a: T, size: number): T {
   grown.set(a);
   return grown;
 }
+
+/**
+ * Appends to `out` the postings of `carried` (a previous index's list, each document renumbered
+ * through `renumber`, those mapped to -1 left out) and those of `added` (in the new numbering),
+ * in document order, and returns how many it wrote. Each posting's fields and positions are
+ * copied as they are; only the document deltas are recomputed. `renumber` must keep the carried
+ * documents in their order.
+ */
+export function mergePostings(out: ByteWriter, carried: Uint8Array, renumber: Int32Array, added: Uint8Array): number {
+  const a = new PostingCursor(carried, renumber);
+  const b = new PostingCursor(added, undefined);
+  let last = -1;
+  let count = 0;
+  let hasA = a.next();
+  let hasB = b.next();
+  while (hasA || hasB) {
+    const from = hasA && (!hasB || a.doc < b.doc) ? a : b;
+    if (from.doc <= last) throw new Error(`postings out of order (document ${from.doc} after ${last})`);
+    out.varint((from.doc - last) * 2 + (from.simple ? 1 : 0));
+    out.raw(from.bytes, from.bodyStart, from.bodyEnd);
+    last = from.doc;
+    count++;
+    if (from === a) hasA = a.next();
+    else hasB = b.next();
+  }
+  return count;
+}
+
+/** Steps through an encoded postings list, one posting at a time, without decoding its fields. */
+class PostingCursor {
+  /** The current posting's document (renumbered), whether it is simple, and its bytes after the delta. */
+  doc = -1;
+  simple = false;
+  bodyStart = 0;
+  bodyEnd = 0;
+  private sourceDoc = -1;
+  private readonly reader: ByteReader;
+
+  constructor(readonly bytes: Uint8Array, private readonly renumber: Int32Array | undefined) {
+    this.reader = new ByteReader(bytes);
+  }
+
+  /** Moves to the next posting kept by the renumbering; false at the end. */
+  next(): boolean {
+    const r = this.reader;
+    while (!r.done) {
+      const v = r.varint();
+      this.sourceDoc += v >>> 1;
+      this.simple = (v & 1) === 1;
+      this.bodyStart = r.pos;
+      if (!this.simple) {
+        const mask = r.byte();
+        let inTitle = 0;
+        for (let f = 0; f < FIELD_COUNT; f++) {
+          if (!(mask & (1 << f))) continue;
+          const tf = r.varint();
+          if (f === FIELD.title) inTitle = tf;
+        }
+        for (let i = 0; i < inTitle; i++) r.varint();
+      }
+      this.bodyEnd = r.pos;
+      this.doc = this.renumber ? this.renumber[this.sourceDoc]! : this.sourceDoc;
+      if (this.doc >= 0) return true;
+    }
+    return false;
+  }
+}

@@ -10,12 +10,13 @@ import { unpack } from "msgpackr/unpack";
 import { ANALYZER_ID } from "../analyze/analyzer.js";
 import { KbSearchError } from "../errors.js";
 import {
-  DOCS_PER_STORE_BLOCK, FIELD_COUNT, FORMAT_VERSION, INDEX_FILE, LENGTH_OF_CODE, MAGIC, PREAMBLE_BYTES, SECTION_NAMES, TERMS_PER_BLOCK,
+  FIELD_COUNT, FORMAT_VERSION, INDEX_FILE, LENGTH_OF_CODE, MAGIC, PREAMBLE_BYTES, SECTION_NAMES, TERMS_PER_BLOCK,
   type IndexHeader, type SectionName, type StoredDoc, type StoredHeader,
 } from "./format.js";
 import { u32 } from "./bytes.js";
 import { CHUNK_BYTES, chunkCount, firstBadChunk } from "./checksum.js";
 import { decodeDocMeta, type DocMetaColumns } from "./docmeta.js";
+import { decodeSources, type SourceColumns } from "./sources.js";
 import { ByteReader } from "./varint.js";
 
 /** A term's dictionary entry. */
@@ -53,6 +54,8 @@ export class IndexReader {
   private readonly blockFirstTerms: string[];
   private readonly blockOffsets: Uint32Array;
   private ids: Uint32Array | undefined;
+  /** The storeDocs section, read on the first stored document asked for. */
+  private storeStarts: Uint32Array | undefined;
   private meta: DocMetaColumns | undefined;
   /** The last stored block read: its documents, each still packed. */
   private storeBlock: { index: number; docs: Uint8Array[] } | undefined;
@@ -60,11 +63,12 @@ export class IndexReader {
   private readonly blockCache = new Map<number, TermEntry[]>();
 
   /**
-   * Opens `dir/kbsearch.idx`; throws KbSearchError (index-missing, index-corrupt, index-version).
-   * Checks the header's checksum, the file's length and the sections read at open; every later
-   * read checks the chunks it touches.
+   * Opens `dir/kbsearch.idx`; throws KbSearchError (index-missing, index-corrupt, index-version),
+   * whose messages end with `rebuild`, the advice to rebuild the index ("" for none). Checks the header's
+   * checksum, the file's length and the sections read at open; every later read checks the
+   * chunks it touches.
    */
-  static open(dir: string): IndexReader {
+  static open(dir: string, rebuild = `run \`kbsearch index SOURCE --index ${dir}\` to rebuild it`): IndexReader {
     const path = join(dir, INDEX_FILE);
     let fd: number;
     try {
@@ -74,7 +78,7 @@ export class IndexReader {
       throw new KbSearchError("index-missing", `no index at ${dir}${why}: run \`kbsearch index SOURCE --index ${dir}\` to build one`, { cause: err });
     }
     try {
-      return new IndexReader(fd, path, `run \`kbsearch index SOURCE --index ${dir}\` to rebuild it`);
+      return new IndexReader(fd, path, rebuild);
     } catch (err) {
       closeSync(fd);
       throw err;
@@ -91,7 +95,7 @@ export class IndexReader {
     const version = preamble.readUInt32LE(8);
     if (version !== FORMAT_VERSION) {
       const whose = version < FORMAT_VERSION ? "an older" : "a newer";
-      throw new KbSearchError("index-version", `${path} was built by ${whose} kbsearch (index format ${version}; this one reads format ${FORMAT_VERSION}): ${rebuild}`);
+      throw new KbSearchError("index-version", `${path} was built by ${whose} kbsearch (index format ${version}; this one reads format ${FORMAT_VERSION})${this.advice()}`);
     }
     if (preamble.length < PREAMBLE_BYTES) throw this.corrupt(`is truncated (${this.fileSize} bytes)`);
     const headerLength = preamble.readUInt32LE(12);
@@ -101,7 +105,7 @@ export class IndexReader {
     if (crc32(headerBytes) !== preamble.readUInt32LE(16)) throw this.corrupt("has a damaged header (checksum mismatch)");
     const { integrity, ...header } = this.decodeHeader(headerBytes);
     if (header.analyzerId !== ANALYZER_ID) {
-      throw new KbSearchError("index-version", `${path} was built by analyzer ${header.analyzerId}; this kbsearch uses ${ANALYZER_ID}: ${rebuild}`);
+      throw new KbSearchError("index-version", `${path} was built by analyzer ${header.analyzerId}; this kbsearch uses ${ANALYZER_ID}${this.advice()}`);
     }
     const expected = this.dataStart + integrity.dataBytes;
     if (this.fileSize !== expected) {
@@ -234,15 +238,61 @@ export class IndexReader {
 
   /** The document's stored record; the last block read is kept, since neighbouring hits often share it. */
   stored(doc: number): StoredDoc {
-    const index = Math.floor(doc / DOCS_PER_STORE_BLOCK);
-    if (this.storeBlock?.index !== index) {
-      const offsets = u32(this.readData(this.sectionStart("storeOffsets") + index * 4, 8));
-      const packed = this.readData(this.sectionStart("store") + offsets[0]!, offsets[1]! - offsets[0]!);
-      this.storeBlock = { index, docs: this.unpackStored(index, () => unpack(brotliDecompressSync(packed)) as Uint8Array[]) };
+    const packedDoc = this.packedStored(doc);
+    return this.unpackStored(this.storeBlock!.index, () => unpack(packedDoc) as StoredDoc);
+  }
+
+  /** The document's stored record still packed (msgpack), as the store keeps it. */
+  packedStored(doc: number): Uint8Array {
+    const block = this.storeBlockOf(doc);
+    if (this.storeBlock?.index !== block.index) {
+      const packed = this.compressedStoreBlock(block.index);
+      this.storeBlock = { index: block.index, docs: this.unpackStored(block.index, () => unpack(brotliDecompressSync(packed)) as Uint8Array[]) };
     }
-    const packedDoc = this.storeBlock.docs[doc % DOCS_PER_STORE_BLOCK];
+    const packedDoc = this.storeBlock.docs[doc - block.first];
     if (!packedDoc) throw this.corrupt(`lacks stored document ${doc}`);
-    return this.unpackStored(index, () => unpack(packedDoc) as StoredDoc);
+    return packedDoc;
+  }
+
+  /** The stored block holding `doc`, and the documents it holds, [first, end). */
+  storeBlockOf(doc: number): { index: number; first: number; end: number } {
+    const starts = (this.storeStarts ??= u32(this.section("storeDocs")));
+    if (!(doc >= 0 && doc < this.docCount) || starts.length < 2 || starts[starts.length - 1] !== this.docCount) throw this.corrupt(`lacks stored document ${doc}`);
+    // The last block whose first document is at or before doc.
+    let lo = 0;
+    let hi = starts.length - 2;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= doc) lo = mid;
+      else hi = mid - 1;
+    }
+    return { index: lo, first: starts[lo]!, end: starts[lo + 1]! };
+  }
+
+  /** Stored block `index` as written: its documents, compressed. */
+  compressedStoreBlock(index: number): Uint8Array {
+    const offsets = u32(this.readData(this.sectionStart("storeOffsets") + index * 4, 8));
+    return this.readData(this.sectionStart("store") + offsets[0]!, offsets[1]! - offsets[0]!);
+  }
+
+  /** Every term's dictionary entry, in order (for a build updating the index). */
+  *allTerms(): Generator<TermEntry> {
+    for (let block = 0; block < this.header.blockCount; block++) yield* this.decodeBlock(block);
+  }
+
+  /** The whole postings section: each term's list lies at its entry's offset (for a build updating the index). */
+  allPostings(): Uint8Array {
+    return this.section("postings");
+  }
+
+  /** Each document's source digest, exact field lengths and text size (for a build updating the index). */
+  sources(): SourceColumns {
+    const bytes = this.section("sources");
+    try {
+      return decodeSources(brotliDecompressSync(bytes), this.docCount);
+    } catch (err) {
+      throw this.corrupt("has a damaged sources section", err);
+    }
   }
 
   /** Runs a decoding step of stored block `index`, turning a failure into a clear index error. */
@@ -349,7 +399,12 @@ export class IndexReader {
 
   /** An index-corrupt error naming the file and how to rebuild it. */
   private corrupt(what: string, cause?: unknown): KbSearchError {
-    return new KbSearchError("index-corrupt", `${this.path} ${what}: ${this.rebuild}`, { cause });
+    return new KbSearchError("index-corrupt", `${this.path} ${what}${this.advice()}`, { cause });
+  }
+
+  /** The rebuild advice as a message ends with it. */
+  private advice(): string {
+    return this.rebuild ? `: ${this.rebuild}` : "";
   }
 }
 

@@ -33,10 +33,17 @@ export class ByteWriter {
     this.bytes[this.length++] = value;
   }
 
-  raw(data: Uint8Array): void {
-    this.ensure(data.length);
-    this.bytes.set(data, this.length);
-    this.length += data.length;
+  /** Appends `data`, or its bytes [start, end). */
+  raw(data: Uint8Array, start = 0, end = data.length): void {
+    const length = end - start;
+    this.ensure(length);
+    if (length < 16) {
+      // A posting's few bytes: a loop beats creating a subarray to copy from.
+      for (let i = 0; i < length; i++) this.bytes[this.length + i] = data[start + i]!;
+    } else {
+      this.bytes.set(data.subarray(start, end), this.length);
+    }
+    this.length += length;
   }
 
   /** The written bytes (a view, not a copy). */

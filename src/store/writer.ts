@@ -12,8 +12,10 @@ import { KbSearchError } from "../errors.js";
 import type { InvertedIndex } from "../indexer/postings.js";
 import { bytesOf } from "./bytes.js";
 import { ChunkChecksums } from "./checksum.js";
+import type { IndexReader } from "./reader.js";
+import { encodeSources } from "./sources.js";
 import {
-  DOCS_PER_STORE_BLOCK, FIELD_COUNT, FORMAT_VERSION, INDEX_FILE, lengthCode, MAGIC, PREAMBLE_BYTES, TERMS_PER_BLOCK,
+  endsStoreBlock, FIELD_COUNT, FORMAT_VERSION, INDEX_FILE, lengthCode, MAGIC, PREAMBLE_BYTES, TERMS_PER_BLOCK,
   type SectionName, type SectionRange, type StoredDoc, type StoredHeader,
 } from "./format.js";
 import { ByteWriter } from "./varint.js";
@@ -32,39 +34,71 @@ const TEMP_INFIX = ".tmp-";
 /** One article as handed to the writer. */
 export interface DocumentToStore {
   number: number;
-  stored: StoredDoc;
+  /** The digest of the source file it was read from (sources.ts). */
+  digest: Uint8Array;
   /** Length in terms of each field (FIELDS order). */
-  fieldLengths: number[];
+  fieldLengths: ArrayLike<number>;
+  stored: StoredDoc;
+}
+
+/** An article carried over unchanged from the previous index: its stored record is copied from there. */
+export interface CarriedDocument extends Omit<DocumentToStore, "stored"> {
+  /** Its document in the previous index. */
+  from: number;
+  /** Its stored text's size in UTF-8 bytes. */
+  textBytes: number;
 }
 
 export class IndexWriter {
   private fieldLengths = new Uint8Array(FIELD_COUNT * 1024);
   private readonly numbers: number[] = [];
-  private pending: StoredDoc[] = [];
+  private readonly digests: Uint8Array[] = [];
+  private readonly exactLengths: number[] = [];
+  private readonly textSizes: number[] = [];
+  /** The stored records of the block being filled: new ones, and carried ones by their previous document. */
+  private pending: (StoredDoc | number)[] = [];
   /** Compressed store blocks, in order; compression runs on the thread pool while analysis goes on. */
   private readonly storeBlocks: Promise<Uint8Array>[] = [];
+  /** Each store block's first document. */
+  private readonly storeStarts: number[] = [];
   private textBytes = 0;
   private readonly fieldTotals = new Array<number>(FIELD_COUNT).fill(0);
+
+  /** `previous` is the index that carried documents come from. */
+  constructor(private readonly previous?: IndexReader) {}
 
   get docCount(): number {
     return this.numbers.length;
   }
 
   addDocument(doc: DocumentToStore): void {
+    this.add(doc, Buffer.byteLength(doc.stored.text), doc.stored);
+  }
+
+  addCarried(doc: CarriedDocument): void {
+    if (!this.previous) throw new Error("a carried document needs the previous index");
+    this.add(doc, doc.textBytes, doc.from);
+  }
+
+  private add(doc: Omit<DocumentToStore, "stored">, textBytes: number, stored: StoredDoc | number): void {
     const n = this.numbers.length;
     this.numbers.push(doc.number);
+    this.digests.push(doc.digest);
     if ((n + 1) * FIELD_COUNT > this.fieldLengths.length) {
       const grown = new Uint8Array(this.fieldLengths.length * 2);
       grown.set(this.fieldLengths);
       this.fieldLengths = grown;
     }
-    doc.fieldLengths.forEach((len, f) => {
+    for (let f = 0; f < FIELD_COUNT; f++) {
+      const len = doc.fieldLengths[f]!;
       this.fieldLengths[n * FIELD_COUNT + f] = lengthCode(len);
       this.fieldTotals[f]! += len;
-    });
-    this.textBytes += Buffer.byteLength(doc.stored.text);
-    this.pending.push(doc.stored);
-    if (this.pending.length === DOCS_PER_STORE_BLOCK) this.flushStoreBlock();
+      this.exactLengths.push(len);
+    }
+    this.textBytes += textBytes;
+    this.textSizes.push(textBytes);
+    this.pending.push(stored);
+    if (endsStoreBlock(doc.digest, this.pending.length)) this.flushStoreBlock();
   }
 
   /**
@@ -81,10 +115,15 @@ export class IndexWriter {
       blockIndex: encoder.encode(dictionary.firstTerms.join("\n")),
       blockOffsets: bytesOf(Uint32Array.from(dictionary.blockOffsets)),
       dictionary: dictionary.bytes,
-      postings: concat(inverted.postings.map((w) => w.view())),
+      postings: inverted.postings,
       fieldLengths: this.fieldLengths.slice(0, docCount * FIELD_COUNT),
       ids: bytesOf(sortedIds(this.numbers)),
       docMeta: await compress(info.docMeta, BROTLI_OPTIONS),
+      sources: await compress(
+        encodeSources({ digests: concat(this.digests), fieldLengths: Uint32Array.from(this.exactLengths), textBytes: Uint32Array.from(this.textSizes) }),
+        BROTLI_OPTIONS,
+      ),
+      storeDocs: bytesOf(Uint32Array.from([...this.storeStarts, docCount])),
       storeOffsets: bytesOf(Uint32Array.from(offsetsOf(storeBlocks))),
       store: concat(storeBlocks),
     };
@@ -128,9 +167,28 @@ export class IndexWriter {
 
   private flushStoreBlock(): void {
     if (this.pending.length === 0) return;
-    // Each document is packed on its own, so a reader unpacks only the one it wants.
-    this.storeBlocks.push(compress(pack(this.pending.map((doc) => pack(doc))), BROTLI_OPTIONS));
+    this.storeStarts.push(this.numbers.length - this.pending.length);
+    const same = this.previousBlockAsIs();
+    if (same) {
+      this.storeBlocks.push(Promise.resolve(same));
+    } else {
+      // Each document is packed on its own, so a reader unpacks only the one it wants.
+      const packed = this.pending.map((doc) => (typeof doc === "number" ? this.previous!.packedStored(doc) : pack(doc)));
+      this.storeBlocks.push(compress(pack(packed), BROTLI_OPTIONS));
+    }
     this.pending = [];
+  }
+
+  /**
+   * The previous index's compressed block when the pending documents are exactly that block's,
+   * in order: it is copied, not recompressed (what makes an update of a few articles fast).
+   */
+  private previousBlockAsIs(): Uint8Array | undefined {
+    const first = this.pending[0];
+    if (typeof first !== "number") return undefined;
+    const block = this.previous!.storeBlockOf(first);
+    if (block.first !== first || this.pending.length !== block.end - first || this.pending.some((doc, i) => doc !== first + i)) return undefined;
+    return this.previous!.compressedStoreBlock(block.index);
   }
 }
 
@@ -156,7 +214,7 @@ function encodeDictionary(inverted: InvertedIndex): { bytes: Uint8Array; firstTe
     out.varint(suffix.length);
     out.raw(suffix);
     out.varint(inverted.docFreqs[i]!);
-    const length = inverted.postings[i]!.length;
+    const length = inverted.lengths[i]!;
     out.varint(length);
     postingsOffset += length;
     prev = term;

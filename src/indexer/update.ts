@@ -1,0 +1,170 @@
+/**
+ * Updating an index. The index already at the build's target, checked whole first, tells for each
+ * source file whether it holds that very file (by digest) and lends what it made of it: postings,
+ * field lengths, facts and stored record. Only new and changed articles are then parsed and
+ * analyzed, and the result is the index a fresh build of the same source gives, byte for byte but
+ * for the header's build time and source name.
+ */
+import { createHash } from "node:crypto";
+import { KbSearchError } from "../errors.js";
+import { articleNumber } from "../parse/article.js";
+import type { DocMetaColumns } from "../store/docmeta.js";
+import { FIELD_COUNT } from "../store/format.js";
+import { mergePostings } from "../store/postings.js";
+import { IndexReader } from "../store/reader.js";
+import { DIGEST_BYTES, type SourceColumns } from "../store/sources.js";
+import { ByteWriter } from "../store/varint.js";
+import type { IndexWriter } from "../store/writer.js";
+import type { DocMetaBuilder } from "./docmeta.js";
+import type { InvertedIndex } from "./postings.js";
+
+/** What an update did, by article. */
+export interface UpdateCounts {
+  added: number;
+  /** In the index before, re-read because their source file changed. */
+  changed: number;
+  /** In the index before, gone from the source now (or no longer usable: see the skipped list). */
+  removed: number;
+  unchanged: number;
+}
+
+/**
+ * The digest a source file is known by: its text's, and the article number its path gives, since
+ * the parser falls back on that number when the text names none.
+ */
+export function sourceDigest(path: string, text: string): Uint8Array {
+  return createHash("sha1").update(`${articleNumber(path) ?? ""}\n`).update(text).digest().subarray(0, DIGEST_BYTES);
+}
+
+/** Digests as map keys. */
+function digestKey(digest: Uint8Array): string {
+  return Buffer.from(digest.buffer, digest.byteOffset, digest.byteLength).toString("latin1");
+}
+
+export class PreviousIndex {
+  private readonly byDigest = new Map<string, number>();
+  private readonly numbers: Uint32Array;
+  private readonly sources: SourceColumns;
+  private readonly docMeta: DocMetaColumns;
+  /** Each previous document's number in the new index, -1 until (unless) it is carried over. */
+  private readonly renumber: Int32Array;
+  private lastCarried = -1;
+  private readonly counts: UpdateCounts = { added: 0, changed: 0, removed: 0, unchanged: 0 };
+
+  /**
+   * The index in `dir` ready to be updated; otherwise why it cannot be (undefined when there is
+   * none: a first build needs no reason). Every byte of it is checked first, so that nothing
+   * damaged is carried into the new index.
+   */
+  static open(dir: string): { previous: PreviousIndex } | { cannot: string | undefined } {
+    let reader: IndexReader | undefined;
+    try {
+      reader = IndexReader.open(dir, "");
+      reader.verify();
+      return { previous: new PreviousIndex(reader) };
+    } catch (err) {
+      reader?.close();
+      if (!(err instanceof KbSearchError)) throw err;
+      return { cannot: err.code === "index-missing" ? undefined : err.message };
+    }
+  }
+
+  private constructor(readonly reader: IndexReader) {
+    this.numbers = reader.articleNumbers();
+    this.sources = reader.sources();
+    this.docMeta = reader.docMeta();
+    this.renumber = new Int32Array(reader.docCount).fill(-1);
+    const digests = this.sources.digests;
+    for (let doc = 0; doc < reader.docCount; doc++) {
+      this.byDigest.set(digestKey(digests.subarray(doc * DIGEST_BYTES, (doc + 1) * DIGEST_BYTES)), doc);
+    }
+  }
+
+  /**
+   * The previous document that holds the source file with this digest, when it can be carried
+   * over: documents keep the source's order, so one met out of its old order is read anew.
+   */
+  carriable(digest: Uint8Array): number | undefined {
+    const doc = this.byDigest.get(digestKey(digest));
+    return doc !== undefined && doc > this.lastCarried ? doc : undefined;
+  }
+
+  /** The article number of previous document `doc`. */
+  numberOf(doc: number): number {
+    return this.numbers[doc]!;
+  }
+
+  /** Adds previous document `from` to the new index, as its next document: its stored record, lengths and facts. */
+  carry(from: number, writer: IndexWriter, docMeta: DocMetaBuilder): void {
+    this.renumber[from] = writer.docCount;
+    this.lastCarried = from;
+    this.counts.unchanged++;
+    writer.addCarried({
+      number: this.numbers[from]!,
+      digest: this.sources.digests.subarray(from * DIGEST_BYTES, (from + 1) * DIGEST_BYTES),
+      fieldLengths: this.sources.fieldLengths.subarray(from * FIELD_COUNT, (from + 1) * FIELD_COUNT),
+      textBytes: this.sources.textBytes[from]!,
+      from,
+    });
+    docMeta.carry(this.docMeta, from);
+  }
+
+  /** Counts an article that was read anew: added, changed, or unchanged but met out of its old order. */
+  countRead(number: number, digest: Uint8Array): void {
+    const before = this.reader.docForArticle(number);
+    if (before === undefined) this.counts.added++;
+    else if (this.byDigest.get(digestKey(digest)) === before) this.counts.unchanged++;
+    else this.counts.changed++;
+  }
+
+  /** What the update did, once every article is in. */
+  finishCounts(): UpdateCounts {
+    return { ...this.counts, removed: this.reader.docCount - this.counts.unchanged - this.counts.changed };
+  }
+
+  /**
+   * The new inverted index: per term, the postings of the carried documents (renumbered) and those
+   * of the articles read anew (`fresh`, already in the new numbering), in document order. A term
+   * left with no document (all its articles gone or changed) is dropped, as a fresh build would.
+   */
+  merge(fresh: InvertedIndex): InvertedIndex {
+    if (this.lastCarried < 0) return fresh; // Nothing carried over: the new articles' postings are all there is.
+    const carried = this.reader.allPostings();
+    const out = new ByteWriter(carried.length + fresh.postings.length);
+    const terms: string[] = [];
+    const docFreqs: number[] = [];
+    const lengths: number[] = [];
+    const add = (term: string, before: Uint8Array, added: Uint8Array, addedCount: number) => {
+      const start = out.length;
+      let count = addedCount;
+      // A term only new articles hold is already encoded in the new numbering.
+      if (before.length === 0) out.raw(added);
+      else count = mergePostings(out, before, this.renumber, added);
+      if (count === 0) return;
+      terms.push(term);
+      docFreqs.push(count);
+      lengths.push(out.length - start);
+    };
+    const none = new Uint8Array(0);
+    let next = 0;
+    let freshOffset = 0;
+    /** Adds the next term of `fresh`, with `before` the previous index's postings of the same term. */
+    const addFresh = (before: Uint8Array) => {
+      const added = fresh.postings.subarray(freshOffset, (freshOffset += fresh.lengths[next]!));
+      add(fresh.terms[next]!, before, added, fresh.docFreqs[next]!);
+      next++;
+    };
+    for (const entry of this.reader.allTerms()) {
+      while (next < fresh.terms.length && fresh.terms[next]! < entry.term) addFresh(none);
+      const before = carried.subarray(entry.offset, entry.offset + entry.length);
+      if (fresh.terms[next] === entry.term) addFresh(before);
+      else add(entry.term, before, none, 0);
+    }
+    while (next < fresh.terms.length) addFresh(none);
+    return { terms, docFreqs: Uint32Array.from(docFreqs), lengths: Uint32Array.from(lengths), postings: out.view() };
+  }
+
+  close(): void {
+    this.reader.close();
+  }
+}
