@@ -109,10 +109,10 @@ async function build(source: string, options: BuildOptions, previous: PreviousIn
       textBytes += entry.bytes;
       if (article) {
         previous?.countRead(number, digest);
-        writer.addDocument({ number, digest, fieldLengths: analyzeInto(postings, writer.docCount, article), stored: storedOf(article) });
+        writer.addDocument({ number, digest, sourceBytes: entry.bytes, fieldLengths: analyzeInto(postings, writer.docCount, article), stored: storedOf(article) });
         docMeta.add(article);
       } else {
-        previous!.carry(from!, writer, docMeta);
+        previous!.carry(from!, entry.bytes, writer, docMeta);
       }
       progress.articles++;
       if ((progress.articles & 255) === 0) options.onProgress?.(progress);

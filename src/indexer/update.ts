@@ -12,7 +12,7 @@ import type { DocMetaColumns } from "../store/docmeta.js";
 import { FIELD_COUNT } from "../store/format.js";
 import { mergePostings } from "../store/postings.js";
 import { IndexReader } from "../store/reader.js";
-import { DIGEST_BYTES, type SourceColumns } from "../store/sources.js";
+import { DIGEST_BYTES } from "../store/sources.js";
 import { ByteWriter } from "../store/varint.js";
 import type { IndexWriter } from "../store/writer.js";
 import type { DocMetaBuilder } from "./docmeta.js";
@@ -44,7 +44,8 @@ function digestKey(digest: Uint8Array): string {
 export class PreviousIndex {
   private readonly byDigest = new Map<string, number>();
   private readonly numbers: Uint32Array;
-  private readonly sources: SourceColumns;
+  private readonly digests: Uint8Array;
+  private readonly lengthCodes: Uint8Array;
   private readonly docMeta: DocMetaColumns;
   /** Each previous document's number in the new index, -1 until (unless) it is carried over. */
   private readonly renumber: Int32Array;
@@ -71,10 +72,11 @@ export class PreviousIndex {
 
   private constructor(readonly reader: IndexReader) {
     this.numbers = reader.articleNumbers();
-    this.sources = reader.sources();
+    this.digests = reader.sourceDigests();
+    this.lengthCodes = reader.fieldLengthCodes();
     this.docMeta = reader.docMeta();
     this.renumber = new Int32Array(reader.docCount).fill(-1);
-    const digests = this.sources.digests;
+    const digests = this.digests;
     for (let doc = 0; doc < reader.docCount; doc++) {
       this.byDigest.set(digestKey(digests.subarray(doc * DIGEST_BYTES, (doc + 1) * DIGEST_BYTES)), doc);
     }
@@ -95,15 +97,15 @@ export class PreviousIndex {
   }
 
   /** Adds previous document `from` to the new index, as its next document: its stored record, lengths and facts. */
-  carry(from: number, writer: IndexWriter, docMeta: DocMetaBuilder): void {
+  carry(from: number, sourceBytes: number, writer: IndexWriter, docMeta: DocMetaBuilder): void {
     this.renumber[from] = writer.docCount;
     this.lastCarried = from;
     this.counts.unchanged++;
     writer.addCarried({
       number: this.numbers[from]!,
-      digest: this.sources.digests.subarray(from * DIGEST_BYTES, (from + 1) * DIGEST_BYTES),
-      fieldLengths: this.sources.fieldLengths.subarray(from * FIELD_COUNT, (from + 1) * FIELD_COUNT),
-      textBytes: this.sources.textBytes[from]!,
+      digest: this.digests.subarray(from * DIGEST_BYTES, (from + 1) * DIGEST_BYTES),
+      sourceBytes,
+      lengthCodes: this.lengthCodes.subarray(from * FIELD_COUNT, (from + 1) * FIELD_COUNT),
       from,
     });
     docMeta.carry(this.docMeta, from);

@@ -18,11 +18,11 @@
  *                  commonest case by far.
  *     fieldLengths a byte per document per field, the length's code (lengthCode; read at open:
  *                  BM25F length normalization)
- *     ids          u32 pairs (article number, doc) sorted by number (read for id look-ups)
+ *     ids          (article number, doc) pairs sorted by number, as varint gaps (read for id look-ups)
  *     docMeta      brotli-compressed: per document the facts filters, facets and sorting need, as columns over small
  *                  string tables (docmeta.ts; read only by a query with filters, facets or a sort)
- *     sources      brotli-compressed: per document the digest of its source file, its exact field lengths and
- *                  its text's size (sources.ts; read only by a build updating the index)
+ *     sources      per document the digest of its source file, 8 bytes (sources.ts; read only by a build
+ *                  updating the index)
  *     storeDocs    u32 per stored block: its first document; then the document count
  *     storeOffsets u32 per stored block + end
  *     store        brotli-compressed msgpack arrays of 16 to 64 documents (endsStoreBlock), each one a
@@ -99,9 +99,9 @@ export interface IndexHeader {
   docCount: number;
   termCount: number;
   blockCount: number;
-  /** Mean length in terms of each field over all documents (FIELDS order). */
+  /** Mean length in terms of each field over all documents, as stored (their codes' lengths; FIELDS order). */
   avgFieldLength: number[];
-  /** Bytes of article text read to build it. */
+  /** Bytes of the source files of the articles it holds. */
   textBytes: number;
   sections: Record<SectionName, SectionRange>;
 }

@@ -16,7 +16,7 @@ import {
 import { u32 } from "./bytes.js";
 import { CHUNK_BYTES, chunkCount, firstBadChunk } from "./checksum.js";
 import { decodeDocMeta, type DocMetaColumns } from "./docmeta.js";
-import { decodeSources, type SourceColumns } from "./sources.js";
+import { decodeSources } from "./sources.js";
 import { ByteReader } from "./varint.js";
 
 /** A term's dictionary entry. */
@@ -230,9 +230,23 @@ export class IndexReader {
     return this.meta;
   }
 
-  /** (article number, doc) pairs sorted by number. */
+  /** (article number, doc) pairs sorted by number, decoded on first use (the writer's encodeIds). */
   private idPairs(): Uint32Array {
-    this.ids ??= u32(this.section("ids"));
+    if (!this.ids) {
+      const r = new ByteReader(this.section("ids"));
+      const pairs = new Uint32Array(this.docCount * 2);
+      let number = 0;
+      let doc = -1;
+      for (let i = 0; i < pairs.length; i += 2) {
+        number += r.varint();
+        const step = r.varint();
+        doc += step & 1 ? -((step + 1) >>> 1) : step >>> 1;
+        pairs[i] = number;
+        pairs[i + 1] = doc;
+      }
+      if (r.pos !== r.bytes.length || doc < 0 || doc >= this.docCount) throw this.corrupt("has a damaged ids section");
+      this.ids = pairs;
+    }
     return this.ids;
   }
 
@@ -285,14 +299,18 @@ export class IndexReader {
     return this.section("postings");
   }
 
-  /** Each document's source digest, exact field lengths and text size (for a build updating the index). */
-  sources(): SourceColumns {
-    const bytes = this.section("sources");
+  /** Each document's source digest, DIGEST_BYTES apiece (for a build updating the index). */
+  sourceDigests(): Uint8Array {
     try {
-      return decodeSources(brotliDecompressSync(bytes), this.docCount);
+      return decodeSources(this.section("sources"), this.docCount);
     } catch (err) {
       throw this.corrupt("has a damaged sources section", err);
     }
+  }
+
+  /** Each document's field length codes, as stored (for a build updating the index). */
+  fieldLengthCodes(): Uint8Array {
+    return this.section("fieldLengths");
   }
 
   /** Runs a decoding step of stored block `index`, turning a failure into a clear index error. */

@@ -13,9 +13,8 @@ import type { InvertedIndex } from "../indexer/postings.js";
 import { bytesOf } from "./bytes.js";
 import { ChunkChecksums } from "./checksum.js";
 import type { IndexReader } from "./reader.js";
-import { encodeSources } from "./sources.js";
 import {
-  endsStoreBlock, FIELD_COUNT, FORMAT_VERSION, INDEX_FILE, lengthCode, MAGIC, PREAMBLE_BYTES, TERMS_PER_BLOCK,
+  endsStoreBlock, FIELD_COUNT, FORMAT_VERSION, INDEX_FILE, LENGTH_OF_CODE, lengthCode, MAGIC, PREAMBLE_BYTES, TERMS_PER_BLOCK,
   type SectionName, type SectionRange, type StoredDoc, type StoredHeader,
 } from "./format.js";
 import { ByteWriter } from "./varint.js";
@@ -36,25 +35,25 @@ export interface DocumentToStore {
   number: number;
   /** The digest of the source file it was read from (sources.ts). */
   digest: Uint8Array;
+  /** The size of that file in bytes (the header's textBytes sums them). */
+  sourceBytes: number;
   /** Length in terms of each field (FIELDS order). */
   fieldLengths: ArrayLike<number>;
   stored: StoredDoc;
 }
 
-/** An article carried over unchanged from the previous index: its stored record is copied from there. */
-export interface CarriedDocument extends Omit<DocumentToStore, "stored"> {
+/** An article carried over unchanged from the previous index: its stored record and length codes are copied from there. */
+export interface CarriedDocument extends Omit<DocumentToStore, "stored" | "fieldLengths"> {
   /** Its document in the previous index. */
   from: number;
-  /** Its stored text's size in UTF-8 bytes. */
-  textBytes: number;
+  /** Its field lengths' codes there (lengthCode). */
+  lengthCodes: ArrayLike<number>;
 }
 
 export class IndexWriter {
   private fieldLengths = new Uint8Array(FIELD_COUNT * 1024);
   private readonly numbers: number[] = [];
   private readonly digests: Uint8Array[] = [];
-  private readonly exactLengths: number[] = [];
-  private readonly textSizes: number[] = [];
   /** The stored records of the block being filled: new ones, and carried ones by their previous document. */
   private pending: (StoredDoc | number)[] = [];
   /** Compressed store blocks, in order; compression runs on the thread pool while analysis goes on. */
@@ -72,15 +71,15 @@ export class IndexWriter {
   }
 
   addDocument(doc: DocumentToStore): void {
-    this.add(doc, Buffer.byteLength(doc.stored.text), doc.stored);
+    this.add(doc, Array.from(doc.fieldLengths, lengthCode), doc.stored);
   }
 
   addCarried(doc: CarriedDocument): void {
     if (!this.previous) throw new Error("a carried document needs the previous index");
-    this.add(doc, doc.textBytes, doc.from);
+    this.add(doc, doc.lengthCodes, doc.from);
   }
 
-  private add(doc: Omit<DocumentToStore, "stored">, textBytes: number, stored: StoredDoc | number): void {
+  private add(doc: Omit<DocumentToStore, "stored" | "fieldLengths">, lengthCodes: ArrayLike<number>, stored: StoredDoc | number): void {
     const n = this.numbers.length;
     this.numbers.push(doc.number);
     this.digests.push(doc.digest);
@@ -90,13 +89,12 @@ export class IndexWriter {
       this.fieldLengths = grown;
     }
     for (let f = 0; f < FIELD_COUNT; f++) {
-      const len = doc.fieldLengths[f]!;
-      this.fieldLengths[n * FIELD_COUNT + f] = lengthCode(len);
-      this.fieldTotals[f]! += len;
-      this.exactLengths.push(len);
+      const code = lengthCodes[f]!;
+      this.fieldLengths[n * FIELD_COUNT + f] = code;
+      // Means of the lengths as stored, so an index carrying documents over has a fresh build's.
+      this.fieldTotals[f]! += LENGTH_OF_CODE[code]!;
     }
-    this.textBytes += textBytes;
-    this.textSizes.push(textBytes);
+    this.textBytes += doc.sourceBytes;
     this.pending.push(stored);
     if (endsStoreBlock(doc.digest, this.pending.length)) this.flushStoreBlock();
   }
@@ -117,12 +115,9 @@ export class IndexWriter {
       dictionary: dictionary.bytes,
       postings: inverted.postings,
       fieldLengths: this.fieldLengths.slice(0, docCount * FIELD_COUNT),
-      ids: bytesOf(sortedIds(this.numbers)),
+      ids: encodeIds(this.numbers),
       docMeta: await compress(info.docMeta, BROTLI_OPTIONS),
-      sources: await compress(
-        encodeSources({ digests: concat(this.digests), fieldLengths: Uint32Array.from(this.exactLengths), textBytes: Uint32Array.from(this.textSizes) }),
-        BROTLI_OPTIONS,
-      ),
+      sources: concat(this.digests),
       storeDocs: bytesOf(Uint32Array.from([...this.storeStarts, docCount])),
       storeOffsets: bytesOf(Uint32Array.from(offsetsOf(storeBlocks))),
       store: concat(storeBlocks),
@@ -224,14 +219,25 @@ function encodeDictionary(inverted: InvertedIndex): { bytes: Uint8Array; firstTe
 }
 
 /** (article number, doc) pairs sorted by number, for id look-ups by binary search. */
-function sortedIds(numbers: number[]): Uint32Array {
+/**
+ * The ids section: (article number, doc) pairs sorted by number, each as varints of the number's
+ * gap from the previous one and of the document's step from the previous one (zigzag, since a
+ * source need not list articles in number order). Archives list them nearly in order: about two
+ * bytes a pair.
+ */
+function encodeIds(numbers: number[]): Uint8Array {
   const order = numbers.map((_, doc) => doc).sort((a, b) => numbers[a]! - numbers[b]!);
-  const pairs = new Uint32Array(order.length * 2);
-  order.forEach((doc, i) => {
-    pairs[i * 2] = numbers[doc]!;
-    pairs[i * 2 + 1] = doc;
-  });
-  return pairs;
+  const out = new ByteWriter(order.length * 3);
+  let lastNumber = 0;
+  let lastDoc = -1;
+  for (const doc of order) {
+    out.varint(numbers[doc]! - lastNumber);
+    const step = doc - lastDoc;
+    out.varint(step >= 0 ? step * 2 : -step * 2 - 1);
+    lastNumber = numbers[doc]!;
+    lastDoc = doc;
+  }
+  return out.view();
 }
 
 function offsetsOf(blocks: Uint8Array[]): number[] {
