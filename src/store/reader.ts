@@ -6,7 +6,6 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { brotliDecompressSync, crc32 } from "node:zlib";
-import { unpack } from "msgpackr/unpack";
 import { ANALYZER_ID } from "../analyze/analyzer.js";
 import { KbSearchError } from "../errors.js";
 import {
@@ -16,6 +15,7 @@ import {
 import { u32 } from "./bytes.js";
 import { CHUNK_BYTES, chunkCount, firstBadChunk } from "./checksum.js";
 import { decodeDocMeta, type DocMetaColumns } from "./docmeta.js";
+import { binaryElement, decodeMsgpack } from "./msgpack.js";
 import { ByteReader } from "./varint.js";
 
 /** A term's dictionary entry. */
@@ -54,8 +54,8 @@ export class IndexReader {
   private readonly blockOffsets: Uint32Array;
   private ids: Uint32Array | undefined;
   private meta: DocMetaColumns | undefined;
-  /** The last stored block read: its documents, each still packed. */
-  private storeBlock: { index: number; docs: Uint8Array[] } | undefined;
+  /** The last stored block read, decompressed: a msgpack array of its documents, each packed on its own. */
+  private storeBlock: { index: number; bytes: Uint8Array } | undefined;
   /** Decoded dictionary blocks: queries (and a word's spelling variants) keep coming back to the same ones. */
   private readonly blockCache = new Map<number, TermEntry[]>();
 
@@ -125,7 +125,7 @@ export class IndexReader {
 
   private decodeHeader(bytes: Uint8Array): StoredHeader {
     try {
-      const header = unpack(bytes) as StoredHeader;
+      const header = decodeMsgpack(bytes) as StoredHeader;
       if (typeof header !== "object" || header === null || !header.sections || !(header.integrity?.chunkCrcs instanceof Uint8Array)) {
         throw new Error("fields missing");
       }
@@ -238,11 +238,12 @@ export class IndexReader {
     if (this.storeBlock?.index !== index) {
       const offsets = u32(this.readData(this.sectionStart("storeOffsets") + index * 4, 8));
       const packed = this.readData(this.sectionStart("store") + offsets[0]!, offsets[1]! - offsets[0]!);
-      this.storeBlock = { index, docs: this.unpackStored(index, () => unpack(brotliDecompressSync(packed)) as Uint8Array[]) };
+      this.storeBlock = { index, bytes: this.unpackStored(index, () => brotliDecompressSync(packed)) };
     }
-    const packedDoc = this.storeBlock.docs[doc % DOCS_PER_STORE_BLOCK];
+    const block = this.storeBlock.bytes;
+    const packedDoc = this.unpackStored(index, () => binaryElement(block, doc % DOCS_PER_STORE_BLOCK));
     if (!packedDoc) throw this.corrupt(`lacks stored document ${doc}`);
-    return this.unpackStored(index, () => unpack(packedDoc) as StoredDoc);
+    return this.unpackStored(index, () => decodeMsgpack(packedDoc) as StoredDoc);
   }
 
   /** Runs a decoding step of stored block `index`, turning a failure into a clear index error. */
