@@ -10,7 +10,7 @@ import { KbSearchError } from "../src/errors.js";
 import { PostingsBuilder } from "../src/indexer/postings.js";
 import { DocMetaBuilder } from "../src/indexer/docmeta.js";
 import {
-  DOCS_PER_STORE_BLOCK, FIELD, FIELD_COUNT, FORMAT_VERSION, INDEX_FILE, MAGIC, TERMS_PER_BLOCK, type StoredDoc,
+  DOCS_PER_STORE_BLOCK, FIELD, FIELD_COUNT, FORMAT_VERSION, INDEX_FILE, LENGTH_OF_CODE, MAGIC, TERMS_PER_BLOCK, type StoredDoc,
 } from "../src/store/format.js";
 import { binaryElement, decodeMsgpack } from "../src/store/msgpack.js";
 import { DecodedPostings, encodePosting } from "../src/store/postings.js";
@@ -356,7 +356,7 @@ describe("index file", () => {
         const mean = docs.reduce((sum, d) => sum + d.fields[f]!.length, 0) / docs.length;
         assert.ok(Math.abs(h.avgFieldLength[f]! - mean) < 1e-9, `field ${f}`);
       }
-      assert.deepEqual([...reader.fieldLengths], docs.flatMap((d) => d.fields.map((f) => f.length)));
+      assert.deepEqual([...reader.fieldLengthCodes].map((code) => LENGTH_OF_CODE[code]), docs.flatMap((d) => d.fields.map((f) => f.length)));
     });
   });
 

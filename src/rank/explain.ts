@@ -6,7 +6,7 @@
  */
 import type { PlannedAlternative, QueryPlan } from "../query/expand.js";
 import type { ScorePart } from "../query/types.js";
-import { FIELD_COUNT, FIELDS } from "../store/format.js";
+import { FIELD_COUNT, FIELDS, LENGTH_OF_CODE } from "../store/format.js";
 import { DecodedPostings } from "../store/postings.js";
 import type { IndexReader, TermEntry } from "../store/reader.js";
 import { fieldFrequency, idf, inverseAverages, saturate } from "./bm25f.js";
@@ -34,7 +34,7 @@ export function explainScore(index: IndexReader, plan: QueryPlan, doc: number): 
       const posting = postingOf(index, alt.entry, doc);
       if (!posting) return;
       if (titleMask) titleMask.mask |= posting.titleMask;
-      const fields = posting.tfs.map((tf, f) => (tf ? fieldFrequency(f, tf, index.fieldLengths[doc * FIELD_COUNT + f]!, invAvg) : 0));
+      const fields = posting.tfs.map((tf, f) => (tf ? fieldFrequency(f, tf, LENGTH_OF_CODE[index.fieldLengthCodes[doc * FIELD_COUNT + f]!]!, invAvg) : 0));
       const pseudo = fields.reduce((a, b) => a + b, 0);
       const points = weights[i]! * saturate(pseudo);
       if (!best || points > best.points) best = { alt, points, fields: fields.map((x) => (x / pseudo) * points), tfs: posting.tfs };

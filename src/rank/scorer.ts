@@ -10,7 +10,7 @@ import type { PlannedAlternative, PlannedGroup, QueryPlan } from "../query/expan
 import type { IndexReader } from "../store/reader.js";
 import { FIELD, FIELD_COUNT } from "../store/format.js";
 import { DecodedPostings } from "../store/postings.js";
-import { idf, inverseAverages, pseudoFrequency, saturate } from "./bm25f.js";
+import { idf, inverseAverages, lengthNorms, pseudoFrequency, saturate } from "./bm25f.js";
 import { TopK } from "./topk.js";
 
 /**
@@ -140,12 +140,13 @@ export class Scorer {
   private groupEpoch = 0;
   private slots = new Slots(1024);
   private readonly postings = new DecodedPostings();
-  private readonly invAvg: Float64Array;
+  /** Length divisors by field and length code (bm25f lengthNorms). */
+  private readonly norms: Float64Array;
 
   constructor(private readonly index: IndexReader) {
     this.slotOf = new Int32Array(index.docCount);
     this.slotEpoch = new Uint32Array(index.docCount);
-    this.invAvg = inverseAverages(index.header.avgFieldLength);
+    this.norms = lengthNorms(inverseAverages(index.header.avgFieldLength));
   }
 
   /**
@@ -155,9 +156,9 @@ export class Scorer {
    */
   score(plan: QueryPlan, k: number, watch?: number, allowed?: Uint8Array): Scored {
     const { groups, hints } = plan;
-    const { slotOf, slotEpoch, invAvg } = this;
+    const { slotOf, slotEpoch, norms } = this;
     const queryEpoch = ++this.queryEpoch;
-    const lengths = this.index.fieldLengths;
+    const lengths = this.index.fieldLengthCodes;
     const phraseWords = Math.min(groups.length, PHRASE_WORDS);
     let used = 0;
     const weightsOf = groups.map((group) => groupWeights(this.index, group));
@@ -196,7 +197,7 @@ export class Scorer {
             inGroup.push(slot);
           }
           const at = p * FIELD_COUNT;
-          const points = weight * saturate(pseudoFrequency(tfs, at, lengths, doc * FIELD_COUNT, invAvg));
+          const points = weight * saturate(pseudoFrequency(tfs, at, lengths, doc * FIELD_COUNT, norms));
           if (g < PHRASE_WORDS && tfs[at + FIELD.title]) sl.titleMasks[slot * PHRASE_WORDS + g]! |= titleMaskOf(postings, p);
           if (points > sl.best[slot]!) {
             sl.best[slot] = points;
@@ -246,8 +247,8 @@ export class Scorer {
 
   /** Adds to each document the groups matched the points of the best hint it holds. */
   private addHints(hints: readonly PlannedAlternative[]): void {
-    const { slotOf, slotEpoch, invAvg, slots } = this;
-    const lengths = this.index.fieldLengths;
+    const { slotOf, slotEpoch, norms, slots } = this;
+    const lengths = this.index.fieldLengthCodes;
     const groupEpoch = ++this.groupEpoch;
     const hinted: number[] = [];
     for (const hint of hints) {
@@ -257,7 +258,7 @@ export class Scorer {
         const doc = docs[p]!;
         if (slotEpoch[doc] !== this.queryEpoch) continue;
         const slot = slotOf[doc]!;
-        const points = weight * saturate(pseudoFrequency(tfs, p * FIELD_COUNT, lengths, doc * FIELD_COUNT, invAvg));
+        const points = weight * saturate(pseudoFrequency(tfs, p * FIELD_COUNT, lengths, doc * FIELD_COUNT, norms));
         if (slots.groupStamp[slot] !== groupEpoch) {
           slots.groupStamp[slot] = groupEpoch;
           hinted.push(slot);
