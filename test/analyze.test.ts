@@ -1,9 +1,11 @@
 /** The analyzer: a golden word list pins its terms; offsets, spaced words and query/document agreement. */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { ANALYZER_ID, analyzeToTokens } from "../src/analyze/analyzer.js";
+import { stem } from "../src/analyze/stem.js";
 import { parseArticle } from "../src/parse/article.js";
 import { projectRoot, sampleCorpus } from "./helpers.js";
 
@@ -167,5 +169,37 @@ describe("identifiers with underscores, and hyphen joins", () => {
   test("a hyphenated word with a one-character part also yields its joined form", { todo: "hyphen joins are skipped when either part is a single character" }, () => {
     assert.ok(terms("SR-1").includes("sr1"), terms("SR-1").join(" "));
     assert.ok(terms("T-SQL").includes("tsql"), terms("T-SQL").join(" "));
+  });
+});
+
+describe("stemmer", () => {
+  /** natural's Porter stemmer, which the port must match word for word (indexes were built with it). */
+  const natural = createRequire(import.meta.url)("natural/lib/natural/stemmers/porter_stemmer.js") as { stem(word: string): string };
+
+  /** Every file under a folder. */
+  function filesUnder(dir: string): string[] {
+    return readdirSync(dir).flatMap((name) => {
+      const path = join(dir, name);
+      return statSync(path).isDirectory() ? filesUnder(path) : [path];
+    });
+  }
+
+  test("stems every word of the sample corpus as natural's Porter stemmer does", () => {
+    const words = new Set(filesUnder(sampleCorpus).flatMap((file) => readFileSync(file, "utf8").toLowerCase().match(/[a-z\u00c0-\u024f]+/g) ?? []));
+    assert.ok(words.size > 1000, `${words.size} words`);
+    for (const word of words) assert.equal(stem(word), natural.stem(word), word);
+  });
+
+  test("stems short letter strings and every suffix the steps know as natural does", () => {
+    const letters = "aeiouybcdlstngrwxz";
+    const strings = (length: number): string[] => (length === 0 ? [""] : strings(length - 1).flatMap((s) => [...letters].map((c) => s + c)));
+    const suffixes = [
+      "ational", "tional", "enci", "anci", "izer", "abli", "bli", "alli", "entli", "eli", "ousli", "ization", "ation", "ator",
+      "alism", "iveness", "fulness", "ousness", "aliti", "iviti", "biliti", "logi", "icate", "ative", "alize", "iciti", "ical",
+      "ful", "ness", "eed", "ed", "ing", "ies", "sses", "ss", "s", "y", "e", "ll", "ement", "ment", "ion", "sion", "tion", "er",
+      "ic", "able", "ible", "ant", "ent", "ou", "ism", "ate", "iti", "ous", "ive", "ize", "al", "ance", "ence", "at", "bl", "iz",
+    ];
+    const words = [...strings(1), ...strings(2), ...strings(3), ...strings(2).flatMap((s) => suffixes.map((x) => s + x))];
+    for (const word of words) assert.equal(stem(word), natural.stem(word), word);
   });
 });
