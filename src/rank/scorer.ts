@@ -139,6 +139,8 @@ export class Scorer {
   private queryEpoch = 0;
   private groupEpoch = 0;
   private slots = new Slots(1024);
+  /** Slots below this may hold an earlier query's values; those above are all zero. */
+  private dirty = 0;
   private readonly postings = new DecodedPostings();
   /** Length divisors by field and length code (bm25f lengthNorms). */
   private readonly norms: Float64Array;
@@ -159,15 +161,17 @@ export class Scorer {
     const { slotOf, slotEpoch, norms } = this;
     const queryEpoch = ++this.queryEpoch;
     const lengths = this.index.fieldLengthCodes;
-    const phraseWords = Math.min(groups.length, PHRASE_WORDS);
     let used = 0;
     const weightsOf = groups.map((group) => groupWeights(this.index, group));
     const masses = weightsOf.map((weights) => Math.max(...weights));
     const queryMass = masses.reduce((sum, mass) => sum + mass, 0);
     const commonDocFreq = Math.max(COMMON_MIN_DOCS, this.index.docCount * COMMON_SHARE);
     const words = typedWords(groups);
+    // Zeroing the slots the last query used, in bulk, spares zeroing each slot as it is opened.
+    this.slots.clearBelow(this.dirty);
+    this.dirty = 0;
     // The document asked about is met whatever its words, so its score is its own.
-    if (watch !== undefined && watch < this.index.docCount) used = this.openSlot(watch, queryEpoch, used, phraseWords);
+    if (watch !== undefined && watch < this.index.docCount) used = this.openSlot(watch, queryEpoch, used);
     heaviestFirst(groups, masses).forEach((g, nth) => {
       const group = groups[g]!;
       const weights = weightsOf[g]!;
@@ -188,7 +192,7 @@ export class Scorer {
           } else {
             if (!opens || (allowed && !allowed[doc])) continue;
             slot = used;
-            used = this.openSlot(doc, queryEpoch, used, phraseWords);
+            used = this.openSlot(doc, queryEpoch, used);
           }
           const sl = this.slots;
           if (sl.groupStamp[slot] !== groupEpoch) {
@@ -237,11 +241,12 @@ export class Scorer {
   }
 
   /** Gives `doc` the next slot (`used`), growing the slots when full; returns the new count in use. */
-  private openSlot(doc: number, queryEpoch: number, used: number, phraseWords: number): number {
+  private openSlot(doc: number, queryEpoch: number, used: number): number {
     if (used === this.slots.capacity) this.slots = this.slots.grown();
     this.slotEpoch[doc] = queryEpoch;
     this.slotOf[doc] = used;
-    this.slots.clear(used, doc, phraseWords);
+    this.slots.docOf[used] = doc;
+    if (used >= this.dirty) this.dirty = used + 1;
     return used + 1;
   }
 
@@ -317,14 +322,13 @@ class Slots {
     return next;
   }
 
-  /** Readies a slot for a document first met. */
-  clear(slot: number, doc: number, phraseWords: number): void {
-    this.docOf[slot] = doc;
-    this.scores[slot] = 0;
-    this.matchedMass[slot] = 0;
-    this.matched[slot] = 0;
-    this.groupStamp[slot] = 0;
-    for (let c = 0; c < COVERED_FIELDS.length; c++) this.fieldMass[slot * COVERED_FIELDS.length + c] = 0;
-    for (let w = 0; w < phraseWords; w++) this.titleMasks[slot * PHRASE_WORDS + w] = 0;
+  /** Zeroes the first `count` slots' sums, counts and masks (a slot's best and bestFields are set per group). */
+  clearBelow(count: number): void {
+    this.scores.fill(0, 0, count);
+    this.matchedMass.fill(0, 0, count);
+    this.matched.fill(0, 0, count);
+    this.groupStamp.fill(0, 0, count);
+    this.fieldMass.fill(0, 0, count * COVERED_FIELDS.length);
+    this.titleMasks.fill(0, 0, count * PHRASE_WORDS);
   }
 }
