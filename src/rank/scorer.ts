@@ -167,17 +167,23 @@ export class Scorer {
     const queryMass = masses.reduce((sum, mass) => sum + mass, 0);
     const commonDocFreq = Math.max(COMMON_MIN_DOCS, this.index.docCount * COMMON_SHARE);
     const words = typedWords(groups);
+    const order = heaviestFirst(groups, masses);
+    // A common word only adds to articles the weightier words found (see COMMON_SHARE).
+    const opens = order.map((g, nth) => nth === 0 || docFreqOf(groups[g]!) <= commonDocFreq);
     // Zeroing the slots the last query used, in bulk, spares zeroing each slot as it is opened.
+    // Room for every document the query can open a slot for (each posting of an opening group,
+    // and the watched document) is made before, once.
     this.slots.clearBelow(this.dirty);
     this.dirty = 0;
+    const room = 1 + order.reduce((sum, g, nth) => sum + (opens[nth] ? docFreqOf(groups[g]!) : 0), 0);
+    if (room > this.slots.capacity) this.slots = new Slots(Math.min(2 ** Math.ceil(Math.log2(room)), this.index.docCount + 1));
     // The document asked about is met whatever its words, so its score is its own.
     if (watch !== undefined && watch < this.index.docCount) used = this.openSlot(watch, queryEpoch, used);
-    heaviestFirst(groups, masses).forEach((g, nth) => {
+    order.forEach((g, nth) => {
       const group = groups[g]!;
       const weights = weightsOf[g]!;
       const mass = masses[g]!;
-      // A common word only adds to articles the weightier words found (see COMMON_SHARE).
-      const opens = nth === 0 || docFreqOf(group) <= commonDocFreq;
+      const opening = opens[nth]!;
       const groupEpoch = ++this.groupEpoch;
       const inGroup: number[] = [];
       group.alternatives.forEach((alt, i) => {
@@ -190,7 +196,7 @@ export class Scorer {
           if (slotEpoch[doc] === queryEpoch) {
             slot = slotOf[doc]!;
           } else {
-            if (!opens || (allowed && !allowed[doc])) continue;
+            if (!opening || (allowed && !allowed[doc])) continue;
             slot = used;
             used = this.openSlot(doc, queryEpoch, used);
           }
@@ -240,9 +246,8 @@ export class Scorer {
     return { top: top.sorted().map(scored), total, watched };
   }
 
-  /** Gives `doc` the next slot (`used`), growing the slots when full; returns the new count in use. */
+  /** Gives `doc` the next slot (`used`); returns the new count in use. */
   private openSlot(doc: number, queryEpoch: number, used: number): number {
-    if (used === this.slots.capacity) this.slots = this.slots.grown();
     this.slotEpoch[doc] = queryEpoch;
     this.slotOf[doc] = used;
     this.slots.docOf[used] = doc;
@@ -305,21 +310,6 @@ class Slots {
     this.titleMasks = new Int32Array(capacity * PHRASE_WORDS);
     this.matched = new Uint8Array(capacity);
     this.groupStamp = new Uint32Array(capacity);
-  }
-
-  /** Twice the room, holding what this one holds. */
-  grown(): Slots {
-    const next = new Slots(this.capacity * 2);
-    next.docOf.set(this.docOf);
-    next.scores.set(this.scores);
-    next.matchedMass.set(this.matchedMass);
-    next.fieldMass.set(this.fieldMass);
-    next.best.set(this.best);
-    next.bestFields.set(this.bestFields);
-    next.titleMasks.set(this.titleMasks);
-    next.matched.set(this.matched);
-    next.groupStamp.set(this.groupStamp);
-    return next;
   }
 
   /** Zeroes the first `count` slots' sums, counts and masks (a slot's best and bestFields are set per group). */
