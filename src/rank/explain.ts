@@ -10,7 +10,7 @@ import { FIELD_COUNT, FIELDS, LENGTH_OF_CODE } from "../store/format.js";
 import { DecodedPostings } from "../store/postings.js";
 import type { IndexReader, TermEntry } from "../store/reader.js";
 import { fieldFrequency, idf, inverseAverages, saturate } from "./bm25f.js";
-import { coordination, coverageBonus, typedWords, groupWeights, PHRASE_BONUS, titleMaskOf, titlePhraseShare } from "./scorer.js";
+import { coordination, coordinationPower, coverageBonus, typedWords, groupWeights, PHRASE_BONUS, titleMaskOf, titlePhraseShare } from "./scorer.js";
 
 interface Match {
   alt: PlannedAlternative;
@@ -68,7 +68,7 @@ export function explainScore(index: IndexReader, plan: QueryPlan, doc: number): 
   if (phrase > 0) parts.push({ field: "title phrase", term: "", kind: "bonus", tf: 0, points: phrase });
   const hint = matchedMass > 0 ? bestOf(plan.hints, plan.hints.map((h) => h.weight * idf(index.docCount, h.entry.docFreq))) : undefined;
   if (hint) termParts(hint);
-  const factor = coordination(matchedMass, queryMass, typedWords(plan.groups));
+  const factor = coordination(matchedMass, queryMass, coordinationPower(typedWords(plan.groups)));
   if (factor < 1) {
     const total = parts.reduce((sum, p) => sum + p.points, 0);
     parts.push({ field: `coordination x${factor.toFixed(2)}`, term: "", kind: "bonus", tf: 0, points: total * factor - total });

@@ -77,13 +77,16 @@ export function coverageBonus(f: number, fieldMass: number, queryMass: number): 
 }
 
 /**
- * The factor for holding `matchedMass` of the query's idf mass: missing a rare word costs much, a
- * common one little. Long queries (pasted dialogs, sentences) hold words of the user's own (paths,
- * names, their own way of saying it) that no article has, so the power falls as the number of
- * typed `words` grows.
+ * The power the share of the query's idf mass an article holds is raised to (see coordination):
+ * long queries (pasted dialogs, sentences) hold words of the user's own (paths, names, their own
+ * way of saying it) that no article has, so the power falls as the number of typed `words` grows.
  */
-export function coordination(matchedMass: number, queryMass: number, words: number): number {
-  const power = COORDINATION_POWER * Math.min(1, (COORDINATION_WORDS / words) ** 2);
+export function coordinationPower(words: number): number {
+  return COORDINATION_POWER * Math.min(1, (COORDINATION_WORDS / words) ** 2);
+}
+
+/** The factor for holding `matchedMass` of the query's idf mass: missing a rare word costs much, a common one little. */
+export function coordination(matchedMass: number, queryMass: number, power: number): number {
   return queryMass > 0 ? (matchedMass / queryMass) ** power : 1;
 }
 
@@ -166,7 +169,7 @@ export class Scorer {
     const masses = weightsOf.map((weights) => Math.max(...weights));
     const queryMass = masses.reduce((sum, mass) => sum + mass, 0);
     const commonDocFreq = Math.max(COMMON_MIN_DOCS, this.index.docCount * COMMON_SHARE);
-    const words = typedWords(groups);
+    const power = coordinationPower(typedWords(groups));
     const order = heaviestFirst(groups, masses);
     // A common word only adds to articles the weightier words found (see COMMON_SHARE).
     const opens = order.map((g, nth) => nth === 0 || docFreqOf(groups[g]!) <= commonDocFreq);
@@ -230,13 +233,26 @@ export class Scorer {
     const { scores, docOf } = sl;
     const top = new TopK<number>(k, (a, b) => (scores[a] !== scores[b] ? scores[a]! > scores[b]! : docOf[a]! < docOf[b]!));
     let total = 0;
+    // Articles holding the same query words share a factor: it is computed again only when it changes.
+    let factorMass = -1;
+    let factor = 1;
     for (let slot = 0; slot < used; slot++) {
       if (sl.matched[slot] === 0) continue;
       total++;
       let score = scores[slot]!;
-      for (let c = 0; c < COVERED_FIELDS.length; c++) score += coverageBonus(COVERED_FIELDS[c]!, sl.fieldMass[slot * COVERED_FIELDS.length + c]!, queryMass);
+      for (let c = 0; c < COVERED_FIELDS.length; c++) {
+        const fieldMass = sl.fieldMass[slot * COVERED_FIELDS.length + c]!;
+        if (fieldMass > 0) score += coverageBonus(COVERED_FIELDS[c]!, fieldMass, queryMass);
+      }
       score += PHRASE_BONUS * titlePhraseShare(groups, sl.titleMasks, slot * PHRASE_WORDS);
-      if (sl.matchedMass[slot]! < queryMass) score *= coordination(sl.matchedMass[slot]!, queryMass, words);
+      const matchedMass = sl.matchedMass[slot]!;
+      if (matchedMass < queryMass) {
+        if (matchedMass !== factorMass) {
+          factorMass = matchedMass;
+          factor = coordination(matchedMass, queryMass, power);
+        }
+        score *= factor;
+      }
       scores[slot] = score;
       top.offer(slot);
     }
