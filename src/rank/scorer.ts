@@ -180,6 +180,7 @@ export class Scorer {
     this.dirty = 0;
     const room = 1 + order.reduce((sum, g, nth) => sum + (opens[nth] ? docFreqOf(groups[g]!) : 0), 0);
     if (room > this.slots.capacity) this.slots = new Slots(Math.min(2 ** Math.ceil(Math.log2(room)), this.index.docCount + 1));
+    const sl = this.slots;
     // The document asked about is met whatever its words, so its score is its own.
     if (watch !== undefined && watch < this.index.docCount) used = this.openSlot(watch, queryEpoch, used);
     order.forEach((g, nth) => {
@@ -188,7 +189,8 @@ export class Scorer {
       const mass = masses[g]!;
       const opening = opens[nth]!;
       const groupEpoch = ++this.groupEpoch;
-      const inGroup: number[] = [];
+      // The slots this group met, in the slots' own scratch array rather than a growing list.
+      let inGroup = 0;
       group.alternatives.forEach((alt, i) => {
         const weight = weights[i]!;
         const postings = this.postings.decode(this.index.postings(alt.entry));
@@ -203,11 +205,10 @@ export class Scorer {
             slot = used;
             used = this.openSlot(doc, queryEpoch, used);
           }
-          const sl = this.slots;
           if (sl.groupStamp[slot] !== groupEpoch) {
             sl.groupStamp[slot] = groupEpoch;
             sl.best[slot] = 0;
-            inGroup.push(slot);
+            sl.groupMembers[inGroup++] = slot;
           }
           const at = p * FIELD_COUNT;
           const points = weight * saturate(pseudoFrequency(tfs, at, lengths, doc * FIELD_COUNT, norms));
@@ -218,8 +219,8 @@ export class Scorer {
           }
         }
       });
-      const sl = this.slots;
-      for (const slot of inGroup) {
+      for (let m = 0; m < inGroup; m++) {
+        const slot = sl.groupMembers[m]!;
         sl.matched[slot]!++;
         sl.matchedMass[slot]! += mass;
         sl.scores[slot]! += sl.best[slot]!;
@@ -229,7 +230,6 @@ export class Scorer {
     this.addHints(hints);
 
     // Final scores overwrite the sums in place; the heap holds slots, not objects.
-    const sl = this.slots;
     const { scores, docOf } = sl;
     const top = new TopK<number>(k, (a, b) => (scores[a] !== scores[b] ? scores[a]! > scores[b]! : docOf[a]! < docOf[b]!));
     let total = 0;
@@ -315,6 +315,8 @@ class Slots {
   readonly matched: Uint8Array;
   /** The group that last met the slot. */
   readonly groupStamp: Uint32Array;
+  /** The slots the current group has met, in the order met (its first count entries). */
+  readonly groupMembers: Int32Array;
 
   constructor(readonly capacity: number) {
     this.docOf = new Int32Array(capacity);
@@ -326,6 +328,7 @@ class Slots {
     this.titleMasks = new Int32Array(capacity * PHRASE_WORDS);
     this.matched = new Uint8Array(capacity);
     this.groupStamp = new Uint32Array(capacity);
+    this.groupMembers = new Int32Array(capacity);
   }
 
   /** Zeroes the first `count` slots' sums, counts and masks (a slot's best and bestFields are set per group). */
