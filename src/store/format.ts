@@ -21,7 +21,7 @@
  *     ids          u32 pairs (article number, doc) sorted by number (read for id look-ups)
  *     docMeta      brotli-compressed: per document the facts filters, facets and sorting need, as columns over small
  *                  string tables (docmeta.ts; read only by a query with filters, facets or a sort)
- *     storeOffsets u32 per stored block + end
+ *     storeOffsets u32 per stored block + end (read at open)
  *     store        brotli-compressed msgpack arrays of DOCS_PER_STORE_BLOCK documents, each one a
  *                  msgpack StoredDoc of its own (read for the hits shown: documents compress best
  *                  together, and a hit unpacks only its own)

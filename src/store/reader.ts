@@ -57,6 +57,8 @@ export class IndexReader {
   private readonly rebuild: string;
   private readonly blockFirstTerms: string[];
   private readonly blockOffsets: Uint32Array;
+  /** Where each stored block starts in the store section, and where the last ends (read at open: 7.5 KB for the archive, one read less per hit). */
+  private readonly storeOffsets: Uint32Array;
   private ids: Uint32Array | undefined;
   private meta: DocMetaColumns | undefined;
   /** The last stored block read, decompressed: a msgpack array of its documents, each packed on its own. */
@@ -122,6 +124,7 @@ export class IndexReader {
     this.verified = new Uint8Array(chunkCount(integrity.dataBytes));
     this.blockFirstTerms = header.blockCount ? decoder.decode(this.section("blockIndex")).split("\n") : [];
     this.blockOffsets = u32(this.section("blockOffsets"));
+    this.storeOffsets = u32(this.section("storeOffsets"));
     this.fieldLengthCodes = this.section("fieldLengths");
     if (this.blockFirstTerms.length !== header.blockCount || this.fieldLengthCodes.length !== header.docCount * FIELD_COUNT) {
       throw this.corrupt("is damaged (dictionary or field lengths do not match the header)");
@@ -241,8 +244,10 @@ export class IndexReader {
   stored(doc: number): StoredDoc {
     const index = Math.floor(doc / DOCS_PER_STORE_BLOCK);
     if (this.storeBlock?.index !== index) {
-      const offsets = u32(this.readData(this.sectionStart("storeOffsets") + index * 4, 8));
-      const packed = this.readData(this.sectionStart("store") + offsets[0]!, offsets[1]! - offsets[0]!);
+      const start = this.storeOffsets[index];
+      const end = this.storeOffsets[index + 1];
+      if (start === undefined || end === undefined || end < start) throw this.corrupt(`lacks stored document ${doc}`);
+      const packed = this.readData(this.sectionStart("store") + start, end - start);
       this.storeBlock = { index, bytes: this.unpackStored(index, () => brotliDecompressSync(packed, { chunkSize: STORE_BLOCK_CHUNK })) };
     }
     const block = this.storeBlock.bytes;
