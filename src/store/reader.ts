@@ -63,7 +63,7 @@ export class IndexReader {
   private meta: DocMetaColumns | undefined;
   /** The last stored block read, decompressed: a msgpack array of its documents, each packed on its own. */
   private storeBlock: { index: number; bytes: Uint8Array } | undefined;
-  /** Decoded dictionary blocks: queries (and a word's spelling variants) keep coming back to the same ones. */
+  /** Decoded dictionary blocks, least recently used first: queries (and a word's spelling variants) keep coming back to the same ones. */
   private readonly blockCache = new Map<number, TermEntry[]>();
 
   /**
@@ -282,13 +282,17 @@ export class IndexReader {
     return found;
   }
 
+  /** A dictionary block, from the cache when there; when full, the cache drops the block least recently used. */
   private readBlock(block: number): TermEntry[] {
     let entries = this.blockCache.get(block);
-    if (!entries) {
-      if (this.blockCache.size >= BLOCK_CACHE_LIMIT) this.blockCache.clear();
+    if (entries) {
+      // Map keeps insertion order: moving a block to the end keeps the oldest-used first.
+      this.blockCache.delete(block);
+    } else {
+      if (this.blockCache.size >= BLOCK_CACHE_LIMIT) this.blockCache.delete(this.blockCache.keys().next().value!);
       entries = this.decodeBlock(block);
-      this.blockCache.set(block, entries);
     }
+    this.blockCache.set(block, entries);
     return entries;
   }
 
