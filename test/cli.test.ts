@@ -10,6 +10,8 @@ import { join } from "node:path";
 import { buildIndex, openIndex } from "../src/index.js";
 import type { SearchResult } from "../src/query/types.js";
 import { analyzeToTokens } from "../src/analyze/analyzer.js";
+import { COMMAND_NAMES, plainSearchIn } from "../src/cli/plain-search.js";
+import { program } from "../src/cli/program.js";
 import { projectRoot, runCli, sampleCorpus, type Run, SAMPLE_ARTICLES } from "./helpers.js";
 
 const INDEX_FILE = "kbsearch.idx";
@@ -424,6 +426,36 @@ describe("usage errors", () => {
     assert.match(run.stderr, /limit/);
     assert.equal(run.stdout, "");
     assertNoStack(run.stderr);
+  });
+});
+
+describe("plain search command line", () => {
+  test("query words with --index DIR, --index=DIR and --json are a plain search, with the full parser's defaults", () => {
+    assert.deepEqual(plainSearchIn(["heap", "corruption", "--index", "/x", "--json"]), {
+      query: "heap corruption",
+      options: { limit: 10, offset: 0, sort: "relevance", index: "/x", json: true },
+    });
+    assert.deepEqual(plainSearchIn(["--index=/y", "heap"])?.options.index, "/y");
+    const parsed = program.opts();
+    assert.deepEqual({ limit: parsed.limit, offset: parsed.offset, sort: parsed.sort }, { limit: 10, offset: 0, sort: "relevance" });
+  });
+
+  test("anything else is left to the full parser: other options, --, a command's name, no words, --index without a value", () => {
+    for (const args of [["-n", "2", "heap"], ["heap", "--explain"], ["--", "index"], ["index", "kb.tar.gz"], ["show", "Q149387"], ["help"], [], ["--json"], ["heap", "--index"], ["heap", "--index", "--json"], ["--help"], ["-printer"]]) {
+      assert.equal(plainSearchIn(args), undefined, args.join(" "));
+    }
+  });
+
+  test("every command the full parser knows is one a plain search leaves to it", () => {
+    for (const command of program.commands) assert.ok(COMMAND_NAMES.has(command.name()), command.name());
+  });
+
+  test("a plain search and the same search through the full parser print the same", () => {
+    const plain = kbsearch(["heap corruption", "--index", indexDir]);
+    const parsed = kbsearch(["heap corruption", "--index", indexDir, "--limit", "10"]);
+    assert.equal(plain.status, 0, plain.stderr);
+    const untimed = (text: string) => text.replace(/\([\d.]+ ms\)/, "(time)");
+    assert.equal(untimed(plain.stdout), untimed(parsed.stdout));
   });
 });
 

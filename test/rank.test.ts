@@ -5,18 +5,24 @@ import assert from "node:assert/strict";
 import { analyzeToTokens } from "../src/analyze/analyzer.js";
 import { makeSnippet, SNIPPET_LENGTH } from "../src/present/snippet.js";
 import { articleNumberIn, parseQuery } from "../src/query/parse.js";
-import { FIELD_B, FIELD_WEIGHTS, idf, inverseAverages, K1, pseudoFrequency, saturate } from "../src/rank/bm25f.js";
+import { FIELD_B, FIELD_WEIGHTS, fieldFrequency, idf, inverseAverages, K1, lengthNorms, pseudoFrequency, saturate } from "../src/rank/bm25f.js";
 import { TopK } from "../src/rank/topk.js";
 import { LONG_QUERY_WORDS, queryWeights, RARE_SHARE } from "../src/rank/scorer.js";
 import { CHATTER_WEIGHT } from "../src/query/chatter.js";
 import type { PlannedGroup } from "../src/query/expand.js";
 import type { IndexReader, TermEntry } from "../src/store/reader.js";
-import { FIELD, FIELD_COUNT } from "../src/store/format.js";
+import { FIELD, FIELD_COUNT, LENGTH_OF_CODE, lengthCode } from "../src/store/format.js";
 
 
 describe("bm25f", () => {
-  const AVG = [8, 6, 10, 120, 400];
+  /** Average lengths that length codes hold exactly (the index stores lengths as codes). */
+  const AVG = [8, 6, 10, 120, 400].map((length) => LENGTH_OF_CODE[lengthCode(length)]!);
   const invAvg = inverseAverages(AVG);
+
+  /** pseudoFrequency over field lengths given as lengths, from the document at `at` of them. */
+  function pf(tfs: number[], lengths: number[], at: number, inverse: Float64Array): number {
+    return pseudoFrequency(tfs, 0, lengths.map(lengthCode), at, lengthNorms(inverse));
+  }
 
   /** Frequencies with `tf` in `field` only. */
   function only(field: number, tf: number): number[] {
@@ -66,12 +72,12 @@ describe("bm25f", () => {
     for (let f = 0; f < FIELD_COUNT; f++) {
       let previous = 0;
       for (const tf of [1, 2, 3, 10, 100]) {
-        const value = pseudoFrequency(only(f, tf), 0, lengths, 0, invAvg);
+        const value = pf(only(f, tf), lengths, 0, invAvg);
         assert.ok(value > previous, `field ${f} tf ${tf}`);
         previous = value;
       }
     }
-    assert.equal(pseudoFrequency(new Array<number>(FIELD_COUNT).fill(0), 0, lengths, 0, invAvg), 0);
+    assert.equal(pf(new Array<number>(FIELD_COUNT).fill(0), lengths, 0, invAvg), 0);
   });
 
   test("a match weighs by its field: title outweighs body at the same tf and length", () => {
@@ -80,14 +86,14 @@ describe("bm25f", () => {
     for (const tf of [1, 2, 5]) {
       for (const length of [1, 4, 20, 50, 500]) {
         const lengths = new Array<number>(FIELD_COUNT).fill(length);
-        const title = pseudoFrequency(only(FIELD.title, tf), 0, lengths, 0, sameAvg);
-        const body = pseudoFrequency(only(FIELD.body, tf), 0, lengths, 0, sameAvg);
+        const title = pf(only(FIELD.title, tf), lengths, 0, sameAvg);
+        const body = pf(only(FIELD.body, tf), lengths, 0, sameAvg);
         assert.ok(title > body, `tf ${tf}, length ${length}: title ${title} <= body ${body}`);
       }
     }
     // At average length, a field's pseudo frequency is its weight times tf.
     for (let f = 0; f < FIELD_COUNT; f++) {
-      assert.ok(Math.abs(pseudoFrequency(only(f, 3), 0, AVG, 0, invAvg) - 3 * FIELD_WEIGHTS[f]!) < 1e-9, `field ${f}`);
+      assert.ok(Math.abs(pf(only(f, 3), AVG, 0, invAvg) - 3 * FIELD_WEIGHTS[f]!) < 1e-9, `field ${f}`);
     }
   });
 
@@ -96,28 +102,39 @@ describe("bm25f", () => {
     for (const length of [1, 50, 200, 400, 1000, 10_000]) {
       const lengths = [...AVG];
       lengths[FIELD.body] = length;
-      const value = pseudoFrequency(only(FIELD.body, 2), 0, lengths, 0, invAvg);
+      const value = pf(only(FIELD.body, 2), lengths, 0, invAvg);
       assert.ok(value < previous, `body length ${length}`);
       previous = value;
     }
     const both = only(FIELD.title, 1);
     both[FIELD.body] = 4;
-    const sum = pseudoFrequency(only(FIELD.title, 1), 0, AVG, 0, invAvg) + pseudoFrequency(only(FIELD.body, 4), 0, AVG, 0, invAvg);
-    assert.ok(Math.abs(pseudoFrequency(both, 0, AVG, 0, invAvg) - sum) < 1e-9);
+    const sum = pf(only(FIELD.title, 1), AVG, 0, invAvg) + pf(only(FIELD.body, 4), AVG, 0, invAvg);
+    assert.ok(Math.abs(pf(both, AVG, 0, invAvg) - sum) < 1e-9);
   });
 
   test("pseudoFrequency reads the document's lengths at an offset", () => {
     const lengths = [...AVG, ...AVG.map((l) => l * 4)];
-    const first = pseudoFrequency(only(FIELD.body, 1), 0, lengths, 0, invAvg);
-    const second = pseudoFrequency(only(FIELD.body, 1), 0, lengths, FIELD_COUNT, invAvg);
+    const first = pf(only(FIELD.body, 1), lengths, 0, invAvg);
+    const second = pf(only(FIELD.body, 1), lengths, FIELD_COUNT, invAvg);
     assert.ok(second < first);
   });
 
   test("inverseAverages inverts, and an empty field's average gives 0, not Infinity", () => {
     assert.deepEqual([...inverseAverages([2, 4, 0, 0.5, 1])], [0.5, 0.25, 0, 2, 1]);
     const zeroAvg = inverseAverages([0, 0, 0, 0, 0]);
-    const value = pseudoFrequency(only(FIELD.title, 1), 0, [5, 5, 5, 5, 5], 0, zeroAvg);
+    const value = pf(only(FIELD.title, 1), [5, 5, 5, 5, 5], 0, zeroAvg);
     assert.ok(Number.isFinite(value) && value > 0);
+  });
+
+  test("pseudoFrequency over length codes is exactly the sum of fieldFrequency over the lengths they stand for", () => {
+    const rand = random(7);
+    for (let i = 0; i < 200; i++) {
+      const tfs = Array.from({ length: FIELD_COUNT }, () => (rand() < 0.5 ? 0 : 1 + Math.floor(rand() * 5)));
+      const codes = Array.from({ length: FIELD_COUNT }, () => Math.floor(rand() * 256));
+      let sum = 0;
+      for (let f = 0; f < FIELD_COUNT; f++) if (tfs[f]) sum += fieldFrequency(f, tfs[f]!, LENGTH_OF_CODE[codes[f]!]!, invAvg);
+      assert.equal(pseudoFrequency(tfs, 0, codes, 0, lengthNorms(invAvg)), sum);
+    }
   });
 });
 

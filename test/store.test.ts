@@ -12,7 +12,9 @@ import { DocMetaBuilder } from "../src/indexer/docmeta.js";
 import {
   FIELD, FIELD_COUNT, FORMAT_VERSION, LENGTH_OF_CODE, lengthCode, MIN_DOCS_PER_STORE_BLOCK, INDEX_FILE, MAGIC, TERMS_PER_BLOCK, type StoredDoc,
 } from "../src/store/format.js";
+import { binaryElement, decodeMsgpack } from "../src/store/msgpack.js";
 import { DecodedPostings, encodePosting } from "../src/store/postings.js";
+import { pack } from "msgpackr";
 import { IndexReader } from "../src/store/reader.js";
 import { ByteReader, ByteWriter } from "../src/store/varint.js";
 import { IndexWriter } from "../src/store/writer.js";
@@ -59,6 +61,40 @@ describe("varint", () => {
     assert.equal(r.varint(), 16384);
     assert.ok(r.done);
     assert.equal(r.pos, w.length);
+  });
+});
+
+describe("msgpack decoding", () => {
+  test("reads back what msgpackr writes: every size class of integer, string, binary, array and map", () => {
+    const long = (n: number) => "é".repeat(n);
+    const values: unknown[] = [
+      null, true, false, 0, 1, 127, 128, 255, 256, 65535, 65536, 2 ** 32 - 1, 2 ** 32, 2 ** 53 - 1,
+      -1, -32, -33, -128, -129, -32768, -32769, -(2 ** 31), -(2 ** 31) - 1, -(2 ** 53 - 1), 0.5, -1.25, 1e300, Math.PI,
+      "", "a", "x".repeat(31), "x".repeat(32), long(200), "x".repeat(70000), "ascii then é", "日本語",
+      new Uint8Array([1, 2, 3]), new Uint8Array(300), new Uint8Array(70000),
+      [], [1, "two", [3]], Array.from({ length: 20 }, (_, i) => i), Array.from({ length: 70000 }, (_, i) => i % 7),
+      {}, { a: 1, b: { c: [true, null] } }, Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, i])),
+    ];
+    for (const value of values) {
+      const decoded = decodeMsgpack(pack(value));
+      if (value instanceof Uint8Array) assert.deepEqual([...(decoded as Uint8Array)], [...value]);
+      else assert.deepEqual(decoded, value);
+    }
+  });
+
+  test("a stored block's document is found without decoding the ones before it", () => {
+    const docs = Array.from({ length: 40 }, (_, i) => pack({ id: `Q${i}`, text: "y".repeat(i * 10) }));
+    const block = pack(docs);
+    for (const i of [0, 17, 39]) assert.deepEqual(decodeMsgpack(binaryElement(block, i)!), { id: `Q${i}`, text: "y".repeat(i * 10) });
+    assert.equal(binaryElement(block, 40), undefined);
+  });
+
+  test("truncated input, trailing bytes and extension types are errors", () => {
+    const bytes = pack({ title: "heap corruption", tags: ["PRB"] });
+    assert.throws(() => decodeMsgpack(bytes.subarray(0, bytes.length - 1)), /truncated/);
+    assert.throws(() => decodeMsgpack(new Uint8Array([...bytes, 0])), /past the value/);
+    assert.throws(() => decodeMsgpack(new Uint8Array([0xd4, 1, 2])), /unsupported type/);
+    assert.throws(() => decodeMsgpack(new Uint8Array([0xd9, 2, 0xc3, 0x28])), TypeError);
   });
 });
 
@@ -324,7 +360,7 @@ describe("index file", () => {
         const mean = docs.reduce((sum, d) => sum + LENGTH_OF_CODE[lengthCode(d.fields[f]!.length)]!, 0) / docs.length;
         assert.ok(Math.abs(h.avgFieldLength[f]! - mean) < 1e-9, `field ${f}`);
       }
-      assert.deepEqual([...reader.fieldLengths], docs.flatMap((d) => d.fields.map((f) => f.length)));
+      assert.deepEqual([...reader.fieldLengthCodes].map((code) => LENGTH_OF_CODE[code]), docs.flatMap((d) => d.fields.map((f) => f.length)));
     });
   });
 

@@ -1,119 +1,24 @@
 #!/usr/bin/env node
 /**
- * The kbsearch command. This file only parses the command line and dispatches: each command's
- * code is imported when that command runs, so a search never loads the parser or the indexer.
+ * The kbsearch command: a plain search (plain-search.ts) runs straight away; any other command line
+ * goes through the full parser (program.ts). Either way a command's code is imported only when it runs.
  */
-import { Command, InvalidArgumentError, Option } from "commander";
 import { KbSearchError } from "../errors.js";
+import { plainSearchIn } from "./plain-search.js";
 
-function count(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError("expected a whole number of 0 or more");
-  return n;
+async function run(args: string[]): Promise<void> {
+  const plain = plainSearchIn(args);
+  if (plain) {
+    const { runSearch } = await import("./commands/search.js");
+    process.exitCode = await runSearch(plain.query, plain.options);
+    return;
+  }
+  const { program } = await import("./program.js");
+  await program.parseAsync();
 }
 
-const program = new Command("kbsearch")
-  .description("Search the Microsoft Knowledge Base archive (about 60,000 articles, 1988-2002).")
-  .usage("[options] QUERY...   |   kbsearch <command> [args]")
-  .argument("[query...]", "words to search for; an article number (Q149387, kb 149387) puts that article first")
-  .option("-n, --limit <n>", "how many hits to show", count, 10)
-  .option("--offset <n>", "skip this many hits first (paging)", count, 0)
-  .option("--page <n>", "show page N (from 1) of -n hits each, instead of --offset", count)
-  .option("--product <name>", "only articles about this product (as product:NAME)")
-  .option("--year <year>", "only articles last modified in this year or range (1999, 1998..1999)")
-  .option("--since <date>", "only articles modified on or after this date (1999, 1999-03, 1999-03-23)")
-  .option("--until <date>", "only articles modified on or before this date")
-  .addOption(new Option("--sort <order>", "order of the hits").choices(["relevance", "date", "id"]).default("relevance"))
-  .option("--facets", "also count the matching articles by product, tag and year")
-  .option("--json", "print the result as one JSON object (schema in the README)")
-  .option("--explain", "show under each hit how its score was made: term, field, occurrences, points")
-  .option("--index <dir>", "the index directory (default: $KBSEARCH_INDEX, else the package's index/)")
-  .showHelpAfterError("(run kbsearch --help for usage)")
-  .configureOutput({ outputError: (message, write) => write(`kbsearch: ${message.replace(/^error: /, "")}`) })
-  .exitOverride((err) => {
-    process.exit(err.exitCode === 0 ? 0 : 2);
-  })
-  .addHelpText(
-    "after",
-    `
-Query syntax (one grammar for the CLI and the library):
-  words                  ranked: articles holding the most of the rarer words first;
-                         misspellings, abbreviations (nt4, sp4) and article links understood
-  "a phrase"             the words in this order          -word  -"phrase"   excluded
-  a OR b   (a b) OR c    either side                       conf*              any word starting so
-  product:exchange  tag:XADM  kw:kbbug  os:winnt  version:4.0  id:Q149387
-  section:symptoms       the query's words must stand in that section
-  year:1999  modified:1998..1999  before:2000  after:1998   last-modified dates
-  A field of unknown name or a broken query is read leniently, with a warning.
-
-Examples:
-  kbsearch "heap corruption"              search (builds the sample index on first run)
-  kbsearch product:exchange year:1999 MTA Exchange articles of 1999 about the MTA
-  kbsearch --facets --sort date servpack  newest first, with counts by product, tag and year
-  kbsearch -n 20 --json servpack          20 hits as JSON
-  kbsearch Q149387                        an article by number
-  kbsearch index ../kb.tar.gz             index the whole archive (a clone, a tarball or its URL);
-                                          run again, it reads only new and changed articles
-  kbsearch show Q149387                   read an article
-  kbsearch related Q149387                articles like it, citing it or cited by it
-
-Exit codes: 0 found, 1 nothing found, 2 usage error, 3 index missing, damaged or from
-another version, 4 source unreadable or build failed, 5 another build holds the index.`,
-  )
-  .action(async (words: string[], options) => {
-    const { runSearch } = await import("./commands/search.js");
-    process.exitCode = await runSearch(words.join(" "), options);
-  });
-
-program
-  .command("index")
-  .description("build the index from a kbarchive folder, a .tar.gz of it, or its http(s) URL (default: the bundled sample corpus); over an index already there, read only the articles new or changed since")
-  .argument("[source]", "kbarchive checkout or its kb/ folder, kb.tar.gz, or https://github.com/jeffpar/kbarchive/archive/refs/heads/master.tar.gz")
-  .option("--full", "build afresh, reading every article, even when the index there could be updated")
-  .action(async (source: string | undefined, _options, command: Command) => {
-    const { runIndex } = await import("./commands/index.js");
-    process.exitCode = await runIndex(source, command.optsWithGlobals());
-  });
-
-program
-  .command("related")
-  .description("articles like an article: sharing its most telling words, citing it or cited by it")
-  .argument("<id>", "article number: Q149387, 149387 or KB149387")
-  .action(async (id: string, _options, command: Command) => {
-    const { runRelated } = await import("./commands/search.js");
-    process.exitCode = await runRelated(id, command.optsWithGlobals());
-  });
-
-program
-  .command("show")
-  .description("print an article's text (through $PAGER on a terminal)")
-  .argument("<id>", "article number: Q149387, 149387 or KB149387")
-  .option("--query <query>", "highlight the words this query searches for")
-  .action(async (id: string, _options, command: Command) => {
-    const { runShow } = await import("./commands/show.js");
-    process.exitCode = await runShow(id, command.optsWithGlobals());
-  });
-
-program
-  .command("batch")
-  .description('run queries from JSON lines {"qid", "query"} (FILE or - for stdin), print {"qid", "ranked", "took_ms"} lines')
-  .argument("<file>", "JSON lines file, or - for standard input")
-  .action(async (file: string, _options, command: Command) => {
-    const { runBatch } = await import("./commands/batch.js");
-    process.exitCode = await runBatch(file, command.optsWithGlobals());
-  });
-
-program
-  .command("stats")
-  .description("what the index holds: articles, terms, size, source, format")
-  .option("--verify", "also read the whole index and check every checksum (exit 3 if damaged)")
-  .action(async (_options, command: Command) => {
-    const { runStats } = await import("./commands/stats.js");
-    process.exitCode = await runStats(command.optsWithGlobals());
-  });
-
 try {
-  await program.parseAsync();
+  await run(process.argv.slice(2));
 } catch (err) {
   if (err instanceof KbSearchError) {
     process.stderr.write(`kbsearch: ${err.message}\n`);

@@ -18,6 +18,9 @@ export interface GlobalOptions {
   facets?: boolean;
 }
 
+/** What the options are when not given (the full parser's defaults too). */
+export const DEFAULT_OPTIONS = { limit: 10, offset: 0, sort: "relevance" } as const satisfies Partial<GlobalOptions>;
+
 /**
  * Opens the index the options name. On first use, when the default index does not exist yet,
  * it is built from the bundled sample corpus so that a newcomer's first search answers.

@@ -73,7 +73,7 @@ export class PreviousIndex {
   private constructor(readonly reader: IndexReader) {
     this.numbers = reader.articleNumbers();
     this.digests = reader.sourceDigests();
-    this.lengthCodes = reader.fieldLengthCodes();
+    this.lengthCodes = reader.fieldLengthCodes;
     this.docMeta = reader.docMeta();
     this.renumber = new Int32Array(reader.docCount).fill(-1);
     const digests = this.digests;

@@ -6,7 +6,7 @@
  *   score(d)  = sum_t  idf(t) * tf~ * (k1 + 1) / (k1 + tf~)
  *   idf(t)    = ln(1 + (N - df + 0.5) / (df + 0.5))
  */
-import { FIELD_COUNT } from "../store/format.js";
+import { FIELD_COUNT, LENGTH_OF_CODE } from "../store/format.js";
 
 export const K1 = 1.2;
 /**
@@ -28,20 +28,37 @@ export function inverseAverages(avgFieldLength: readonly number[]): Float64Array
   return Float64Array.from(avgFieldLength, (avg) => (avg > 0 ? 1 / avg : 0));
 }
 
+/** The divisor normalizing a tf in field f by the field's length. */
+function lengthNorm(f: number, length: number, invAvg: Float64Array): number {
+  return 1 - FIELD_B[f]! + FIELD_B[f]! * length * invAvg[f]!;
+}
+
 /** Field f's share of a term's pseudo frequency: its tf, weighted and normalized by the field's length. */
 export function fieldFrequency(f: number, tf: number, length: number, invAvg: Float64Array): number {
-  return (FIELD_WEIGHTS[f]! * tf) / (1 - FIELD_B[f]! + FIELD_B[f]! * length * invAvg[f]!);
+  return (FIELD_WEIGHTS[f]! * tf) / lengthNorm(f, length, invAvg);
+}
+
+/**
+ * Every field's length divisor for every stored length code (`[f * 256 + code]`): the index keeps
+ * lengths as codes, and scoring looks their divisors up rather than decoding every length at open.
+ */
+export function lengthNorms(invAvg: Float64Array): Float64Array {
+  const norms = new Float64Array(FIELD_COUNT * 256);
+  for (let f = 0; f < FIELD_COUNT; f++) {
+    for (let code = 0; code < 256; code++) norms[f * 256 + code] = lengthNorm(f, LENGTH_OF_CODE[code]!, invAvg);
+  }
+  return norms;
 }
 
 /**
  * The weighted, length-normalized frequency of a term in one document: `tfs[tfAt + f]` is its
- * frequency in field f, `lengths[lengthAt + f]` that field's length.
+ * frequency in field f, `lengthCodes[codeAt + f]` the code of that field's length (norms: lengthNorms).
  */
-export function pseudoFrequency(tfs: ArrayLike<number>, tfAt: number, lengths: ArrayLike<number>, lengthAt: number, invAvg: Float64Array): number {
+export function pseudoFrequency(tfs: ArrayLike<number>, tfAt: number, lengthCodes: ArrayLike<number>, codeAt: number, norms: Float64Array): number {
   let sum = 0;
   for (let f = 0; f < FIELD_COUNT; f++) {
     const tf = tfs[tfAt + f]!;
-    if (tf) sum += fieldFrequency(f, tf, lengths[lengthAt + f]!, invAvg);
+    if (tf) sum += (FIELD_WEIGHTS[f]! * tf) / norms[f * 256 + lengthCodes[codeAt + f]!]!;
   }
   return sum;
 }

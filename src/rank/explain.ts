@@ -6,11 +6,11 @@
  */
 import type { PlannedAlternative, QueryPlan } from "../query/expand.js";
 import type { ScorePart } from "../query/types.js";
-import { FIELD, FIELD_COUNT, FIELDS } from "../store/format.js";
+import { FIELD, FIELD_COUNT, FIELDS, LENGTH_OF_CODE } from "../store/format.js";
 import { DecodedPostings } from "../store/postings.js";
 import type { IndexReader, TermEntry } from "../store/reader.js";
 import { fieldFrequency, idf, inverseAverages, saturate } from "./bm25f.js";
-import { coordination, coverageBonus, typedWords, queryWeights, PHRASE_BONUS, titleHeldBonus, titleMaskOf, titlePhraseShare } from "./scorer.js";
+import { coordination, coordinationPower, coverageBonus, typedWords, queryWeights, PHRASE_BONUS, titleHeldBonus, titleMaskOf, titlePhraseShare } from "./scorer.js";
 
 interface Match {
   alt: PlannedAlternative;
@@ -34,7 +34,7 @@ export function explainScore(index: IndexReader, plan: QueryPlan, doc: number): 
       const posting = postingOf(index, alt.entry, doc);
       if (!posting) return;
       if (titleMask) titleMask.mask |= posting.titleMask;
-      const fields = posting.tfs.map((tf, f) => (tf ? fieldFrequency(f, tf, index.fieldLengths[doc * FIELD_COUNT + f]!, invAvg) : 0));
+      const fields = posting.tfs.map((tf, f) => (tf ? fieldFrequency(f, tf, LENGTH_OF_CODE[index.fieldLengthCodes[doc * FIELD_COUNT + f]!]!, invAvg) : 0));
       const pseudo = fields.reduce((a, b) => a + b, 0);
       const points = weights[i]! * saturate(pseudo);
       if (!best || points > best.points) best = { alt, points, fields: fields.map((x) => (x / pseudo) * points), tfs: posting.tfs };
@@ -67,11 +67,11 @@ export function explainScore(index: IndexReader, plan: QueryPlan, doc: number): 
   });
   const phrase = PHRASE_BONUS * titlePhraseShare(plan.groups, titleMasks, 0);
   if (phrase > 0) parts.push({ field: "title phrase", term: "", kind: "bonus", tf: 0, points: phrase });
-  const held = plan.intent === "howTo" ? titleHeldBonus(titleMasks.reduce((a, b) => a | b, 0), index.fieldLengths[doc * FIELD_COUNT + FIELD.title]!) : 0;
+  const held = plan.intent === "howTo" ? titleHeldBonus(titleMasks.reduce((a, b) => a | b, 0), LENGTH_OF_CODE[index.fieldLengthCodes[doc * FIELD_COUNT + FIELD.title]!]!) : 0;
   if (held > 0) parts.push({ field: "title held", term: "", kind: "bonus", tf: 0, points: held });
   const hint = matchedMass > 0 ? bestOf(plan.hints, plan.hints.map((h) => h.weight * idf(index.docCount, h.entry.docFreq))) : undefined;
   if (hint) termParts(hint);
-  const factor = coordination(matchedMass, queryMass, typedWords(plan.groups));
+  const factor = coordination(matchedMass, queryMass, coordinationPower(typedWords(plan.groups)));
   if (factor < 1) {
     const total = parts.reduce((sum, p) => sum + p.points, 0);
     parts.push({ field: `coordination x${factor.toFixed(2)}`, term: "", kind: "bonus", tf: 0, points: total * factor - total });

@@ -8,9 +8,9 @@
  */
 import type { PlannedAlternative, PlannedGroup, QueryPlan } from "../query/expand.js";
 import type { IndexReader } from "../store/reader.js";
-import { FIELD, FIELD_COUNT } from "../store/format.js";
+import { FIELD, FIELD_COUNT, LENGTH_OF_CODE } from "../store/format.js";
 import { DecodedPostings } from "../store/postings.js";
-import { idf, inverseAverages, pseudoFrequency, saturate } from "./bm25f.js";
+import { idf, inverseAverages, lengthNorms, pseudoFrequency, saturate } from "./bm25f.js";
 import { TopK } from "./topk.js";
 
 /**
@@ -103,13 +103,16 @@ export function coverageBonus(f: number, fieldMass: number, queryMass: number): 
 }
 
 /**
- * The factor for holding `matchedMass` of the query's idf mass: missing a rare word costs much, a
- * common one little. Long queries (pasted dialogs, sentences) hold words of the user's own (paths,
- * names, their own way of saying it) that no article has, so the power falls as the number of
- * typed `words` grows.
+ * The power the share of the query's idf mass an article holds is raised to (see coordination):
+ * long queries (pasted dialogs, sentences) hold words of the user's own (paths, names, their own
+ * way of saying it) that no article has, so the power falls as the number of typed `words` grows.
  */
-export function coordination(matchedMass: number, queryMass: number, words: number): number {
-  const power = COORDINATION_POWER * Math.min(1, (COORDINATION_WORDS / words) ** 2);
+export function coordinationPower(words: number): number {
+  return COORDINATION_POWER * Math.min(1, (COORDINATION_WORDS / words) ** 2);
+}
+
+/** The factor for holding `matchedMass` of the query's idf mass: missing a rare word costs much, a common one little. */
+export function coordination(matchedMass: number, queryMass: number, power: number): number {
   return queryMass > 0 ? (matchedMass / queryMass) ** power : 1;
 }
 
@@ -177,13 +180,16 @@ export class Scorer {
   private queryEpoch = 0;
   private groupEpoch = 0;
   private slots = new Slots(1024);
+  /** Slots below this may hold an earlier query's values; those above are all zero. */
+  private dirty = 0;
   private readonly postings = new DecodedPostings();
-  private readonly invAvg: Float64Array;
+  /** Length divisors by field and length code (bm25f lengthNorms). */
+  private readonly norms: Float64Array;
 
   constructor(private readonly index: IndexReader) {
     this.slotOf = new Int32Array(index.docCount);
     this.slotEpoch = new Uint32Array(index.docCount);
-    this.invAvg = inverseAverages(index.header.avgFieldLength);
+    this.norms = lengthNorms(inverseAverages(index.header.avgFieldLength));
   }
 
   /**
@@ -193,26 +199,42 @@ export class Scorer {
    */
   score(plan: QueryPlan, k: number, watch?: number, allowed?: Uint8Array): Scored {
     const { groups, hints } = plan;
-    const { slotOf, slotEpoch, invAvg } = this;
+    const { slotOf, slotEpoch, norms } = this;
     const queryEpoch = ++this.queryEpoch;
-    const lengths = this.index.fieldLengths;
-    const phraseWords = Math.min(groups.length, PHRASE_WORDS);
+    const lengths = this.index.fieldLengthCodes;
     let used = 0;
     const weightsOf = queryWeights(this.index, groups);
     const masses = weightsOf.map((weights) => Math.max(...weights));
     const queryMass = masses.reduce((sum, mass) => sum + mass, 0);
     const commonDocFreq = Math.max(COMMON_MIN_DOCS, this.index.docCount * COMMON_SHARE);
-    const words = typedWords(groups);
+    const power = coordinationPower(typedWords(groups));
+    const order = heaviestFirst(groups, masses);
+    // A common word only adds to articles the weightier words found (see COMMON_SHARE), unless
+    // those are held by fewer than MIN_CANDIDATES.
+    let held = 0;
+    const opens = order.map((g, nth) => {
+      const opening = nth === 0 || docFreqOf(groups[g]!) <= commonDocFreq || held < MIN_CANDIDATES;
+      if (opening) held += docFreqOf(groups[g]!);
+      return opening;
+    });
+    // Zeroing the slots the last query used, in bulk, spares zeroing each slot as it is opened.
+    // Room for every document the query can open a slot for (each posting of an opening group,
+    // and the watched document) is made before, once.
+    this.slots.clearBelow(this.dirty);
+    this.dirty = 0;
+    const room = 1 + order.reduce((sum, g, nth) => sum + (opens[nth] ? docFreqOf(groups[g]!) : 0), 0);
+    if (room > this.slots.capacity) this.slots = new Slots(Math.min(2 ** Math.ceil(Math.log2(room)), this.index.docCount + 1));
+    const sl = this.slots;
     // The document asked about is met whatever its words, so its score is its own.
-    if (watch !== undefined && watch < this.index.docCount) used = this.openSlot(watch, queryEpoch, used, phraseWords);
-    heaviestFirst(groups, masses).forEach((g, nth) => {
+    if (watch !== undefined && watch < this.index.docCount) used = this.openSlot(watch, queryEpoch, used);
+    order.forEach((g, nth) => {
       const group = groups[g]!;
       const weights = weightsOf[g]!;
       const mass = masses[g]!;
-      // A common word only adds to articles the weightier words found (see COMMON_SHARE).
-      const opens = nth === 0 || docFreqOf(group) <= commonDocFreq || used < MIN_CANDIDATES;
+      const opening = opens[nth]!;
       const groupEpoch = ++this.groupEpoch;
-      const inGroup: number[] = [];
+      // The slots this group met, in the slots' own scratch array rather than a growing list.
+      let inGroup = 0;
       group.alternatives.forEach((alt, i) => {
         const weight = weights[i]!;
         const postings = this.postings.decode(this.index.postings(alt.entry));
@@ -223,18 +245,17 @@ export class Scorer {
           if (slotEpoch[doc] === queryEpoch) {
             slot = slotOf[doc]!;
           } else {
-            if (!opens || (allowed && !allowed[doc])) continue;
+            if (!opening || (allowed && !allowed[doc])) continue;
             slot = used;
-            used = this.openSlot(doc, queryEpoch, used, phraseWords);
+            used = this.openSlot(doc, queryEpoch, used);
           }
-          const sl = this.slots;
           if (sl.groupStamp[slot] !== groupEpoch) {
             sl.groupStamp[slot] = groupEpoch;
             sl.best[slot] = 0;
-            inGroup.push(slot);
+            sl.groupMembers[inGroup++] = slot;
           }
           const at = p * FIELD_COUNT;
-          const points = weight * saturate(pseudoFrequency(tfs, at, lengths, doc * FIELD_COUNT, invAvg));
+          const points = weight * saturate(pseudoFrequency(tfs, at, lengths, doc * FIELD_COUNT, norms));
           if (tfs[at + FIELD.title]) {
             const mask = titleMaskOf(postings, p);
             sl.titleHeld[slot]! |= mask;
@@ -246,8 +267,8 @@ export class Scorer {
           }
         }
       });
-      const sl = this.slots;
-      for (const slot of inGroup) {
+      for (let m = 0; m < inGroup; m++) {
+        const slot = sl.groupMembers[m]!;
         sl.matched[slot]!++;
         sl.matchedMass[slot]! += mass;
         sl.scores[slot]! += sl.best[slot]!;
@@ -257,18 +278,30 @@ export class Scorer {
     this.addHints(hints);
 
     // Final scores overwrite the sums in place; the heap holds slots, not objects.
-    const sl = this.slots;
     const { scores, docOf } = sl;
     const top = new TopK<number>(k, (a, b) => (scores[a] !== scores[b] ? scores[a]! > scores[b]! : docOf[a]! < docOf[b]!));
     let total = 0;
+    // Articles holding the same query words share a factor: it is computed again only when it changes.
+    let factorMass = -1;
+    let factor = 1;
     for (let slot = 0; slot < used; slot++) {
       if (sl.matched[slot] === 0) continue;
       total++;
       let score = scores[slot]!;
-      for (let c = 0; c < COVERED_FIELDS.length; c++) score += coverageBonus(COVERED_FIELDS[c]!, sl.fieldMass[slot * COVERED_FIELDS.length + c]!, queryMass);
+      for (let c = 0; c < COVERED_FIELDS.length; c++) {
+        const fieldMass = sl.fieldMass[slot * COVERED_FIELDS.length + c]!;
+        if (fieldMass > 0) score += coverageBonus(COVERED_FIELDS[c]!, fieldMass, queryMass);
+      }
       score += PHRASE_BONUS * titlePhraseShare(groups, sl.titleMasks, slot * PHRASE_WORDS);
-      if (plan.intent === "howTo") score += titleHeldBonus(sl.titleHeld[slot]!, lengths[docOf[slot]! * FIELD_COUNT + FIELD.title]!);
-      if (sl.matchedMass[slot]! < queryMass) score *= coordination(sl.matchedMass[slot]!, queryMass, words);
+      if (plan.intent === "howTo") score += titleHeldBonus(sl.titleHeld[slot]!, LENGTH_OF_CODE[lengths[docOf[slot]! * FIELD_COUNT + FIELD.title]!]!);
+      const matchedMass = sl.matchedMass[slot]!;
+      if (matchedMass < queryMass) {
+        if (matchedMass !== factorMass) {
+          factorMass = matchedMass;
+          factor = coordination(matchedMass, queryMass, power);
+        }
+        score *= factor;
+      }
       scores[slot] = score;
       top.offer(slot);
     }
@@ -278,19 +311,19 @@ export class Scorer {
     return { top: top.sorted().map(scored), total, watched };
   }
 
-  /** Gives `doc` the next slot (`used`), growing the slots when full; returns the new count in use. */
-  private openSlot(doc: number, queryEpoch: number, used: number, phraseWords: number): number {
-    if (used === this.slots.capacity) this.slots = this.slots.grown();
+  /** Gives `doc` the next slot (`used`); returns the new count in use. */
+  private openSlot(doc: number, queryEpoch: number, used: number): number {
     this.slotEpoch[doc] = queryEpoch;
     this.slotOf[doc] = used;
-    this.slots.clear(used, doc, phraseWords);
+    this.slots.docOf[used] = doc;
+    if (used >= this.dirty) this.dirty = used + 1;
     return used + 1;
   }
 
   /** Adds to each document the groups matched the points of the best hint it holds. */
   private addHints(hints: readonly PlannedAlternative[]): void {
-    const { slotOf, slotEpoch, invAvg, slots } = this;
-    const lengths = this.index.fieldLengths;
+    const { slotOf, slotEpoch, norms, slots } = this;
+    const lengths = this.index.fieldLengthCodes;
     const groupEpoch = ++this.groupEpoch;
     const hinted: number[] = [];
     for (const hint of hints) {
@@ -300,7 +333,7 @@ export class Scorer {
         const doc = docs[p]!;
         if (slotEpoch[doc] !== this.queryEpoch) continue;
         const slot = slotOf[doc]!;
-        const points = weight * saturate(pseudoFrequency(tfs, p * FIELD_COUNT, lengths, doc * FIELD_COUNT, invAvg));
+        const points = weight * saturate(pseudoFrequency(tfs, p * FIELD_COUNT, lengths, doc * FIELD_COUNT, norms));
         if (slots.groupStamp[slot] !== groupEpoch) {
           slots.groupStamp[slot] = groupEpoch;
           hinted.push(slot);
@@ -333,6 +366,8 @@ class Slots {
   readonly matched: Uint8Array;
   /** The group that last met the slot. */
   readonly groupStamp: Uint32Array;
+  /** The slots the current group has met, in the order met (its first count entries). */
+  readonly groupMembers: Int32Array;
 
   constructor(readonly capacity: number) {
     this.docOf = new Int32Array(capacity);
@@ -345,33 +380,17 @@ class Slots {
     this.titleHeld = new Int32Array(capacity);
     this.matched = new Uint8Array(capacity);
     this.groupStamp = new Uint32Array(capacity);
+    this.groupMembers = new Int32Array(capacity);
   }
 
-  /** Twice the room, holding what this one holds. */
-  grown(): Slots {
-    const next = new Slots(this.capacity * 2);
-    next.docOf.set(this.docOf);
-    next.scores.set(this.scores);
-    next.matchedMass.set(this.matchedMass);
-    next.fieldMass.set(this.fieldMass);
-    next.best.set(this.best);
-    next.bestFields.set(this.bestFields);
-    next.titleMasks.set(this.titleMasks);
-    next.titleHeld.set(this.titleHeld);
-    next.matched.set(this.matched);
-    next.groupStamp.set(this.groupStamp);
-    return next;
-  }
-
-  /** Readies a slot for a document first met. */
-  clear(slot: number, doc: number, phraseWords: number): void {
-    this.docOf[slot] = doc;
-    this.scores[slot] = 0;
-    this.matchedMass[slot] = 0;
-    this.matched[slot] = 0;
-    this.titleHeld[slot] = 0;
-    this.groupStamp[slot] = 0;
-    for (let c = 0; c < COVERED_FIELDS.length; c++) this.fieldMass[slot * COVERED_FIELDS.length + c] = 0;
-    for (let w = 0; w < phraseWords; w++) this.titleMasks[slot * PHRASE_WORDS + w] = 0;
+  /** Zeroes the first `count` slots' sums, counts and masks (a slot's best and bestFields are set per group). */
+  clearBelow(count: number): void {
+    this.scores.fill(0, 0, count);
+    this.matchedMass.fill(0, 0, count);
+    this.matched.fill(0, 0, count);
+    this.groupStamp.fill(0, 0, count);
+    this.fieldMass.fill(0, 0, count * COVERED_FIELDS.length);
+    this.titleMasks.fill(0, 0, count * PHRASE_WORDS);
+    this.titleHeld.fill(0, 0, count);
   }
 }

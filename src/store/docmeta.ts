@@ -10,7 +10,7 @@
  *   lists     per list field: names (its distinct values), starts (u32 per document + end) and
  *             ids (u16 per value held, an index into names)
  */
-import { unpack } from "msgpackr/unpack";
+import { decodeMsgpack } from "./msgpack.js";
 import { u16, u32 } from "./bytes.js";
 
 /** The per-article lists a filter can ask about. */
@@ -52,7 +52,7 @@ export function dateNumber(date: string): number {
 
 /** Decodes the section; throws when it does not describe `docCount` documents. */
 export function decodeDocMeta(bytes: Uint8Array, docCount: number): DocMetaColumns {
-  const raw = unpack(bytes) as EncodedDocMeta;
+  const raw = decodeMsgpack(bytes) as EncodedDocMeta;
   const lists = {} as Record<ListField, DocMetaList>;
   for (const field of LIST_FIELDS) {
     const list = raw.lists[field];

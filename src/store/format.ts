@@ -24,7 +24,7 @@
  *     sources      per document the digest of its source file, 8 bytes (sources.ts; read only by a build
  *                  updating the index)
  *     storeDocs    u32 per stored block: its first document; then the document count
- *     storeOffsets u32 per stored block + end
+ *     storeOffsets u32 per stored block + end (read at open)
  *     store        brotli-compressed msgpack arrays of 16 to 64 documents (endsStoreBlock), each one a
  *                  msgpack StoredDoc of its own (read for the hits shown: documents compress best
  *                  together, and a hit unpacks only its own)

@@ -6,16 +6,16 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { brotliDecompressSync, crc32 } from "node:zlib";
-import { unpack } from "msgpackr/unpack";
 import { ANALYZER_ID } from "../analyze/analyzer.js";
 import { KbSearchError } from "../errors.js";
 import {
-  FIELD_COUNT, FORMAT_VERSION, INDEX_FILE, LENGTH_OF_CODE, MAGIC, PREAMBLE_BYTES, SECTION_NAMES, TERMS_PER_BLOCK,
+  FIELD_COUNT, FORMAT_VERSION, INDEX_FILE, MAGIC, PREAMBLE_BYTES, SECTION_NAMES, TERMS_PER_BLOCK,
   type IndexHeader, type SectionName, type StoredDoc, type StoredHeader,
 } from "./format.js";
 import { u32 } from "./bytes.js";
 import { CHUNK_BYTES, chunkCount, firstBadChunk } from "./checksum.js";
 import { decodeDocMeta, type DocMetaColumns } from "./docmeta.js";
+import { binaryElement, decodeMsgpack } from "./msgpack.js";
 import { decodeSources } from "./sources.js";
 import { ByteReader } from "./varint.js";
 
@@ -29,6 +29,11 @@ export interface TermEntry {
 }
 
 const decoder = new TextDecoder();
+/**
+ * Output buffer size for decompressing a stored block: a block is about 100 KB of text, and zlib's
+ * default 16 KB chunks meant seven buffers joined at the end (one buffer: 18% faster per block).
+ */
+const STORE_BLOCK_CHUNK = 256 * 1024;
 /** At most this many decoded dictionary blocks are kept (of ~4,700 in the full archive). */
 const BLOCK_CACHE_LIMIT = 1024;
 
@@ -42,8 +47,8 @@ export interface VerifyReport {
 export class IndexReader {
   readonly header: IndexHeader;
   readonly path: string;
-  /** Field lengths, FIELD_COUNT per document. */
-  readonly fieldLengths: Uint16Array;
+  /** Field lengths as stored, FIELD_COUNT codes per document (LENGTH_OF_CODE gives the length). */
+  readonly fieldLengthCodes: Uint8Array;
   private readonly fd: number;
   readonly fileSize: number;
   private readonly dataStart: number;
@@ -53,13 +58,15 @@ export class IndexReader {
   private readonly rebuild: string;
   private readonly blockFirstTerms: string[];
   private readonly blockOffsets: Uint32Array;
+  /** Where each stored block starts in the store section, and where the last ends (read at open: 7.5 KB for the archive, one read less per hit). */
+  private readonly storeOffsets: Uint32Array;
   private ids: Uint32Array | undefined;
   /** The storeDocs section, read on the first stored document asked for. */
   private storeStarts: Uint32Array | undefined;
   private meta: DocMetaColumns | undefined;
-  /** The last stored block read: its documents, each still packed. */
-  private storeBlock: { index: number; docs: Uint8Array[] } | undefined;
-  /** Decoded dictionary blocks: queries (and a word's spelling variants) keep coming back to the same ones. */
+  /** The last stored block read, decompressed: a msgpack array of its documents, each packed on its own. */
+  private storeBlock: { index: number; bytes: Uint8Array } | undefined;
+  /** Decoded dictionary blocks, least recently used first: queries (and a word's spelling variants) keep coming back to the same ones. */
   private readonly blockCache = new Map<number, TermEntry[]>();
 
   /**
@@ -121,15 +128,16 @@ export class IndexReader {
     this.verified = new Uint8Array(chunkCount(integrity.dataBytes));
     this.blockFirstTerms = header.blockCount ? decoder.decode(this.section("blockIndex")).split("\n") : [];
     this.blockOffsets = u32(this.section("blockOffsets"));
-    this.fieldLengths = decodeLengths(this.section("fieldLengths"));
-    if (this.blockFirstTerms.length !== header.blockCount || this.fieldLengths.length !== header.docCount * FIELD_COUNT) {
+    this.storeOffsets = u32(this.section("storeOffsets"));
+    this.fieldLengthCodes = this.section("fieldLengths");
+    if (this.blockFirstTerms.length !== header.blockCount || this.fieldLengthCodes.length !== header.docCount * FIELD_COUNT) {
       throw this.corrupt("is damaged (dictionary or field lengths do not match the header)");
     }
   }
 
   private decodeHeader(bytes: Uint8Array): StoredHeader {
     try {
-      const header = unpack(bytes) as StoredHeader;
+      const header = decodeMsgpack(bytes) as StoredHeader;
       if (typeof header !== "object" || header === null || !header.sections || !(header.integrity?.chunkCrcs instanceof Uint8Array)) {
         throw new Error("fields missing");
       }
@@ -253,7 +261,7 @@ export class IndexReader {
   /** The document's stored record; the last block read is kept, since neighbouring hits often share it. */
   stored(doc: number): StoredDoc {
     const packedDoc = this.packedStored(doc);
-    return this.unpackStored(this.storeBlock!.index, () => unpack(packedDoc) as StoredDoc);
+    return this.unpackStored(this.storeBlock!.index, () => decodeMsgpack(packedDoc) as StoredDoc);
   }
 
   /** The document's stored record still packed (msgpack), as the store keeps it. */
@@ -261,9 +269,10 @@ export class IndexReader {
     const block = this.storeBlockOf(doc);
     if (this.storeBlock?.index !== block.index) {
       const packed = this.compressedStoreBlock(block.index);
-      this.storeBlock = { index: block.index, docs: this.unpackStored(block.index, () => unpack(brotliDecompressSync(packed)) as Uint8Array[]) };
+      this.storeBlock = { index: block.index, bytes: this.unpackStored(block.index, () => brotliDecompressSync(packed, { chunkSize: STORE_BLOCK_CHUNK })) };
     }
-    const packedDoc = this.storeBlock.docs[doc - block.first];
+    const bytes = this.storeBlock.bytes;
+    const packedDoc = this.unpackStored(block.index, () => binaryElement(bytes, doc - block.first));
     if (!packedDoc) throw this.corrupt(`lacks stored document ${doc}`);
     return packedDoc;
   }
@@ -285,8 +294,10 @@ export class IndexReader {
 
   /** Stored block `index` as written: its documents, compressed. */
   compressedStoreBlock(index: number): Uint8Array {
-    const offsets = u32(this.readData(this.sectionStart("storeOffsets") + index * 4, 8));
-    return this.readData(this.sectionStart("store") + offsets[0]!, offsets[1]! - offsets[0]!);
+    const start = this.storeOffsets[index];
+    const end = this.storeOffsets[index + 1];
+    if (start === undefined || end === undefined || end < start) throw this.corrupt(`lacks stored block ${index}`);
+    return this.readData(this.sectionStart("store") + start, end - start);
   }
 
   /** Every term's dictionary entry, in order (for a build updating the index). */
@@ -306,11 +317,6 @@ export class IndexReader {
     } catch (err) {
       throw this.corrupt("has a damaged sources section", err);
     }
-  }
-
-  /** Each document's field length codes, as stored (for a build updating the index). */
-  fieldLengthCodes(): Uint8Array {
-    return this.section("fieldLengths");
   }
 
   /** Runs a decoding step of stored block `index`, turning a failure into a clear index error. */
@@ -339,13 +345,17 @@ export class IndexReader {
     return found;
   }
 
+  /** A dictionary block, from the cache when there; when full, the cache drops the block least recently used. */
   private readBlock(block: number): TermEntry[] {
     let entries = this.blockCache.get(block);
-    if (!entries) {
-      if (this.blockCache.size >= BLOCK_CACHE_LIMIT) this.blockCache.clear();
+    if (entries) {
+      // Map keeps insertion order: moving a block to the end keeps the oldest-used first.
+      this.blockCache.delete(block);
+    } else {
+      if (this.blockCache.size >= BLOCK_CACHE_LIMIT) this.blockCache.delete(this.blockCache.keys().next().value!);
       entries = this.decodeBlock(block);
-      this.blockCache.set(block, entries);
     }
+    this.blockCache.set(block, entries);
     return entries;
   }
 
@@ -424,11 +434,4 @@ export class IndexReader {
   private advice(): string {
     return this.rebuild ? `: ${this.rebuild}` : "";
   }
-}
-
-/** Field lengths from their byte codes (a plain loop: a mapping callback made opening 10x slower). */
-function decodeLengths(codes: Uint8Array): Uint16Array {
-  const lengths = new Uint16Array(codes.length);
-  for (let i = 0; i < codes.length; i++) lengths[i] = LENGTH_OF_CODE[codes[i]!]!;
-  return lengths;
 }

@@ -1,4 +1,5 @@
 /** `kbsearch QUERY...` and `kbsearch related ID`: ranked hits with snippets, or JSON. */
+import { setFlagsFromString } from "node:v8";
 import type { KbIndex } from "../../query/engine.js";
 import type { SearchResult } from "../../query/types.js";
 import { formatResult, styleFor } from "../../present/terminal.js";
@@ -14,6 +15,11 @@ export async function runRelated(ref: string, options: GlobalOptions): Promise<n
 }
 
 async function printResult(options: GlobalOptions, run: (index: KbIndex) => SearchResult): Promise<number> {
+  // One query per process: V8's optimizing compiler would compile the scorer's and the snippets'
+  // loops for a single run of them, on a thread competing for the same cores, and made a
+  // one-shot search's own work about twice as long (11 ms against 12-35 ms). The interpreter and
+  // baseline code answer sooner. Library users, the batch command and the indexer keep it.
+  setFlagsFromString("--no-opt");
   const index = await openIndexForCli(options);
   try {
     const result = run(index);
