@@ -45,8 +45,8 @@ export const COMMON_SHARE = 0.05;
 /** ...and by at least this many articles (a small archive scores everything). */
 export const COMMON_MIN_DOCS = 1000;
 /**
- * Unless the weightier words found fewer articles than this: then a common word brings its own in
- * too (50 does as well as 200 on the eval sets, scoring a fifth fewer articles). The rarest word a user types may be their own ("before i mess with it") and find none of
+ * Unless the weightier words are held by fewer articles than this: then a common word brings its
+ * own in too (50 does as well as 200 on the eval sets, scoring a fifth fewer articles). The rarest word a user types may be their own ("before i mess with it") and find none of
  * the right articles.
  */
 export const MIN_CANDIDATES = 50;
