@@ -53,19 +53,20 @@ export interface DerivedAliases {
  * Outlook Web Access), so only the share of the first counts; a suite's tag (`OFF97`: 8 of 10 articles
  * Word, 7 Excel, 7 PowerPoint) names none.
  */
-export const MIN_SHARE = 0.8;
-export const MIN_ARTICLES = 10;
+const MIN_SHARE = 0.8;
+const MIN_ARTICLES = 10;
 /** A tag term stands for a version when at least this share of its articles name that version of the product. */
-export const MIN_VERSION_SHARE = 0.5;
+const MIN_VERSION_SHARE = 0.5;
 
 /** `WD97`, `ACC97`, `XADM`, `FS2000`: letters, then an optional version. */
 const TITLE_TAG = /^([A-Z]+)(\d*)$/;
 /** `kbVB600`, `kbWinNTS400`, `kbExchange550`, `kbiis400`: a name, then a version (required: `kbAudDeveloper` names an audience). */
 const TECHNOLOGY_TAG = /^kb([A-Za-z]+?)(\d+)$/;
-/** What an applies-to entry adds to a product's name: its version list and the words below. */
+/** An applies-to entry's versions end the product's name (", versions 5.0, 6.0", " 97"). */
 const VERSION_TAIL = /,?\s+(?:versions?\b|\d).*$/i;
 const EDITION =
   /,?\s*\b(?:Enterprise|Professional|Learning|Standard|Developer|Developer's|Personal|Academic|Control Creation|Working Model|Small Business|Terminal Server)\s+Edition\b/gi;
+/** Words an applies-to entry adds to the product's name: the maker, a note, the platform, the bits, the edition. */
 const NOISE = [/^Microsoft\s+/i, /^The\s+/i, /\s*\([^)]*\)/g, /\s+operating system\b/gi, /,?\s*\b(?:16|32|64)-bit\b,?/gi, /,?\s*\bfor\s+Windows\b(?:\s+(?:NT|95|98|3\.\d+))?/gi, EDITION];
 
 /**
