@@ -29,7 +29,8 @@ const USER_NAMES: Readonly<Record<string, string>> = {
   // kbWin tags stop at 98 (`kbwin2000Serv` carries an edition), and users type `win2k`, `win2000`.
   win: "windows",
   xl: "excel",
-  // IIS articles apply to Internet Information Server, or from 5.0 on Services: no one name dominates.
+  // IIS articles apply to Internet Information Server, or from 5.0 on Services: no one name
+  // dominates. Spelled out, "how do i set up ssl on my iis4 web site" lost its answer (1st -> 6th).
   iis: "iis",
 };
 
