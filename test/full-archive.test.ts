@@ -100,6 +100,20 @@ describe("full archive", () => {
     assert.deepEqual(result.facets!.years, [{ value: "1999", count: result.total }]);
   });
 
+  test("product:sms is Systems Management Server, spelled out from the archive's SMS tag; product:fax stays fax", (t) => {
+    if (!sharedTarball) return t.skip(NO_SHARED);
+    const sms = index!.search("product:sms client", { limit: 50 });
+    assert.ok(sms.total > 50, String(sms.total));
+    for (const hit of sms.hits) {
+      // Its products, or the applies-to list in its text, name the product.
+      const article = index!.get(hit.id)!;
+      assert.ok(article.products.some((p) => /Systems Management Server/.test(p)) || /^\s*- Microsoft Systems Management Server/m.test(article.text), hit.id);
+    }
+    // FAX: titles are the Mail gateway's, but the filter keeps every product named fax (the FAX Printer Driver).
+    const gateway = index!.search('product:"mail gateway to fax"').total;
+    assert.ok(index!.search("product:fax").total > gateway, String(gateway));
+  });
+
   test('"access violation" -exchange: every hit says the phrase and none mentions exchange', (t) => {
     if (!sharedTarball) return t.skip(NO_SHARED);
     for (const hit of index!.search('"access violation" -exchange', { limit: 20 }).hits) {

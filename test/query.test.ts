@@ -1,7 +1,7 @@
 /** Query pieces on their own: spelling variants, abbreviations, and parseQuery's reading of a query. */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { archiveVersion, expandAlias } from "../src/query/aliases.js";
+import { archiveVersion, expandAlias, tagTermsFor } from "../src/query/aliases.js";
 import { CHATTER_WEIGHT } from "../src/query/chatter.js";
 import { SYNONYM_WEIGHT } from "../src/query/synonyms.js";
 import { parseQuery } from "../src/query/parse.js";
@@ -79,8 +79,28 @@ describe("abbreviations", () => {
     ["bsod", "blue screen stop"],
     ["owa", "outlook web access"],
     ["xp", "windows xp"],
+    // the archive's own tags, typed: title tags, technology keywords, names it writes alone
+    ["wd97", "word 97"],
+    ["acc97", "access 97"],
+    ["ode97", "office 97"],
+    ["fs2000", "flight simulator 2000"],
+    ["kbvb600", "visual basic 6.0"],
+    ["kbexchange550", "exchange server 5.5"],
+    ["kbwinnts400", "windows nt server 4.0"],
+    ["vfp", "visual foxpro"],
+    ["sms", "systems management server"],
+    ["xadm", "exchange server"],
+    ["vfp5", "visual foxpro 5.0"],
+    ["msdos622", "ms-dos 6.22"],
+    ["fp2000", "frontpage 2000"],
+    ["o2k", "office 2000"],
+    ["vba6", "visual basic for applications 6.0"], // the users' name, not the archive's kbVBA (Visual Basic)
     ["heap", undefined],
     ["nt", undefined], // a product name alone is a word the archive uses
+    ["smtp", undefined], // the archive's SMTP: tag is its Mail gateway, but articles write SMTP for the protocol
+    ["win32", undefined], // bits, not a version
+    ["odbc32", undefined],
+    ["kbznotkeyword3", undefined],
     ["q149387", undefined],
     ["kernel32", undefined],
     ["abc123", undefined],
@@ -107,6 +127,43 @@ describe("abbreviations", () => {
       ["050", "050"],
     ];
     for (const [typed, archive] of cases) assert.equal(archiveVersion(typed), archive, typed);
+  });
+});
+
+describe("the archive's tags for a product and version", () => {
+  test("tagTermsFor finds them by the product's words or by its tag name", () => {
+    assert.deepEqual([...tagTermsFor("visual basic", "6.0")].sort(), ["kbvb600", "kbvba600"]);
+    assert.deepEqual([...tagTermsFor("word", "97")].sort(), ["kbword97", "wd97"]);
+    assert.deepEqual(tagTermsFor("exchange", "5.5"), ["kbexchange550"]);
+    assert.deepEqual(tagTermsFor("exchange server", "5.5"), ["kbexchange550"]);
+    assert.deepEqual(tagTermsFor("windows for workgroups", "3.11"), ["kbwfw311"]);
+    assert.deepEqual(tagTermsFor("visual basic", "9.9"), []);
+    assert.deepEqual(tagTermsFor("heap", "97"), []);
+  });
+
+  const akaOf = (query: string, term: string) => parseQuery(query).words.find((w) => w.term === term)?.aka.map((a) => a.term) ?? [];
+
+  test("a product and version typed apart: the version also matches the tags", () => {
+    assert.ok(["wd97", "kbword97"].every((t) => akaOf("word 97 wont print", "97").includes(t)), JSON.stringify(akaOf("word 97 wont print", "97")));
+    assert.ok(akaOf("visual basic 6 crash", "6").includes("kbvb600"));
+    assert.ok(akaOf("exchange server 5.5 relay", "5.5").includes("kbexchange550"));
+    assert.deepEqual(akaOf("heap 97", "97"), []);
+    assert.deepEqual(akaOf("97 word", "97"), []);
+  });
+
+  test("a product and version typed as one word: the version also matches the tags, the rest the typed word", () => {
+    const words = parseQuery("vb6 crash").words;
+    assert.deepEqual(words.map((w) => w.term), ["visual", "basic", "6.0", "crash"]);
+    const version = words[2]!.aka.map((a) => a.term);
+    assert.ok(["vb6", "6", "kbvb600"].every((t) => version.includes(t)), JSON.stringify(version));
+    assert.deepEqual(words[0]!.aka.map((a) => a.term), ["vb6"]);
+  });
+
+  test("a tag typed is searched as its product, and as itself", () => {
+    const words = parseQuery("kbvb600").words;
+    assert.deepEqual(words.map((w) => w.term), ["visual", "basic", "6.0"]);
+    assert.ok(words.every((w) => w.aka.some((a) => a.term === "kbvb600")));
+    assert.deepEqual(parseQuery("vfp report").words.map((w) => [w.term, w.aka[0]?.term]), [["visual", "vfp"], ["foxpro", "vfp"], ["report", undefined]]);
   });
 });
 

@@ -52,7 +52,10 @@ function matcher(reader: IndexReader, meta: DocMetaColumns | undefined, filter: 
       return (doc) => doc === wanted;
     }
     case "product": {
-      const words = wordsOf(PRODUCT_NAMES[value] ?? value);
+      // `product:sms` is Systems Management Server; a name that is one of its product's words
+      // (`exchange` for Exchange Server, `fax`) filters as typed, so as to keep its other products.
+      const spelled = PRODUCT_NAMES[value];
+      const words = wordsOf(spelled && !wordsOf(spelled).includes(value) ? spelled : value);
       const names = (name: string) => words.every((w) => wordsOf(name).includes(w));
       const inProducts = holds(meta!.lists.products, names);
       const inAppliesTo = holds(meta!.lists.appliesTo, names);

@@ -3,7 +3,7 @@
  * archive writes them, chatter weighed down; and, when it names one, an article number.
  */
 import { analyzeToTokens } from "../analyze/analyzer.js";
-import { expandAlias } from "./aliases.js";
+import { archiveVersion, expandAlias, tagTermsFor } from "./aliases.js";
 import { CHATTER_WEIGHT, isChatter, isUserVoice } from "./chatter.js";
 import type { Token } from "../analyze/types.js";
 import { SYNONYM_WEIGHT, synonymsOf, userPhrasesIn, type UserPhrase } from "./synonyms.js";
@@ -36,6 +36,16 @@ const LONE_DIGIT = /^\d$/;
 const NAME_CASE = /^.+[A-Z]/;
 /** `4` and `4.0` are one version, but a title saying "6" is a closer match for "6" than one saying "6.0". */
 const VERSION_WEIGHT = 0.7;
+/**
+ * What the archive's tag for a product version (`kbvb600`, `wd97`) counts for against the version
+ * itself: as much as the version's other spelling. At 1 the tag, rarer than the version, outweighed
+ * the query's other words ("foxpro 2.6 for dos: too many files open" lost its answer to kbfoxpro260 articles).
+ */
+const TAG_TERM_WEIGHT = VERSION_WEIGHT;
+/** `97`, `6`, `5.5`: a version as typed after a product's name. */
+const VERSION = /^\d+(?:\.\d+)?$/;
+/** The most words of a product's name looked at before a version (`systems management server 2.0`). */
+const MAX_NAME_WORDS = 3;
 
 export function parseQuery(text: string): ParsedQuery {
   const ref = findArticleRef(text);
@@ -69,7 +79,7 @@ export function parseQuery(text: string): ParsedQuery {
       spelled.forEach((t, i) => {
         // The abbreviation stands for all the words together: its match counts once in all.
         const aka: Alias[] = [{ term: token.term, weight: 1 / spelled.length }];
-        if (i === spelled.length - 1 && /^\d/.test(t.term)) aka.push(...versionAsTyped(surface));
+        if (i === spelled.length - 1 && /^\d/.test(t.term)) aka.push(...versionAsTyped(surface), ...tagTerms(alias.slice(0, t.start).trim(), t.term));
         add({ surface: alias.slice(t.start, t.end), term: t.term, plain: false, pos: pos + i, weight: 1, share: 1 / spelled.length, aka });
       });
       shift += Math.max(0, spelled.length - 1);
@@ -80,6 +90,8 @@ export function parseQuery(text: string): ParsedQuery {
     const plain = LETTERS.test(surface) && !NAME_CASE.test(typed) && !partOfIdentifier(searched, token.start, token.end);
     const weight = plain && isChatter(surface) ? CHATTER_WEIGHT : quoted.some(([from, to]) => token.start >= from && token.end <= to) ? QUOTED_VALUE_WEIGHT : 1;
     const aka = LONE_DIGIT.test(surface) ? [{ term: `${surface}.0`, weight: VERSION_WEIGHT }] : synonymsOf(surface).map((term) => ({ term, weight: SYNONYM_WEIGHT }));
+    // `word 97`, `visual basic 6`: the version also matches the archive's tag for the product's version (wd97, kbvb600).
+    if (VERSION.test(surface)) aka.push(...tagTermsBefore(searched, tokens, token, surface));
     add({ surface, term: token.term, plain, pos, weight, share: 1, aka });
   }
   const parsedWords = [...words.values()];
@@ -108,6 +120,22 @@ function versionAsTyped(word: string): Alias[] {
   return digits ? [{ term: digits, weight: VERSION_WEIGHT }] : [];
 }
 
+/** The tag terms for `product` at `version` (as the archive spells it), as aliases of the version. */
+function tagTerms(product: string, version: string): Alias[] {
+  return tagTermsFor(product, version).map((term) => ({ term, weight: TAG_TERM_WEIGHT }));
+}
+
+/** The tag terms for the product named by the words typed just before a version (`word 97`, `exchange server 5.5`). */
+function tagTermsBefore(text: string, tokens: readonly Token[], version: Token, surface: string): Alias[] {
+  const at = tokens.indexOf(version);
+  const spelled = surface.includes(".") ? surface : archiveVersion(surface);
+  for (let n = Math.min(MAX_NAME_WORDS, at); n >= 1; n--) {
+    const name = tokens.slice(at - n, at).map((t) => text.slice(t.start, t.end).toLowerCase()).join(" ");
+    const found = tagTerms(name, spelled);
+    if (found.length) return found;
+  }
+  return [];
+}
 
 function partOfIdentifier(text: string, start: number, end: number): boolean {
   return JOINED_BEFORE.test(text.slice(Math.max(0, start - 2), start)) || JOINED_AFTER.test(text.slice(end, end + 2));
