@@ -238,6 +238,10 @@ describe("ranking shown", () => {
     const under = lines.slice(hits[0]!.line + 1, hits[1]!.line);
     assert.ok(under.some((l) => /^\s+\+\d+\.\d\d  title phrase$/.test(l)), under.join("\n"));
     assert.ok(under.some((l) => /^\s+\+\d+\.\d\d  spooler in (title|queryWords|lead|body) \(\d+x\)$/.test(l)), under.join("\n"));
+    // A hit lacking a query word loses points to coordination: a minus sign, not "+-".
+    const partial = kbsearch(["spooler stops responding printer", "--explain", "--index", indexDir]).stdout;
+    assert.match(partial, /^\s+-\d+\.\d\d  coordination x0\.\d\d$/m, partial);
+    assert.doesNotMatch(partial, /\+-/);
     // Without --explain, no score lines.
     assert.doesNotMatch(kbsearch(["spooler stops responding", "--index", indexDir]).stdout, /title phrase|coverage/);
   });

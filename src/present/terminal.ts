@@ -86,7 +86,7 @@ function formatHit(hit: SearchHit, style: Style): string {
 
 /** `  +6.64  heap in lead (3x)`, `  +5.00  title coverage`, `  +2.10  print in body (1x, spelling)`. */
 function explainLine(part: ScorePart): string {
-  const points = `+${part.points.toFixed(2)}`.padStart(8);
+  const points = `${part.points < 0 ? "" : "+"}${part.points.toFixed(2)}`.padStart(8);
   if (part.kind === "bonus") return `${points}  ${part.field}`;
   const how = part.kind === "exact" ? "" : `, ${part.kind}`;
   return `${points}  ${part.term} in ${part.field} (${part.tf}x${how})`;
