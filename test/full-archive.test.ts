@@ -133,6 +133,14 @@ describe("full archive", () => {
     }
   });
 
+  test("an article the archive lacks but cites is said to be missing, and its citing articles listed", (t) => {
+    if (!sharedTarball) return t.skip(NO_SHARED);
+    // Q100110 (a RAID overview) is cited by Q162846 but is not in the archive.
+    const result = index!.search("https://support.microsoft.com/kb/100110");
+    assert.equal(result.missingArticle, "Q100110");
+    assert.ok(result.hits.some((h) => h.id === "Q162846"), result.hits.map((h) => h.id).join(" "));
+  });
+
   test("a pasted dialog with the user's own path: no field warning, the runtime error articles lead", (t) => {
     if (!sharedTarball) return t.skip(NO_SHARED);
     const result = index!.search("Runtime Error! Program: C:\\PROGRA~1\\MYAPP\\MYAPP.EXE abnormal program termination", { limit: 5 });
