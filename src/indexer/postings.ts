@@ -36,10 +36,13 @@ export class PostingsBuilder {
     this.doc = doc;
   }
 
-  /** Adds one occurrence of `term` in `field` at word position `pos`. */
-  add(term: string, field: number, pos: number): void {
-    let id = this.termIds.get(term);
-    if (id === undefined) id = this.intern(term);
+  /** The term's id, numbering it when new. */
+  termId(term: string): number {
+    return this.termIds.get(term) ?? this.intern(term);
+  }
+
+  /** Adds one occurrence of term `id` (termId) in `field` at word position `pos`. */
+  add(id: number, field: number, pos: number): void {
     if (this.lastDoc[id] !== this.doc + 1) {
       // lastDoc holds doc + 1 so that 0 means "no document yet".
       this.docTermsPrev.push(this.lastDoc[id]!);
