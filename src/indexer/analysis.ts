@@ -6,7 +6,7 @@
  * (analysis-pool.ts); either way the articles come out as the same bytes.
  */
 import { pack } from "msgpackr";
-import { analyze } from "../analyze/analyzer.js";
+import { analyzeWith, normalizeUncached } from "../analyze/analyzer.js";
 import { parseArticle } from "../parse/article.js";
 import { ArticleParseError, type Article } from "../parse/types.js";
 import { FIELD_COUNT, type StoredDoc } from "../store/format.js";
@@ -44,6 +44,8 @@ export interface AnalyzedBatch {
 /** Stateful: local term ids run on from batch to batch, so batches must be read in the order made. */
 export class ArticleAnalyzer {
   private readonly termIds = new Map<string, number>();
+  /** Surface forms met and their term ids (-1: not indexed): the same words recur constantly. */
+  private readonly surfaceIds = new Map<string, number>();
   private tokens = new Uint32Array(3 << 16);
   private tokenCount = 0;
 
@@ -75,14 +77,16 @@ export class ArticleAnalyzer {
   /** Appends the article's occurrences to the token buffer; returns each field's length in terms. */
   private analyzeFields(article: Article, newTerms: string[]): number[] {
     const lengths = new Array<number>(FIELD_COUNT).fill(0);
+    const toTermId = (surface: string): number | undefined => {
+      let id = this.surfaceIds.get(surface);
+      if (id === undefined) {
+        id = this.termIdOf(normalizeUncached(surface), newTerms);
+        this.surfaceIds.set(surface, id);
+      }
+      return id < 0 ? undefined : id;
+    };
     fieldTexts(article).forEach((text, field) => {
-      analyze(text, (term, _start, _end, pos) => {
-        let id = this.termIds.get(term);
-        if (id === undefined) {
-          id = this.termIds.size;
-          this.termIds.set(term, id);
-          newTerms.push(term);
-        }
+      analyzeWith(toTermId, text, (id, _start, _end, pos) => {
         if ((this.tokenCount + 1) * 3 > this.tokens.length) {
           const grown = new Uint32Array(this.tokens.length * 2);
           grown.set(this.tokens);
@@ -96,6 +100,18 @@ export class ArticleAnalyzer {
       });
     });
     return lengths;
+  }
+
+  /** The local id of `term` (-1 for none: a word not indexed), numbering it when new. */
+  private termIdOf(term: string | undefined, newTerms: string[]): number {
+    if (term === undefined) return -1;
+    let id = this.termIds.get(term);
+    if (id === undefined) {
+      id = this.termIds.size;
+      this.termIds.set(term, id);
+      newTerms.push(term);
+    }
+    return id;
   }
 }
 
