@@ -15,7 +15,7 @@ import { acquireBuildLock } from "../store/lock.js";
 import { IndexWriter, removeTemporaryFiles } from "../store/writer.js";
 import { DocMetaBuilder } from "./docmeta.js";
 import type { AnalyzedArticle } from "./analysis.js";
-import { AnalysisPool, type ArrivedBatch, type Ticket } from "./analysis-pool.js";
+import { AnalysisPool, type AnalysisPoolOptions, type ArrivedBatch, type Ticket } from "./analysis-pool.js";
 import { PostingsBuilder } from "./postings.js";
 import { PreviousIndex, sourceDigest, type UpdateCounts } from "./update.js";
 
@@ -26,8 +26,11 @@ export interface BuildOptions {
   onProgress?: (progress: BuildProgress) => void;
   /** Build afresh even when the index there could be updated. */
   full?: boolean;
-  /** Worker threads that parse and analyze a large source (default: all cores but one, at most 2; 0: none). */
-  workers?: number;
+  /**
+   * Where parsing and analysis run: the worker threads for a large source (default: all cores but
+   * one, at most 2; 0: none), how many articles are analyzed on the build's thread first, the worker module.
+   */
+  analysis?: Partial<AnalysisPoolOptions>;
 }
 
 /** Entries read ahead of the one being taken into the index: bounds the text held meanwhile. */
@@ -88,7 +91,7 @@ async function build(source: string, options: BuildOptions, previous: PreviousIn
   let textBytes = 0;
   const progress: BuildProgress = { articles: 0, bytesRead: 0, totalBytes: undefined };
   const sourceName = /^https?:\/\//i.test(source) ? source : resolve(source);
-  const pool = new AnalysisPool({ workers: options.workers ?? defaultWorkers() });
+  const pool = new AnalysisPool({ workers: defaultWorkers(), ...options.analysis });
   /** Entries read and not yet taken into the index, in source order (skips too, to report them in order). */
   const queue: (Queued | SkippedEntry)[] = [];
 
