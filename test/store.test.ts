@@ -271,10 +271,10 @@ async function writeIndex(dir: string, docs: SyntheticDoc[], analyzerId = ANALYZ
   docs.forEach((d, doc) => {
     builder.startDocument(doc);
     d.fields.forEach((terms, field) => {
-      terms.forEach((term, pos) => builder.add(term, field, pos));
+      terms.forEach((term, pos) => builder.add(builder.termId(term), field, pos));
     });
     builder.endDocument();
-    writer.addDocument({ number: d.number, digest: new Uint8Array(8).fill(doc), sourceBytes: Buffer.byteLength(d.stored.text), stored: d.stored, fieldLengths: d.fields.map((f) => f.length) });
+    writer.addDocument({ number: d.number, digest: new Uint8Array(8).fill(doc), sourceBytes: Buffer.byteLength(d.stored.text), stored: pack(d.stored), fieldLengths: d.fields.map((f) => f.length) });
     docMeta.add({ ...d.stored, appliesTo: [], versions: ["1.0", `${doc}.0`], operatingSystems: [], keywords: ["kbsynthetic", `kb${doc}`] });
   });
   return writer.publish(dir, builder.finish(), { source: "synthetic", analyzerId, docMeta: docMeta.finish() });

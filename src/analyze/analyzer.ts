@@ -29,16 +29,17 @@ const CACHE_LIMIT = 1 << 20;
 export function normalize(surface: string): string | undefined {
   let term = normalized.get(surface);
   if (term === undefined) {
-    term = termOf(surface);
+    term = normalizeUncached(surface) ?? "";
     if (normalized.size >= CACHE_LIMIT) normalized.clear();
     normalized.set(surface, term);
   }
   return term === "" ? undefined : term;
 }
 
-function termOf(surface: string): string {
+/** `normalize` without its cache, for callers that keep their own (the build's, surface to term id). */
+export function normalizeUncached(surface: string): string | undefined {
   const word = surface.includes("'") ? surface.replace(/'s$/, "").replace(/'/g, "") : surface;
-  if (word === "" || isStopword(word)) return "";
+  if (word === "" || isStopword(word)) return undefined;
   if (!PLAIN_WORD.test(word) || SHORT_ENDING_IN_S.test(word) || KEEP_WHOLE.has(word)) return word;
   return stem(word);
 }
@@ -48,14 +49,27 @@ function termOf(surface: string): string {
  * first about each surface form: a cheap test that spares normalizing words the caller cannot want.
  */
 export function analyze(text: string, sink: TokenSink, accept?: (surface: string) => boolean): void {
+  analyzeWith(normalize, text, sink, accept);
+}
+
+/**
+ * `analyze` with terms as `toTerm` gives them: anything that is the same for the same term and
+ * undefined for a word not indexed (the build uses numbers, sparing a string look-up per word).
+ */
+export function analyzeWith<T>(
+  toTerm: (surface: string) => T | undefined,
+  text: string,
+  sink: (term: T, start: number, end: number, pos: number) => void,
+  accept?: (surface: string) => boolean,
+): void {
   tokenize(text, (surface, start, end, pos) => {
-    const term = accept && !accept(surface) ? undefined : normalize(surface);
+    const term = accept && !accept(surface) ? undefined : toTerm(surface);
     if (term !== undefined) sink(term, start, end, pos);
     // `kernel32.dll`, `msmi.exe`, `_crt_heap`: the parts are findable on their own too.
     if (/[._]/.test(surface) && !ONLY_DIGITS_AND_DOTS.test(surface)) {
       let offset = start;
       for (const part of surface.split(/[._]/)) {
-        const partTerm = part.length > 1 && (!accept || accept(part)) ? normalize(part) : undefined;
+        const partTerm = part.length > 1 && (!accept || accept(part)) ? toTerm(part) : undefined;
         if (partTerm !== undefined && partTerm !== term) sink(partTerm, offset, offset + part.length, pos);
         offset += part.length + 1;
       }

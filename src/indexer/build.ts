@@ -5,18 +5,17 @@
  * When an index is already there, articles whose source file it holds as it is are carried over
  * from it instead of being parsed and analyzed again (update.ts).
  */
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
-import { analyze, ANALYZER_ID } from "../analyze/analyzer.js";
+import { ANALYZER_ID } from "../analyze/analyzer.js";
 import { KbSearchError } from "../errors.js";
-import { parseArticle } from "../parse/article.js";
-import { ArticleParseError, type Article } from "../parse/types.js";
 import { readSource, SourceError } from "../read/source.js";
 import type { SkippedEntry, SourceEntry } from "../read/types.js";
-import { FIELD_COUNT, type StoredDoc } from "../store/format.js";
 import { acquireBuildLock } from "../store/lock.js";
 import { IndexWriter, removeTemporaryFiles } from "../store/writer.js";
 import { DocMetaBuilder } from "./docmeta.js";
-import { fieldTexts } from "./fields.js";
+import type { AnalyzedArticle } from "./analysis.js";
+import { AnalysisPool, type AnalysisPoolOptions, type ArrivedBatch, type Ticket } from "./analysis-pool.js";
 import { PostingsBuilder } from "./postings.js";
 import { PreviousIndex, sourceDigest, type UpdateCounts } from "./update.js";
 
@@ -27,7 +26,15 @@ export interface BuildOptions {
   onProgress?: (progress: BuildProgress) => void;
   /** Build afresh even when the index there could be updated. */
   full?: boolean;
+  /**
+   * Where parsing and analysis run: the worker threads for a large source (default: all cores but
+   * one, at most 2; 0: none), how many articles are analyzed on the build's thread first, the worker module.
+   */
+  analysis?: Partial<AnalysisPoolOptions>;
 }
+
+/** Entries read ahead of the one being taken into the index: bounds the text held meanwhile. */
+const MAX_QUEUED = 1024;
 
 export interface BuildProgress {
   articles: number;
@@ -84,10 +91,60 @@ async function build(source: string, options: BuildOptions, previous: PreviousIn
   let textBytes = 0;
   const progress: BuildProgress = { articles: 0, bytesRead: 0, totalBytes: undefined };
   const sourceName = /^https?:\/\//i.test(source) ? source : resolve(source);
+  const pool = new AnalysisPool({ workers: defaultWorkers(), ...options.analysis });
+  /** Entries read and not yet taken into the index, in source order (skips too, to report them in order). */
+  const queue: (Queued | SkippedEntry)[] = [];
+
+  /** Takes the next entry into the index: carried over, or as analyzed, or skipped. */
+  const take = async (queued: Queued | SkippedEntry): Promise<void> => {
+    if (!("entry" in queued)) {
+      skipped.push(queued);
+      return;
+    }
+    const { entry, digest } = queued;
+    // An article the previous index holds as it is now is carried over, not parsed again.
+    const from = queued.ticket ? undefined : previous!.carriable(digest);
+    let analyzed: { arrived: ArrivedBatch; article: AnalyzedArticle } | undefined;
+    if (from === undefined) {
+      // Held by the previous index but met out of its order: read anew after all.
+      const ticket = queued.ticket ?? pool.submit(entry);
+      const arrived = await pool.result(ticket);
+      const result = arrived.batch.results[ticket.index]!;
+      if ("skipped" in result) {
+        skipped.push({ path: entry.path, reason: result.skipped });
+        return;
+      }
+      analyzed = { arrived, article: result };
+    }
+    const number = analyzed ? analyzed.article.number : previous!.numberOf(from!);
+    if (seen.has(number)) {
+      skipped.push({ path: entry.path, reason: `duplicate of article Q${number}, already indexed` });
+      return;
+    }
+    seen.add(number);
+    textBytes += entry.bytes;
+    if (analyzed) {
+      const { arrived, article } = analyzed;
+      previous?.countRead(number, digest);
+      addPostings(postings, writer.docCount, arrived, article);
+      const stored = arrived.batch.stored.subarray(article.storedStart, article.storedEnd);
+      writer.addDocument({ number, digest, sourceBytes: entry.bytes, fieldLengths: article.fieldLengths, stored });
+      docMeta.add(article.facts);
+    } else {
+      previous!.carry(from!, entry.bytes, writer, docMeta);
+    }
+    progress.articles++;
+    if ((progress.articles & 255) === 0) options.onProgress?.(progress);
+  };
+  /** The queue's first entry can be taken without waiting. */
+  const headReady = (): boolean => {
+    const head = queue[0]!;
+    return !("entry" in head) || !head.ticket || pool.ready(head.ticket);
+  };
 
   try {
     const entries = readSource(source, {
-      onSkip: (entry) => skipped.push(entry),
+      onSkip: (entry) => queue.push(entry),
       onProgress: (bytesRead, totalBytes) => {
         progress.bytesRead = bytesRead;
         progress.totalBytes = totalBytes;
@@ -96,30 +153,16 @@ async function build(source: string, options: BuildOptions, previous: PreviousIn
     });
     for await (const entry of entries) {
       const digest = sourceDigest(entry.path, entry.text);
-      // An article the previous index holds as it is now is carried over, not parsed again.
-      const from = previous?.carriable(digest);
-      const article = from === undefined ? parseEntry(entry, skipped) : undefined;
-      if (from === undefined && !article) continue;
-      const number = article ? article.number : previous!.numberOf(from!);
-      if (seen.has(number)) {
-        skipped.push({ path: entry.path, reason: `duplicate of article Q${number}, already indexed` });
-        continue;
-      }
-      seen.add(number);
-      textBytes += entry.bytes;
-      if (article) {
-        previous?.countRead(number, digest);
-        writer.addDocument({ number, digest, sourceBytes: entry.bytes, fieldLengths: analyzeInto(postings, writer.docCount, article), stored: storedOf(article) });
-        docMeta.add(article);
-      } else {
-        previous!.carry(from!, entry.bytes, writer, docMeta);
-      }
-      progress.articles++;
-      if ((progress.articles & 255) === 0) options.onProgress?.(progress);
+      // Whether one the previous index holds is carried over is decided when its turn comes.
+      queue.push({ entry, digest, ticket: previous?.holds(digest) ? undefined : pool.submit(entry) });
+      while (queue.length > 0 && (queue.length > MAX_QUEUED || headReady())) await take(queue.shift()!);
     }
+    while (queue.length > 0) await take(queue.shift()!);
   } catch (err) {
     if (err instanceof SourceError) throw new KbSearchError("source", err.message, { cause: err });
     throw err;
+  } finally {
+    await pool.close();
   }
 
   if (writer.docCount === 0) {
@@ -142,42 +185,28 @@ async function build(source: string, options: BuildOptions, previous: PreviousIn
   };
 }
 
-/** The entry's article, or undefined when it cannot be used (then reported in `skipped`). */
-function parseEntry(entry: SourceEntry, skipped: SkippedEntry[]): Article | undefined {
-  try {
-    return parseArticle(entry.path, entry.text);
-  } catch (err) {
-    // Whatever goes wrong with one article is that article's entry in the report.
-    skipped.push({ path: entry.path, reason: err instanceof ArticleParseError ? err.reason : `could not be parsed (${String(err)})` });
-    return undefined;
-  }
+/** A source file read and waiting for its turn; `ticket` when it was sent for analysis. */
+interface Queued {
+  entry: SourceEntry;
+  digest: Uint8Array;
+  ticket: Ticket | undefined;
 }
 
-/** Analyzes the article's fields into `postings` as document `doc`; returns each field's length in terms. */
-function analyzeInto(postings: PostingsBuilder, doc: number, article: Article): number[] {
-  const lengths = new Array<number>(FIELD_COUNT).fill(0);
+/** Worker threads for analysis: all but one core (the build's own thread reads and accumulates), at most 2. */
+function defaultWorkers(): number {
+  return Math.min(2, Math.max(1, availableParallelism() - 1));
+}
+
+/** Adds the article's occurrences to `postings` as document `doc`, mapping its analyzer's term ids to the build's. */
+function addPostings(postings: PostingsBuilder, doc: number, arrived: ArrivedBatch, article: AnalyzedArticle): void {
+  const { tokens } = arrived.batch;
+  const terms = arrived.terms;
   postings.startDocument(doc);
-  fieldTexts(article).forEach((text, field) => {
-    analyze(text, (term, _start, _end, pos) => {
-      postings.add(term, field, pos);
-      lengths[field]!++;
-    });
-  });
+  for (let i = article.tokenStart * 3; i < article.tokenEnd * 3; i += 3) {
+    const local = tokens[i]!;
+    let id = terms.ids[local]!;
+    if (id < 0) id = terms.ids[local] = postings.termId(terms.names[local]!);
+    postings.add(id, tokens[i + 1]!, tokens[i + 2]!);
+  }
   postings.endDocument();
-  return lengths;
-}
-
-/** What the index stores of an article for presenting it. */
-function storedOf(article: Article): StoredDoc {
-  const sections = article.sections;
-  return {
-    id: article.id,
-    title: article.title,
-    tag: article.tag,
-    products: article.products,
-    modified: article.modified,
-    bodyStart: sections[0]?.start ?? 0,
-    bodyEnd: sections[sections.length - 1]?.end ?? article.text.length,
-    text: article.text,
-  };
 }

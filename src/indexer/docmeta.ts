@@ -15,7 +15,8 @@ const TAG_PRODUCT_SHARE = 0.9;
 /** ...and at least this many do. */
 const TAG_PRODUCT_MIN_ARTICLES = 5;
 
-type Facts = Pick<Article, "tag" | "modified" | "products" | "appliesTo" | "keywords" | "operatingSystems" | "versions">;
+/** An article's filterable facts, as the build collects them. */
+export type Facts = Pick<Article, "tag" | "modified" | "products" | "appliesTo" | "keywords" | "operatingSystems" | "versions">;
 
 /** One article's row of the section: its own products (not yet completed from its tag), the rest as stored. */
 interface DocRow {

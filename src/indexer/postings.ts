@@ -5,7 +5,7 @@
  */
 import { FIELD, FIELD_COUNT } from "../store/format.js";
 import { encodePosting } from "../store/postings.js";
-import { ByteWriter } from "../store/varint.js";
+import { TermLists } from "./term-lists.js";
 
 /** The finished inverted index: terms in sorted order with their encoded postings, one list after another. */
 export interface InvertedIndex {
@@ -19,7 +19,8 @@ export interface InvertedIndex {
 export class PostingsBuilder {
   private readonly termIds = new Map<string, number>();
   private termList: string[] = [];
-  private writers: ByteWriter[] = [];
+  /** Each term's encoded postings. */
+  private readonly lists = new TermLists();
   private lastDoc = new Int32Array(1 << 16);
   private docFreq = new Uint32Array(1 << 16);
   /** Term frequencies per field of the document being added, by term id. */
@@ -36,10 +37,13 @@ export class PostingsBuilder {
     this.doc = doc;
   }
 
-  /** Adds one occurrence of `term` in `field` at word position `pos`. */
-  add(term: string, field: number, pos: number): void {
-    let id = this.termIds.get(term);
-    if (id === undefined) id = this.intern(term);
+  /** The term's id, numbering it when new. */
+  termId(term: string): number {
+    return this.termIds.get(term) ?? this.intern(term);
+  }
+
+  /** Adds one occurrence of term `id` (termId) in `field` at word position `pos`. */
+  add(id: number, field: number, pos: number): void {
     if (this.lastDoc[id] !== this.doc + 1) {
       // lastDoc holds doc + 1 so that 0 means "no document yet".
       this.docTermsPrev.push(this.lastDoc[id]!);
@@ -62,7 +66,8 @@ export class PostingsBuilder {
       const id = this.docTerms[i]!;
       const delta = this.doc + 1 - this.docTermsPrev[i]!;
       const slot = id * FIELD_COUNT;
-      encodePosting(this.writers[id]!, delta, this.scratch, slot, this.titlePositions.get(id));
+      this.lists.select(id);
+      encodePosting(this.lists, delta, this.scratch, slot, this.titlePositions.get(id));
       this.scratch.fill(0, slot, slot + FIELD_COUNT);
       this.docFreq[id]!++;
     }
@@ -75,7 +80,7 @@ export class PostingsBuilder {
     const id = this.termList.length;
     this.termIds.set(term, id);
     this.termList.push(term);
-    this.writers.push(new ByteWriter(8));
+    this.lists.addList();
     if (id >= this.lastDoc.length) {
       this.lastDoc = grow(this.lastDoc);
       this.docFreq = grow(this.docFreq);
@@ -93,11 +98,18 @@ export class PostingsBuilder {
   /** Sorts the vocabulary (JS string order: the reader binary-searches in the same order). */
   finish(): InvertedIndex {
     const order = this.termList.map((_, i) => i).sort((a, b) => compare(this.termList[a]!, this.termList[b]!));
+    const lengths = Uint32Array.from(order, (i) => this.lists.length(i));
+    const postings = new Uint8Array(lengths.reduce((sum, n) => sum + n, 0));
+    let offset = 0;
+    order.forEach((id, i) => {
+      this.lists.copyTo(id, postings, offset);
+      offset += lengths[i]!;
+    });
     return {
       terms: order.map((i) => this.termList[i]!),
       docFreqs: Uint32Array.from(order, (i) => this.docFreq[i]!),
-      lengths: Uint32Array.from(order, (i) => this.writers[i]!.length),
-      postings: Buffer.concat(order.map((i) => this.writers[i]!.view())),
+      lengths,
+      postings,
     };
   }
 }

@@ -82,6 +82,11 @@ export class PreviousIndex {
     }
   }
 
+  /** True when a previous document holds the source file with this digest (carriable or not). */
+  holds(digest: Uint8Array): boolean {
+    return this.byDigest.has(digestKey(digest));
+  }
+
   /**
    * The previous document that holds the source file with this digest, when it can be carried
    * over: documents keep the source's order, so one met out of its old order is read anew.

@@ -7,7 +7,7 @@
  * merely holds its words.
  */
 import { FIELD, FIELD_COUNT } from "./format.js";
-import { ByteReader, type ByteWriter } from "./varint.js";
+import { ByteReader, type ByteSink, type ByteWriter } from "./varint.js";
 
 const BODY_ONLY_MASK = 1 << FIELD.body;
 
@@ -15,7 +15,7 @@ const BODY_ONLY_MASK = 1 << FIELD.body;
  * Appends one posting; `tfs[at + f]` holds the term's frequency in field f of the document, and
  * `titlePositions` its word positions in the title, in order (one per title occurrence).
  */
-export function encodePosting(out: ByteWriter, docDelta: number, tfs: ArrayLike<number>, at = 0, titlePositions: readonly number[] = []): void {
+export function encodePosting(out: ByteSink, docDelta: number, tfs: ArrayLike<number>, at = 0, titlePositions: readonly number[] = []): void {
   let mask = 0;
   for (let f = 0; f < FIELD_COUNT; f++) if (tfs[at + f]) mask |= 1 << f;
   if (mask === BODY_ONLY_MASK && tfs[at + FIELD.body] === 1) {

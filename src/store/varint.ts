@@ -1,7 +1,13 @@
 /** Unsigned LEB128 variable-length integers: small numbers (most deltas and counts) take one byte. */
 
+/** Where varints and bytes are written. */
+export interface ByteSink {
+  varint(value: number): void;
+  byte(value: number): void;
+}
+
 /** A growable byte buffer for writing varints and raw bytes. */
-export class ByteWriter {
+export class ByteWriter implements ByteSink {
   bytes: Uint8Array;
   length = 0;
 

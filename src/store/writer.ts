@@ -15,7 +15,7 @@ import { ChunkChecksums } from "./checksum.js";
 import type { IndexReader } from "./reader.js";
 import {
   endsStoreBlock, FIELD_COUNT, FORMAT_VERSION, INDEX_FILE, LENGTH_OF_CODE, lengthCode, MAGIC, PREAMBLE_BYTES, TERMS_PER_BLOCK,
-  type SectionName, type SectionRange, type StoredDoc, type StoredHeader,
+  type SectionName, type SectionRange, type StoredHeader,
 } from "./format.js";
 import { ByteWriter } from "./varint.js";
 
@@ -39,7 +39,8 @@ export interface DocumentToStore {
   sourceBytes: number;
   /** Length in terms of each field (FIELDS order). */
   fieldLengths: ArrayLike<number>;
-  stored: StoredDoc;
+  /** Its StoredDoc, msgpack-packed (packed where it was analyzed, maybe another thread). */
+  stored: Uint8Array;
 }
 
 /** An article carried over unchanged from the previous index: its stored record and length codes are copied from there. */
@@ -55,7 +56,7 @@ export class IndexWriter {
   private readonly numbers: number[] = [];
   private readonly digests: Uint8Array[] = [];
   /** The stored records of the block being filled: new ones, and carried ones by their previous document. */
-  private pending: (StoredDoc | number)[] = [];
+  private pending: (Uint8Array | number)[] = [];
   /** Compressed store blocks, in order; compression runs on the thread pool while analysis goes on. */
   private readonly storeBlocks: Promise<Uint8Array>[] = [];
   /** Each store block's first document. */
@@ -79,7 +80,7 @@ export class IndexWriter {
     this.add(doc, doc.lengthCodes, doc.from);
   }
 
-  private add(doc: Omit<DocumentToStore, "stored" | "fieldLengths">, lengthCodes: ArrayLike<number>, stored: StoredDoc | number): void {
+  private add(doc: Omit<DocumentToStore, "stored" | "fieldLengths">, lengthCodes: ArrayLike<number>, stored: Uint8Array | number): void {
     const n = this.numbers.length;
     this.numbers.push(doc.number);
     this.digests.push(doc.digest);
@@ -168,7 +169,7 @@ export class IndexWriter {
       this.storeBlocks.push(Promise.resolve(same));
     } else {
       // Each document is packed on its own, so a reader unpacks only the one it wants.
-      const packed = this.pending.map((doc) => (typeof doc === "number" ? this.previous!.packedStored(doc) : pack(doc)));
+      const packed = this.pending.map((doc) => (typeof doc === "number" ? this.previous!.packedStored(doc) : doc));
       this.storeBlocks.push(compress(pack(packed), BROTLI_OPTIONS));
     }
     this.pending = [];
