@@ -248,7 +248,9 @@ describe("parseQuery", () => {
     const freezes = words.find((w) => w.surface === "freezes")!;
     assert.equal(freezes.term, "freez");
     assert.deepEqual(freezes.aka, [{ term: "hang", weight: SYNONYM_WEIGHT }]);
-    assert.deepEqual(parseQuery("back   up the registry").words.map((w) => w.term), ["backup", "registri"]);
+    const backUp = parseQuery("back   up the registry").words;
+    assert.deepEqual(backUp.map((w) => w.term), ["backup", "registri"]);
+    assert.deepEqual(backUp[0]!.aka, [{ term: "back", weight: CHATTER_WEIGHT }, { term: "up", weight: CHATTER_WEIGHT }], "the phrase's own words, chatter weighed as chatter");
     assert.deepEqual(parseQuery("backup registry").words[0]!.aka, [], "a word outside the table has no synonyms");
   });
 

@@ -61,6 +61,7 @@ export function parseQuery(text: string): ParsedQuery {
   let openTerm: string | undefined;
   let shift = 0;
   const phrases = userPhrasesIn(searched);
+  const searchedPhrases = new Set<UserPhrase>();
   const quoted = [...searched.matchAll(QUOTED_VALUE)].map((m) => [m.index!, m.index! + m[0].length]);
   const tokens = analyzeToTokens(searched);
   for (const token of tokens) {
@@ -69,7 +70,10 @@ export function parseQuery(text: string): ParsedQuery {
     const phrase = phrases.find((p) => token.start >= p.start && token.end <= p.end);
     if (phrase) {
       // "get rid of" is searched as one word: the archive's ("remove"), or the phrase's own words.
-      if (token.start === phrase.start) add(phraseWord(phrase, pos, tokens));
+      if (!searchedPhrases.has(phrase)) {
+        searchedPhrases.add(phrase);
+        add(phraseWord(searched, phrase, pos, tokens));
+      }
       continue;
     }
     const alias = expandAlias(surface);
@@ -104,12 +108,12 @@ function intentOf(text: string, words: readonly QueryWord[]): QueryIntent {
 }
 
 /** One query word for a phrase of the synonym table: its first archive word, then the others and the words as typed. */
-function phraseWord(phrase: UserPhrase, pos: number, tokens: readonly Token[]): QueryWord {
+function phraseWord(text: string, phrase: UserPhrase, pos: number, tokens: readonly Token[]): QueryWord {
   const [term, ...others] = phrase.terms;
   const typed = tokens.filter((t) => t.start >= phrase.start && t.end <= phrase.end);
   const aka: Alias[] = [
     ...others.map((t) => ({ term: t, weight: SYNONYM_WEIGHT })),
-    ...typed.map((t) => ({ term: t.term, weight: isChatter(phrase.surface.slice(t.start - phrase.start, t.end - phrase.start)) ? CHATTER_WEIGHT : 1 })),
+    ...typed.map((t) => ({ term: t.term, weight: isChatter(text.slice(t.start, t.end).toLowerCase()) ? CHATTER_WEIGHT : 1 })),
   ];
   return { surface: phrase.surface, term: term!, plain: false, pos, weight: 1, share: 1, aka };
 }
