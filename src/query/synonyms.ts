@@ -10,7 +10,7 @@ import { normalize } from "../analyze/analyzer.js";
 /** What a match on the archive's word counts for, against 1 for the word as typed. */
 export const SYNONYM_WEIGHT = 0.8;
 
-/** The user's word or phrase (lower case, spaces between words) -> the archive's words for it. */
+/** The user's word or phrase (lower case, spaces between words) -> the archive's words for it, one word each. */
 const USER_WORDS: Readonly<Record<string, readonly string[]>> = {
   "get rid of": ["remove", "uninstall", "delete"],
   uninstall: ["remove"],
@@ -62,6 +62,6 @@ export function synonymsOf(word: string): string[] {
 }
 
 function archiveTerms(typed: string): string[] {
-  const terms = (USER_WORDS[typed] ?? []).map((w) => normalize(w.replace(/ /g, "")) ?? "");
+  const terms = (USER_WORDS[typed] ?? []).map((w) => normalize(w) ?? "");
   return [...new Set(terms.filter((t) => t !== ""))];
 }
