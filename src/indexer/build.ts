@@ -88,7 +88,6 @@ async function build(source: string, options: BuildOptions, previous: PreviousIn
   const writer = new IndexWriter(previous?.reader);
   const docMeta = new DocMetaBuilder();
   const seen = new Set<number>();
-  let textBytes = 0;
   const progress: BuildProgress = { articles: 0, bytesRead: 0, totalBytes: undefined };
   const sourceName = /^https?:\/\//i.test(source) ? source : resolve(source);
   const pool = new AnalysisPool({ workers: defaultWorkers(), ...options.analysis });
@@ -122,7 +121,6 @@ async function build(source: string, options: BuildOptions, previous: PreviousIn
       return;
     }
     seen.add(number);
-    textBytes += entry.bytes;
     if (analyzed) {
       const { arrived, article } = analyzed;
       previous?.countRead(number, digest);
@@ -178,7 +176,7 @@ async function build(source: string, options: BuildOptions, previous: PreviousIn
     articles: writer.docCount,
     terms: inverted.terms.length,
     skipped,
-    textBytes,
+    textBytes: writer.textBytes,
     indexBytes,
     seconds: (performance.now() - started) / 1000,
     ...(previous && { update: previous.finishCounts() }),

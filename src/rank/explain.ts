@@ -67,7 +67,7 @@ export function explainScore(index: IndexReader, plan: QueryPlan, doc: number): 
   });
   const phrase = PHRASE_BONUS * titlePhraseShare(plan.groups, titleMasks, 0);
   if (phrase > 0) parts.push({ field: "title phrase", term: "", kind: "bonus", tf: 0, points: phrase });
-  const held = plan.intent === "howTo" ? titleHeldBonus(titleMasks.reduce((a, b) => a | b, 0), LENGTH_OF_CODE[index.fieldLengthCodes[doc * FIELD_COUNT + FIELD.title]!]!) : 0;
+  const held = titleHeldBonus(plan, titleMasks.reduce((a, b) => a | b, 0), index.fieldLengthCodes[doc * FIELD_COUNT + FIELD.title]!);
   if (held > 0) parts.push({ field: "title held", term: "", kind: "bonus", tf: 0, points: held });
   const hint = matchedMass > 0 ? bestOf(plan.hints, plan.hints.map((h) => h.weight * idf(index.docCount, h.entry.docFreq))) : undefined;
   if (hint) termParts(hint);

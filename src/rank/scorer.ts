@@ -46,8 +46,8 @@ export const COMMON_SHARE = 0.05;
 export const COMMON_MIN_DOCS = 1000;
 /**
  * Unless the weightier words are held by fewer articles than this: then a common word brings its
- * own in too (50 does as well as 200 on the eval sets, scoring a fifth fewer articles). The rarest word a user types may be their own ("before i mess with it") and find none of
- * the right articles.
+ * own in too. The rarest word a user types may be their own ("before i mess with it") and find
+ * none of the right articles. (50 does as well as 200 on the eval sets, scoring a fifth fewer.)
  */
 export const MIN_CANDIDATES = 50;
 /**
@@ -128,9 +128,14 @@ export function titlePhraseShare(groups: readonly PlannedGroup[], titleMasks: Ar
   return adjacent / pairs;
 }
 
-/** The points of a how-to question for a title whose positions `held` (a mask) hold its words, of `titleLength` words. */
-export function titleHeldBonus(held: number, titleLength: number): number {
+/**
+ * The title-held points of a document for `plan`: for a how-to question, by the share of the
+ * title's words (`titleLengthCode`, stored) standing at the positions `held` (a mask) holds.
+ */
+export function titleHeldBonus(plan: QueryPlan, held: number, titleLengthCode: number): number {
+  if (plan.intent !== "howTo") return 0;
   const covered = bitCount(held);
+  const titleLength = LENGTH_OF_CODE[titleLengthCode]!;
   return covered < TITLE_HELD_MIN || titleLength === 0 ? 0 : TITLE_HELD_BONUS * Math.min(1, covered / titleLength);
 }
 
@@ -293,7 +298,7 @@ export class Scorer {
         if (fieldMass > 0) score += coverageBonus(COVERED_FIELDS[c]!, fieldMass, queryMass);
       }
       score += PHRASE_BONUS * titlePhraseShare(groups, sl.titleMasks, slot * PHRASE_WORDS);
-      if (plan.intent === "howTo") score += titleHeldBonus(sl.titleHeld[slot]!, LENGTH_OF_CODE[lengths[docOf[slot]! * FIELD_COUNT + FIELD.title]!]!);
+      score += titleHeldBonus(plan, sl.titleHeld[slot]!, lengths[docOf[slot]! * FIELD_COUNT + FIELD.title]!);
       const matchedMass = sl.matchedMass[slot]!;
       if (matchedMass < queryMass) {
         if (matchedMass !== factorMass) {

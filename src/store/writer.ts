@@ -61,7 +61,7 @@ export class IndexWriter {
   private readonly storeBlocks: Promise<Uint8Array>[] = [];
   /** Each store block's first document. */
   private readonly storeStarts: number[] = [];
-  private textBytes = 0;
+  private sourceBytes = 0;
   private readonly fieldTotals = new Array<number>(FIELD_COUNT).fill(0);
 
   /** `previous` is the index that carried documents come from. */
@@ -69,6 +69,11 @@ export class IndexWriter {
 
   get docCount(): number {
     return this.numbers.length;
+  }
+
+  /** Bytes of the source files of the documents added so far. */
+  get textBytes(): number {
+    return this.sourceBytes;
   }
 
   addDocument(doc: DocumentToStore): void {
@@ -95,7 +100,7 @@ export class IndexWriter {
       // Means of the lengths as stored, so an index carrying documents over has a fresh build's.
       this.fieldTotals[f]! += LENGTH_OF_CODE[code]!;
     }
-    this.textBytes += doc.sourceBytes;
+    this.sourceBytes += doc.sourceBytes;
     this.pending.push(stored);
     if (endsStoreBlock(doc.digest, this.pending.length)) this.flushStoreBlock();
   }
@@ -147,7 +152,7 @@ export class IndexWriter {
       termCount: inverted.terms.length,
       blockCount: dictionary.firstTerms.length,
       avgFieldLength: this.fieldTotals.map((total) => (docCount ? total / docCount : 0)),
-      textBytes: this.textBytes,
+      textBytes: this.sourceBytes,
       sections: ranges,
       integrity: { dataBytes, chunkCrcs: checksums.finish() },
     };
