@@ -10,12 +10,14 @@ import { KbSearchError } from "../src/errors.js";
 import { PostingsBuilder } from "../src/indexer/postings.js";
 import { DocMetaBuilder } from "../src/indexer/docmeta.js";
 import {
-  FIELD, FIELD_COUNT, FORMAT_VERSION, LENGTH_OF_CODE, lengthCode, MIN_DOCS_PER_STORE_BLOCK, INDEX_FILE, MAGIC, TERMS_PER_BLOCK, type StoredDoc,
+  FIELD, FIELD_COUNT, FORMAT_VERSION, LENGTH_OF_CODE, lengthCode, MIN_STORE_BLOCK_BYTES, INDEX_FILE, PREAMBLE_BYTES, MAGIC, TERMS_PER_BLOCK, type StoredDoc,
 } from "../src/store/format.js";
 import { binaryElement, decodeMsgpack } from "../src/store/msgpack.js";
 import { DecodedPostings, encodePosting } from "../src/store/postings.js";
-import { pack } from "msgpackr";
+import { pack, unpack } from "msgpackr";
+import { crc32 } from "node:zlib";
 import { IndexReader } from "../src/store/reader.js";
+import { storedRecord } from "../src/store/stored-record.js";
 import { ByteReader, ByteWriter } from "../src/store/varint.js";
 import { IndexWriter } from "../src/store/writer.js";
 
@@ -211,7 +213,9 @@ interface SyntheticDoc {
   stored: StoredDoc;
 }
 
-const DOCS = 75; // five stored blocks (endsStoreBlock, with the test's digests)
+const DOCS = 75;
+/** Each document's source file size: ~10 stored blocks (endsStoreBlock, with the test's digests). */
+const SOURCE_BYTES = 1500;
 const SHARED = ["heap", "heapalloc", "heapfree", "heaps", "corrupt", "crash", "café", "cafe", "caféine", "kernel32.dll", "0x480df78", "4.0"];
 
 function syntheticDocs(): SyntheticDoc[] {
@@ -274,7 +278,7 @@ async function writeIndex(dir: string, docs: SyntheticDoc[], analyzerId = ANALYZ
       terms.forEach((term, pos) => builder.add(builder.termId(term), field, pos));
     });
     builder.endDocument();
-    writer.addDocument({ number: d.number, digest: new Uint8Array(8).fill(doc), sourceBytes: Buffer.byteLength(d.stored.text), stored: pack(d.stored), fieldLengths: d.fields.map((f) => f.length) });
+    writer.addDocument({ number: d.number, digest: new Uint8Array(8).fill(doc), sourceBytes: SOURCE_BYTES, stored: pack(storedRecord(d.stored)), fieldLengths: d.fields.map((f) => f.length) });
     docMeta.add({ ...d.stored, appliesTo: [], versions: ["1.0", `${doc}.0`], operatingSystems: [], keywords: ["kbsynthetic", `kb${doc}`] });
   });
   return writer.publish(dir, builder.finish(), { source: "synthetic", analyzerId, docMeta: docMeta.finish() });
@@ -330,7 +334,7 @@ describe("index file", () => {
     assert.ok(allTerms.length > 2 * TERMS_PER_BLOCK, `${allTerms.length} terms`);
     withReader((reader) => {
       const last = reader.storeBlockOf(docs.length - 1);
-      assert.ok(last.index >= 2 && last.end - last.first < MIN_DOCS_PER_STORE_BLOCK, JSON.stringify(last));
+      assert.ok(last.index >= 2 && (last.end - last.first) * SOURCE_BYTES < MIN_STORE_BLOCK_BYTES, JSON.stringify(last));
     });
   });
 
@@ -354,7 +358,7 @@ describe("index file", () => {
       assert.equal(reader.docCount, docs.length);
       assert.equal(h.termCount, allTerms.length);
       assert.equal(h.blockCount, Math.ceil(allTerms.length / TERMS_PER_BLOCK));
-      assert.equal(h.textBytes, docs.reduce((sum, d) => sum + Buffer.byteLength(d.stored.text), 0), "the source files' bytes");
+      assert.equal(h.textBytes, docs.length * SOURCE_BYTES, "the source files' bytes");
       for (let f = 0; f < FIELD_COUNT; f++) {
         // The mean of the lengths as stored (their codes' lengths), as an update can recompute it.
         const mean = docs.reduce((sum, d) => sum + LENGTH_OF_CODE[lengthCode(d.fields[f]!.length)]!, 0) / docs.length;
@@ -453,6 +457,21 @@ describe("index file", () => {
     const other = join(tmp, "other-analyzer");
     await writeIndex(other, docs.slice(0, 3), "other-analyzer/0");
     assertIndexError(() => IndexReader.open(other), "index-version", "analyzer");
+  });
+
+  test("an index whose blocks were compressed with another store dictionary is index-version", () => {
+    const otherDictionary = damaged("other-dictionary", (bytes) => {
+      // The header rewritten with another dictionary checksum of the same width, its own checksum made good.
+      const length = bytes.readUInt32LE(12);
+      const header = unpack(bytes.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + length)) as { storeDictionaryCrc: number };
+      header.storeDictionaryCrc = (header.storeDictionaryCrc ^ 0x5a5a5a5a) >>> 0;
+      const rewritten = pack(header);
+      assert.equal(rewritten.length, length, "the rewritten header keeps its length");
+      rewritten.copy(bytes, PREAMBLE_BYTES);
+      bytes.writeUInt32LE(crc32(rewritten), 16);
+      return bytes;
+    });
+    assertIndexError(() => IndexReader.open(otherDictionary), "index-version", "store dictionary");
   });
 
   test("a damaged header is index-corrupt", () => {

@@ -10,6 +10,7 @@ import { analyzeWith, normalizeUncached } from "../analyze/analyzer.js";
 import { parseArticle } from "../parse/article.js";
 import { ArticleParseError, type Article } from "../parse/types.js";
 import { FIELD_COUNT, type StoredDoc } from "../store/format.js";
+import { storedRecord } from "../store/stored-record.js";
 import type { Facts } from "./docmeta.js";
 import { fieldTexts } from "./fields.js";
 
@@ -63,7 +64,7 @@ export class ArticleAnalyzer {
       }
       const tokenStart = this.tokenCount;
       const fieldLengths = this.analyzeFields(article, newTerms);
-      const record = pack(storedOf(article));
+      const record = pack(storedRecord(storedOf(article)));
       stored.push(record);
       results.push({
         number: article.number, fieldLengths, facts: factsOf(article),

@@ -25,9 +25,10 @@
  *                  updating the index)
  *     storeDocs    u32 per stored block: its first document; then the document count
  *     storeOffsets u32 per stored block + end (read at open)
- *     store        brotli-compressed msgpack arrays of 16 to 64 documents (endsStoreBlock), each one a
- *                  msgpack StoredDoc of its own (read for the hits shown: documents compress best
- *                  together, and a hit unpacks only its own)
+ *     store        blocks of a few documents (endsStoreBlock), each a msgpack array of the documents'
+ *                  records (storedRecord, each packed on its own), deflated with the store dictionary
+ *                  (read for the hits shown: a hit inflates its block, ~16 KB of text, and unpacks only
+ *                  its own record)
  */
 
 import type { Article } from "../parse/types.js";
@@ -37,26 +38,33 @@ export const MAGIC = "KBSRCHIX";
  * 2: title positions in postings; 3: stored documents packed one by one; 4: header and data
  * checksums; 5: the docMeta section; 6: the sources section, docMeta's products-from-tag column and
  * stored blocks ending where their documents say (what an update needs to carry unchanged articles
- * over, and to recompress few blocks). Other versions are refused with advice
+ * over, and to recompress few blocks); 7: stored blocks of ~16 KB deflated with the store dictionary
+ * (a hit inflates a tenth of what it did), records as arrays. Other versions are refused with advice
  * to rebuild.
  */
-export const FORMAT_VERSION = 6;
+export const FORMAT_VERSION = 7;
 export const INDEX_FILE = "kbsearch.idx";
 export const PREAMBLE_BYTES = 20;
 export const TERMS_PER_BLOCK = 64;
-/** Stored blocks hold at least this many documents (but the last)... */
-export const MIN_DOCS_PER_STORE_BLOCK = 16;
-/** ...and at most this many. */
-export const MAX_DOCS_PER_STORE_BLOCK = 64;
+/** A stored block ends past this many bytes of its documents' source files (but the last)... */
+export const MIN_STORE_BLOCK_BYTES = 8 * 1024;
+/** ...and at the document taking it past this many. */
+export const MAX_STORE_BLOCK_BYTES = 32 * 1024;
+/**
+ * The store's deflate dictionary is at most deflate's window: lines many articles share
+ * (store-dictionary.ts), so that small blocks compress nearly as well as large ones.
+ */
+export const STORE_DICTIONARY_BYTES = 32 * 1024;
 
 /**
- * Whether a stored block holding `docsInBlock` documents ends with the one whose source digest is
- * `digest`: past the minimum, one document in 16 ends a block (32 to a block on average). Where
- * blocks end depends on the documents, not on their positions, so an update adding or removing
- * an article recompresses the block or two around it rather than every block after it.
+ * Whether a stored block whose documents' source files hold `blockBytes` bytes ends with the one
+ * whose source digest is `digest`: past the minimum, every other document ends a block (~16 KB of
+ * text to a block). Where blocks end depends on the documents, not on their positions, so an update
+ * adding or removing an article recompresses the block or two around it rather than every block
+ * after it; source sizes are known for an article carried over without unpacking it.
  */
-export function endsStoreBlock(digest: Uint8Array, docsInBlock: number): boolean {
-  return docsInBlock >= MAX_DOCS_PER_STORE_BLOCK || (docsInBlock >= MIN_DOCS_PER_STORE_BLOCK && (digest[0]! & 15) === 0);
+export function endsStoreBlock(digest: Uint8Array, blockBytes: number): boolean {
+  return blockBytes >= MAX_STORE_BLOCK_BYTES || (blockBytes >= MIN_STORE_BLOCK_BYTES && (digest[0]! & 1) === 0);
 }
 
 /**
@@ -103,6 +111,8 @@ export interface IndexHeader {
   avgFieldLength: number[];
   /** Bytes of the source files of the articles it holds. */
   textBytes: number;
+  /** CRC-32 of the store dictionary the stored blocks were compressed with (store-blocks.ts). */
+  storeDictionaryCrc: number;
   sections: Record<SectionName, SectionRange>;
 }
 
