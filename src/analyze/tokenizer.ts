@@ -10,12 +10,29 @@
 /** A token before normalization: its lower-cased surface form and position. */
 export type RawTokenSink = (surface: string, start: number, end: number, pos: number) => void;
 
-/** A leading underscore belongs to identifiers (`_CrtIsValidHeapPointer`, `__stdcall`). */
-const WORD = /_*[a-z0-9\u00c0-\u024f]+(?:['._][a-z0-9\u00c0-\u024f]+)*(?:\+\+|#)?/gi;
+/** A leading underscore belongs to identifiers (`_CrtIsValidHeapPointer`, `__stdcall`). Matched against lower-cased text. */
+const WORD = /_*[a-z0-9\u00c0-\u024f]+(?:['._][a-z0-9\u00c0-\u024f]+)*(?:\+\+|#)?/g;
+/** The same for text whose lower-casing changes its length (so its offsets): matched as written. */
+const WORD_ANY_CASE = new RegExp(WORD.source, "gi");
 /** Spaced letters: at least this many single characters in a row. */
 const MIN_SPACED = 3;
-/** Between spaced letters: spaces or tabs, and at most one line break (a wrapped word). */
-const SPACED_GAP = /^[ \t]*\n?[ \t]*$/;
+
+/**
+ * Whether text[from, to) may stand between spaced letters: spaces or tabs, and at most one line
+ * break (a wrapped word).
+ */
+function isSpacedGap(text: string, from: number, to: number): boolean {
+  let breaks = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 /* \n */) {
+      if (++breaks > 1) return false;
+    } else if (c !== 32 && c !== 9) {
+      return false;
+    }
+  }
+  return true;
+}
 
 export function tokenize(text: string, emit: RawTokenSink): void {
   let pos = 0;
@@ -33,14 +50,19 @@ export function tokenize(text: string, emit: RawTokenSink): void {
     run = [];
   };
 
-  WORD.lastIndex = 0;
-  for (let m = WORD.exec(text); m; m = WORD.exec(text)) {
+  // Lower-casing once, not each word, where that keeps every offset (nearly always).
+  const lower = text.toLowerCase();
+  const sameOffsets = lower.length === text.length;
+  const scanned = sameOffsets ? lower : text;
+  const word = sameOffsets ? WORD : WORD_ANY_CASE;
+  word.lastIndex = 0;
+  for (let m = word.exec(scanned); m; m = word.exec(scanned)) {
     const start = m.index;
     const end = start + m[0].length;
-    const surface = m[0].toLowerCase();
+    const surface = sameOffsets ? m[0] : m[0].toLowerCase();
     if (surface.length === 1) {
       const last = run[run.length - 1];
-      if (last && !SPACED_GAP.test(text.slice(last.end, start))) flushRun();
+      if (last && !isSpacedGap(text, last.end, start)) flushRun();
       run.push({ surface, start, end });
       prevEnd = -2;
       continue;
