@@ -6,13 +6,14 @@
  *
  *   a term's occurrence costs FIELD_COST of its field (title 5, queryWords 7, meta 3, lead 2,
  *   body 1: the rarer a field holds a term many times, the dearer); the table holds every tuple
- *   costing at most MAX_CODED_COST, in the order of the loops below, but the all-zero tuple and the
- *   one a simple posting stands for (body 1).
+ *   costing at most MAX_CODED_COST (ordered by title tf, then queryWords tf, ..., then body tf),
+ *   but the all-zero tuple and the one a simple posting stands for (body 1).
  *
  * That gives 245 codes. Over the whole archive (4.9M postings not simple, 11,345 distinct tuples)
  * they name 95.4% of the postings, and code + escaped postings take 5.7 MB where a mask and tfs took
- * 11.3; the 255 commonest tuples of the archive would name 96.7% and take 5.5 MB. Any other tuple
- * is written as ESCAPE, then the field mask and a varint tf per field in it.
+ * 11.3; the 255 commonest tuples of the archive would name 96.7% and take 5.5 MB (bench/field-codes.ts
+ * measures both on an index). Any other tuple is written as ESCAPE, then the field mask and a varint
+ * tf per field in it. Changing the table changes the format.
  */
 import { FIELD, FIELD_COUNT } from "./format.js";
 
