@@ -13,7 +13,8 @@ import {
   FIELD, FIELD_COUNT, FORMAT_VERSION, LENGTH_OF_CODE, lengthCode, MIN_STORE_BLOCK_BYTES, INDEX_FILE, PREAMBLE_BYTES, MAGIC, TERMS_PER_BLOCK, type StoredDoc,
 } from "../src/store/format.js";
 import { binaryElement, decodeMsgpack } from "../src/store/msgpack.js";
-import { DecodedPostings, encodePosting } from "../src/store/postings.js";
+import { CODE_COUNT, CODE_TFS, ESCAPE, fieldCode } from "../src/store/field-codes.js";
+import { DecodedPostings, encodePosting, mergePostings } from "../src/store/postings.js";
 import { pack, unpack } from "msgpackr";
 import { crc32 } from "node:zlib";
 import { IndexReader } from "../src/store/reader.js";
@@ -163,18 +164,59 @@ describe("postings codec", () => {
     }
   });
 
-  test("tf 1 in the body only is the one-byte simple case; anything else carries a mask", () => {
+  test("small frequencies in every combination of fields, and large ones escaped, round trip", () => {
+    const rand = random(7);
+    const postings: Posting[] = [];
+    let doc = -1;
+    for (let mask = 1; mask < 1 << FIELD_COUNT; mask++) {
+      // For each set of fields: tf 1 in each (coded), tfs up to 4 (coded or not), one large tf (escaped).
+      for (const largest of [1, 4, 4, 4, 200, 60_000]) {
+        const tfs = Array.from({ length: FIELD_COUNT }, (_, f) => (mask & (1 << f) ? 1 + int(rand, Math.min(largest, 4)) : 0));
+        if (largest > 4) tfs[FIELD_COUNT - 1 - int(rand, FIELD_COUNT)] = largest;
+        if (tfs[FIELD.title]! > 1000) tfs[FIELD.title] = 1000;
+        doc += 1 + int(rand, 300);
+        postings.push({ doc, tfs, titlePositions: positions(rand, tfs[FIELD.title]!) });
+      }
+    }
+    assert.ok(postings.some((p) => fieldCode(p.tfs, 0) === ESCAPE) && postings.some((p) => fieldCode(p.tfs, 0) !== ESCAPE));
+    assert.deepEqual(decodeAll(encodeAll(postings)), postings);
+  });
+
+  test("the field code table: every code names a distinct tuple, which encodes as that code", () => {
+    assert.ok(CODE_COUNT > 200 && CODE_COUNT < ESCAPE, `${CODE_COUNT} codes`);
+    const seen = new Set<string>();
+    for (let code = 0; code < CODE_COUNT; code++) {
+      const tfs = [...CODE_TFS.subarray(code * FIELD_COUNT, (code + 1) * FIELD_COUNT)];
+      const key = tfs.join(",");
+      assert.ok(!seen.has(key), `code ${code} repeats ${key}`);
+      seen.add(key);
+      assert.ok(tfs.some((tf) => tf > 0) && key !== bodyOnce().join(","), `code ${code} names ${key}, which no posting needs a code for`);
+      assert.equal(fieldCode(tfs, 0), code, key);
+    }
+    // The archive's commonest tuples have codes; tuples past the rule's cost do not.
+    for (const tfs of [[0, 0, 0, 1, 0], [0, 0, 0, 0, 2], [0, 0, 1, 0, 0], [0, 1, 0, 0, 0], [1, 0, 0, 1, 0], [1, 0, 0, 1, 1], [0, 0, 0, 0, 14]]) {
+      assert.notEqual(fieldCode(tfs, 0), ESCAPE, tfs.join(","));
+    }
+    for (const tfs of [[0, 0, 0, 0, 15], [3, 0, 0, 0, 0], [0, 2, 0, 0, 1], [1, 1, 1, 1, 1]]) assert.equal(fieldCode(tfs, 0), ESCAPE, tfs.join(","));
+  });
+
+  test("tf 1 in the body only is the one-byte simple case; a coded tuple takes one byte more, an escaped one a mask and tfs", () => {
     const titleOnce = new Array<number>(FIELD_COUNT).fill(0);
     titleOnce[FIELD.title] = 1;
     const bodyTwice = new Array<number>(FIELD_COUNT).fill(0);
     bodyTwice[FIELD.body] = 2;
     const bodyAndTitle = bodyOnce();
     bodyAndTitle[FIELD.title] = 1;
+    const bodyOften = new Array<number>(FIELD_COUNT).fill(0);
+    bodyOften[FIELD.body] = 200;
+    const everywhere = new Array<number>(FIELD_COUNT).fill(1);
     const cases: [string, number[], number][] = [
       ["body tf 1", bodyOnce(), 1],
-      ["title tf 1, at position 2", titleOnce, 4],
-      ["body tf 2", bodyTwice, 3],
-      ["body and title tf 1, at position 2", bodyAndTitle, 5],
+      ["title tf 1, at position 2", titleOnce, 3],
+      ["body tf 2", bodyTwice, 2],
+      ["body and title tf 1, at position 2", bodyAndTitle, 3],
+      ["body tf 200 (escaped: tf in two bytes)", bodyOften, 5],
+      ["tf 1 in every field, at position 2 (escaped)", everywhere, 9],
     ];
     for (const [name, tfs, size] of cases) {
       const postings = [{ doc: 5, tfs, titlePositions: tfs[FIELD.title] ? [2] : [] }];
@@ -203,6 +245,38 @@ describe("postings codec", () => {
 
   test("an empty list decodes to nothing", () => {
     assert.deepEqual(decodeAll(new Uint8Array(0)), []);
+  });
+
+  test("merging carried and added lists copies each posting, coded or escaped, with new document gaps", () => {
+    const rand = random(11);
+    const tuples = [bodyOnce(), [1, 0, 0, 1, 0], [0, 0, 0, 0, 3], [2, 0, 0, 0, 40], [0, 5, 0, 0, 0], [1, 1, 1, 1, 1], [0, 0, 2, 1, 0]];
+    const make = (doc: number): Posting => {
+      const tfs = [...tuples[int(rand, tuples.length)]!];
+      return { doc, tfs, titlePositions: positions(rand, tfs[FIELD.title]!) };
+    };
+    // The previous index's documents 0..59; every third one is gone and the rest renumbered, in order.
+    const carried = Array.from({ length: 60 }, (_, doc) => make(doc));
+    const renumber = new Int32Array(carried.length).fill(-1);
+    let next = 0;
+    const kept: Posting[] = [];
+    for (const p of carried) {
+      if (p.doc % 3 === 1) continue;
+      renumber[p.doc] = next;
+      kept.push({ ...p, doc: next });
+      next += 2;
+    }
+    // Added documents take the odd numbers between.
+    const added = Array.from({ length: 30 }, (_, i) => make(2 * i + 1));
+    const out = new ByteWriter();
+    const count = mergePostings(out, encodeAll(carried), renumber, encodeAll(added));
+    const expected = [...kept, ...added].sort((a, b) => a.doc - b.doc);
+    assert.equal(count, expected.length);
+    assert.deepEqual([...out.view()], [...encodeAll(expected)]);
+  });
+
+  test("merging refuses a field code the table lacks", () => {
+    const bytes = new Uint8Array([2, CODE_COUNT]);
+    assert.throws(() => mergePostings(new ByteWriter(), bytes, new Int32Array([0, 1]), new Uint8Array(0)), /field code/);
   });
 });
 
