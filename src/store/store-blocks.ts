@@ -34,12 +34,13 @@ export class StoreBlockCompressor {
     return new Promise((resolve, reject) => {
       const start = () => {
         this.inFlight++;
-        // Level 9: ~45 MB/s, as fast as lower levels on text this repetitive, and smallest.
-        deflateRaw(block, { level: 9, memLevel: 9, dictionary: storeDictionary() }, (err, out) => {
+        // Level 6: as fast as the build compressed before (~65 MB/s of CPU); 9 is 0.2 MB smaller for 1.4x the CPU.
+        deflateRaw(block, { level: 6, memLevel: 9, dictionary: storeDictionary() }, (err, out) => {
           this.inFlight--;
           this.waiting.shift()?.();
           if (err) reject(err);
-          else resolve(out);
+          // A copy of its own size: zlib's result is a view of a 16 KB chunk, five times a block's size, kept till the index is written.
+          else resolve(new Uint8Array(out));
         });
       };
       if (this.inFlight < MAX_IN_FLIGHT) start();
