@@ -9,15 +9,17 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
+import { Script } from "node:vm";
 import { after, before, describe, test } from "node:test";
 import { CLI, projectRoot, sampleCorpus } from "./helpers.js";
 
 const bundle = join(projectRoot, "dist", "cli", "kbsearch.cjs");
 const bundleMeta = join(projectRoot, "dist", "cli", "kbsearch.meta.json");
+const codeCache = join(projectRoot, "dist", "cli", "kbsearch.codecache");
 const esmMain = join(projectRoot, "dist", "src", "cli", "main.js");
 const tracer = join(projectRoot, "dist", "test", "fixtures", "load-trace.js");
 const work = mkdtempSync(join(tmpdir(), "kbsearch-startup-"));
@@ -79,6 +81,24 @@ const ways = [
   { name: "the installed command (bundle)", modulesLoaded: bundledModulesRun },
   { name: "main.ts as ES modules", modulesLoaded: esModulesLoaded },
 ];
+
+describe("the installed command's code cache", () => {
+  test("this Node takes the cache the build made, so a search compiles next to nothing", () => {
+    // V8 drops a cache made under other flags: a search that changes V8's flags must put them
+    // back before launch.cts writes the cache, or every search compiles the bundle afresh.
+    const script = new Script(readFileSync(bundle, "utf8"), { filename: bundle, cachedData: readFileSync(codeCache) });
+    assert.equal(script.cachedDataRejected, false);
+  });
+
+  test("without its cache the command still searches", () => {
+    const copy = join(work, "package");
+    cpSync(join(projectRoot, "dist"), join(copy, "dist"), { recursive: true });
+    rmSync(join(copy, relative(projectRoot, codeCache)));
+    const run = spawnSync(process.execPath, [join(copy, relative(projectRoot, CLI)), "heap corruption", "--index", indexDir], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /Q149387/);
+  });
+});
 
 for (const { name, modulesLoaded } of ways) {
   describe(name, () => {
