@@ -6,13 +6,13 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { buildIndex, openIndex } from "../src/index.js";
 import type { SearchResult } from "../src/query/types.js";
 import { analyzeToTokens } from "../src/analyze/analyzer.js";
 import { COMMAND_NAMES, plainSearchIn } from "../src/cli/plain-search.js";
 import { program } from "../src/cli/program.js";
-import { projectRoot, runCli, sampleCorpus, type Run, SAMPLE_ARTICLES } from "./helpers.js";
+import { CLI, projectRoot, runCli, sampleCorpus, type Run, SAMPLE_ARTICLES } from "./helpers.js";
 
 const INDEX_FILE = "kbsearch.idx";
 const HEAP = "Q149387";
@@ -475,7 +475,7 @@ describe("first run", () => {
 
     const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
     delete env.KBSEARCH_INDEX;
-    const cli = join(copy, "dist", "src", "cli", "main.js");
+    const cli = join(copy, relative(projectRoot, CLI));
     const run = kbsearch(["heap corruption"], { env, cli });
     assert.equal(run.status, 0, run.stderr);
     const stderrLines = run.stderr.split("\n").filter((l) => l.trim() !== "");

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildIndex, openIndex, type BuildReport, type KbIndex } from "../src/index.js";
 import { INDEX_FILE } from "../src/store/format.js";
-import { assertSameIndex, NO_SHARED, projectRoot, sharedTarball } from "./helpers.js";
+import { assertSameIndex, CLI, NO_SHARED, projectRoot, sharedTarball } from "./helpers.js";
 
 const SHARED_ARTICLES = 60_335;
 const HEAP = "Q149387";
@@ -77,7 +77,7 @@ describe("full archive", () => {
 
   test("the CLI prints the same first hits for heap corruption as the library", (t) => {
     if (!sharedTarball) return t.skip(NO_SHARED);
-    const run = spawnSync(process.execPath, [join(projectRoot, "dist", "src", "cli", "main.js"), "heap corruption", "--index", tmp], {
+    const run = spawnSync(process.execPath, [CLI, "heap corruption", "--index", tmp], {
       cwd: projectRoot,
       env: { ...process.env, NO_COLOR: "1", KBSEARCH_INDEX: tmp },
       encoding: "utf8",

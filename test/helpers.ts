@@ -48,8 +48,8 @@ export function random(seed: number): () => number {
   };
 }
 
-/** The built CLI. */
-export const CLI = join(projectRoot, "dist", "src", "cli", "main.js");
+/** The built CLI: the command package.json's bin installs (it runs the CLI's bundle). */
+export const CLI = join(projectRoot, (JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")) as { bin: { kbsearch: string } }).bin.kbsearch);
 
 /** A finished CLI run. */
 export interface Run {

@@ -1,81 +1,151 @@
 /**
  * The CLI's start-up budget: a search must load only what answering it needs, never the
  * parser, the indexer, the readers, the index writer, all of `natural`, or FlexSearch.
+ *
+ * Checked both ways the code runs: the installed command runs the CLI's bundle, where a module
+ * is "loaded" when its code is evaluated (V8's coverage tells which); main.ts run as ES modules,
+ * as the library's modules load, where it is loaded when Node loads its file (a load tracer tells).
+ * Modules are named by their source path (src/query/engine.ts) either way.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { projectRoot, sampleCorpus } from "./helpers.js";
+import { join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
+import { Script } from "node:vm";
+import { after, before, describe, test } from "node:test";
+import { CLI, projectRoot, sampleCorpus } from "./helpers.js";
 
-const cli = join(projectRoot, "dist", "src", "cli", "main.js");
+const bundle = join(projectRoot, "dist", "cli", "kbsearch.cjs");
+const bundleMeta = join(projectRoot, "dist", "cli", "kbsearch.meta.json");
+const codeCache = join(projectRoot, "dist", "cli", "kbsearch.codecache");
+const esmMain = join(projectRoot, "dist", "src", "cli", "main.js");
 const tracer = join(projectRoot, "dist", "test", "fixtures", "load-trace.js");
 const work = mkdtempSync(join(tmpdir(), "kbsearch-startup-"));
 const indexDir = join(work, "index");
+let runs = 0;
 
 before(() => {
-  const built = spawnSync(process.execPath, [cli, "index", sampleCorpus, "--index", indexDir], { encoding: "utf8" });
+  const built = spawnSync(process.execPath, [CLI, "index", sampleCorpus, "--index", indexDir], { encoding: "utf8" });
   assert.equal(built.status, 0, built.stderr);
 });
 
 after(() => rmSync(work, { recursive: true, force: true }));
 
-/** Runs the CLI with the load tracer and returns the project-relative paths of the modules it loaded. */
-function modulesLoaded(args: string[]): string[] {
-  const trace = join(work, `trace-${args[0]}.txt`);
-  const run = spawnSync(process.execPath, ["--import", tracer, cli, ...args, "--index", indexDir], {
-    encoding: "utf8",
-    env: { ...process.env, KBSEARCH_LOAD_TRACE: trace, NO_COLOR: "1" },
-  });
+function runOk(args: string[], env: NodeJS.ProcessEnv): void {
+  const run = spawnSync(process.execPath, args, { encoding: "utf8", env: { ...process.env, ...env, NO_COLOR: "1" } });
   assert.ok(run.status === 0 || run.status === 1, run.stderr);
+}
+
+interface FunctionCoverage {
+  functionName: string;
+  ranges: { count: number }[];
+}
+
+/**
+ * Runs the installed command under V8 coverage; returns the bundled modules it evaluated. esbuild
+ * wraps each module loaded on demand (by import() or require(), directly or through its importers)
+ * in a function named by the module's path, run on first use; the other modules run with the bundle.
+ */
+function bundledModulesRun(args: string[]): string[] {
+  const coverage = join(work, `coverage-${runs++}`);
+  runOk([CLI, ...args, "--index", indexDir], { NODE_V8_COVERAGE: coverage });
+  const script = readdirSync(coverage)
+    .flatMap((file) => (JSON.parse(readFileSync(join(coverage, file), "utf8")) as { result: { url: string; functions: FunctionCoverage[] }[] }).result)
+    .find((s) => s.url === pathToFileURL(bundle).href);
+  assert.ok(script, "the command should run the bundle");
+  const modules = Object.keys((JSON.parse(readFileSync(bundleMeta, "utf8")) as { inputs: Record<string, unknown> }).inputs);
+  const calls = new Map(script.functions.map((f) => [f.functionName, f.ranges[0]!.count]));
+  return modules.filter((path) => (calls.get(path) ?? 1) > 0).map(sourcePath);
+}
+
+/** Runs main.ts as ES modules with the load tracer; returns the modules whose files it loaded. */
+function esModulesLoaded(args: string[]): string[] {
+  const trace = join(work, `trace-${runs++}.txt`);
+  runOk(["--import", tracer, esmMain, ...args, "--index", indexDir], { KBSEARCH_LOAD_TRACE: trace });
   return readFileSync(trace, "utf8")
     .split("\n")
     .filter((url) => url.startsWith("file:"))
-    .map((url) => decodeURIComponent(new URL(url).pathname).slice(projectRoot.length + 1));
+    .map((url) => sourcePath(decodeURIComponent(new URL(url).pathname).slice(projectRoot.length + 1)));
 }
 
-test("a search loads the query path and nothing of the build path", () => {
-  const loaded = modulesLoaded(["heap corruption"]);
-  for (const needed of ["dist/src/query/engine.js", "dist/src/store/reader.js", "dist/src/analyze/stem.js"]) {
-    assert.ok(loaded.includes(needed), `${needed} should be loaded; loaded: ${loaded.join(", ")}`);
-  }
-  const forbidden = [
-    /^dist\/src\/(parse|indexer|read)\//,
-    /^dist\/src\/store\/writer\.js$/,
-    // A plain query needs none of the query language's filters, facets, branches or text checks,
-    // nor related articles or score explanations.
-    /^dist\/src\/query\/(refine|filters|facets|branches|verify|related)\.js$/,
-    /^dist\/src\/rank\/explain\.js$/,
-    /node_modules\/natural\/lib\/natural\/index\.js$/,
-    /node_modules\/natural\/lib\/natural\/(classifiers|tokenizers\/(?!aggressive)|sentiment|distance|wordnet)/,
-    /node_modules\/flexsearch\//,
-    // The index is decoded by store/msgpack.ts: msgpackr (packer and all) is for writing it.
-    /node_modules\/msgpackr\//,
-    // A plain search's command line is read without the full parser.
-    /^dist\/src\/cli\/program\.js$/,
-    /node_modules\/commander\//,
-  ];
-  for (const path of loaded) {
-    for (const pattern of forbidden) assert.doesNotMatch(path, pattern, `a search should not load ${path}`);
-  }
+/** A module's source path: `src/query/engine.ts` for dist/src/query/engine.js; packages as `node_modules/...`. */
+function sourcePath(path: string): string {
+  const packaged = path.lastIndexOf("node_modules/");
+  if (packaged >= 0) return path.slice(packaged);
+  return path.replace(/^dist\/(src\/.*)\.js$/, "$1.ts");
+}
+
+const ways = [
+  { name: "the installed command (bundle)", modulesLoaded: bundledModulesRun },
+  { name: "main.ts as ES modules", modulesLoaded: esModulesLoaded },
+];
+
+describe("the installed command's code cache", () => {
+  test("this Node takes the cache the build made, so a search compiles next to nothing", () => {
+    // V8 drops a cache made under other flags: a search that changes V8's flags must put them
+    // back before launch.cts writes the cache, or every search compiles the bundle afresh.
+    const script = new Script(readFileSync(bundle, "utf8"), { filename: bundle, cachedData: readFileSync(codeCache) });
+    assert.equal(script.cachedDataRejected, false);
+  });
+
+  test("without its cache the command still searches", () => {
+    const copy = join(work, "package");
+    cpSync(join(projectRoot, "dist"), join(copy, "dist"), { recursive: true });
+    rmSync(join(copy, relative(projectRoot, codeCache)));
+    const run = spawnSync(process.execPath, [join(copy, relative(projectRoot, CLI)), "heap corruption", "--index", indexDir], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /Q149387/);
+  });
 });
 
-test("building an index does load the build path", () => {
-  const trace = modulesLoaded(["index", sampleCorpus]);
-  assert.ok(trace.includes("dist/src/indexer/build.js"));
-  assert.ok(trace.includes("dist/src/parse/article.js"));
-});
+for (const { name, modulesLoaded } of ways) {
+  describe(name, () => {
+    test("a search loads the query path and nothing of the build path", () => {
+      const loaded = modulesLoaded(["heap corruption"]);
+      for (const needed of ["src/query/engine.ts", "src/store/reader.ts", "src/analyze/stem.ts"]) {
+        assert.ok(loaded.includes(needed), `${needed} should be loaded; loaded: ${loaded.join(", ")}`);
+      }
+      const forbidden = [
+        /^src\/(parse|indexer|read)\//,
+        /^src\/store\/writer\.ts$/,
+        // A plain query needs none of the query language's filters, facets, branches or text checks,
+        // nor related articles or score explanations.
+        /^src\/query\/(refine|filters|facets|branches|verify|related)\.ts$/,
+        /^src\/rank\/explain\.ts$/,
+        /^node_modules\/natural\/lib\/natural\/index\.js$/,
+        // The stemmer's module needs the aggressive tokenizer and its base class, and no more of natural.
+        /^node_modules\/natural\/lib\/natural\/(classifiers|tokenizers\/(?!(aggressive_tokenizer|tokenizer)\.js$)|sentiment|distance|wordnet)/,
+        /^node_modules\/flexsearch\//,
+        // The index is decoded by store/msgpack.ts: msgpackr (packer and all) is for writing it.
+        /^node_modules\/msgpackr\//,
+        // A plain search's command line is read without the full parser.
+        /^src\/cli\/program\.ts$/,
+        /^node_modules\/commander\//,
+      ];
+      for (const path of loaded) {
+        for (const pattern of forbidden) assert.doesNotMatch(path, pattern, `a search should not load ${path}`);
+      }
+    });
 
-test("a search with a filter loads the refined path; --explain and related load theirs", () => {
-  const cases: [string[], string][] = [
-    [["heap year:1999"], "dist/src/query/refine.js"],
-    [["--explain", "heap corruption"], "dist/src/rank/explain.js"],
-    [["related", "Q149387"], "dist/src/query/related.js"],
-  ];
-  for (const [args, needed] of cases) {
-    const loaded = modulesLoaded(args);
-    assert.ok(loaded.includes(needed), `${args.join(" ")}: ${needed} should be loaded; loaded: ${loaded.join(", ")}`);
-  }
-});
+    test("building an index does load the build path", () => {
+      const loaded = modulesLoaded(["index", sampleCorpus]);
+      assert.ok(loaded.includes("src/indexer/build.ts"));
+      assert.ok(loaded.includes("src/parse/article.ts"));
+    });
+
+    test("a search with a filter loads the refined path; --explain and related load theirs", () => {
+      const cases: [string[], string][] = [
+        [["heap year:1999"], "src/query/refine.ts"],
+        [["--explain", "heap corruption"], "src/rank/explain.ts"],
+        [["related", "Q149387"], "src/query/related.ts"],
+        [["stats"], "node_modules/commander/index.js"],
+      ];
+      for (const [args, needed] of cases) {
+        const loaded = modulesLoaded(args);
+        assert.ok(loaded.includes(needed), `${args.join(" ")}: ${needed} should be loaded; loaded: ${loaded.join(", ")}`);
+      }
+    });
+  });
+}

@@ -5,7 +5,8 @@ import { KbIndex } from "../../src/query/engine.js";
 import { nodeCommand } from "./commands.js";
 import type { Engine } from "./types.js";
 
-const cli = join(packageRoot, "dist", "src", "cli", "main.js");
+/** The installed command (package.json's bin). */
+const cli = join(packageRoot, "dist", "src", "cli", "launch.cjs");
 
 export const kbsearch: Engine = {
   key: "kbsearch",

@@ -2,6 +2,7 @@
 /**
  * The kbsearch command: a plain search (plain-search.ts) runs straight away; any other command line
  * goes through the full parser (program.ts). Either way a command's code is imported only when it runs.
+ * The installed command runs this file's bundle (launch.cts); run as it is, it works the same.
  */
 import { KbSearchError } from "../errors.js";
 import { plainSearchIn } from "./plain-search.js";
@@ -17,9 +18,7 @@ async function run(args: string[]): Promise<void> {
   await program.parseAsync();
 }
 
-try {
-  await run(process.argv.slice(2));
-} catch (err) {
+function report(err: unknown): void {
   if (err instanceof KbSearchError) {
     process.stderr.write(`kbsearch: ${err.message}\n`);
     process.exitCode = err.exitCode;
@@ -28,3 +27,6 @@ try {
     process.exitCode = 70;
   }
 }
+
+// No top-level await: the bundle is a CommonJS script, which has none.
+run(process.argv.slice(2)).catch(report);

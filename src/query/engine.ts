@@ -44,7 +44,7 @@ export class KbIndex {
    * facets or a sort, takes the direct path; any other loads the refined one.
    */
   search(query: string | StructuredQuery, options: SearchOptions = {}): SearchResult {
-    const started = performance.now();
+    const started = now();
     if (typeof query === "object" && query !== null) {
       const structured = fromStructured(query);
       return this.search(structured.text, { ...structured.options, ...options });
@@ -52,7 +52,7 @@ export class KbIndex {
     const { limit, offset } = pageOf(options);
     const syntax = parseSyntax(typeof query === "string" ? query : "");
     this.scorer ??= new Scorer(this.reader);
-    const ranking = syntax.plain && !refines(options) ? this.rankPlain(syntax, offset + limit + 1) : onDemand<typeof import("./refine.js")>("./refine.js").refinedSearch(this.reader, this.scorer, syntax, options);
+    const ranking = syntax.plain && !refines(options) ? this.rankPlain(syntax, offset + limit + 1) : refinedPath().refinedSearch(this.reader, this.scorer, syntax, options);
     return this.present(syntax.text, ranking, offset, limit, options, started);
   }
 
@@ -61,13 +61,13 @@ export class KbIndex {
    * cites or that cite it. An article the archive lacks gives an empty result saying so.
    */
   related(ref: string, options: SearchOptions = {}): SearchResult {
-    const started = performance.now();
+    const started = now();
     const { limit, offset } = pageOf(options);
     const number = articleNumberIn(ref);
     const doc = number === undefined ? undefined : this.reader.docForArticle(number);
     this.scorer ??= new Scorer(this.reader);
     const ranking: Ranking = doc !== undefined
-      ? onDemand<typeof import("./related.js")>("./related.js").relatedRanking(this.reader, this.scorer, doc)
+      ? relatedPath().relatedRanking(this.reader, this.scorer, doc)
       : { ranked: [], total: 0, terms: [], corrections: [], missingArticle: number, warnings: number === undefined ? [`${ref} names no article`] : [] };
     // No explanations: the citation bonus is not a part of any query word's score.
     return this.present(`related:${number === undefined ? ref : `Q${number}`}`, ranking, offset, limit, { ...options, explain: false }, started);
@@ -89,7 +89,7 @@ export class KbIndex {
         match: r.match,
         snippet: snippet.text,
         highlights: snippet.highlights,
-        ...(options.explain && ranking.plan ? { explain: onDemand<typeof import("../rank/explain.js")>("../rank/explain.js").explainScore(this.reader, ranking.plan, r.doc) } : {}),
+        ...(options.explain && ranking.plan ? { explain: explanations().explainScore(this.reader, ranking.plan, r.doc) } : {}),
       };
     });
     return {
@@ -103,7 +103,7 @@ export class KbIndex {
       warnings: ranking.warnings,
       ...(ranking.facets ? { facets: ranking.facets } : {}),
       ...(ranking.unfilteredTotal !== undefined ? { unfilteredTotal: ranking.unfilteredTotal } : {}),
-      tookMs: Math.round((performance.now() - started) * 100) / 100,
+      tookMs: Math.round((now() - started) * 100) / 100,
     };
   }
 
@@ -153,12 +153,23 @@ function refines(options: SearchOptions): boolean {
 }
 
 /**
- * A module only some searches need (filters, related articles, explanations), loaded on first use
- * so that a plain search never reads it. `search()` is synchronous, so it is loaded with require
- * (Node loads an ES module so from 20.19).
+ * Modules only some searches need (filters, related articles, explanations), loaded on first use so
+ * that a plain search never reads them. `search()` is synchronous, so they are loaded with require:
+ * in the CLI's bundle, a CommonJS script, the bundle's own require, which finds them inside it (the
+ * bundler follows only a literal `require("...")`); as ES modules (the library), a require made from
+ * this file's URL (Node loads an ES module so from 20.19).
  */
-function onDemand<T>(specifier: string): T {
-  return createRequire(import.meta.url)(specifier) as T;
+const esmRequire = typeof require === "function" ? undefined : createRequire(import.meta.url);
+const refinedPath = (): typeof import("./refine.js") => (esmRequire ? esmRequire("./refine.js") : require("./refine.js"));
+const relatedPath = (): typeof import("./related.js") => (esmRequire ? esmRequire("./related.js") : require("./related.js"));
+const explanations = (): typeof import("../rank/explain.js") => (esmRequire ? esmRequire("../rank/explain.js") : require("../rank/explain.js"));
+
+/**
+ * Milliseconds from an arbitrary start, for tookMs. Not performance.now(): Node loads perf_hooks on
+ * the first use of the global `performance`, half a millisecond of a one-shot search.
+ */
+function now(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
 }
 
 /** The hits asked for: `limit` of them from `offset`, or from the start of page `page`. */
