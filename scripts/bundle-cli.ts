@@ -37,7 +37,8 @@ async function bundle(): Promise<void> {
     // A CommonJS script has no import.meta: its modules' URL is the bundle's. The bundle lies two
     // folders below the package root, as dist/src/'s modules do, so the package paths (paths.ts)
     // and the worker beside it (analysis-pool.ts) are found as from there.
-    define: { "import.meta.url": "__bundleUrl" },
+    // KBSEARCH_BUNDLE tells modules loaded on demand (query/engine.ts) to use the bundle's require.
+    define: { "import.meta.url": "__bundleUrl", KBSEARCH_BUNDLE: "true" },
     // The script is one function expression, which the launcher compiles and calls as Node calls a
     // CommonJS module's wrapper (the same text each time, so V8's code cache of it holds).
     banner: { js: '(function (exports, require, module, __filename, __dirname) {\n"use strict";\nvar __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },

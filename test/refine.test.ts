@@ -7,9 +7,11 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { spawnSync } from "node:child_process";
 import { buildIndex, openIndex, type KbIndex, type StoredDoc, type StructuredQuery } from "../src/index.js";
 import { parseArticle } from "../src/parse/article.js";
-import { runCli, sampleCorpus } from "./helpers.js";
+import { projectRoot, runCli, sampleCorpus } from "./helpers.js";
 
 let tmp = "";
 let index: KbIndex;
@@ -88,6 +90,28 @@ describe("query language over the sample corpus", () => {
     const plain = index.search("heap corruption");
     assert.deepEqual(plain.warnings, []);
     assert.deepEqual(ids("heap corruption", { sort: "relevance", facets: true }), ids("heap corruption"));
+  });
+
+  test("--explain tells an OR query's hit by the side that ranked it", () => {
+    const result = index.search("relaying OR eseutil", { limit: 100, explain: true });
+    const sides = ["relaying", "eseutil"].map((word) => new Set(ids(word)));
+    assert.ok(sides.every((side) => side.size > 0 && [...side].every((id) => !sides.find((s) => s !== side)!.has(id))), "each side has hits of its own");
+    for (const hit of result.hits) {
+      const term = sides[0]!.has(hit.id) ? "relai" : "eseutil";
+      const explained = hit.explain!.filter((part) => part.term !== "");
+      assert.ok(explained.length > 0 && explained.every((part) => part.term === term), `${hit.id}: ${JSON.stringify(hit.explain)}`);
+    }
+  });
+
+  test("the library loads its on-demand modules where the host has a global require (node -e)", () => {
+    const library = pathToFileURL(join(projectRoot, "dist", "src", "index.js")).href;
+    const script = `import(${JSON.stringify(library)}).then(async ({ openIndex }) => {
+      const index = await openIndex(${JSON.stringify(tmp)});
+      const hits = index.search("relaying OR eseutil", { explain: true }).hits;
+      process.stdout.write(String(hits.length > 0 && hits.every((h) => h.explain.length > 0)));
+    })`;
+    const run = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
+    assert.equal(run.stdout, "true", run.stderr);
   });
 
   test("facets count the matching articles by product, tag and year", () => {

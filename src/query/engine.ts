@@ -77,6 +77,7 @@ export class KbIndex {
   private present(query: string, ranking: Ranking, offset: number, limit: number, options: SearchOptions, started: number): SearchResult {
     const hits = ranking.ranked.slice(offset, offset + limit).map((r, i): SearchHit => {
       const doc = this.reader.stored(r.doc);
+      const plan = r.plan ?? ranking.plan;
       const snippet = makeSnippet(doc.text, doc.bodyStart, doc.bodyEnd, ranking.terms);
       return {
         rank: offset + i + 1,
@@ -89,7 +90,7 @@ export class KbIndex {
         match: r.match,
         snippet: snippet.text,
         highlights: snippet.highlights,
-        ...(options.explain && ranking.plan ? { explain: explanations().explainScore(this.reader, ranking.plan, r.doc) } : {}),
+        ...(options.explain && plan ? { explain: explanations().explainScore(this.reader, plan, r.doc) } : {}),
       };
     });
     return {
@@ -146,6 +147,9 @@ function writtenAs(term: string, hits: readonly SearchHit[]): string | undefined
   return undefined;
 }
 
+/** True in the CLI's bundle, where the bundler (scripts/bundle-cli.ts) defines it; not defined in the library's ES modules. */
+declare const KBSEARCH_BUNDLE: boolean | undefined;
+
 /** Options that need the refined path even for a plain query. */
 function refines(options: SearchOptions): boolean {
   const filtered = options.product !== undefined || options.year !== undefined || options.since !== undefined || options.until !== undefined;
@@ -157,9 +161,10 @@ function refines(options: SearchOptions): boolean {
  * that a plain search never reads them. `search()` is synchronous, so they are loaded with require:
  * in the CLI's bundle, a CommonJS script, the bundle's own require, which finds them inside it (the
  * bundler follows only a literal `require("...")`); as ES modules (the library), a require made from
- * this file's URL (Node loads an ES module so from 20.19).
+ * this file's URL (Node loads an ES module so from 20.19). Which one is told by KBSEARCH_BUNDLE, not by
+ * whether a `require` is in scope: a host may have a global one (`node -e`, the REPL).
  */
-const esmRequire = typeof require === "function" ? undefined : createRequire(import.meta.url);
+const esmRequire = typeof KBSEARCH_BUNDLE !== "undefined" && KBSEARCH_BUNDLE ? undefined : createRequire(import.meta.url);
 const refinedPath = (): typeof import("./refine.js") => (esmRequire ? esmRequire("./refine.js") : require("./refine.js"));
 const relatedPath = (): typeof import("./related.js") => (esmRequire ? esmRequire("./related.js") : require("./related.js"));
 const explanations = (): typeof import("../rank/explain.js") => (esmRequire ? esmRequire("../rank/explain.js") : require("../rank/explain.js"));

@@ -12,6 +12,8 @@ export interface RankedDoc {
   score: number;
   /** "id" when the query named this article by number. */
   match: "id" | "text";
+  /** The plan that scored it, when the query's branches have plans of their own (`a OR b`): its explanation's. */
+  plan?: QueryPlan;
 }
 
 export interface WordRanking {

@@ -38,7 +38,7 @@ export interface Ranking {
   warnings: string[];
   facets?: Facets;
   unfilteredTotal?: number;
-  /** The first branch's plan, which `explain` describes scores by. */
+  /** A plain query's plan, which `explain` describes its hits' scores by (a refined query's hits each carry their branch's). */
   plan?: QueryPlan;
 }
 
@@ -59,18 +59,16 @@ export function refinedSearch(reader: IndexReader, scorer: Scorer, syntax: Query
   const terms = new Set<string>();
   const corrections: Correction[] = [];
   let missingArticle: number | undefined;
-  let firstPlan: QueryPlan | undefined;
   const listsAll = filters.length > 0 || branches.some((b) => b.without.length > 0);
   for (const branch of branches) {
     const parsed = parseQuery(branch.text);
     const plan = planQuery(parsed, reader);
     plan.groups.push(...prefixGroups(branch.prefixes, parsed, reader, warnings));
-    firstPlan ??= plan;
     for (const g of plan.groups) for (const a of g.alternatives) terms.add(a.entry.term);
     for (const c of plan.corrections) if (!corrections.some((k) => k.from === c.from)) corrections.push(c);
     const checks: TextChecks = { phrases: branch.phrases.map(phraseTerms), without: branch.without.map(phraseTerms), sections, sectionWords: parsed.words };
     const allowed = branchMask(reader, mask, checks);
-    const add = (r: RankedDoc) => matches.set(r.doc, [...(matches.get(r.doc) ?? []), { ...r, checks }]);
+    const add = (r: RankedDoc) => matches.set(r.doc, [...(matches.get(r.doc) ?? []), { ...r, checks, plan }]);
     if (plan.groups.length) {
       const ranking = rankWords(reader, scorer, parsed, plan, reader.docCount, allowed);
       missingArticle ??= ranking.missingArticle;
@@ -91,7 +89,7 @@ export function refinedSearch(reader: IndexReader, scorer: Scorer, syntax: Query
   }
   passed.sort(order);
 
-  const ranking: Ranking = { ranked: passed, total: passed.length, terms: [...terms], corrections, missingArticle, warnings, plan: firstPlan };
+  const ranking: Ranking = { ranked: passed, total: passed.length, terms: [...terms], corrections, missingArticle, warnings };
   if (options.facets) ranking.facets = countFacets(reader.docMeta(), passed.map((r) => r.doc));
   if (passed.length === 0 && filters.length > 0 && syntax.tree) {
     ranking.unfilteredTotal = refinedSearch(reader, scorer, { ...syntax, filters: [] }, { sort: options.sort }).total;
@@ -191,7 +189,7 @@ function checkTexts(reader: IndexReader, candidates: { doc: number; found: Branc
     if (textual && ++checked > TEXT_CHECK_LIMIT) continue;
     const stored = textual ? reader.stored(doc) : undefined;
     const match = found.find((m) => !stored || passesTextChecks(stored, m.checks));
-    if (match) passed.push({ doc, score: match.score, match: match.match });
+    if (match) passed.push({ doc, score: match.score, match: match.match, plan: match.plan });
   }
   return { passed, checked };
 }
