@@ -164,8 +164,12 @@ describe("identifiers with underscores, and hyphen joins", () => {
     assert.ok(found.some((t) => t.replace(/^_+/, "") === "crtisvalidheappointer"), found.join(" "));
   });
 
-  test("a hyphenated word with a one-character part also yields its joined form", { todo: "hyphen joins are skipped when either part is a single character" }, () => {
+  test("a hyphenated word with a one-character part also yields its joined form", () => {
     assert.ok(terms("SR-1").includes("sr1"), terms("SR-1").join(" "));
     assert.ok(terms("T-SQL").includes("tsql"), terms("T-SQL").join(" "));
+    assert.ok(terms("send e-mail").includes("email"), terms("send e-mail").join(" "));
+    // Spaced letters are still one word, and a word is joined only to the one right before the hyphen.
+    assert.deepEqual(terms("S E R V P A C K"), ["servpack"]);
+    assert.ok(!terms("e - mail").includes("email"), terms("e - mail").join(" "));
   });
 });

@@ -44,10 +44,21 @@ export function tokenize(text: string, emit: RawTokenSink): void {
   const flushRun = () => {
     if (run.length >= MIN_SPACED) {
       emit(run.map((t) => t.surface).join(""), run[0]!.start, run[run.length - 1]!.end, pos++);
+      prevEnd = -2;
     } else {
       for (const t of run) emit(t.surface, t.start, t.end, pos++);
+      const last = run[run.length - 1];
+      if (last) {
+        prevEnd = last.end;
+        prevSurface = last.surface;
+      }
     }
     run = [];
+  };
+  // `MS-DOS`, `T-SQL`, `SR-1`: a word joined by a hyphen to the one before also yields the joined
+  // form, at the first part's position.
+  const joinHyphenated = (surface: string, start: number, end: number) => {
+    if (text.charCodeAt(start - 1) === 45 /* - */ && prevEnd === start - 1) emit(prevSurface + surface, start - 1 - prevSurface.length, end, pos - 1);
   };
 
   // Lower-casing once, not each word, where that keeps every offset (nearly always).
@@ -63,15 +74,13 @@ export function tokenize(text: string, emit: RawTokenSink): void {
     if (surface.length === 1) {
       const last = run[run.length - 1];
       if (last && !isSpacedGap(text, last.end, start)) flushRun();
+      joinHyphenated(surface, start, end);
       run.push({ surface, start, end });
       prevEnd = -2;
       continue;
     }
     if (run.length) flushRun();
-    // `MS-DOS`: index the joined form at the first part's position too.
-    if (text.charCodeAt(start - 1) === 45 /* - */ && prevEnd === start - 1) {
-      emit(prevSurface + surface, start - 1 - prevSurface.length, end, pos - 1);
-    }
+    joinHyphenated(surface, start, end);
     emit(surface, start, end, pos++);
     prevEnd = end;
     prevSurface = surface;
