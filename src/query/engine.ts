@@ -89,7 +89,7 @@ export class KbIndex {
         match: r.match,
         snippet: snippet.text,
         highlights: snippet.highlights,
-        ...(options.explain && ranking.plan ? { explain: explanations().explainScore(this.reader, ranking.plan, r.doc) } : {}),
+        ...(options.explain && ranking.plan ? { explain: explanations().explainScore(this.reader, ranking.plan, r.doc, ranking.leadEmphasis ?? 1) } : {}),
       };
     });
     return {

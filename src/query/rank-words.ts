@@ -21,6 +21,8 @@ export interface WordRanking {
   total: number;
   /** The named article number when the index lacks it. */
   missingArticle: number | undefined;
+  /** The query's lead coverage multiplier (scorer's leadEmphasis), which `explain` needs. */
+  leadEmphasis: number;
 }
 
 /** The best `k` documents for `plan`; with `allowed`, only documents whose byte there is 1. */
@@ -35,6 +37,7 @@ export function rankWords(reader: IndexReader, scorer: Scorer, parsed: ParsedQue
   return {
     ranked,
     total: scored.total + pinnedOnly,
+    leadEmphasis: scored.leadEmphasis,
     missingArticle: parsed.articleNumber !== undefined && named === undefined ? parsed.articleNumber : undefined,
   };
 }

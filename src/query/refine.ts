@@ -38,8 +38,9 @@ export interface Ranking {
   warnings: string[];
   facets?: Facets;
   unfilteredTotal?: number;
-  /** The first branch's plan, which `explain` describes scores by. */
+  /** The first branch's plan, which `explain` describes scores by, and its lead coverage multiplier. */
   plan?: QueryPlan;
+  leadEmphasis?: number;
 }
 
 /** A document's score in one branch, and what that branch asks of its text. */
@@ -60,11 +61,13 @@ export function refinedSearch(reader: IndexReader, scorer: Scorer, syntax: Query
   const corrections: Correction[] = [];
   let missingArticle: number | undefined;
   let firstPlan: QueryPlan | undefined;
+  let firstEmphasis: number | undefined;
   const listsAll = filters.length > 0 || branches.some((b) => b.without.length > 0);
   for (const branch of branches) {
     const parsed = parseQuery(branch.text);
     const plan = planQuery(parsed, reader);
     plan.groups.push(...prefixGroups(branch.prefixes, parsed, reader, warnings));
+    const first = firstPlan === undefined;
     firstPlan ??= plan;
     for (const g of plan.groups) for (const a of g.alternatives) terms.add(a.entry.term);
     for (const c of plan.corrections) if (!corrections.some((k) => k.from === c.from)) corrections.push(c);
@@ -74,6 +77,7 @@ export function refinedSearch(reader: IndexReader, scorer: Scorer, syntax: Query
     if (plan.groups.length) {
       const ranking = rankWords(reader, scorer, parsed, plan, reader.docCount, allowed);
       missingArticle ??= ranking.missingArticle;
+      if (first) firstEmphasis = ranking.leadEmphasis;
       ranking.ranked.forEach(add);
     } else if (parsed.words.length === 0 && branch.prefixes.length === 0 && listsAll) {
       // Filters or exclusions alone: every article they let through.
@@ -91,7 +95,7 @@ export function refinedSearch(reader: IndexReader, scorer: Scorer, syntax: Query
   }
   passed.sort(order);
 
-  const ranking: Ranking = { ranked: passed, total: passed.length, terms: [...terms], corrections, missingArticle, warnings, plan: firstPlan };
+  const ranking: Ranking = { ranked: passed, total: passed.length, terms: [...terms], corrections, missingArticle, warnings, plan: firstPlan, leadEmphasis: firstEmphasis };
   if (options.facets) ranking.facets = countFacets(reader.docMeta(), passed.map((r) => r.doc));
   if (passed.length === 0 && filters.length > 0 && syntax.tree) {
     ranking.unfilteredTotal = refinedSearch(reader, scorer, { ...syntax, filters: [] }, { sort: options.sort }).total;
