@@ -7,9 +7,9 @@ import { makeSnippet, SNIPPET_LENGTH } from "../src/present/snippet.js";
 import { articleNumberIn, parseQuery } from "../src/query/parse.js";
 import { FIELD_B, FIELD_WEIGHTS, fieldFrequency, idf, inverseAverages, K1, lengthNorms, pseudoFrequency, saturate } from "../src/rank/bm25f.js";
 import { TopK } from "../src/rank/topk.js";
-import { LONG_QUERY_WORDS, queryWeights, RARE_SHARE } from "../src/rank/scorer.js";
+import { coverageBonus, COVERAGE_BONUS, LEAD_EMPHASIS, leadEmphasis, LONG_QUERY_WORDS, queryWeights, RARE_SHARE } from "../src/rank/scorer.js";
 import { CHATTER_WEIGHT } from "../src/query/chatter.js";
-import type { PlannedGroup } from "../src/query/expand.js";
+import type { PlannedGroup, QueryPlan } from "../src/query/expand.js";
 import type { IndexReader, TermEntry } from "../src/store/reader.js";
 import { FIELD, FIELD_COUNT, LENGTH_OF_CODE, lengthCode } from "../src/store/format.js";
 
@@ -161,6 +161,22 @@ describe("query weights", () => {
     assert.equal(weights[1]![0], CHATTER_WEIGHT * cap, "a chatty word's weight applies to the capped idf");
     assert.equal(weights[2]![0], idf(60000, 900), "words commoner than the cap keep their idf");
     assert.ok(LONG_QUERY_WORDS <= 7);
+  });
+
+  test("a short query no title or query words hold leans on the lead sections", () => {
+    const plan = (words: number, intent: QueryPlan["intent"] = "other"): QueryPlan => ({
+      groups: Array.from({ length: words }, (_, i) => group(`w${i}`, 100)),
+      hints: [],
+      corrections: [],
+      intent,
+    });
+    assert.equal(leadEmphasis(plan(4), 0, 10), 1 + LEAD_EMPHASIS, "held by no title: the full emphasis");
+    assert.equal(leadEmphasis(plan(4), 10, 10), 1, "held whole by a title: none");
+    assert.ok(leadEmphasis(plan(4), 5, 10) > 1 && leadEmphasis(plan(4), 5, 10) < 1 + LEAD_EMPHASIS);
+    assert.equal(leadEmphasis(plan(LONG_QUERY_WORDS), 0, 10), 1, "a long query goes without");
+    assert.equal(leadEmphasis(plan(4, "howTo"), 0, 10), 1, "a how-to question goes without");
+    assert.equal(coverageBonus(FIELD.lead, 10, 10, 2), 2 * COVERAGE_BONUS[FIELD.lead]!);
+    assert.equal(coverageBonus(FIELD.title, 10, 10, 2), COVERAGE_BONUS[FIELD.title], "only the lead's bonus is multiplied");
   });
 });
 

@@ -77,7 +77,7 @@ export class KbIndex {
   private present(query: string, ranking: Ranking, offset: number, limit: number, options: SearchOptions, started: number): SearchResult {
     const hits = ranking.ranked.slice(offset, offset + limit).map((r, i): SearchHit => {
       const doc = this.reader.stored(r.doc);
-      const plan = r.plan ?? ranking.plan;
+      const scoredBy = r.scoredBy ?? ranking.scoredBy;
       const snippet = makeSnippet(doc.text, doc.bodyStart, doc.bodyEnd, ranking.terms);
       return {
         rank: offset + i + 1,
@@ -90,7 +90,7 @@ export class KbIndex {
         match: r.match,
         snippet: snippet.text,
         highlights: snippet.highlights,
-        ...(options.explain && plan ? { explain: explanations().explainScore(this.reader, plan, r.doc) } : {}),
+        ...(options.explain && scoredBy ? { explain: explanations().explainScore(this.reader, scoredBy.plan, r.doc, scoredBy.leadEmphasis) } : {}),
       };
     });
     return {
@@ -114,7 +114,7 @@ export class KbIndex {
     const plan = planQuery(parsed, this.reader);
     const words = rankWords(this.reader, this.scorer!, parsed, plan, k);
     const terms = [...new Set(plan.groups.flatMap((g) => g.alternatives.map((a) => a.entry.term)))];
-    return { ...words, terms, corrections: plan.corrections, warnings: syntax.warnings, plan };
+    return { ...words, terms, corrections: plan.corrections, warnings: syntax.warnings, scoredBy: { plan, leadEmphasis: words.leadEmphasis } };
   }
 
   /** The stored article named by `ref` (`Q149387`, `149387`, `kb149387`), or undefined. */

@@ -12,8 +12,14 @@ export interface RankedDoc {
   score: number;
   /** "id" when the query named this article by number. */
   match: "id" | "text";
-  /** The plan that scored it, when the query's branches have plans of their own (`a OR b`): its explanation's. */
-  plan?: QueryPlan;
+  /** What scored it, when the query's branches score apart (`a OR b`): what `explain` tells its score by. */
+  scoredBy?: ScoredBy;
+}
+
+/** How one plan's documents were scored: the plan, and the lead emphasis the scorer found for it (scorer.ts). */
+export interface ScoredBy {
+  plan: QueryPlan;
+  leadEmphasis: number;
 }
 
 export interface WordRanking {
@@ -23,6 +29,8 @@ export interface WordRanking {
   total: number;
   /** The named article number when the index lacks it. */
   missingArticle: number | undefined;
+  /** The query's lead coverage multiplier (scorer's leadEmphasis), which `explain` needs. */
+  leadEmphasis: number;
 }
 
 /** The best `k` documents for `plan`; with `allowed`, only documents whose byte there is 1. */
@@ -37,6 +45,7 @@ export function rankWords(reader: IndexReader, scorer: Scorer, parsed: ParsedQue
   return {
     ranked,
     total: scored.total + pinnedOnly,
+    leadEmphasis: scored.leadEmphasis,
     missingArticle: parsed.articleNumber !== undefined && named === undefined ? parsed.articleNumber : undefined,
   };
 }

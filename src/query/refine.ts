@@ -11,11 +11,11 @@ import type { Scorer } from "../rank/scorer.js";
 import { DecodedPostings } from "../store/postings.js";
 import type { IndexReader } from "../store/reader.js";
 import { toBranches, type Branch } from "./branches.js";
-import { PREFIX_WEIGHT, planQuery, type PlannedGroup, type QueryPlan } from "./expand.js";
+import { PREFIX_WEIGHT, planQuery, type PlannedGroup } from "./expand.js";
 import { countFacets } from "./facets.js";
 import { filterMask } from "./filters.js";
 import { parseQuery } from "./parse.js";
-import { rankWords, type RankedDoc } from "./rank-words.js";
+import { rankWords, type RankedDoc, type ScoredBy } from "./rank-words.js";
 import { dateRange, type Filter, type QuerySyntax } from "./syntax.js";
 import type { Correction, Facets, ParsedQuery, SearchOptions } from "./types.js";
 import { needsText, passesTextChecks, phraseTerms, type TextChecks } from "./verify.js";
@@ -38,8 +38,8 @@ export interface Ranking {
   warnings: string[];
   facets?: Facets;
   unfilteredTotal?: number;
-  /** A plain query's plan, which `explain` describes its hits' scores by (a refined query's hits each carry their branch's). */
-  plan?: QueryPlan;
+  /** What scored a plain query's hits, which `explain` tells their scores by (a refined query's hits each carry their branch's). */
+  scoredBy?: ScoredBy;
 }
 
 /** A document's score in one branch, and what that branch asks of its text. */
@@ -68,14 +68,16 @@ export function refinedSearch(reader: IndexReader, scorer: Scorer, syntax: Query
     for (const c of plan.corrections) if (!corrections.some((k) => k.from === c.from)) corrections.push(c);
     const checks: TextChecks = { phrases: branch.phrases.map(phraseTerms), without: branch.without.map(phraseTerms), sections, sectionWords: parsed.words };
     const allowed = branchMask(reader, mask, checks);
-    const add = (r: RankedDoc) => matches.set(r.doc, [...(matches.get(r.doc) ?? []), { ...r, checks, plan }]);
+    const add = (r: RankedDoc, scoredBy: ScoredBy) => matches.set(r.doc, [...(matches.get(r.doc) ?? []), { ...r, checks, scoredBy }]);
     if (plan.groups.length) {
       const ranking = rankWords(reader, scorer, parsed, plan, reader.docCount, allowed);
       missingArticle ??= ranking.missingArticle;
-      ranking.ranked.forEach(add);
+      const scoredBy = { plan, leadEmphasis: ranking.leadEmphasis };
+      for (const r of ranking.ranked) add(r, scoredBy);
     } else if (parsed.words.length === 0 && branch.prefixes.length === 0 && listsAll) {
       // Filters or exclusions alone: every article they let through.
-      for (let doc = 0; doc < reader.docCount; doc++) if (!allowed || allowed[doc]) add({ doc, score: 0, match: "text" });
+      const scoredBy = { plan, leadEmphasis: 1 };
+      for (let doc = 0; doc < reader.docCount; doc++) if (!allowed || allowed[doc]) add({ doc, score: 0, match: "text" }, scoredBy);
     }
   }
 
@@ -189,7 +191,7 @@ function checkTexts(reader: IndexReader, candidates: { doc: number; found: Branc
     if (textual && ++checked > TEXT_CHECK_LIMIT) continue;
     const stored = textual ? reader.stored(doc) : undefined;
     const match = found.find((m) => !stored || passesTextChecks(stored, m.checks));
-    if (match) passed.push({ doc, score: match.score, match: match.match, plan: match.plan });
+    if (match) passed.push({ doc, score: match.score, match: match.match, scoredBy: match.scoredBy });
   }
   return { passed, checked };
 }

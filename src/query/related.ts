@@ -46,7 +46,6 @@ export function relatedRanking(reader: IndexReader, scorer: Scorer, doc: number)
     corrections: [],
     missingArticle: undefined,
     warnings: [],
-    plan,
   };
 }
 

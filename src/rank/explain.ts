@@ -20,7 +20,8 @@ interface Match {
   tfs: number[];
 }
 
-export function explainScore(index: IndexReader, plan: QueryPlan, doc: number): ScorePart[] {
+/** `leadEmphasis`: the query's lead coverage multiplier, as the scorer found it over all candidates. */
+export function explainScore(index: IndexReader, plan: QueryPlan, doc: number, leadEmphasis: number): ScorePart[] {
   const invAvg = inverseAverages(index.header.avgFieldLength);
   const parts: ScorePart[] = [];
   const termParts = (m: Match) =>
@@ -62,7 +63,7 @@ export function explainScore(index: IndexReader, plan: QueryPlan, doc: number): 
     termParts(best);
   });
   fieldMass.forEach((mass, f) => {
-    const bonus = coverageBonus(f, mass, queryMass);
+    const bonus = coverageBonus(f, mass, queryMass, leadEmphasis);
     if (bonus > 0) parts.push({ field: `${FIELDS[f]} coverage`, term: "", kind: "bonus", tf: 0, points: bonus });
   });
   const phrase = PHRASE_BONUS * titlePhraseShare(plan.groups, titleMasks, 0);
