@@ -12,7 +12,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { Script } from "node:vm";
 import { after, before, describe, test } from "node:test";
 import { CLI, projectRoot, sampleCorpus } from "./helpers.js";
@@ -67,7 +67,8 @@ function esModulesLoaded(args: string[]): string[] {
   return readFileSync(trace, "utf8")
     .split("\n")
     .filter((url) => url.startsWith("file:"))
-    .map((url) => sourcePath(decodeURIComponent(new URL(url).pathname).slice(projectRoot.length + 1)));
+    // Relative, not sliced: a package may resolve outside the project (a linked node_modules).
+    .map((url) => sourcePath(relative(projectRoot, fileURLToPath(url))));
 }
 
 /** A module's source path: `src/query/engine.ts` for dist/src/query/engine.js; packages as `node_modules/...`. */
