@@ -66,7 +66,7 @@ export function analyzeWith<T>(
     const term = accept && !accept(surface) ? undefined : toTerm(surface);
     if (term !== undefined) sink(term, start, end, pos);
     // `kernel32.dll`, `msmi.exe`, `_crt_heap`: the parts are findable on their own too.
-    if (/[._]/.test(surface) && !ONLY_DIGITS_AND_DOTS.test(surface)) {
+    if ((surface.includes(".") || surface.includes("_")) && !ONLY_DIGITS_AND_DOTS.test(surface)) {
       let offset = start;
       for (const part of surface.split(/[._]/)) {
         const partTerm = part.length > 1 && (!accept || accept(part)) ? toTerm(part) : undefined;

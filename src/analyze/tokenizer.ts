@@ -57,9 +57,8 @@ export function tokenize(text: string, emit: RawTokenSink): void {
   };
   // `MS-DOS`, `T-SQL`, `SR-1`: a word joined by a hyphen to the one before also yields the joined
   // form, at the first part's position.
-  const joinHyphenated = (surface: string, start: number, end: number) => {
-    if (text.charCodeAt(start - 1) === 45 /* - */ && prevEnd === start - 1) emit(prevSurface + surface, start - 1 - prevSurface.length, end, pos - 1);
-  };
+  const joinHyphenated = (surface: string, start: number, end: number) => emit(prevSurface + surface, start - 1 - prevSurface.length, end, pos - 1);
+  const hyphenated = (start: number) => prevEnd === start - 1 && text.charCodeAt(start - 1) === 45; /* - */
 
   // Lower-casing once, not each word, where that keeps every offset (nearly always).
   const lower = text.toLowerCase();
@@ -74,13 +73,13 @@ export function tokenize(text: string, emit: RawTokenSink): void {
     if (surface.length === 1) {
       const last = run[run.length - 1];
       if (last && !isSpacedGap(text, last.end, start)) flushRun();
-      joinHyphenated(surface, start, end);
+      if (hyphenated(start)) joinHyphenated(surface, start, end);
       run.push({ surface, start, end });
       prevEnd = -2;
       continue;
     }
     if (run.length) flushRun();
-    joinHyphenated(surface, start, end);
+    if (hyphenated(start)) joinHyphenated(surface, start, end);
     emit(surface, start, end, pos++);
     prevEnd = end;
     prevSurface = surface;

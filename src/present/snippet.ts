@@ -58,7 +58,9 @@ function findMatches(body: string, wanted: Set<string>): Match[] {
   // A Porter stem is a prefix of its word but for its last letters (happy -> happi), so a word
   // that does not start with a term's first letters cannot analyze to it.
   const prefixes = [...wanted].map((t) => t.slice(0, Math.max(1, t.length - 2)));
-  const accept = (surface: string) => prefixes.some((p) => surface.startsWith(p));
+  // Most words start with a letter no prefix starts with: one look-up turns them away.
+  const firstLetters = new Set(prefixes.map((p) => p.charCodeAt(0)));
+  const accept = (surface: string) => firstLetters.has(surface.charCodeAt(0)) && prefixes.some((p) => surface.startsWith(p));
   const matches: Match[] = [];
   analyze(body, (term, start, end) => {
     if (wanted.has(term)) matches.push({ start, end, term });
