@@ -57,8 +57,8 @@ export function tokenize(text: string, emit: RawTokenSink): void {
   };
   // `MS-DOS`, `T-SQL`, `SR-1`: a word joined by a hyphen to the one before also yields the joined
   // form, at the first part's position.
+  const hyphenated = (start: number) => prevEnd === start - 1 && text.charCodeAt(start - 1) === 45 /* - */;
   const joinHyphenated = (surface: string, start: number, end: number) => emit(prevSurface + surface, start - 1 - prevSurface.length, end, pos - 1);
-  const hyphenated = (start: number) => prevEnd === start - 1 && text.charCodeAt(start - 1) === 45; /* - */
 
   // Lower-casing once, not each word, where that keeps every offset (nearly always).
   const lower = text.toLowerCase();
