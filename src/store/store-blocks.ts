@@ -8,14 +8,15 @@ import { crc32, deflateRaw, inflateRawSync } from "node:zlib";
 import { STORE_DICTIONARY_LINES } from "./store-dictionary.js";
 
 let dictionary: Buffer | undefined;
+let dictionaryCrc: number | undefined;
 
 function storeDictionary(): Buffer {
   return (dictionary ??= Buffer.from(STORE_DICTIONARY_LINES.join("\n")));
 }
 
-/** The dictionary's checksum: an index records the one it was built with. */
+/** The dictionary's checksum: an index records the one it was built with (worked out once, not at every open). */
 export function storeDictionaryCrc(): number {
-  return crc32(storeDictionary());
+  return (dictionaryCrc ??= crc32(storeDictionary()));
 }
 
 /** At most this many blocks are compressed at once: each holds ~400 KB of zlib state until done. */
