@@ -66,6 +66,8 @@ export class IndexReader {
   private storeBlock: { index: number; bytes: Uint8Array } | undefined;
   /** Decoded dictionary blocks, least recently used first: queries (and a word's spelling variants) keep coming back to the same ones. */
   private readonly blockCache = new Map<number, TermEntry[]>();
+  /** The dictionary block scanBlock read last: a word's variants that differ late fall in the same block. */
+  private scanned: { block: number; bytes: Uint8Array } | undefined;
 
   /**
    * Opens `dir/kbsearch.idx`; throws KbSearchError (index-missing, index-corrupt, index-version),
@@ -367,8 +369,11 @@ export class IndexReader {
    * blocks once each. `term` is ASCII, so the bytes it shares with a term are as many characters.
    */
   private scanBlock(block: number, term: string): TermEntry | undefined {
-    const start = this.blockOffsets[block]!;
-    const bytes = this.readData(this.sectionStart("dictionary") + start, this.blockOffsets[block + 1]! - start);
+    if (this.scanned?.block !== block) {
+      const start = this.blockOffsets[block]!;
+      this.scanned = { block, bytes: this.readData(this.sectionStart("dictionary") + start, this.blockOffsets[block + 1]! - start) };
+    }
+    const bytes = this.scanned.bytes;
     const r = new ByteReader(bytes);
     let offset = r.varint();
     // How many characters the term before shares with `term`.
