@@ -10,10 +10,35 @@
 /** A token before normalization: its lower-cased surface form and position. */
 export type RawTokenSink = (surface: string, start: number, end: number, pos: number) => void;
 
-/** A leading underscore belongs to identifiers (`_CrtIsValidHeapPointer`, `__stdcall`). Matched against lower-cased text. */
-const WORD = /_*[a-z0-9\u00c0-\u024f]+(?:['._][a-z0-9\u00c0-\u024f]+)*(?:\+\+|#)?/g;
-/** The same for text whose lower-casing changes its length (so its offsets): matched as written. */
-const WORD_ANY_CASE = new RegExp(WORD.source, "gi");
+/**
+ * A word: `_*[a-z0-9\u00c0-\u024f]+(?:['._][a-z0-9\u00c0-\u024f]+)*(?:\+\+|#)?` (a leading underscore
+ * belongs to identifiers: `_CrtIsValidHeapPointer`, `__stdcall`). Lower-cased text is scanned by
+ * `wordEnd`, which finds what this finds without a match object per word (snippets tokenize whole
+ * articles); text whose lower-casing changes its length (so its offsets) is matched as written.
+ */
+const WORD_ANY_CASE = /_*[a-z0-9\u00c0-\u024f]+(?:['._][a-z0-9\u00c0-\u024f]+)*(?:\+\+|#)?/gi;
+
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 0xc0 && c <= 0x24f);
+}
+
+/** The end of the word starting at `start` of lower-cased `text`, or -1 when none starts there. */
+function wordEnd(text: string, start: number): number {
+  let i = start;
+  while (text.charCodeAt(i) === 95 /* _ */) i++;
+  if (!isWordChar(text.charCodeAt(i))) return -1;
+  do i++;
+  while (isWordChar(text.charCodeAt(i)));
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if ((c !== 39 /* ' */ && c !== 46 /* . */ && c !== 95 /* _ */) || !isWordChar(text.charCodeAt(i + 1))) break;
+    i += 2;
+    while (isWordChar(text.charCodeAt(i))) i++;
+  }
+  const c = text.charCodeAt(i);
+  if (c === 43 /* + */ && text.charCodeAt(i + 1) === 43) return i + 2;
+  return c === 35 /* # */ ? i + 1 : i;
+}
 /** Spaced letters: at least this many single characters in a row. */
 const MIN_SPACED = 3;
 
@@ -63,26 +88,31 @@ export function tokenize(text: string, emit: RawTokenSink): void {
   // Lower-casing once, not each word, where that keeps every offset (nearly always).
   const lower = text.toLowerCase();
   const sameOffsets = lower.length === text.length;
-  const scanned = sameOffsets ? lower : text;
-  const word = sameOffsets ? WORD : WORD_ANY_CASE;
-  word.lastIndex = 0;
-  for (let m = word.exec(scanned); m; m = word.exec(scanned)) {
-    const start = m.index;
-    const end = start + m[0].length;
-    const surface = sameOffsets ? m[0] : m[0].toLowerCase();
+  const word = (surface: string, start: number, end: number) => {
     if (surface.length === 1) {
       const last = run[run.length - 1];
       if (last && !isSpacedGap(text, last.end, start)) flushRun();
       if (hyphenated(start)) joinHyphenated(surface, start, end);
       run.push({ surface, start, end });
       prevEnd = -2;
-      continue;
+      return;
     }
     if (run.length) flushRun();
     if (hyphenated(start)) joinHyphenated(surface, start, end);
     emit(surface, start, end, pos++);
     prevEnd = end;
     prevSurface = surface;
+  };
+  if (sameOffsets) {
+    for (let start = 0; start < lower.length; start++) {
+      const end = wordEnd(lower, start);
+      if (end < 0) continue;
+      word(lower.slice(start, end), start, end);
+      start = end - 1;
+    }
+  } else {
+    WORD_ANY_CASE.lastIndex = 0;
+    for (let m = WORD_ANY_CASE.exec(text); m; m = WORD_ANY_CASE.exec(text)) word(m[0].toLowerCase(), m.index, m.index + m[0].length);
   }
   flushRun();
 }

@@ -31,6 +31,7 @@ export interface TermEntry {
 }
 
 const decoder = new TextDecoder();
+const ASCII_TERM = /^[\x00-\x7f]*$/;
 /** At most this many decoded dictionary blocks are kept (of ~4,700 in the full archive). */
 const BLOCK_CACHE_LIMIT = 1024;
 
@@ -65,6 +66,8 @@ export class IndexReader {
   private storeBlock: { index: number; bytes: Uint8Array } | undefined;
   /** Decoded dictionary blocks, least recently used first: queries (and a word's spelling variants) keep coming back to the same ones. */
   private readonly blockCache = new Map<number, TermEntry[]>();
+  /** The dictionary block scanBlock read last: a word's variants that differ late fall in the same block. */
+  private scanned: { block: number; bytes: Uint8Array } | undefined;
 
   /**
    * Opens `dir/kbsearch.idx`; throws KbSearchError (index-missing, index-corrupt, index-version),
@@ -168,6 +171,7 @@ export class IndexReader {
   lookup(term: string): TermEntry | undefined {
     const block = this.blockFor(term);
     if (block < 0) return undefined;
+    if (!this.blockCache.has(block) && ASCII_TERM.test(term)) return this.scanBlock(block, term);
     // A block's terms are in order: binary search them too.
     const entries = this.readBlock(block);
     let lo = 0;
@@ -357,6 +361,43 @@ export class IndexReader {
     }
     this.blockCache.set(block, entries);
     return entries;
+  }
+
+  /**
+   * `term`'s entry in a dictionary block not cached, found by comparing bytes rather than decoding
+   * the block's 64 terms into strings and entries: a misspelt word's variants look up hundreds of
+   * blocks once each. `term` is ASCII, so the bytes it shares with a term are as many characters.
+   */
+  private scanBlock(block: number, term: string): TermEntry | undefined {
+    if (this.scanned?.block !== block) {
+      const start = this.blockOffsets[block]!;
+      this.scanned = { block, bytes: this.readData(this.sectionStart("dictionary") + start, this.blockOffsets[block + 1]! - start) };
+    }
+    const bytes = this.scanned.bytes;
+    const r = new ByteReader(bytes);
+    let offset = r.varint();
+    // How many characters the term before shares with `term`.
+    let common = 0;
+    for (let i = 0; i < TERMS_PER_BLOCK && !r.done; i++) {
+      const shared = r.varint();
+      const suffixLength = r.varint();
+      const suffixEnd = r.pos + suffixLength;
+      // A term sharing more of the one before than `term` does differs from `term` where that one did.
+      if (shared <= common) {
+        common = shared;
+        while (r.pos < suffixEnd && common < term.length && bytes[r.pos] === term.charCodeAt(common)) {
+          r.pos++;
+          common++;
+        }
+      }
+      const matched = r.pos === suffixEnd && shared <= common && common === term.length;
+      r.pos = suffixEnd;
+      const docFreq = r.varint();
+      const length = r.varint();
+      if (matched) return { term, docFreq, offset, length };
+      offset += length;
+    }
+    return undefined;
   }
 
   private decodeBlock(block: number): TermEntry[] {
