@@ -163,7 +163,7 @@ describe("query weights", () => {
     assert.ok(LONG_QUERY_WORDS <= 7);
   });
 
-  test("a short query no title or query words hold leans on the lead sections", () => {
+  test("a short query or a pasted dialog no title or query words hold leans on the lead sections", () => {
     const plan = (words: number, intent: QueryPlan["intent"] = "other"): QueryPlan => ({
       groups: Array.from({ length: words }, (_, i) => group(`w${i}`, 100)),
       hints: [],
@@ -173,7 +173,9 @@ describe("query weights", () => {
     assert.equal(leadEmphasis(plan(4), 0, 10), 1 + LEAD_EMPHASIS, "held by no title: the full emphasis");
     assert.equal(leadEmphasis(plan(4), 10, 10), 1, "held whole by a title: none");
     assert.ok(leadEmphasis(plan(4), 5, 10) > 1 && leadEmphasis(plan(4), 5, 10) < 1 + LEAD_EMPHASIS);
-    assert.equal(leadEmphasis(plan(LONG_QUERY_WORDS), 0, 10), 1, "a long query goes without");
+    assert.equal(leadEmphasis(plan(LONG_QUERY_WORDS), 0, 10), 1 + LONG_QUERY_WORDS, "a pasted dialog: as many times as it has words");
+    assert.equal(leadEmphasis(plan(LONG_QUERY_WORDS), 10, 10), 1, "a pasted dialog a title holds whole: none");
+    assert.equal(leadEmphasis(plan(LONG_QUERY_WORDS, "problem"), 0, 10), 1, "a long problem in the user's voice goes without");
     assert.equal(leadEmphasis(plan(4, "howTo"), 0, 10), 1, "a how-to question goes without");
     assert.equal(coverageBonus(FIELD.lead, 10, 10, 2), 2 * COVERAGE_BONUS[FIELD.lead]!);
     assert.equal(coverageBonus(FIELD.title, 10, 10, 2), COVERAGE_BONUS[FIELD.title], "only the lead's bonus is multiplied");
