@@ -7,7 +7,7 @@ import { makeSnippet, SNIPPET_LENGTH } from "../src/present/snippet.js";
 import { articleNumberIn, parseQuery } from "../src/query/parse.js";
 import { FIELD_B, FIELD_WEIGHTS, fieldFrequency, idf, inverseAverages, K1, lengthNorms, pseudoFrequency, saturate } from "../src/rank/bm25f.js";
 import { TopK } from "../src/rank/topk.js";
-import { coverageBonus, COVERAGE_BONUS, LEAD_EMPHASIS, leadEmphasis, LONG_QUERY_WORDS, queryWeights, RARE_SHARE } from "../src/rank/scorer.js";
+import { coverageBonus, COVERAGE_BONUS, DIALOG_PHRASE_PAIRS, fullPhrasePairs, LEAD_EMPHASIS, leadEmphasis, LONG_QUERY_WORDS, queryWeights, RARE_SHARE, titlePhraseShare } from "../src/rank/scorer.js";
 import { CHATTER_WEIGHT } from "../src/query/chatter.js";
 import type { PlannedGroup, QueryPlan } from "../src/query/expand.js";
 import type { IndexReader, TermEntry } from "../src/store/reader.js";
@@ -161,6 +161,18 @@ describe("query weights", () => {
     assert.equal(weights[1]![0], CHATTER_WEIGHT * cap, "a chatty word's weight applies to the capped idf");
     assert.equal(weights[2]![0], idf(60000, 900), "words commoner than the cap keep their idf");
     assert.ok(LONG_QUERY_WORDS <= 7);
+  });
+
+  test("a title saying DIALOG_PHRASE_PAIRS of a pasted dialog's word pairs earns the whole phrase bonus", () => {
+    const words = Array.from({ length: 11 }, (_, i) => group(`w${i}`, 100)).map((g, pos) => ({ ...g, word: { ...g.word, pos } }));
+    // Title positions 0-3 hold query words 3-6: three neighbouring pairs of the query's ten.
+    const masks = words.map((_, g) => (g >= 3 && g <= 6 ? 1 << (g - 3) : 0));
+    assert.equal(titlePhraseShare(words, masks, 0), 3 / 10);
+    assert.equal(titlePhraseShare(words, masks, 0, DIALOG_PHRASE_PAIRS), 3 / DIALOG_PHRASE_PAIRS);
+    assert.equal(titlePhraseShare(words, words.map((_, g) => 1 << g), 0, DIALOG_PHRASE_PAIRS), 1, "never more than the whole bonus");
+    const plan = (intent: QueryPlan["intent"]): QueryPlan => ({ groups: words, hints: [], corrections: [], intent });
+    assert.equal(fullPhrasePairs(plan("other")), DIALOG_PHRASE_PAIRS);
+    assert.equal(fullPhrasePairs(plan("problem")), Infinity, "a sentence in the user's voice is no dialog");
   });
 
   test("a short query or a pasted dialog no title or query words hold leans on the lead sections", () => {
