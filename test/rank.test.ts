@@ -7,7 +7,7 @@ import { makeSnippet, SNIPPET_LENGTH } from "../src/present/snippet.js";
 import { articleNumberIn, parseQuery } from "../src/query/parse.js";
 import { FIELD_B, FIELD_WEIGHTS, fieldFrequency, idf, inverseAverages, K1, lengthNorms, pseudoFrequency, saturate } from "../src/rank/bm25f.js";
 import { TopK } from "../src/rank/topk.js";
-import { coverageBonus, COVERAGE_BONUS, LEAD_EMPHASIS, leadEmphasis, LONG_QUERY_WORDS, queryWeights, RARE_SHARE } from "../src/rank/scorer.js";
+import { coverageBonus, COVERAGE_BONUS, DIALOG_PHRASE_PAIRS, fullPhrasePairs, LEAD_EMPHASIS, leadEmphasis, LONG_QUERY_WORDS, queryWeights, RARE_SHARE, titlePhraseShare } from "../src/rank/scorer.js";
 import { CHATTER_WEIGHT } from "../src/query/chatter.js";
 import type { PlannedGroup, QueryPlan } from "../src/query/expand.js";
 import type { IndexReader, TermEntry } from "../src/store/reader.js";
@@ -163,7 +163,19 @@ describe("query weights", () => {
     assert.ok(LONG_QUERY_WORDS <= 7);
   });
 
-  test("a short query no title or query words hold leans on the lead sections", () => {
+  test("a title saying DIALOG_PHRASE_PAIRS of a pasted dialog's word pairs earns the whole phrase bonus", () => {
+    const words = Array.from({ length: 11 }, (_, i) => group(`w${i}`, 100)).map((g, pos) => ({ ...g, word: { ...g.word, pos } }));
+    // Title positions 0-3 hold query words 3-6: three neighbouring pairs of the query's ten.
+    const masks = words.map((_, g) => (g >= 3 && g <= 6 ? 1 << (g - 3) : 0));
+    assert.equal(titlePhraseShare(words, masks, 0), 3 / 10);
+    assert.equal(titlePhraseShare(words, masks, 0, DIALOG_PHRASE_PAIRS), 3 / DIALOG_PHRASE_PAIRS);
+    assert.equal(titlePhraseShare(words, words.map((_, g) => 1 << g), 0, DIALOG_PHRASE_PAIRS), 1, "never more than the whole bonus");
+    const plan = (intent: QueryPlan["intent"]): QueryPlan => ({ groups: words, hints: [], corrections: [], intent });
+    assert.equal(fullPhrasePairs(plan("other")), DIALOG_PHRASE_PAIRS);
+    assert.equal(fullPhrasePairs(plan("problem")), Infinity, "a sentence in the user's voice is no dialog");
+  });
+
+  test("a short query or a pasted dialog no title or query words hold leans on the lead sections", () => {
     const plan = (words: number, intent: QueryPlan["intent"] = "other"): QueryPlan => ({
       groups: Array.from({ length: words }, (_, i) => group(`w${i}`, 100)),
       hints: [],
@@ -173,7 +185,9 @@ describe("query weights", () => {
     assert.equal(leadEmphasis(plan(4), 0, 10), 1 + LEAD_EMPHASIS, "held by no title: the full emphasis");
     assert.equal(leadEmphasis(plan(4), 10, 10), 1, "held whole by a title: none");
     assert.ok(leadEmphasis(plan(4), 5, 10) > 1 && leadEmphasis(plan(4), 5, 10) < 1 + LEAD_EMPHASIS);
-    assert.equal(leadEmphasis(plan(LONG_QUERY_WORDS), 0, 10), 1, "a long query goes without");
+    assert.equal(leadEmphasis(plan(LONG_QUERY_WORDS), 0, 10), 1 + LONG_QUERY_WORDS, "a pasted dialog: as many times as it has words");
+    assert.equal(leadEmphasis(plan(LONG_QUERY_WORDS), 10, 10), 1, "a pasted dialog a title holds whole: none");
+    assert.equal(leadEmphasis(plan(LONG_QUERY_WORDS, "problem"), 0, 10), 1, "a long problem in the user's voice goes without");
     assert.equal(leadEmphasis(plan(4, "howTo"), 0, 10), 1, "a how-to question goes without");
     assert.equal(coverageBonus(FIELD.lead, 10, 10, 2), 2 * COVERAGE_BONUS[FIELD.lead]!);
     assert.equal(coverageBonus(FIELD.title, 10, 10, 2), COVERAGE_BONUS[FIELD.title], "only the lead's bonus is multiplied");

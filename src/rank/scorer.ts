@@ -28,6 +28,13 @@ export const COVERAGE_POWER = 2;
  */
 export const PHRASE_BONUS = 10;
 /**
+ * In a pasted dialog (see pastedDialog) a title saying this many of its neighbouring word pairs as
+ * it does earns the whole phrase bonus: a title names the message, not the user's paths, products
+ * and versions around it (real-dev errmsg MRR .892 -> .896, nDCG .704 -> .711, no class lower;
+ * at 3 or 4, dev errmsg fell to .986-.990).
+ */
+export const DIALOG_PHRASE_PAIRS = 5;
+/**
  * Scores are multiplied by the share of the query's idf mass an article holds, to this power: an
  * article lacking a rare query word falls far, one lacking a chatty word ("how", "my") hardly.
  */
@@ -69,8 +76,12 @@ export const RARE_SHARE = 0.004;
  * symptoms and causes are the evidence: the lead coverage bonus is multiplied by
  * 1 + LEAD_EMPHASIS * (1 - s)^2, s the largest share of the query's idf mass any candidate's title
  * or query words hold (dev set: symptom MRR .884 -> .896, no class lower; the same at 4).
- * Long queries (pasted dialogs, sentences), which no title holds whole, and how-to questions, which
- * name a task as titles do, go without: with it, they lost.
+ * How-to questions, which name a task as titles do, and long problems told in the user's own words
+ * go without: with it, they lost. A long query in no user's voice is a pasted dialog, which stands
+ * whole in the SYMPTOMS of the article whose subject it is, while a title holds a part of it and an
+ * article merely quoting it holds it in running text: there the multiplier's gain is the number of
+ * typed words, not LEAD_EMPHASIS, since the longer the paste, the more its standing in the lead says
+ * (real-dev errmsg MRR .854 -> .892, nDCG .697 -> .704; no dev or real-dev class lower).
  */
 export const LEAD_EMPHASIS = 3;
 /** Title positions past this are not compared (titles are rarely longer). */
@@ -122,8 +133,20 @@ export function coverageBonus(f: number, fieldMass: number, queryMass: number, l
 
 /** The lead coverage multiplier for `plan` when the candidates' titles or query words hold at most `namedMass` of its `queryMass` (see LEAD_EMPHASIS). */
 export function leadEmphasis(plan: QueryPlan, namedMass: number, queryMass: number): number {
-  if (plan.intent === "howTo" || queryMass <= 0 || typedWords(plan.groups) >= LONG_QUERY_WORDS) return 1;
-  return 1 + LEAD_EMPHASIS * (1 - namedMass / queryMass) ** 2;
+  const words = typedWords(plan.groups);
+  const long = words >= LONG_QUERY_WORDS;
+  if (plan.intent === "howTo" || queryMass <= 0 || (long && !pastedDialog(plan))) return 1;
+  return 1 + (long ? words : LEAD_EMPHASIS) * (1 - namedMass / queryMass) ** 2;
+}
+
+/** The neighbouring word pairs a title must say for `plan`'s whole phrase bonus (see DIALOG_PHRASE_PAIRS). */
+export function fullPhrasePairs(plan: QueryPlan): number {
+  return pastedDialog(plan) ? DIALOG_PHRASE_PAIRS : Infinity;
+}
+
+/** A long query in no user's voice: an error dialog pasted whole, with the user's own context. */
+export function pastedDialog(plan: QueryPlan): boolean {
+  return plan.intent === "other" && typedWords(plan.groups) >= LONG_QUERY_WORDS;
 }
 
 /**
@@ -140,8 +163,11 @@ export function coordination(matchedMass: number, queryMass: number, power: numb
   return queryMass > 0 ? (matchedMass / queryMass) ** power : 1;
 }
 
-/** The share of the query's neighbouring word pairs that stand as far apart in the title (masks of title positions per group). */
-export function titlePhraseShare(groups: readonly PlannedGroup[], titleMasks: ArrayLike<number>, at: number): number {
+/**
+ * The share of the query's neighbouring word pairs that stand as far apart in the title (masks of
+ * title positions per group), counting `fullPairs` such pairs as all of them.
+ */
+export function titlePhraseShare(groups: readonly PlannedGroup[], titleMasks: ArrayLike<number>, at: number, fullPairs = Infinity): number {
   const pairs = Math.min(groups.length, PHRASE_WORDS) - 1;
   if (pairs < 1) return 0;
   let adjacent = 0;
@@ -149,7 +175,7 @@ export function titlePhraseShare(groups: readonly PlannedGroup[], titleMasks: Ar
     const gap = groups[g + 1]!.word.pos - groups[g]!.word.pos;
     if (gap > 0 && ((titleMasks[at + g]! << gap) & titleMasks[at + g + 1]!) !== 0) adjacent++;
   }
-  return adjacent / pairs;
+  return Math.min(1, adjacent / Math.min(pairs, fullPairs));
 }
 
 /**
@@ -319,6 +345,7 @@ export class Scorer {
       namedMass = Math.max(namedMass, sl.fieldMass[at + TITLE_COVERED]!, sl.fieldMass[at + QUERY_WORDS_COVERED]!);
     }
     const emphasis = leadEmphasis(plan, namedMass, queryMass);
+    const phrasePairs = fullPhrasePairs(plan);
     for (let slot = 0; slot < used; slot++) {
       if (sl.matched[slot] === 0) continue;
       total++;
@@ -327,7 +354,7 @@ export class Scorer {
         const fieldMass = sl.fieldMass[slot * COVERED_FIELDS.length + c]!;
         if (fieldMass > 0) score += coverageBonus(COVERED_FIELDS[c]!, fieldMass, queryMass, emphasis);
       }
-      score += PHRASE_BONUS * titlePhraseShare(groups, sl.titleMasks, slot * PHRASE_WORDS);
+      score += PHRASE_BONUS * titlePhraseShare(groups, sl.titleMasks, slot * PHRASE_WORDS, phrasePairs);
       score += titleHeldBonus(plan, sl.titleHeld[slot]!, lengths[docOf[slot]! * FIELD_COUNT + FIELD.title]!);
       const matchedMass = sl.matchedMass[slot]!;
       if (matchedMass < queryMass) {
