@@ -369,10 +369,7 @@ export class IndexReader {
    * blocks once each. `term` is ASCII, so the bytes it shares with a term are as many characters.
    */
   private scanBlock(block: number, term: string): TermEntry | undefined {
-    if (this.scanned?.block !== block) {
-      const start = this.blockOffsets[block]!;
-      this.scanned = { block, bytes: this.readData(this.sectionStart("dictionary") + start, this.blockOffsets[block + 1]! - start) };
-    }
+    if (this.scanned?.block !== block) this.scanned = { block, bytes: this.blockBytes(block) };
     const bytes = this.scanned.bytes;
     const r = new ByteReader(bytes);
     let offset = r.varint();
@@ -401,8 +398,7 @@ export class IndexReader {
   }
 
   private decodeBlock(block: number): TermEntry[] {
-    const start = this.blockOffsets[block]!;
-    const r = new ByteReader(this.readData(this.sectionStart("dictionary") + start, this.blockOffsets[block + 1]! - start));
+    const r = new ByteReader(this.blockBytes(block));
     let offset = r.varint();
     const entries: TermEntry[] = [];
     let prev = "";
@@ -417,6 +413,12 @@ export class IndexReader {
       prev = term;
     }
     return entries;
+  }
+
+  /** Dictionary block `block` as stored: its first postings offset, then its front-coded terms. */
+  private blockBytes(block: number): Uint8Array {
+    const start = this.blockOffsets[block]!;
+    return this.readData(this.sectionStart("dictionary") + start, this.blockOffsets[block + 1]! - start);
   }
 
   private sectionStart(name: SectionName): number {
