@@ -85,6 +85,17 @@ describe("token offsets", () => {
     for (const id of ["Q149387", "Q934518", "Q912044", "Q927733"]) checkOffsets(sampleText(id), id);
   });
 
+  test("text whose lower-casing changes its length is split into the same words", () => {
+    // "\u0130" lower-cases to two characters, which sends the tokenizer from its character scan of
+    // the lower-cased text to its regular expression over the text as written: both must find the same words.
+    const prefix = "\u0130\n";
+    const texts = [...sentences, ...goldenCases().map(([, input]) => input), ...["Q149387", "Q934518", "Q912044", "Q927733"].map(sampleText)];
+    for (const text of texts) {
+      const shifted = analyzeToTokens(prefix + text).slice(1).map((t) => ({ ...t, start: t.start - prefix.length, end: t.end - prefix.length, pos: t.pos - 1 }));
+      assert.deepEqual(shifted, analyzeToTokens(text), JSON.stringify(text.slice(0, 60)));
+    }
+  });
+
   test("identifiers and their parts point at their own characters", () => {
     const text = "load kernel32.dll now";
     const spans = analyzeToTokens(text).map((t) => [t.term, text.slice(t.start, t.end)]);
