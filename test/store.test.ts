@@ -118,9 +118,9 @@ describe("postings codec", () => {
     return out.view();
   }
 
-  function decodeAll(bytes: Uint8Array): Posting[] {
+  function decodeAll(bytes: Uint8Array, epochs?: Uint32Array, epoch?: number): Posting[] {
     const found: Posting[] = [];
-    const d = new DecodedPostings().decode(bytes);
+    const d = new DecodedPostings().decode(bytes, epochs, epoch);
     for (let i = 0; i < d.count; i++) {
       found.push({
         doc: d.docs[i]!,
@@ -161,6 +161,28 @@ describe("postings codec", () => {
         postings.push({ doc, tfs, titlePositions: positions(rand, tfs[FIELD.title]!) });
       }
       assert.deepEqual(decodeAll(encodeAll(postings)), postings, `seed ${seed}`);
+    }
+  });
+
+  test("a decode keeping only the documents of one epoch steps over the others' frequencies and positions", () => {
+    for (const seed of [11, 12, 13]) {
+      const rand = random(seed);
+      const postings: Posting[] = [];
+      let doc = -1;
+      for (let i = 0; i < 400; i++) {
+        doc += 1 + int(rand, 20);
+        // Simple, coded and escaped postings, with and without title positions, side by side.
+        const tfs = rand() < 0.3 ? bodyOnce() : Array.from({ length: FIELD_COUNT }, (): number => (rand() < 0.5 ? 0 : rand() < 0.1 ? 500 + int(rand, 500) : 1 + int(rand, 3)));
+        if (!tfs.some((tf) => tf > 0)) tfs[FIELD.title] = 1 + int(rand, 3);
+        postings.push({ doc, tfs, titlePositions: positions(rand, tfs[FIELD.title]!) });
+      }
+      const epochs = new Uint32Array(doc + 1);
+      const kept = postings.filter((p) => {
+        epochs[p.doc] = rand() < 0.2 ? 7 : 6;
+        return epochs[p.doc] === 7;
+      });
+      assert.ok(kept.length > 0 && kept.length < postings.length);
+      assert.deepEqual(decodeAll(encodeAll(postings), epochs, 7), kept, `seed ${seed}`);
     }
   });
 

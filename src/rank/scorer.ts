@@ -292,7 +292,8 @@ export class Scorer {
       let inGroup = 0;
       group.alternatives.forEach((alt, i) => {
         const weight = weights[i]!;
-        const postings = this.postings.decode(this.index.postings(alt.entry));
+        // A group that opens no slots only adds to the documents met: the others' postings are stepped over.
+        const postings = opening ? this.postings.decode(this.index.postings(alt.entry)) : this.postings.decode(this.index.postings(alt.entry), slotEpoch, queryEpoch);
         const { docs, tfs } = postings;
         for (let p = 0; p < postings.count; p++) {
           const doc = docs[p]!;
@@ -336,9 +337,8 @@ export class Scorer {
     const { scores, docOf } = sl;
     const top = new TopK<number>(k, (a, b) => (scores[a] !== scores[b] ? scores[a]! > scores[b]! : docOf[a]! < docOf[b]!));
     let total = 0;
-    // Articles holding the same query words share a factor: it is computed again only when it changes.
-    let factorMass = -1;
-    let factor = 1;
+    // Articles holding the same query words share a factor: each is worked out once (a power is dear).
+    const factors = new Map<number, number>();
     let namedMass = 0;
     for (let slot = 0; slot < used; slot++) {
       const at = slot * COVERED_FIELDS.length;
@@ -354,14 +354,15 @@ export class Scorer {
         const fieldMass = sl.fieldMass[slot * COVERED_FIELDS.length + c]!;
         if (fieldMass > 0) score += coverageBonus(COVERED_FIELDS[c]!, fieldMass, queryMass, emphasis);
       }
-      score += PHRASE_BONUS * titlePhraseShare(groups, sl.titleMasks, slot * PHRASE_WORDS, phrasePairs);
-      score += titleHeldBonus(plan, sl.titleHeld[slot]!, lengths[docOf[slot]! * FIELD_COUNT + FIELD.title]!);
+      // Most articles a query meets hold none of its words in their title.
+      if (sl.titleHeld[slot] !== 0) {
+        score += PHRASE_BONUS * titlePhraseShare(groups, sl.titleMasks, slot * PHRASE_WORDS, phrasePairs);
+        score += titleHeldBonus(plan, sl.titleHeld[slot]!, lengths[docOf[slot]! * FIELD_COUNT + FIELD.title]!);
+      }
       const matchedMass = sl.matchedMass[slot]!;
       if (matchedMass < queryMass) {
-        if (matchedMass !== factorMass) {
-          factorMass = matchedMass;
-          factor = coordination(matchedMass, queryMass, power);
-        }
+        let factor = factors.get(matchedMass);
+        if (factor === undefined) factors.set(matchedMass, (factor = coordination(matchedMass, queryMass, power)));
         score *= factor;
       }
       scores[slot] = score;

@@ -65,8 +65,10 @@ export class DecodedPostings {
   /**
    * Decodes one term's postings. A single flat loop and flat results, rather than a callback per
    * posting: the scorer's loop over them stays monomorphic and fast from a process's first query.
+   * With `epochs`, only the postings of documents whose epoch there is `epoch` are kept, the others'
+   * bytes stepped over: a common word's list is mostly of documents its query has not met.
    */
-  decode(bytes: Uint8Array): this {
+  decode(bytes: Uint8Array, epochs?: Uint32Array, epoch = 0): this {
     // Every posting and every position takes at least a byte: the list's length bounds both.
     this.room(bytes.length, bytes.length);
     const { docs, tfs, titleStart, titlePositions } = this;
@@ -87,6 +89,10 @@ export class DecodedPostings {
         shift += 7;
       }
       doc += v >>> 1;
+      if (epochs && epochs[doc] !== epoch) {
+        if (!(v & 1)) pos = payloadEnd(bytes, pos);
+        continue;
+      }
       docs[n] = doc;
       const at = n * FIELD_COUNT;
       titleStart[n] = positions;
@@ -141,6 +147,31 @@ export class DecodedPostings {
     this.count = n;
     return this;
   }
+}
+
+/** Where the payload of a posting that is not simple, starting at `pos`, ends: its code, tfs and title positions stepped over. */
+function payloadEnd(bytes: Uint8Array, pos: number): number {
+  const code = bytes[pos++]!;
+  let inTitle: number;
+  if (code === ESCAPE) {
+    const mask = bytes[pos++]!;
+    inTitle = 0;
+    for (let f = 0; f < FIELD_COUNT; f++) {
+      if (!(mask & (1 << f))) continue;
+      let b = bytes[pos++]!;
+      let tf = b & 0x7f;
+      for (let shift = 7; b & 0x80; shift += 7) {
+        b = bytes[pos++]!;
+        tf |= (b & 0x7f) << shift;
+      }
+      if (f === FIELD.title) inTitle = tf;
+    }
+  } else {
+    inTitle = CODE_TFS[code * FIELD_COUNT + FIELD.title]!;
+  }
+  // Each title position is a varint: its bytes but the last have the high bit set.
+  for (let i = 0; i < inTitle; i++) while (bytes[pos++]! & 0x80);
+  return pos;
 }
 
 function grow<T extends Int32Array | Uint16Array>(a: T, size: number): T {
