@@ -218,6 +218,17 @@ describe("TopK", () => {
     }
   });
 
+  test("worst() is the kept item an offer must beat, once k are kept", () => {
+    const top = new TopK<Item>(3, better);
+    for (const score of [5, 1]) top.offer({ score, id: score });
+    assert.equal(top.worst(), undefined);
+    top.offer({ score: 9, id: 9 });
+    assert.deepEqual(top.worst(), { score: 1, id: 1 });
+    top.offer({ score: 7, id: 7 });
+    assert.deepEqual(top.worst(), { score: 5, id: 5 });
+    assert.equal(new TopK<Item>(0, better).worst(), undefined);
+  });
+
   test("order of arrival does not matter", () => {
     const items = Array.from({ length: 50 }, (_, id) => ({ score: (id * 37) % 11, id }));
     const ascending = new TopK<Item>(7, better);

@@ -346,6 +346,7 @@ export class Scorer {
     }
     const emphasis = leadEmphasis(plan, namedMass, queryMass);
     const phrasePairs = fullPhrasePairs(plan);
+    const watchedSlot = watch === undefined || slotEpoch[watch] !== queryEpoch ? -1 : slotOf[watch]!;
     for (let slot = 0; slot < used; slot++) {
       if (sl.matched[slot] === 0) continue;
       total++;
@@ -359,6 +360,9 @@ export class Scorer {
         score += PHRASE_BONUS * titlePhraseShare(groups, sl.titleMasks, slot * PHRASE_WORDS, phrasePairs);
         score += titleHeldBonus(plan, sl.titleHeld[slot]!, lengths[docOf[slot]! * FIELD_COUNT + FIELD.title]!);
       }
+      // The factor is at most 1: a score already below the k-th best's cannot enter (nor is it read, unless watched).
+      const floor = top.worst();
+      if (floor !== undefined && score < scores[floor]! && slot !== watchedSlot) continue;
       const matchedMass = sl.matchedMass[slot]!;
       if (matchedMass < queryMass) {
         let factor = factors.get(matchedMass);
@@ -369,7 +373,6 @@ export class Scorer {
       top.offer(slot);
     }
     const scored = (slot: number): ScoredDoc => ({ doc: docOf[slot]!, score: scores[slot]!, matched: sl.matched[slot]! });
-    const watchedSlot = watch === undefined || slotEpoch[watch] !== queryEpoch ? -1 : slotOf[watch]!;
     const watched = watchedSlot >= 0 && sl.matched[watchedSlot]! > 0 ? scored(watchedSlot) : undefined;
     return { top: top.sorted().map(scored), leadEmphasis: emphasis, total, watched };
   }

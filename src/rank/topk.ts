@@ -20,6 +20,11 @@ export class TopK<T> {
     }
   }
 
+  /** The kept item an offer must beat once k are kept; undefined before. */
+  worst(): T | undefined {
+    return this.k > 0 && this.heap.length === this.k ? this.heap[0] : undefined;
+  }
+
   /** The kept items, best first. */
   sorted(): T[] {
     return [...this.heap].sort((a, b) => (this.better(a, b) ? -1 : this.better(b, a) ? 1 : 0));
