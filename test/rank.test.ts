@@ -1,9 +1,12 @@
 /** Ranking and presentation pieces: BM25F, TopK, article numbers in queries, and snippets. */
 import { describe, test } from "node:test";
-import { random } from "./helpers.js";
+import { random, sampleCorpus } from "./helpers.js";
 import assert from "node:assert/strict";
 import { analyzeToTokens } from "../src/analyze/analyzer.js";
-import { makeSnippet, SNIPPET_LENGTH } from "../src/present/snippet.js";
+import { highlightSpans, makeSnippet, SNIPPET_LENGTH } from "../src/present/snippet.js";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArticle } from "../src/parse/article.js";
 import { articleNumberIn, parseQuery } from "../src/query/parse.js";
 import { FIELD_B, FIELD_WEIGHTS, fieldFrequency, idf, inverseAverages, K1, lengthNorms, pseudoFrequency, saturate } from "../src/rank/bm25f.js";
 import { TopK } from "../src/rank/topk.js";
@@ -370,6 +373,32 @@ describe("snippet", () => {
     const text = "query on this word (without the spaces):\n\n  S E R V P A C K\n\nThen check kernel32.dll again.";
     const snippet = makeSnippet(text, 0, text.length, ["servpack", "kernel32.dll", "kernel32", "dll"]);
     assert.deepEqual(snippet.highlights.map(([s, e]) => snippet.text.slice(s, e)), ["S E R V P A C K", "kernel32.dll"]);
+  });
+
+  test("analyzing only the stretches around possible words finds what analyzing the whole text finds", () => {
+    // Hyphen joins next to spaced letters and digits, joined identifiers, underscores, apostrophes.
+    const tricky =
+      "2 1/6-inch by 4-inch forms; Z-180 and Z-184; AD-DOS.COM, NEW-VARS.BAT;\nS E R V P A\n C K and T-SQL; x__stdcall o'neill _crt_heap, don't, MS-\nDOS";
+    const articles = readdirSync(join(sampleCorpus, "kb"), { recursive: true, encoding: "utf8" })
+      .filter((f) => f.endsWith("README.md"))
+      .map((f) => parseArticle(f, readFileSync(join(sampleCorpus, "kb", f), "utf8")).text);
+    let sets = 0;
+    for (const text of [tricky, ...articles]) {
+      const tokens = analyzeToTokens(text);
+      const distinct = [...new Set(tokens.map((t) => t.term))];
+      // Each term alone, and runs of neighbouring ones, as a query's would be.
+      for (const query of [...distinct.map((t) => [t]), ...distinct.map((_, i) => distinct.slice(i, i + 4))]) {
+        const spans: [number, number][] = [];
+        for (const t of tokens.filter((t) => query.includes(t.term)).sort((a, b) => a.start - b.start || b.end - a.end)) {
+          const last = spans[spans.length - 1];
+          if (last && t.start < last[1]) last[1] = Math.max(last[1], t.end);
+          else spans.push([t.start, t.end]);
+        }
+        assert.deepEqual(highlightSpans(text, query), spans, `${JSON.stringify(query)} in ${JSON.stringify(text.slice(0, 40))}`);
+        sets++;
+      }
+    }
+    assert.ok(sets > 1000, `${sets} term sets`);
   });
 
   test("only matches within [from, to) are used", () => {

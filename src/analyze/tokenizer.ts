@@ -39,6 +39,18 @@ function wordEnd(text: string, start: number): number {
   if (c === 43 /* + */ && text.charCodeAt(i + 1) === 43) return i + 2;
   return c === 35 /* # */ ? i + 1 : i;
 }
+/**
+ * Whether tokenizing lower-cased `text` from `at` gives the tokens that tokenizing it whole gives
+ * there: at either end, or after white space that ends a word of two or more characters, which
+ * ends any run of spaced letters; no hyphen join crosses white space. (A search for a few words
+ * tokenizes only the stretches around them.)
+ */
+export function startsFresh(text: string, at: number): boolean {
+  if (at <= 0 || at >= text.length) return true;
+  const c = text.charCodeAt(at - 1);
+  return (c === 32 || c === 10 || c === 9 || c === 13) && isWordChar(text.charCodeAt(at - 2)) && isWordChar(text.charCodeAt(at - 3));
+}
+
 /** Spaced letters: at least this many single characters in a row. */
 const MIN_SPACED = 3;
 

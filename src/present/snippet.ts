@@ -4,6 +4,7 @@
  * indexed the article, so a highlight is exactly a match; offsets come from its tokens.
  */
 import { analyze } from "../analyze/analyzer.js";
+import { startsFresh } from "../analyze/tokenizer.js";
 
 export interface Snippet {
   text: string;
@@ -54,19 +55,68 @@ function merge(matches: Match[]): Match[] {
   return merged;
 }
 
+/**
+ * Where the wanted terms stand in `body`. Only the stretches around the places where a wanted
+ * word may start are analyzed, each from and to a point the tokenizer starts afresh at: most of
+ * an article holds none of a query's words.
+ */
 function findMatches(body: string, wanted: Set<string>): Match[] {
-  // A Porter stem is a prefix of its word but for its last letters (happy -> happi), so a word
-  // that does not start with a term's first letters cannot analyze to it.
+  // A Porter stem is a prefix of its word but for its last letters (happy -> happi), and the
+  // analyzer drops apostrophes (o'neill -> oneil), so a word that does not start with a term's
+  // first letters, apostrophes aside, cannot analyze to it.
   const prefixes = [...wanted].map((t) => t.slice(0, Math.max(1, t.length - 2)));
   // Most words start with a letter no prefix starts with: one look-up turns them away.
   const firstLetters = new Set(prefixes.map((p) => p.charCodeAt(0)));
-  const accept = (surface: string) => firstLetters.has(surface.charCodeAt(0)) && prefixes.some((p) => surface.startsWith(p));
+  const accept = (surface: string) => {
+    if (!firstLetters.has(surface.charCodeAt(0))) return false;
+    const word = surface.includes("'") ? surface.replace(/'/g, "") : surface;
+    return prefixes.some((p) => word.startsWith(p));
+  };
   const matches: Match[] = [];
-  analyze(body, (term, start, end) => {
-    if (wanted.has(term)) matches.push({ start, end, term });
-  }, accept);
+  const analyzeStretch = (from: number, to: number) =>
+    analyze(body.slice(from, to), (term, start, end) => {
+      if (wanted.has(term)) matches.push({ start: start + from, end: end + from, term });
+    }, accept);
+  const lower = body.toLowerCase();
+  if (prefixes.length === 0) return matches;
+  // Lower-casing that moves offsets (rare) would misplace the stretches: such a body is analyzed whole.
+  if (lower.length !== body.length) {
+    analyzeStretch(0, body.length);
+    return matches;
+  }
+  const places = wordPlaces(prefixes);
+  places.lastIndex = 0;
+  let done = 0;
+  for (let place = places.exec(lower); place; place = places.exec(lower)) {
+    let from = place.index;
+    while (from > done && !startsFresh(lower, from)) from--;
+    let to = place.index + place[0].length;
+    while (!startsFresh(lower, to)) to++;
+    analyzeStretch(from, to);
+    done = places.lastIndex = to;
+  }
   return matches;
 }
+
+/**
+ * Where a word starting with one of `prefixes` may start: a prefix beginning a word, or written
+ * apart by hyphens and white space, which the tokenizer joins (`MS-DOS` -> msdos, `S E R V P A C K`
+ * -> servpack), or by apostrophes, which the analyzer drops.
+ */
+function wordPlaces(prefixes: readonly string[]): RegExp {
+  // A query's hits all ask for the same words: the pattern is made once for them.
+  const key = prefixes.join("\n");
+  if (lastPlaces?.key === key) return lastPlaces.pattern;
+  const written = prefixes.map((p) => {
+    const apart = [...p].map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[-\\s']*");
+    // A word starts after a character no word holds; a leading underscore may follow anything.
+    return p.startsWith("_") ? apart : `(?<![a-z0-9\\u00c0-\\u024f])${apart}`;
+  });
+  lastPlaces = { key, pattern: new RegExp(written.join("|"), "g") };
+  return lastPlaces.pattern;
+}
+
+let lastPlaces: { key: string; pattern: RegExp } | undefined;
 
 /** Index of the match that starts the window with the most distinct terms (then most matches). */
 function bestWindow(matches: Match[]): number {
