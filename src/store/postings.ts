@@ -230,21 +230,9 @@ class PostingCursor {
       this.simple = (v & 1) === 1;
       this.bodyStart = r.pos;
       if (!this.simple) {
-        const code = r.byte();
-        let inTitle = 0;
-        if (code === ESCAPE) {
-          const mask = r.byte();
-          for (let f = 0; f < FIELD_COUNT; f++) {
-            if (!(mask & (1 << f))) continue;
-            const tf = r.varint();
-            if (f === FIELD.title) inTitle = tf;
-          }
-        } else if (code < CODE_COUNT) {
-          inTitle = CODE_TFS[code * FIELD_COUNT + FIELD.title]!;
-        } else {
-          throw new Error(`posting field code ${code} is not in the table`);
-        }
-        for (let i = 0; i < inTitle; i++) r.varint();
+        const code = this.bytes[r.pos]!;
+        if (code !== ESCAPE && code >= CODE_COUNT) throw new Error(`posting field code ${code} is not in the table`);
+        r.pos = payloadEnd(this.bytes, r.pos);
       }
       this.bodyEnd = r.pos;
       this.doc = this.renumber ? this.renumber[this.sourceDoc]! : this.sourceDoc;
