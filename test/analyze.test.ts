@@ -108,6 +108,22 @@ describe("token offsets", () => {
     ]);
   });
 
+  test("a hyphen-joined identifier adds only the part across the join, written with its hyphen", () => {
+    const text = "see MS-DOS.SYS now";
+    const spans = analyzeToTokens(text).map((t) => [t.term, text.slice(t.start, t.end)]);
+    // "dos" and "sys" once each (the second word's parts), not again as parts of the joined form.
+    assert.deepEqual(spans, [
+      ["see", "see"],
+      ["ms", "MS"],
+      ["msdos.sys", "MS-DOS.SYS"],
+      ["msdos", "MS-DOS"],
+      ["dos.sys", "DOS.SYS"],
+      ["dos", "DOS"],
+      ["sys", "SYS"],
+      ["now", "now"],
+    ]);
+  });
+
   test("a hyphenated word's joined form spans both parts", () => {
     const text = "Run MS-DOS now";
     const joined = analyzeToTokens(text).find((t) => t.term === "msdos");

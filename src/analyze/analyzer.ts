@@ -8,7 +8,7 @@ import { tokenize } from "./tokenizer.js";
 import type { Token, TokenSink } from "./types.js";
 
 /** Names this analyzer in index headers: change it whenever the terms it produces change. */
-export const ANALYZER_ID = "kbsearch-en/4";
+export const ANALYZER_ID = "kbsearch-en/5";
 
 /** Letters only (after folding): such tokens are words and get stemmed; anything else is an identifier. */
 const PLAIN_WORD = /^[a-z\u00c0-\u024f]+$/;
@@ -62,16 +62,20 @@ export function analyzeWith<T>(
   sink: (term: T, start: number, end: number, pos: number) => void,
   accept?: (surface: string) => boolean,
 ): void {
-  tokenize(text, (surface, start, end, pos) => {
+  tokenize(text, (surface, start, end, pos, joinedAt) => {
     const term = accept && !accept(surface) ? undefined : toTerm(surface);
     if (term !== undefined) sink(term, start, end, pos);
     // `kernel32.dll`, `msmi.exe`, `_crt_heap`: the parts are findable on their own too.
     if ((surface.includes(".") || surface.includes("_")) && !ONLY_DIGITS_AND_DOTS.test(surface)) {
-      let offset = start;
+      let from = 0;
       for (const part of surface.split(/[._]/)) {
-        const partTerm = part.length > 1 && (!accept || accept(part)) ? toTerm(part) : undefined;
-        if (partTerm !== undefined && partTerm !== term) sink(partTerm, offset, offset + part.length, pos);
-        offset += part.length + 1;
+        const to = from + part.length;
+        // Of a hyphen-joined form (`ms-dos.sys` -> msdos.sys) only the part across the join is its
+        // own (msdos, written with the hyphen); the others are its words' parts, found with them.
+        const own = joinedAt === undefined || (from < joinedAt && to > joinedAt);
+        const partTerm = own && part.length > 1 && (!accept || accept(part)) ? toTerm(part) : undefined;
+        if (partTerm !== undefined && partTerm !== term) sink(partTerm, start + from, start + to + (joinedAt === undefined ? 0 : 1), pos);
+        from = to + 1;
       }
     }
   });

@@ -7,8 +7,11 @@
  *  - hyphenated words (`MS-DOS`) also yield their joined form (`msdos`).
  */
 
-/** A token before normalization: its lower-cased surface form and position. */
-export type RawTokenSink = (surface: string, start: number, end: number, pos: number) => void;
+/**
+ * A token before normalization: its lower-cased surface form and position; for a hyphen-joined
+ * form, `joinedAt`, where in the surface the second word begins (the text has a hyphen there).
+ */
+export type RawTokenSink = (surface: string, start: number, end: number, pos: number, joinedAt?: number) => void;
 
 /**
  * A word: `_*[a-z0-9\u00c0-\u024f]+(?:['._][a-z0-9\u00c0-\u024f]+)*(?:\+\+|#)?` (a leading underscore
@@ -95,7 +98,8 @@ export function tokenize(text: string, emit: RawTokenSink): void {
   // `MS-DOS`, `T-SQL`, `SR-1`: a word joined by a hyphen to the one before also yields the joined
   // form, at the first part's position.
   const hyphenated = (start: number) => prevEnd === start - 1 && text.charCodeAt(start - 1) === 45 /* - */;
-  const joinHyphenated = (surface: string, start: number, end: number) => emit(prevSurface + surface, start - 1 - prevSurface.length, end, pos - 1);
+  const joinHyphenated = (surface: string, start: number, end: number) =>
+    emit(prevSurface + surface, start - 1 - prevSurface.length, end, pos - 1, prevSurface.length);
 
   // Lower-casing once, not each word, where that keeps every offset (nearly always).
   const lower = text.toLowerCase();
