@@ -170,6 +170,7 @@ describe("specific sample articles", () => {
       ["&#x41;&#X42;", "AB"],
       ["&AMP;", "&"],
       ["&bogus; &#0; & alone", "&bogus; &#0; & alone"],
+      ["&constructor; &toString; &__proto__;", "&constructor; &toString; &__proto__;"],
     ];
     for (const [input, expected] of cases) assert.equal(decodeEntities(input), expected, input);
   });

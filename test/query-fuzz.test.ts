@@ -28,6 +28,8 @@ const ADVERSARIAL = [
   "Q", "Q0", "Q1", "Q00000000", "Q99999999999999999999", "kb 0", "kb", "kb:", "0", "00000", "999999999999999999999999", "1e999", "-1", "NaN",
   "0x", "0xZZ", "x".repeat(10_000), "heap ".repeat(20_000), "a ".repeat(50_000), "Q149387 ".repeat(5_000),
   Array.from({ length: 5_000 }, (_, i) => `term${i}`).join(" OR "), Array.from({ length: 2_000 }, (_, i) => `"w${i}`).join(" "),
+  // Names Object's prototype holds, which a plain-object table would hand back for a word.
+  "constructor", "toString", "__proto__", "hasOwnProperty", "valueOf", "constructor4", "product:constructor", "product:toString heap",
   "S E R V P A C K", "S E R V P A C K ".repeat(2000), "a b c d e f g h i j k l m n o p q r s t u v w x y z".repeat(100),
 ];
 

@@ -5,6 +5,7 @@
  */
 import { findSections } from "./sections.js";
 import { ArticleParseError, type Article } from "./types.js";
+import { ownValue } from "../own.js";
 
 const RAW_OPEN = "{% raw %}";
 const RAW_CLOSE = "{% endraw %}";
@@ -89,7 +90,7 @@ export function decodeEntities(s: string): string {
       const code = name[1] === "x" || name[1] === "X" ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
       return Number.isFinite(code) && code > 0 && code < 0x110000 ? String.fromCodePoint(code) : whole;
     }
-    return ENTITIES[name.toLowerCase()] ?? whole;
+    return ownValue(ENTITIES, name.toLowerCase()) ?? whole;
   });
 }
 
@@ -169,6 +170,6 @@ function splitList(value: string | undefined, separator: RegExp): string[] {
 /** `23-MAR-1999` or `5-JAN-2000` to `1999-03-23`. */
 function parseDate(value: string): string {
   const m = /^(\d{1,2})-([A-Za-z]{3})-(\d{4})/.exec(value.trim());
-  const month = m ? MONTHS[m[2]!.toUpperCase()] : undefined;
+  const month = m ? ownValue(MONTHS, m[2]!.toUpperCase()) : undefined;
   return m && month ? `${m[3]}-${month}-${m[1]!.padStart(2, "0")}` : "";
 }

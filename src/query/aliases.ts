@@ -9,6 +9,7 @@
  * the archive never uses as a tag or which its tags cannot tell.
  */
 import { NAMES_ALONE, TAG_PRODUCTS, TAG_TERMS } from "./derived-aliases.js";
+import { ownValue } from "../own.js";
 
 /** Short names users type that no tag of the archive derives, and the archive's words for them. */
 const USER_NAMES: Readonly<Record<string, string>> = {
@@ -69,14 +70,14 @@ export function archiveVersion(typed: string): string {
 
 /** The archive's words for a word as typed (lower-case), or undefined when it is not an abbreviation. */
 export function expandAlias(word: string): string | undefined {
-  const whole = WORD_ALIASES[word];
+  const whole = ownValue(WORD_ALIASES, word);
   if (whole) return whole;
-  const tagged = TAG_TERMS[word];
+  const tagged = ownValue(TAG_TERMS, word);
   if (tagged) return `${TAG_PRODUCTS[tagged[0]]} ${tagged[1]}`;
   // A name alone is the archive's product only where articles write it so (`vfp`, not `nt`).
   if (NAMES_ALONE.has(word)) return TAG_PRODUCTS[word];
   const m = NAME_AND_VERSION.exec(word);
-  const name = m ? PRODUCT_NAMES[m[1]!] : undefined;
+  const name = m ? ownValue(PRODUCT_NAMES, m[1]!) : undefined;
   if (!name || BITS.has(m![2]!)) return undefined;
   const number = m![2]!;
   return `${name} ${NUMBERED.has(m![1]!) ? number : archiveVersion(number)}`;

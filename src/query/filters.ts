@@ -9,6 +9,7 @@ import type { IndexReader } from "../store/reader.js";
 import { PRODUCT_NAMES } from "./aliases.js";
 import { articleNumberIn } from "./parse.js";
 import type { Filter } from "./syntax.js";
+import { ownValue } from "../own.js";
 
 /** Filters decided by the metadata (all but `section:`). */
 export function metadataFilters(filters: readonly Filter[]): Filter[] {
@@ -54,7 +55,7 @@ function matcher(reader: IndexReader, meta: DocMetaColumns | undefined, filter: 
     case "product": {
       // `product:sms` is Systems Management Server; a name that is one of its product's words
       // (`exchange` for Exchange Server, `fax`) filters as typed, so as to keep its other products.
-      const spelled = PRODUCT_NAMES[value];
+      const spelled = ownValue(PRODUCT_NAMES, value);
       const words = wordsOf(spelled && !wordsOf(spelled).includes(value) ? spelled : value);
       const names = (name: string) => words.every((w) => wordsOf(name).includes(w));
       const inProducts = holds(meta!.lists.products, names);

@@ -6,6 +6,7 @@
  * The table is data: add a row when users and the archive part ways on a word.
  */
 import { normalize } from "../analyze/analyzer.js";
+import { ownValue } from "../own.js";
 
 /** What a match on the archive's word counts for, against 1 for the word as typed. */
 export const SYNONYM_WEIGHT = 0.8;
@@ -62,6 +63,6 @@ export function synonymsOf(word: string): string[] {
 }
 
 function archiveTerms(typed: string): string[] {
-  const terms = (USER_WORDS[typed] ?? []).map((w) => normalize(w) ?? "");
+  const terms = (ownValue(USER_WORDS, typed) ?? []).map((w) => normalize(w) ?? "");
   return [...new Set(terms.filter((t) => t !== ""))];
 }
