@@ -123,6 +123,18 @@ export function queryWeights(index: IndexReader, groups: readonly PlannedGroup[]
 }
 
 /**
+ * What a query word whose group weighs `groupMass` adds to field f's coverage when the alternative
+ * matched there weighs `altMass` (its weight times its idf). A title holding a spelling's
+ * correction or a word's alias is the title the user meant, so it holds the word whole; the lead,
+ * telling a symptom in running words, holds only as much as the alternative weighs, so that an
+ * alias there ("delete" for "get rid of") does not pass for the word (dev typo MRR .916 -> .920,
+ * no class lower; counting alternatives by weight in the title too, typo fell to .903).
+ */
+export function coveredMass(f: number, groupMass: number, altMass: number): number {
+  return f === FIELD.lead ? altMass : groupMass;
+}
+
+/**
  * The coverage bonus of field f for a document holding `fieldMass` of the query's `queryMass`
  * there; the lead's times the query's `leadEmphasis`.
  */
@@ -319,6 +331,7 @@ export class Scorer {
           if (points > sl.best[slot]!) {
             sl.best[slot] = points;
             sl.bestFields[slot] = fieldMask(tfs, at);
+            sl.bestMass[slot] = weight;
           }
         }
       });
@@ -327,7 +340,9 @@ export class Scorer {
         sl.matched[slot]!++;
         sl.matchedMass[slot]! += mass;
         sl.scores[slot]! += sl.best[slot]!;
-        for (let c = 0; c < COVERED_FIELDS.length; c++) if (sl.bestFields[slot]! & (1 << COVERED_FIELDS[c]!)) sl.fieldMass[slot * COVERED_FIELDS.length + c]! += mass;
+        for (let c = 0; c < COVERED_FIELDS.length; c++) {
+          if (sl.bestFields[slot]! & (1 << COVERED_FIELDS[c]!)) sl.fieldMass[slot * COVERED_FIELDS.length + c]! += coveredMass(COVERED_FIELDS[c]!, mass, sl.bestMass[slot]!);
+        }
       }
     });
     this.addHints(hints);
@@ -417,9 +432,10 @@ class Slots {
   readonly matchedMass: Float64Array;
   /** Per covered field (COVERED_FIELDS): the idf mass of the query words found there. */
   readonly fieldMass: Float64Array;
-  /** The best alternative's points in the current group, and the fields it matched in (a bit mask). */
+  /** The best alternative's points in the current group, the fields it matched in (a bit mask), and its weight times its idf. */
   readonly best: Float64Array;
   readonly bestFields: Uint8Array;
+  readonly bestMass: Float64Array;
   /** Per query word (up to PHRASE_WORDS): where its alternatives stand in the title. */
   readonly titleMasks: Int32Array;
   /** Title positions holding any query word. */
@@ -438,6 +454,7 @@ class Slots {
     this.fieldMass = new Float64Array(capacity * COVERED_FIELDS.length);
     this.best = new Float64Array(capacity);
     this.bestFields = new Uint8Array(capacity);
+    this.bestMass = new Float64Array(capacity);
     this.titleMasks = new Int32Array(capacity * PHRASE_WORDS);
     this.titleHeld = new Int32Array(capacity);
     this.matched = new Uint8Array(capacity);
@@ -445,7 +462,7 @@ class Slots {
     this.groupMembers = new Int32Array(capacity);
   }
 
-  /** Zeroes the first `count` slots' sums, counts and masks (a slot's best and bestFields are set per group). */
+  /** Zeroes the first `count` slots' sums, counts and masks (a slot's best, bestFields and bestMass are set per group). */
   clearBelow(count: number): void {
     this.scores.fill(0, 0, count);
     this.matchedMass.fill(0, 0, count);
