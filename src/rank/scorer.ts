@@ -22,6 +22,14 @@ import { TopK } from "./topk.js";
 export const COVERAGE_BONUS: readonly number[] = [5, 5, 0, 3, 0];
 export const COVERAGE_POWER = 2;
 /**
+ * The power of the lead's share for a query the lead is emphasized for (see LEAD_EMPHASIS): a
+ * symptom is told in one article's SYMPTOMS whole, while its near neighbours hold most of its words
+ * there and the rest elsewhere, so holding all of them there is what tells (with LEAD_EMPHASIS 12:
+ * dev symptom MRR .899 -> .915, real-dev errmsg .896 -> .903, keywords .833 -> .900, no class
+ * lower; at 3, symptom .916 but querywords .930 -> .928 and keywords .838; at 5, real-dev errmsg .861).
+ */
+export const EMPHASIZED_LEAD_POWER = 4;
+/**
  * Points for a title that says the query's words as the query does: times the share of the
  * query's neighbouring word pairs that stand the same distance apart in the title (stopwords
  * count, so "could not open the file" matches that phrase, not "the file could not be opened").
@@ -75,7 +83,9 @@ export const RARE_SHARE = 0.004;
  * gives a problem but a symptom told in an article's running words, and the sections telling
  * symptoms and causes are the evidence: the lead coverage bonus is multiplied by
  * 1 + LEAD_EMPHASIS * (1 - s)^2, s the largest share of the query's idf mass any candidate's title
- * or query words hold (dev set: symptom MRR .884 -> .896, no class lower; the same at 4).
+ * or query words hold (dev set: symptom MRR .884 -> .896, no class lower; the same at 4; with
+ * EMPHASIZED_LEAD_POWER, .912 at 8, .915 at 12, .916 at 16 but querywords .930 -> .928 and the
+ * golden "vc6 heap" lost its order).
  * How-to questions, which name a task as titles do, and long problems told in the user's own words
  * go without: with it, they lost. A long query in no user's voice is a pasted dialog, which stands
  * whole in the SYMPTOMS of the article whose subject it is, while a title holds a part of it and an
@@ -83,7 +93,7 @@ export const RARE_SHARE = 0.004;
  * typed words, not LEAD_EMPHASIS, since the longer the paste, the more its standing in the lead says
  * (real-dev errmsg MRR .854 -> .892, nDCG .697 -> .704; no dev or real-dev class lower).
  */
-export const LEAD_EMPHASIS = 3;
+export const LEAD_EMPHASIS = 12;
 /** Title positions past this are not compared (titles are rarely longer). */
 const TITLE_POSITIONS = 32;
 /** Query words past this take no part in the phrase bonus (bounds the scratch space). */
@@ -136,11 +146,13 @@ export function coveredMass(f: number, groupMass: number, altMass: number): numb
 
 /**
  * The coverage bonus of field f for a document holding `fieldMass` of the query's `queryMass`
- * there; the lead's times the query's `leadEmphasis`.
+ * there; the lead's times the query's `leadEmphasis`, by a steeper power when that is above 1.
  */
 export function coverageBonus(f: number, fieldMass: number, queryMass: number, leadEmphasis: number): number {
   if (queryMass <= 0) return 0;
-  return COVERAGE_BONUS[f]! * (fieldMass / queryMass) ** COVERAGE_POWER * (f === FIELD.lead ? leadEmphasis : 1);
+  const lead = f === FIELD.lead;
+  const power = lead && leadEmphasis > 1 ? EMPHASIZED_LEAD_POWER : COVERAGE_POWER;
+  return COVERAGE_BONUS[f]! * (fieldMass / queryMass) ** power * (lead ? leadEmphasis : 1);
 }
 
 /** The lead coverage multiplier for `plan` when the candidates' titles or query words hold at most `namedMass` of its `queryMass` (see LEAD_EMPHASIS). */
