@@ -10,7 +10,7 @@ import { FIELD, FIELD_COUNT, FIELDS, LENGTH_OF_CODE } from "../store/format.js";
 import { DecodedPostings } from "../store/postings.js";
 import type { IndexReader, TermEntry } from "../store/reader.js";
 import { fieldFrequency, idf, inverseAverages, saturate } from "./bm25f.js";
-import { coordination, coordinationPower, coverageBonus, coveredMass, fullPhrasePairs, typedWords, queryWeights, PHRASE_BONUS, titleHeldBonus, titleMaskOf, titlePhraseShare } from "./scorer.js";
+import { coordination, coordinationPower, coverageBonus, coveredMass, fullPhrasePairs, phraseBonus, typedWords, queryWeights, titleHeldBonus, titleMaskOf, titlePhraseShare } from "./scorer.js";
 
 interface Match {
   alt: PlannedAlternative;
@@ -68,7 +68,7 @@ export function explainScore(index: IndexReader, plan: QueryPlan, doc: number, l
     const bonus = coverageBonus(f, mass, queryMass, leadEmphasis);
     if (bonus > 0) parts.push({ field: `${FIELDS[f]} coverage`, term: "", kind: "bonus", tf: 0, points: bonus });
   });
-  const phrase = PHRASE_BONUS * titlePhraseShare(plan.groups, titleMasks, 0, fullPhrasePairs(plan));
+  const phrase = phraseBonus(plan, leadEmphasis) * titlePhraseShare(plan.groups, titleMasks, 0, fullPhrasePairs(plan));
   if (phrase > 0) parts.push({ field: "title phrase", term: "", kind: "bonus", tf: 0, points: phrase });
   const held = titleHeldBonus(plan, titleMasks.reduce((a, b) => a | b, 0), index.fieldLengthCodes[doc * FIELD_COUNT + FIELD.title]!);
   if (held > 0) parts.push({ field: "title held", term: "", kind: "bonus", tf: 0, points: held });

@@ -36,6 +36,13 @@ export const EMPHASIZED_LEAD_POWER = 4;
  */
 export const PHRASE_BONUS = 10;
 /**
+ * A symptom of this many typed words or more that no title holds most of (its lead is emphasized,
+ * and it is no pasted dialog) earns no title phrase points: a title sharing a pair of its words
+ * shares a turn of phrase, not the problem (dev symptom MRR .915 -> .920, no class lower; for
+ * shorter queries too, where a pair is most of the query, typo fell .925 -> .924).
+ */
+export const PHRASELESS_SYMPTOM_WORDS = 4;
+/**
  * In a pasted dialog (see pastedDialog) a title saying this many of its neighbouring word pairs as
  * it does earns the whole phrase bonus: a title names the message, not the user's paths, products
  * and versions around it (real-dev errmsg MRR .892 -> .896, nDCG .704 -> .711, no class lower;
@@ -172,6 +179,12 @@ export function leadEmphasis(plan: QueryPlan, namedMass: number, queryMass: numb
   const long = words >= LONG_QUERY_WORDS;
   if (plan.intent === "howTo" || queryMass <= 0 || (long && !pastedDialog(plan))) return 1;
   return 1 + (long ? words : LEAD_EMPHASIS) * (1 - namedMass / queryMass) ** 2;
+}
+
+/** The title phrase points for `plan`, whose lead coverage multiplier is `leadEmphasis`, at full share (see PHRASELESS_SYMPTOM_WORDS). */
+export function phraseBonus(plan: QueryPlan, leadEmphasis: number): number {
+  const toldSymptom = leadEmphasis > 1 && !pastedDialog(plan) && typedWords(plan.groups) >= PHRASELESS_SYMPTOM_WORDS;
+  return toldSymptom ? 0 : PHRASE_BONUS;
 }
 
 /** The neighbouring word pairs a title must say for `plan`'s whole phrase bonus (see DIALOG_PHRASE_PAIRS). */
@@ -395,6 +408,7 @@ export class Scorer {
     }
     const emphasis = leadEmphasis(plan, namedMass, queryMass);
     const phrasePairs = fullPhrasePairs(plan);
+    const phrasePoints = phraseBonus(plan, emphasis);
     for (let slot = 0; slot < used; slot++) {
       if (sl.matched[slot] === 0) continue;
       total++;
@@ -403,7 +417,7 @@ export class Scorer {
         const fieldMass = sl.fieldMass[slot * COVERED_FIELDS.length + c]!;
         if (fieldMass > 0) score += coverageBonus(COVERED_FIELDS[c]!, fieldMass, queryMass, emphasis);
       }
-      score += PHRASE_BONUS * titlePhraseShare(groups, sl.titleMasks, slot * PHRASE_WORDS, phrasePairs);
+      if (phrasePoints > 0) score += phrasePoints * titlePhraseShare(groups, sl.titleMasks, slot * PHRASE_WORDS, phrasePairs);
       score += titleHeldBonus(plan, sl.titleHeld[slot]!, lengths[docOf[slot]! * FIELD_COUNT + FIELD.title]!);
       const matchedMass = sl.matchedMass[slot]!;
       if (matchedMass < queryMass) {
