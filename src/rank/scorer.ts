@@ -36,10 +36,11 @@ export const EMPHASIZED_LEAD_POWER = 4;
  */
 export const PHRASE_BONUS = 10;
 /**
- * A symptom of this many typed words or more that no title holds most of (its lead is emphasized,
- * and it is no pasted dialog) earns no title phrase points: a title sharing a pair of its words
- * shares a turn of phrase, not the problem (dev symptom MRR .915 -> .920, no class lower; for
- * shorter queries too, where a pair is most of the query, typo fell .925 -> .924).
+ * A symptom of this many typed words or more, told as a list of words (typedWithoutStopwords) that
+ * no title holds most of (its lead is emphasized), earns no title phrase points: a title sharing a
+ * pair of its words shares a turn of phrase, not the problem (dev symptom MRR .915 -> .920, no
+ * class lower; for shorter queries too, where a pair is most of the query, typo fell .925 -> .924;
+ * for messages typed with their stopwords too, real-dev errmsg nDCG fell .718 -> .709).
  */
 export const PHRASELESS_SYMPTOM_WORDS = 4;
 /**
@@ -181,9 +182,14 @@ export function leadEmphasis(plan: QueryPlan, namedMass: number, queryMass: numb
   return 1 + (long ? words : LEAD_EMPHASIS) * (1 - namedMass / queryMass) ** 2;
 }
 
+/** Whether the query's words stand at neighbouring positions: typed as a list of words, without the stopwords of a sentence. */
+export function typedWithoutStopwords(groups: readonly PlannedGroup[]): boolean {
+  return groups.length > 0 && groups[groups.length - 1]!.word.pos - groups[0]!.word.pos === groups.length - 1;
+}
+
 /** The title phrase points for `plan`, whose lead coverage multiplier is `leadEmphasis`, at full share (see PHRASELESS_SYMPTOM_WORDS). */
 export function phraseBonus(plan: QueryPlan, leadEmphasis: number): number {
-  const toldSymptom = leadEmphasis > 1 && !pastedDialog(plan) && typedWords(plan.groups) >= PHRASELESS_SYMPTOM_WORDS;
+  const toldSymptom = leadEmphasis > 1 && typedWithoutStopwords(plan.groups) && typedWords(plan.groups) >= PHRASELESS_SYMPTOM_WORDS;
   return toldSymptom ? 0 : PHRASE_BONUS;
 }
 
@@ -219,7 +225,7 @@ export function coordination(matchedMass: number, queryMass: number, power: numb
 export function titlePhraseShare(groups: readonly PlannedGroup[], titleMasks: ArrayLike<number>, at: number, fullPairs = Infinity): number {
   const pairs = Math.min(groups.length, PHRASE_WORDS) - 1;
   if (pairs < 1) return 0;
-  const loose = groups.length >= LOOSE_PAIR_MIN_WORDS && groups[groups.length - 1]!.word.pos - groups[0]!.word.pos === groups.length - 1;
+  const loose = groups.length >= LOOSE_PAIR_MIN_WORDS && typedWithoutStopwords(groups);
   let adjacent = 0;
   for (let g = 0; g < pairs; g++) {
     const gap = groups[g + 1]!.word.pos - groups[g]!.word.pos;
