@@ -10,7 +10,7 @@ import { FIELD, FIELD_COUNT, FIELDS, LENGTH_OF_CODE } from "../store/format.js";
 import { DecodedPostings } from "../store/postings.js";
 import type { IndexReader, TermEntry } from "../store/reader.js";
 import { fieldFrequency, idf, inverseAverages, saturate } from "./bm25f.js";
-import { coordination, coordinationPower, coverageBonus, coveredMass, fullPhrasePairs, phraseBonus, typedWords, queryWeights, titleHeldBonus, titleMaskOf, titlePhraseShare } from "./scorer.js";
+import { coordination, coordinationPower, coverageBonus, coveredMass, fullPhrasePairs, leadCoveragePower, phraseBonus, typedWords, queryWeights, titleHeldBonus, titleMaskOf, titlePhraseShare } from "./scorer.js";
 
 interface Match {
   alt: PlannedAlternative;
@@ -64,8 +64,9 @@ export function explainScore(index: IndexReader, plan: QueryPlan, doc: number, l
     });
     termParts(best);
   });
+  const leadPower = leadCoveragePower(plan, leadEmphasis);
   fieldMass.forEach((mass, f) => {
-    const bonus = coverageBonus(f, mass, queryMass, leadEmphasis);
+    const bonus = coverageBonus(f, mass, queryMass, leadEmphasis, leadPower);
     if (bonus > 0) parts.push({ field: `${FIELDS[f]} coverage`, term: "", kind: "bonus", tf: 0, points: bonus });
   });
   const phrase = phraseBonus(plan, leadEmphasis) * titlePhraseShare(plan.groups, titleMasks, 0, fullPhrasePairs(plan));

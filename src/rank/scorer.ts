@@ -26,9 +26,13 @@ export const COVERAGE_POWER = 2;
  * symptom is told in one article's SYMPTOMS whole, while its near neighbours hold most of its words
  * there and the rest elsewhere, so holding all of them there is what tells (with LEAD_EMPHASIS 12:
  * dev symptom MRR .899 -> .915, real-dev errmsg .896 -> .903, keywords .833 -> .900, no class
- * lower; at 3, symptom .916 but querywords .930 -> .928 and keywords .838; at 5, real-dev errmsg .861).
+ * lower; at 3, symptom .916 but querywords .930 -> .928 and keywords .838). A pasted dialog holds
+ * words of the user's own, which no lead holds: for it the power stays at DIALOG_LEAD_POWER (with
+ * LEAD_EMPHASIS 16, symptom .922 -> .927 at 5 and 4; at 5 for dialogs too, real-dev errmsg fell
+ * .903 -> .861; at 6, symptom .924).
  */
-export const EMPHASIZED_LEAD_POWER = 4;
+export const EMPHASIZED_LEAD_POWER = 5;
+export const DIALOG_LEAD_POWER = 4;
 /**
  * Points for a title that says the query's words as the query does: times the share of the
  * query's neighbouring word pairs that stand the same distance apart in the title (stopwords
@@ -103,8 +107,8 @@ export const RARE_SHARE = 0.004;
  * symptoms and causes are the evidence: the lead coverage bonus is multiplied by
  * 1 + LEAD_EMPHASIS * (1 - s)^2, s the largest share of the query's idf mass any candidate's title
  * or query words hold (dev set: symptom MRR .884 -> .896, no class lower; the same at 4; with
- * EMPHASIZED_LEAD_POWER, .912 at 8, .915 at 12, .916 at 16 but querywords .930 -> .928 and the
- * golden "vc6 heap" lost its order).
+ * EMPHASIZED_LEAD_POWER 4, .912 at 8, .915 at 12, .916 at 16 but querywords .930 -> .928 and the
+ * golden "vc6 heap" lost its order; at 5, .927 at 16 and 20, .926 at 24, querywords .929).
  * How-to questions, which name a task as titles do, and long problems told in the user's own words
  * go without: with it, they lost. A long query in no user's voice is a pasted dialog, which stands
  * whole in the SYMPTOMS of the article whose subject it is, while a title holds a part of it and an
@@ -112,7 +116,7 @@ export const RARE_SHARE = 0.004;
  * typed words, not LEAD_EMPHASIS, since the longer the paste, the more its standing in the lead says
  * (real-dev errmsg MRR .854 -> .892, nDCG .697 -> .704; no dev or real-dev class lower).
  */
-export const LEAD_EMPHASIS = 12;
+export const LEAD_EMPHASIS = 16;
 /** Title positions past this are not compared (titles are rarely longer). */
 const TITLE_POSITIONS = 32;
 /** Query words past this take no part in the phrase bonus (bounds the scratch space). */
@@ -165,13 +169,18 @@ export function coveredMass(f: number, groupMass: number, altMass: number): numb
 
 /**
  * The coverage bonus of field f for a document holding `fieldMass` of the query's `queryMass`
- * there; the lead's times the query's `leadEmphasis`, by a steeper power when that is above 1.
+ * there; the lead's times the query's `leadEmphasis`, its share to `leadPower` (leadCoveragePower).
  */
-export function coverageBonus(f: number, fieldMass: number, queryMass: number, leadEmphasis: number): number {
+export function coverageBonus(f: number, fieldMass: number, queryMass: number, leadEmphasis: number, leadPower = COVERAGE_POWER): number {
   if (queryMass <= 0) return 0;
   const lead = f === FIELD.lead;
-  const power = lead && leadEmphasis > 1 ? EMPHASIZED_LEAD_POWER : COVERAGE_POWER;
-  return COVERAGE_BONUS[f]! * (fieldMass / queryMass) ** power * (lead ? leadEmphasis : 1);
+  return COVERAGE_BONUS[f]! * (fieldMass / queryMass) ** (lead ? leadPower : COVERAGE_POWER) * (lead ? leadEmphasis : 1);
+}
+
+/** The power of the lead's share in its coverage bonus for `plan`, whose lead coverage multiplier is `leadEmphasis` (see EMPHASIZED_LEAD_POWER). */
+export function leadCoveragePower(plan: QueryPlan, leadEmphasis: number): number {
+  if (leadEmphasis <= 1) return COVERAGE_POWER;
+  return pastedDialog(plan) ? DIALOG_LEAD_POWER : EMPHASIZED_LEAD_POWER;
 }
 
 /** The lead coverage multiplier for `plan` when the candidates' titles or query words hold at most `namedMass` of its `queryMass` (see LEAD_EMPHASIS). */
@@ -415,13 +424,14 @@ export class Scorer {
     const emphasis = leadEmphasis(plan, namedMass, queryMass);
     const phrasePairs = fullPhrasePairs(plan);
     const phrasePoints = phraseBonus(plan, emphasis);
+    const leadPower = leadCoveragePower(plan, emphasis);
     for (let slot = 0; slot < used; slot++) {
       if (sl.matched[slot] === 0) continue;
       total++;
       let score = scores[slot]!;
       for (let c = 0; c < COVERED_FIELDS.length; c++) {
         const fieldMass = sl.fieldMass[slot * COVERED_FIELDS.length + c]!;
-        if (fieldMass > 0) score += coverageBonus(COVERED_FIELDS[c]!, fieldMass, queryMass, emphasis);
+        if (fieldMass > 0) score += coverageBonus(COVERED_FIELDS[c]!, fieldMass, queryMass, emphasis, leadPower);
       }
       if (phrasePoints > 0) score += phrasePoints * titlePhraseShare(groups, sl.titleMasks, slot * PHRASE_WORDS, phrasePairs);
       score += titleHeldBonus(plan, sl.titleHeld[slot]!, lengths[docOf[slot]! * FIELD_COUNT + FIELD.title]!);
