@@ -40,11 +40,13 @@ export const DIALOG_LEAD_POWER = 4;
  */
 export const PHRASE_BONUS = 10;
 /**
- * A symptom of this many typed words or more, told as a list of words (typedWithoutStopwords) that
- * no title holds most of (its lead is emphasized), earns no title phrase points: a title sharing a
- * pair of its words shares a turn of phrase, not the problem (dev symptom MRR .915 -> .920, no
- * class lower; for shorter queries too, where a pair is most of the query, typo fell .925 -> .924;
- * for messages typed with their stopwords too, real-dev errmsg nDCG fell .718 -> .709).
+ * A symptom of this many typed words or more, told as a list of plain words (typedWithoutStopwords;
+ * no identifiers, abbreviations or names) that no title holds most of (its lead is emphasized),
+ * earns no title phrase points: a title sharing a pair of its words shares a turn of phrase, not
+ * the problem (dev symptom MRR .915 -> .920, no class lower; for shorter queries too, where a pair
+ * is most of the query, typo fell .925 -> .924; for messages typed with their stopwords too,
+ * real-dev errmsg nDCG fell .718 -> .709; with abbreviations too, "nt4 sp6 blue screen" lost the
+ * Blue Screen titles).
  */
 export const PHRASELESS_SYMPTOM_WORDS = 4;
 /**
@@ -198,7 +200,8 @@ export function typedWithoutStopwords(groups: readonly PlannedGroup[]): boolean 
 
 /** The title phrase points for `plan`, whose lead coverage multiplier is `leadEmphasis`, at full share (see PHRASELESS_SYMPTOM_WORDS). */
 export function phraseBonus(plan: QueryPlan, leadEmphasis: number): number {
-  const toldSymptom = leadEmphasis > 1 && typedWithoutStopwords(plan.groups) && typedWords(plan.groups) >= PHRASELESS_SYMPTOM_WORDS;
+  const { groups } = plan;
+  const toldSymptom = leadEmphasis > 1 && typedWithoutStopwords(groups) && groups.every((g) => g.word.plain) && typedWords(groups) >= PHRASELESS_SYMPTOM_WORDS;
   return toldSymptom ? 0 : PHRASE_BONUS;
 }
 
