@@ -40,11 +40,11 @@ export const DIALOG_LEAD_POWER = 4;
  */
 export const PHRASE_BONUS = 10;
 /**
- * A symptom of this many typed words or more, told as a list of plain words (typedWithoutStopwords;
- * no identifiers, abbreviations or names) that no title holds most of (its lead is emphasized),
- * earns no title phrase points: a title sharing a pair of its words shares a turn of phrase, not
- * the problem (dev symptom MRR .915 -> .920, no class lower; for shorter queries too, where a pair
- * is most of the query, typo fell .925 -> .924; for messages typed with their stopwords too,
+ * A symptom of this many typed words or more, told as a list of plain words (plainWordList) that
+ * no title holds most of (its lead is emphasized), earns no title phrase points: a title sharing a
+ * pair of its words shares a turn of phrase, not the problem (dev symptom MRR .915 -> .920, no
+ * class lower; for shorter queries too, where a pair is most of the query, typo fell .925 -> .924;
+ * for messages typed with their stopwords too,
  * real-dev errmsg nDCG fell .718 -> .709; with abbreviations too, "nt4 sp6 blue screen" lost the
  * Blue Screen titles).
  */
@@ -182,7 +182,15 @@ export function coverageBonus(f: number, fieldMass: number, queryMass: number, l
 /** The power of the lead's share in its coverage bonus for `plan`, whose lead coverage multiplier is `leadEmphasis` (see EMPHASIZED_LEAD_POWER). */
 export function leadCoveragePower(plan: QueryPlan, leadEmphasis: number): number {
   if (leadEmphasis <= 1) return COVERAGE_POWER;
-  return pastedDialog(plan) ? DIALOG_LEAD_POWER : EMPHASIZED_LEAD_POWER;
+  return dialogLead(plan) ? DIALOG_LEAD_POWER : EMPHASIZED_LEAD_POWER;
+}
+
+/**
+ * Whether `plan`'s lead is emphasized as a pasted dialog's rather than a told symptom's: a long list
+ * of plain words is a symptom told at length, not a dialog (dev symptom MRR .927 -> .929, no class lower).
+ */
+function dialogLead(plan: QueryPlan): boolean {
+  return pastedDialog(plan) && !plainWordList(plan.groups);
 }
 
 /** The lead coverage multiplier for `plan` when the candidates' titles or query words hold at most `namedMass` of its `queryMass` (see LEAD_EMPHASIS). */
@@ -190,7 +198,7 @@ export function leadEmphasis(plan: QueryPlan, namedMass: number, queryMass: numb
   const words = typedWords(plan.groups);
   const long = words >= LONG_QUERY_WORDS;
   if (plan.intent === "howTo" || queryMass <= 0 || (long && !pastedDialog(plan))) return 1;
-  return 1 + (long ? words : LEAD_EMPHASIS) * (1 - namedMass / queryMass) ** 2;
+  return 1 + (dialogLead(plan) ? words : LEAD_EMPHASIS) * (1 - namedMass / queryMass) ** 2;
 }
 
 /** Whether the query's words stand at neighbouring positions: typed as a list of words, without the stopwords of a sentence. */
@@ -198,10 +206,14 @@ export function typedWithoutStopwords(groups: readonly PlannedGroup[]): boolean 
   return groups.length > 0 && groups[groups.length - 1]!.word.pos - groups[0]!.word.pos === groups.length - 1;
 }
 
+/** A query typed as a list of plain words (no identifiers, abbreviations or names), without stopwords: how a symptom is told in keywords. */
+function plainWordList(groups: readonly PlannedGroup[]): boolean {
+  return typedWithoutStopwords(groups) && groups.every((g) => g.word.plain);
+}
+
 /** The title phrase points for `plan`, whose lead coverage multiplier is `leadEmphasis`, at full share (see PHRASELESS_SYMPTOM_WORDS). */
 export function phraseBonus(plan: QueryPlan, leadEmphasis: number): number {
-  const { groups } = plan;
-  const toldSymptom = leadEmphasis > 1 && typedWithoutStopwords(groups) && groups.every((g) => g.word.plain) && typedWords(groups) >= PHRASELESS_SYMPTOM_WORDS;
+  const toldSymptom = leadEmphasis > 1 && plainWordList(plan.groups) && typedWords(plan.groups) >= PHRASELESS_SYMPTOM_WORDS;
   return toldSymptom ? 0 : PHRASE_BONUS;
 }
 
