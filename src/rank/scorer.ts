@@ -24,12 +24,12 @@ export const COVERAGE_POWER = 2;
 /**
  * The power of the lead's share for a query the lead is emphasized for (see LEAD_EMPHASIS): a
  * symptom is told in one article's SYMPTOMS whole, while its near neighbours hold most of its words
- * there and the rest elsewhere, so holding all of them there is what tells (with LEAD_EMPHASIS 12:
- * dev symptom MRR .899 -> .915, real-dev errmsg .896 -> .903, keywords .833 -> .900, no class
- * lower; at 3, symptom .916 but querywords .930 -> .928 and keywords .838). A pasted dialog holds
- * words of the user's own, which no lead holds: for it the power stays at DIALOG_LEAD_POWER (with
- * LEAD_EMPHASIS 16, symptom .922 -> .927 at 5 and 4; at 5 for dialogs too, real-dev errmsg fell
- * .903 -> .861; at 6, symptom .924).
+ * there and the rest elsewhere, so holding all of them there is what tells (the 4th power rather
+ * than the square, with LEAD_EMPHASIS 12: dev symptom MRR .899 -> .915, real-dev errmsg .896 ->
+ * .903, keywords .833 -> .900, no class lower; the cube: querywords .930 -> .928. The 5th rather
+ * than the 4th, with LEAD_EMPHASIS 16: symptom .922 -> .927; the 6th: .924). A pasted dialog holds
+ * words of the user's own, which no lead holds: for it the power stays at DIALOG_LEAD_POWER (at
+ * the 5th, real-dev errmsg fell .903 -> .861).
  */
 export const EMPHASIZED_LEAD_POWER = 5;
 export const DIALOG_LEAD_POWER = 4;
@@ -44,9 +44,8 @@ export const PHRASE_BONUS = 10;
  * no title holds most of (its lead is emphasized), earns no title phrase points: a title sharing a
  * pair of its words shares a turn of phrase, not the problem (dev symptom MRR .915 -> .920, no
  * class lower; for shorter queries too, where a pair is most of the query, typo fell .925 -> .924;
- * for messages typed with their stopwords too,
- * real-dev errmsg nDCG fell .718 -> .709; with abbreviations too, "nt4 sp6 blue screen" lost the
- * Blue Screen titles).
+ * for messages typed with their stopwords too, real-dev errmsg nDCG fell .718 -> .709; with
+ * abbreviations too, "nt4 sp6 blue screen" let an article on neither into its top five).
  */
 export const PHRASELESS_SYMPTOM_WORDS = 4;
 /**
@@ -202,7 +201,7 @@ export function leadEmphasis(plan: QueryPlan, namedMass: number, queryMass: numb
 }
 
 /** Whether the query's words stand at neighbouring positions: typed as a list of words, without the stopwords of a sentence. */
-export function typedWithoutStopwords(groups: readonly PlannedGroup[]): boolean {
+function typedWithoutStopwords(groups: readonly PlannedGroup[]): boolean {
   return groups.length > 0 && groups[groups.length - 1]!.word.pos - groups[0]!.word.pos === groups.length - 1;
 }
 
