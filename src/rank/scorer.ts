@@ -40,14 +40,18 @@ export const DIALOG_LEAD_POWER = 4;
  */
 export const PHRASE_BONUS = 10;
 /**
- * A symptom of this many typed words or more, told as a list of plain words (plainWordList) that
- * no title holds most of (its lead is emphasized), earns no title phrase points: a title sharing a
- * pair of its words shares a turn of phrase, not the problem (dev symptom MRR .915 -> .920, no
- * class lower; for shorter queries too, where a pair is most of the query, typo fell .925 -> .924;
- * for messages typed with their stopwords too, real-dev errmsg nDCG fell .718 -> .709; with
- * abbreviations too, "nt4 sp6 blue screen" let an article on neither into its top five).
+ * A symptom of this many typed words or more, told as a list of plain words (plainWordList), of
+ * which no candidate's title or query words hold PHRASELESS_NAMED_SHARE of the idf mass (see
+ * LEAD_EMPHASIS), earns no title phrase points: a title sharing a pair of its words shares a turn
+ * of phrase, not the problem (dev symptom MRR .915 -> .920, no class lower; for shorter queries
+ * too, where a pair is most of the query, typo fell .925 -> .924; for messages typed with their
+ * stopwords too, real-dev errmsg nDCG fell .718 -> .709; with abbreviations too, "nt4 sp6 blue
+ * screen" let an article on neither into its top five). At a share of .8 rather than 1, a title
+ * query with a stray word ("windows nt x emergency repair process screens") keeps its phrase
+ * points, dev unchanged; at .67, dev symptom .931 -> .930, at .5, .926.
  */
 export const PHRASELESS_SYMPTOM_WORDS = 4;
+export const PHRASELESS_NAMED_SHARE = 0.8;
 /**
  * In a pasted dialog (see pastedDialog) a title saying this many of its neighbouring word pairs as
  * it does earns the whole phrase bonus: a title names the message, not the user's paths, products
@@ -212,7 +216,9 @@ function plainWordList(groups: readonly PlannedGroup[]): boolean {
 
 /** The title phrase points for `plan`, whose lead coverage multiplier is `leadEmphasis`, at full share (see PHRASELESS_SYMPTOM_WORDS). */
 export function phraseBonus(plan: QueryPlan, leadEmphasis: number): number {
-  const toldSymptom = leadEmphasis > 1 && plainWordList(plan.groups) && typedWords(plan.groups) >= PHRASELESS_SYMPTOM_WORDS;
+  // A plain word list is no dialog, so its emphasis is 1 + LEAD_EMPHASIS * (1 - s)^2, s the share named.
+  const namedLess = leadEmphasis > 1 + LEAD_EMPHASIS * (1 - PHRASELESS_NAMED_SHARE) ** 2;
+  const toldSymptom = namedLess && plainWordList(plan.groups) && typedWords(plan.groups) >= PHRASELESS_SYMPTOM_WORDS;
   return toldSymptom ? 0 : PHRASE_BONUS;
 }
 
