@@ -165,9 +165,9 @@ function prefixGroups(prefixes: string[], parsed: ParsedQuery, reader: IndexRead
   return groups;
 }
 
-/** A comparator of branch matches for the sort asked for (ties: best score, then document order). */
+/** A comparator of branch matches for the sort asked for (ties: best score, then the later document, as the scorer ranks them). */
 function sortOrder(reader: IndexReader, sort: SearchOptions["sort"]): (a: RankedDoc, b: RankedDoc) => number {
-  const byScore = (a: RankedDoc, b: RankedDoc) => (a.match === b.match ? b.score - a.score || a.doc - b.doc : a.match === "id" ? -1 : 1);
+  const byScore = (a: RankedDoc, b: RankedDoc) => (a.match === b.match ? b.score - a.score || b.doc - a.doc : a.match === "id" ? -1 : 1);
   if (sort === "date") {
     const modified = reader.docMeta().modified;
     return (a, b) => modified[b.doc]! - modified[a.doc]! || byScore(a, b);

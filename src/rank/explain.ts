@@ -10,10 +10,12 @@ import { FIELD, FIELD_COUNT, FIELDS, LENGTH_OF_CODE } from "../store/format.js";
 import { DecodedPostings } from "../store/postings.js";
 import type { IndexReader, TermEntry } from "../store/reader.js";
 import { fieldFrequency, idf, inverseAverages, saturate } from "./bm25f.js";
-import { coordination, coordinationPower, coverageBonus, fullPhrasePairs, typedWords, queryWeights, PHRASE_BONUS, titleHeldBonus, titleMaskOf, titlePhraseShare } from "./scorer.js";
+import { coordination, coordinationPower, coverageBonus, coveredMass, fullPhrasePairs, leadCoveragePower, phraseBonus, typedWords, queryWeights, titleHeldBonus, titleMaskOf, titlePhraseShare } from "./scorer.js";
 
 interface Match {
   alt: PlannedAlternative;
+  /** The alternative's weight times its idf (queryWeights). */
+  mass: number;
   points: number;
   /** Points per field, summing to `points`. */
   fields: number[];
@@ -38,7 +40,7 @@ export function explainScore(index: IndexReader, plan: QueryPlan, doc: number, l
       const fields = posting.tfs.map((tf, f) => (tf ? fieldFrequency(f, tf, LENGTH_OF_CODE[index.fieldLengthCodes[doc * FIELD_COUNT + f]!]!, invAvg) : 0));
       const pseudo = fields.reduce((a, b) => a + b, 0);
       const points = weights[i]! * saturate(pseudo);
-      if (!best || points > best.points) best = { alt, points, fields: fields.map((x) => (x / pseudo) * points), tfs: posting.tfs };
+      if (!best || points > best.points) best = { alt, mass: weights[i]!, points, fields: fields.map((x) => (x / pseudo) * points), tfs: posting.tfs };
     });
     return best;
   };
@@ -58,15 +60,16 @@ export function explainScore(index: IndexReader, plan: QueryPlan, doc: number, l
     if (!best) return;
     matchedMass += mass;
     best.tfs.forEach((tf, f) => {
-      if (tf) fieldMass[f]! += mass;
+      if (tf) fieldMass[f]! += coveredMass(f, mass, best.mass);
     });
     termParts(best);
   });
+  const leadPower = leadCoveragePower(plan, leadEmphasis);
   fieldMass.forEach((mass, f) => {
-    const bonus = coverageBonus(f, mass, queryMass, leadEmphasis);
+    const bonus = coverageBonus(f, mass, queryMass, leadEmphasis, leadPower);
     if (bonus > 0) parts.push({ field: `${FIELDS[f]} coverage`, term: "", kind: "bonus", tf: 0, points: bonus });
   });
-  const phrase = PHRASE_BONUS * titlePhraseShare(plan.groups, titleMasks, 0, fullPhrasePairs(plan));
+  const phrase = phraseBonus(plan, leadEmphasis) * titlePhraseShare(plan.groups, titleMasks, 0, fullPhrasePairs(plan));
   if (phrase > 0) parts.push({ field: "title phrase", term: "", kind: "bonus", tf: 0, points: phrase });
   const held = titleHeldBonus(plan, titleMasks.reduce((a, b) => a | b, 0), index.fieldLengthCodes[doc * FIELD_COUNT + FIELD.title]!);
   if (held > 0) parts.push({ field: "title held", term: "", kind: "bonus", tf: 0, points: held });

@@ -22,11 +22,36 @@ import { TopK } from "./topk.js";
 export const COVERAGE_BONUS: readonly number[] = [5, 5, 0, 3, 0];
 export const COVERAGE_POWER = 2;
 /**
+ * The power of the lead's share for a query the lead is emphasized for (see LEAD_EMPHASIS): a
+ * symptom is told in one article's SYMPTOMS whole, while its near neighbours hold most of its words
+ * there and the rest elsewhere, so holding all of them there is what tells (the 4th power rather
+ * than the square, with LEAD_EMPHASIS 12: dev symptom MRR .899 -> .915, real-dev errmsg .896 ->
+ * .903, keywords .833 -> .900, no class lower; the cube: querywords .930 -> .928. The 5th rather
+ * than the 4th, with LEAD_EMPHASIS 16: symptom .922 -> .927; the 6th: .924). A pasted dialog holds
+ * words of the user's own, which no lead holds: for it the power stays at DIALOG_LEAD_POWER (at
+ * the 5th, real-dev errmsg fell .903 -> .861).
+ */
+export const EMPHASIZED_LEAD_POWER = 5;
+export const DIALOG_LEAD_POWER = 4;
+/**
  * Points for a title that says the query's words as the query does: times the share of the
  * query's neighbouring word pairs that stand the same distance apart in the title (stopwords
  * count, so "could not open the file" matches that phrase, not "the file could not be opened").
  */
 export const PHRASE_BONUS = 10;
+/**
+ * A symptom of this many typed words or more, told as a list of plain words (plainWordList), of
+ * which no candidate's title or query words hold PHRASELESS_NAMED_SHARE of the idf mass (see
+ * LEAD_EMPHASIS), earns no title phrase points: a title sharing a pair of its words shares a turn
+ * of phrase, not the problem (dev symptom MRR .915 -> .920, no class lower; for shorter queries
+ * too, where a pair is most of the query, typo fell .925 -> .924; for messages typed with their
+ * stopwords too, real-dev errmsg nDCG fell .718 -> .709; with abbreviations too, "nt4 sp6 blue
+ * screen" let an article on neither into its top five). At a share of .8 rather than 1, a title
+ * query with a stray word ("windows nt x emergency repair process screens") keeps its phrase
+ * points, dev unchanged; at .67, dev symptom .931 -> .930, at .5, .926.
+ */
+export const PHRASELESS_SYMPTOM_WORDS = 4;
+export const PHRASELESS_NAMED_SHARE = 0.8;
 /**
  * In a pasted dialog (see pastedDialog) a title saying this many of its neighbouring word pairs as
  * it does earns the whole phrase bonus: a title names the message, not the user's paths, products
@@ -34,6 +59,17 @@ export const PHRASE_BONUS = 10;
  * at 3 or 4, dev errmsg fell to .986-.990).
  */
 export const DIALOG_PHRASE_PAIRS = 5;
+/**
+ * A query of LOOSE_PAIR_MIN_WORDS or more typed without stopwords (its words at neighbouring
+ * positions) has dropped the title's little words ("installing run network" for "How to Install
+ * and Run Over a Network"): there a pair the title says in order with up to LOOSE_PAIR_GAP more
+ * words between counts for LOOSE_PAIR_CREDIT of a pair (dev paraphrase MRR .986 -> .989, typo
+ * .920 -> .925, no class lower; at credit .5 querywords fell to .929, with two-word queries too
+ * to .928, and for queries typed with their stopwords errmsg fell to .990).
+ */
+export const LOOSE_PAIR_CREDIT = 0.4;
+export const LOOSE_PAIR_GAP = 2;
+export const LOOSE_PAIR_MIN_WORDS = 3;
 /**
  * Scores are multiplied by the share of the query's idf mass an article holds, to this power: an
  * article lacking a rare query word falls far, one lacking a chatty word ("how", "my") hardly.
@@ -75,7 +111,9 @@ export const RARE_SHARE = 0.004;
  * gives a problem but a symptom told in an article's running words, and the sections telling
  * symptoms and causes are the evidence: the lead coverage bonus is multiplied by
  * 1 + LEAD_EMPHASIS * (1 - s)^2, s the largest share of the query's idf mass any candidate's title
- * or query words hold (dev set: symptom MRR .884 -> .896, no class lower; the same at 4).
+ * or query words hold (dev set: symptom MRR .884 -> .896, no class lower; the same at 4; with
+ * EMPHASIZED_LEAD_POWER 4, .912 at 8, .915 at 12, .916 at 16 but querywords .930 -> .928 and the
+ * golden "vc6 heap" lost its order; at 5, .927 at 16 and 20, .926 at 24, querywords .929).
  * How-to questions, which name a task as titles do, and long problems told in the user's own words
  * go without: with it, they lost. A long query in no user's voice is a pasted dialog, which stands
  * whole in the SYMPTOMS of the article whose subject it is, while a title holds a part of it and an
@@ -83,7 +121,7 @@ export const RARE_SHARE = 0.004;
  * typed words, not LEAD_EMPHASIS, since the longer the paste, the more its standing in the lead says
  * (real-dev errmsg MRR .854 -> .892, nDCG .697 -> .704; no dev or real-dev class lower).
  */
-export const LEAD_EMPHASIS = 3;
+export const LEAD_EMPHASIS = 16;
 /** Title positions past this are not compared (titles are rarely longer). */
 const TITLE_POSITIONS = 32;
 /** Query words past this take no part in the phrase bonus (bounds the scratch space). */
@@ -123,12 +161,39 @@ export function queryWeights(index: IndexReader, groups: readonly PlannedGroup[]
 }
 
 /**
- * The coverage bonus of field f for a document holding `fieldMass` of the query's `queryMass`
- * there; the lead's times the query's `leadEmphasis`.
+ * What a query word whose group weighs `groupMass` adds to field f's coverage when the alternative
+ * matched there weighs `altMass` (its weight times its idf). A title holding a spelling's
+ * correction or a word's alias is the title the user meant, so it holds the word whole; the lead,
+ * telling a symptom in running words, holds only as much as the alternative weighs, so that an
+ * alias there ("delete" for "get rid of") does not pass for the word (dev typo MRR .916 -> .920,
+ * no class lower; counting alternatives by weight in the title too, typo fell to .903).
  */
-export function coverageBonus(f: number, fieldMass: number, queryMass: number, leadEmphasis: number): number {
+export function coveredMass(f: number, groupMass: number, altMass: number): number {
+  return f === FIELD.lead ? altMass : groupMass;
+}
+
+/**
+ * The coverage bonus of field f for a document holding `fieldMass` of the query's `queryMass`
+ * there; the lead's times the query's `leadEmphasis`, its share to `leadPower` (leadCoveragePower).
+ */
+export function coverageBonus(f: number, fieldMass: number, queryMass: number, leadEmphasis: number, leadPower = COVERAGE_POWER): number {
   if (queryMass <= 0) return 0;
-  return COVERAGE_BONUS[f]! * (fieldMass / queryMass) ** COVERAGE_POWER * (f === FIELD.lead ? leadEmphasis : 1);
+  const lead = f === FIELD.lead;
+  return COVERAGE_BONUS[f]! * (fieldMass / queryMass) ** (lead ? leadPower : COVERAGE_POWER) * (lead ? leadEmphasis : 1);
+}
+
+/** The power of the lead's share in its coverage bonus for `plan`, whose lead coverage multiplier is `leadEmphasis` (see EMPHASIZED_LEAD_POWER). */
+export function leadCoveragePower(plan: QueryPlan, leadEmphasis: number): number {
+  if (leadEmphasis <= 1) return COVERAGE_POWER;
+  return dialogLead(plan) ? DIALOG_LEAD_POWER : EMPHASIZED_LEAD_POWER;
+}
+
+/**
+ * Whether `plan`'s lead is emphasized as a pasted dialog's rather than a told symptom's: a long list
+ * of plain words is a symptom told at length, not a dialog (dev symptom MRR .927 -> .929, no class lower).
+ */
+function dialogLead(plan: QueryPlan): boolean {
+  return pastedDialog(plan) && !plainWordList(plan.groups);
 }
 
 /** The lead coverage multiplier for `plan` when the candidates' titles or query words hold at most `namedMass` of its `queryMass` (see LEAD_EMPHASIS). */
@@ -136,7 +201,25 @@ export function leadEmphasis(plan: QueryPlan, namedMass: number, queryMass: numb
   const words = typedWords(plan.groups);
   const long = words >= LONG_QUERY_WORDS;
   if (plan.intent === "howTo" || queryMass <= 0 || (long && !pastedDialog(plan))) return 1;
-  return 1 + (long ? words : LEAD_EMPHASIS) * (1 - namedMass / queryMass) ** 2;
+  return 1 + (dialogLead(plan) ? words : LEAD_EMPHASIS) * (1 - namedMass / queryMass) ** 2;
+}
+
+/** Whether the query's words stand at neighbouring positions: typed as a list of words, without the stopwords of a sentence. */
+function typedWithoutStopwords(groups: readonly PlannedGroup[]): boolean {
+  return groups.length > 0 && groups[groups.length - 1]!.word.pos - groups[0]!.word.pos === groups.length - 1;
+}
+
+/** A query typed as a list of plain words (no identifiers, abbreviations or names), without stopwords: how a symptom is told in keywords. */
+function plainWordList(groups: readonly PlannedGroup[]): boolean {
+  return typedWithoutStopwords(groups) && groups.every((g) => g.word.plain);
+}
+
+/** The title phrase points for `plan`, whose lead coverage multiplier is `leadEmphasis`, at full share (see PHRASELESS_SYMPTOM_WORDS). */
+export function phraseBonus(plan: QueryPlan, leadEmphasis: number): number {
+  // A plain word list is no dialog, so its emphasis is 1 + LEAD_EMPHASIS * (1 - s)^2, s the share named.
+  const namedLess = leadEmphasis > 1 + LEAD_EMPHASIS * (1 - PHRASELESS_NAMED_SHARE) ** 2;
+  const toldSymptom = namedLess && plainWordList(plan.groups) && typedWords(plan.groups) >= PHRASELESS_SYMPTOM_WORDS;
+  return toldSymptom ? 0 : PHRASE_BONUS;
 }
 
 /** The neighbouring word pairs a title must say for `plan`'s whole phrase bonus (see DIALOG_PHRASE_PAIRS). */
@@ -165,15 +248,26 @@ export function coordination(matchedMass: number, queryMass: number, power: numb
 
 /**
  * The share of the query's neighbouring word pairs that stand as far apart in the title (masks of
- * title positions per group), counting `fullPairs` such pairs as all of them.
+ * title positions per group), counting `fullPairs` such pairs as all of them; in a query typed
+ * without stopwords, a pair standing a little further apart counts in part (see LOOSE_PAIR_CREDIT).
  */
 export function titlePhraseShare(groups: readonly PlannedGroup[], titleMasks: ArrayLike<number>, at: number, fullPairs = Infinity): number {
   const pairs = Math.min(groups.length, PHRASE_WORDS) - 1;
   if (pairs < 1) return 0;
+  const loose = groups.length >= LOOSE_PAIR_MIN_WORDS && typedWithoutStopwords(groups);
   let adjacent = 0;
   for (let g = 0; g < pairs; g++) {
     const gap = groups[g + 1]!.word.pos - groups[g]!.word.pos;
-    if (gap > 0 && ((titleMasks[at + g]! << gap) & titleMasks[at + g + 1]!) !== 0) adjacent++;
+    if (gap <= 0) continue;
+    const first = titleMasks[at + g]!;
+    const second = titleMasks[at + g + 1]!;
+    if (((first << gap) & second) !== 0) {
+      adjacent++;
+    } else if (loose) {
+      let further = 0;
+      for (let extra = 1; extra <= LOOSE_PAIR_GAP; extra++) further |= first << (gap + extra);
+      if ((further & second) !== 0) adjacent += LOOSE_PAIR_CREDIT;
+    }
   }
   return Math.min(1, adjacent / Math.min(pairs, fullPairs));
 }
@@ -320,6 +414,7 @@ export class Scorer {
           if (points > sl.best[slot]!) {
             sl.best[slot] = points;
             sl.bestFields[slot] = fieldMask(tfs, at);
+            sl.bestMass[slot] = weight;
           }
         }
       });
@@ -328,14 +423,19 @@ export class Scorer {
         sl.matched[slot]!++;
         sl.matchedMass[slot]! += mass;
         sl.scores[slot]! += sl.best[slot]!;
-        for (let c = 0; c < COVERED_FIELDS.length; c++) if (sl.bestFields[slot]! & (1 << COVERED_FIELDS[c]!)) sl.fieldMass[slot * COVERED_FIELDS.length + c]! += mass;
+        for (let c = 0; c < COVERED_FIELDS.length; c++) {
+          if (sl.bestFields[slot]! & (1 << COVERED_FIELDS[c]!)) sl.fieldMass[slot * COVERED_FIELDS.length + c]! += coveredMass(COVERED_FIELDS[c]!, mass, sl.bestMass[slot]!);
+        }
       }
     });
     this.addHints(hints);
 
-    // Final scores overwrite the sums in place; the heap holds slots, not objects.
+    // Final scores overwrite the sums in place; the heap holds slots, not objects. Articles scoring
+    // the same are the archive's duplicates (one text issued again for another product or release):
+    // the later document, which a build indexes in article number order, is the newer issue and
+    // goes first (dev: symptom MRR .929 -> .931, querywords .930 -> .932, no query lower).
     const { scores, docOf } = sl;
-    const top = new TopK<number>(k, (a, b) => (scores[a] !== scores[b] ? scores[a]! > scores[b]! : docOf[a]! < docOf[b]!));
+    const top = new TopK<number>(k, (a, b) => (scores[a] !== scores[b] ? scores[a]! > scores[b]! : docOf[a]! > docOf[b]!));
     let total = 0;
     // Articles holding the same query words share a factor: each is worked out once (a power is dear).
     const factors = new Map<number, number>();
@@ -346,6 +446,8 @@ export class Scorer {
     }
     const emphasis = leadEmphasis(plan, namedMass, queryMass);
     const phrasePairs = fullPhrasePairs(plan);
+    const phrasePoints = phraseBonus(plan, emphasis);
+    const leadPower = leadCoveragePower(plan, emphasis);
     const watchedSlot = watch === undefined || slotEpoch[watch] !== queryEpoch ? -1 : slotOf[watch]!;
     for (let slot = 0; slot < used; slot++) {
       if (sl.matched[slot] === 0) continue;
@@ -353,11 +455,11 @@ export class Scorer {
       let score = scores[slot]!;
       for (let c = 0; c < COVERED_FIELDS.length; c++) {
         const fieldMass = sl.fieldMass[slot * COVERED_FIELDS.length + c]!;
-        if (fieldMass > 0) score += coverageBonus(COVERED_FIELDS[c]!, fieldMass, queryMass, emphasis);
+        if (fieldMass > 0) score += coverageBonus(COVERED_FIELDS[c]!, fieldMass, queryMass, emphasis, leadPower);
       }
       // Most articles a query meets hold none of its words in their title.
       if (sl.titleHeld[slot] !== 0) {
-        score += PHRASE_BONUS * titlePhraseShare(groups, sl.titleMasks, slot * PHRASE_WORDS, phrasePairs);
+        if (phrasePoints > 0) score += phrasePoints * titlePhraseShare(groups, sl.titleMasks, slot * PHRASE_WORDS, phrasePairs);
         score += titleHeldBonus(plan, sl.titleHeld[slot]!, lengths[docOf[slot]! * FIELD_COUNT + FIELD.title]!);
       }
       // The factor is at most 1: a score already below the k-th best's cannot enter (nor is it read, unless watched).
@@ -421,9 +523,10 @@ class Slots {
   readonly matchedMass: Float64Array;
   /** Per covered field (COVERED_FIELDS): the idf mass of the query words found there. */
   readonly fieldMass: Float64Array;
-  /** The best alternative's points in the current group, and the fields it matched in (a bit mask). */
+  /** The best alternative's points in the current group, the fields it matched in (a bit mask), and its weight times its idf. */
   readonly best: Float64Array;
   readonly bestFields: Uint8Array;
+  readonly bestMass: Float64Array;
   /** Per query word (up to PHRASE_WORDS): where its alternatives stand in the title. */
   readonly titleMasks: Int32Array;
   /** Title positions holding any query word. */
@@ -442,6 +545,7 @@ class Slots {
     this.fieldMass = new Float64Array(capacity * COVERED_FIELDS.length);
     this.best = new Float64Array(capacity);
     this.bestFields = new Uint8Array(capacity);
+    this.bestMass = new Float64Array(capacity);
     this.titleMasks = new Int32Array(capacity * PHRASE_WORDS);
     this.titleHeld = new Int32Array(capacity);
     this.matched = new Uint8Array(capacity);
@@ -449,7 +553,7 @@ class Slots {
     this.groupMembers = new Int32Array(capacity);
   }
 
-  /** Zeroes the first `count` slots' sums, counts and masks (a slot's best and bestFields are set per group). */
+  /** Zeroes the first `count` slots' sums, counts and masks (a slot's best, bestFields and bestMass are set per group). */
   clearBelow(count: number): void {
     this.scores.fill(0, 0, count);
     this.matchedMass.fill(0, 0, count);
