@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadEngine } from "./peers/registry.js";
 import type { Engine } from "./peers/types.js";
-import { benchCacheDir, engineIndexDir, ensureIndex, loadEvalSet, requireArchive, type EvalQuery } from "./shared.js";
+import { benchCacheDir, commandLine, engineIndexDir, ensureIndex, loadEvalSet, requireArchive, type EvalQuery } from "./shared.js";
 
 /** The engines scored, kbsearch first; the peers are the two that rank best on these sets. */
 const ENGINES = ["kbsearch", "sqlite", "minisearch"];
@@ -88,13 +88,15 @@ function table(title: string, byEngine: Map<string, Map<string, Scores>>): strin
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      "no-peers": { type: "boolean", default: false },
-      rebuild: { type: "boolean", default: false },
-      json: { type: "string", default: join(benchCacheDir, "relevance.json") },
-    },
-  });
+  const { values } = commandLine("npm run bench:relevance [-- --no-peers] [--rebuild] [--json FILE]", () =>
+    parseArgs({
+      options: {
+        "no-peers": { type: "boolean", default: false },
+        rebuild: { type: "boolean", default: false },
+        json: { type: "string", default: join(benchCacheDir, "relevance.json") },
+      },
+    }),
+  );
   requireArchive();
   const engines: Engine[] = [];
   for (const key of values["no-peers"] ? ENGINES.slice(0, 1) : ENGINES) {

@@ -17,6 +17,28 @@ export function engineIndexDir(engine: Engine): string {
   return engine.key === "kbsearch" ? benchIndexDir : join(benchCacheDir, "peers", engine.key);
 }
 
+/**
+ * A runner's command line as `parse` reads it (node:util's parseArgs): `--help` prints `usage`, and
+ * an unknown or malformed option prints the reason and `usage` with exit 2, not a stack trace.
+ */
+export function commandLine<T>(usage: string, parse: () => T): T {
+  if (process.argv.slice(2).includes("--help")) {
+    process.stdout.write(`usage: ${usage}\n`);
+    process.exit(0);
+  }
+  try {
+    return parse();
+  } catch (err) {
+    return usageError((err as Error).message, usage);
+  }
+}
+
+/** Stops a runner over its command line: the reason, then `usage`, exit 2. */
+export function usageError(reason: string, usage: string): never {
+  process.stderr.write(`bench: ${reason}\nusage: ${usage}\n`);
+  process.exit(2);
+}
+
 export function requireArchive(): void {
   if (!existsSync(archiveTarball)) {
     process.stderr.write(`bench: ${archiveTarball} is not present; the benchmarks need the real archive\n`);

@@ -10,10 +10,11 @@ import { parseArgs } from "node:util";
 import { directoryBytes, median, medianSeconds, runMeasured } from "./measure.js";
 import { ENGINE_KEYS, isEngineKey, loadEngine } from "./peers/registry.js";
 import type { Engine } from "./peers/types.js";
-import { archiveTarball, benchCacheDir, engineIndexDir, requireArchive } from "./shared.js";
+import { archiveTarball, benchCacheDir, commandLine, engineIndexDir, requireArchive, usageError } from "./shared.js";
 import { writeSubArchives } from "./sub-archive.js";
 import type { WarmFigures } from "./warm.js";
 
+const USAGE = "npm run bench [-- --skip minisearch,grep] [--quick] [--no-scaling] [--json FILE]";
 const ONE_SHOT_QUERY = "heap corruption";
 /** An engine whose one-shot takes longer than this is run fewer times, to keep the run short. */
 const SLOW_ONE_SHOT_SECONDS = 2;
@@ -64,17 +65,19 @@ interface Settings {
 }
 
 function readSettings(): Settings {
-  const { values } = parseArgs({
-    options: {
-      skip: { type: "string", default: "" },
-      quick: { type: "boolean", default: false },
-      "no-scaling": { type: "boolean", default: false },
-      json: { type: "string", default: join(benchCacheDir, "speed.json") },
-    },
-  });
+  const { values } = commandLine(USAGE, () =>
+    parseArgs({
+      options: {
+        skip: { type: "string", default: "" },
+        quick: { type: "boolean", default: false },
+        "no-scaling": { type: "boolean", default: false },
+        json: { type: "string", default: join(benchCacheDir, "speed.json") },
+      },
+    }),
+  );
   const skip = new Set(values.skip.split(",").filter(Boolean));
   for (const key of skip) {
-    if (!isEngineKey(key) || key === "kbsearch") throw new Error(`--skip takes peers among ${ENGINE_KEYS.slice(1).join(", ")} (got ${key})`);
+    if (!isEngineKey(key) || key === "kbsearch") usageError(`--skip takes peers among ${ENGINE_KEYS.slice(1).join(", ")} (got ${key})`, USAGE);
   }
   return { skip, quick: values.quick, scaling: !values["no-scaling"], jsonPath: values.json };
 }
