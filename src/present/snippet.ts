@@ -77,8 +77,8 @@ function findMatches(body: string, wanted: Set<string>): Match[] {
     analyze(body.slice(from, to), (term, start, end) => {
       if (wanted.has(term)) matches.push({ start: start + from, end: end + from, term });
     }, accept);
-  const lower = body.toLowerCase();
   if (prefixes.length === 0) return matches;
+  const lower = body.toLowerCase();
   // Lower-casing that moves offsets (rare) would misplace the stretches: such a body is analyzed whole.
   if (lower.length !== body.length) {
     analyzeStretch(0, body.length);
