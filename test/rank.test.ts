@@ -185,13 +185,13 @@ describe("query weights", () => {
       corrections: [],
       intent,
     });
-    assert.equal(leadEmphasis(plan(4), 0, 10), 1 + LEAD_EMPHASIS, "held by no title: the full emphasis");
-    assert.equal(leadEmphasis(plan(4), 10, 10), 1, "held whole by a title: none");
-    assert.ok(leadEmphasis(plan(4), 5, 10) > 1 && leadEmphasis(plan(4), 5, 10) < 1 + LEAD_EMPHASIS);
-    assert.equal(leadEmphasis(plan(LONG_QUERY_WORDS), 0, 10), 1 + LONG_QUERY_WORDS, "a pasted dialog: as many times as it has words");
-    assert.equal(leadEmphasis(plan(LONG_QUERY_WORDS), 10, 10), 1, "a pasted dialog a title holds whole: none");
-    assert.equal(leadEmphasis(plan(LONG_QUERY_WORDS, "problem"), 0, 10), 1, "a long problem in the user's voice goes without");
-    assert.equal(leadEmphasis(plan(4, "howTo"), 0, 10), 1, "a how-to question goes without");
+    assert.equal(leadEmphasis(plan(4), 0), 1 + LEAD_EMPHASIS, "held by no title: the full emphasis");
+    assert.equal(leadEmphasis(plan(4), 1), 1, "held whole by a title: none");
+    assert.ok(leadEmphasis(plan(4), 0.5) > 1 && leadEmphasis(plan(4), 0.5) < 1 + LEAD_EMPHASIS);
+    assert.equal(leadEmphasis(plan(LONG_QUERY_WORDS), 0), 1 + LONG_QUERY_WORDS, "a pasted dialog: as many times as it has words");
+    assert.equal(leadEmphasis(plan(LONG_QUERY_WORDS), 1), 1, "a pasted dialog a title holds whole: none");
+    assert.equal(leadEmphasis(plan(LONG_QUERY_WORDS, "problem"), 0), 1, "a long problem in the user's voice goes without");
+    assert.equal(leadEmphasis(plan(4, "howTo"), 0), 1, "a how-to question goes without");
     assert.equal(coverageBonus(FIELD.lead, 10, 10, 2), 2 * COVERAGE_BONUS[FIELD.lead]!);
     assert.equal(coverageBonus(FIELD.title, 10, 10, 2), COVERAGE_BONUS[FIELD.title], "only the lead's bonus is multiplied");
   });

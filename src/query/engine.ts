@@ -90,7 +90,7 @@ export class KbIndex {
         match: r.match,
         snippet: snippet.text,
         highlights: snippet.highlights,
-        ...(options.explain && scoredBy ? { explain: explanations().explainScore(this.reader, scoredBy.plan, r.doc, scoredBy.leadEmphasis) } : {}),
+        ...(options.explain && scoredBy ? { explain: explanations().explainScore(this.reader, scoredBy.plan, r.doc, scoredBy.namedShare) } : {}),
       };
     });
     return {
@@ -114,7 +114,7 @@ export class KbIndex {
     const plan = planQuery(parsed, this.reader);
     const words = rankWords(this.reader, this.scorer!, parsed, plan, k);
     const terms = [...new Set(plan.groups.flatMap((g) => g.alternatives.map((a) => a.entry.term)))];
-    return { ...words, terms, corrections: plan.corrections, warnings: syntax.warnings, scoredBy: { plan, leadEmphasis: words.leadEmphasis } };
+    return { ...words, terms, corrections: plan.corrections, warnings: syntax.warnings, scoredBy: { plan, namedShare: words.namedShare } };
   }
 
   /** The stored article named by `ref` (`Q149387`, `149387`, `kb149387`), or undefined. */

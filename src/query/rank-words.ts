@@ -16,10 +16,10 @@ export interface RankedDoc {
   scoredBy?: ScoredBy;
 }
 
-/** How one plan's documents were scored: the plan, and the lead emphasis the scorer found for it (scorer.ts). */
+/** How one plan's documents were scored: the plan, and how much of it the candidates' titles or query words named (scorer.ts readLead). */
 export interface ScoredBy {
   plan: QueryPlan;
-  leadEmphasis: number;
+  namedShare: number;
 }
 
 export interface WordRanking {
@@ -29,8 +29,8 @@ export interface WordRanking {
   total: number;
   /** The named article number when the index lacks it. */
   missingArticle: number | undefined;
-  /** The query's lead coverage multiplier (scorer's leadEmphasis), which `explain` needs. */
-  leadEmphasis: number;
+  /** The scorer's named share for the query (readLead), which `explain` needs. */
+  namedShare: number;
 }
 
 /** The best `k` documents for `plan`; with `allowed`, only documents whose byte there is 1. */
@@ -45,7 +45,7 @@ export function rankWords(reader: IndexReader, scorer: Scorer, parsed: ParsedQue
   return {
     ranked,
     total: scored.total + pinnedOnly,
-    leadEmphasis: scored.leadEmphasis,
+    namedShare: scored.namedShare,
     missingArticle: parsed.articleNumber !== undefined && named === undefined ? parsed.articleNumber : undefined,
   };
 }

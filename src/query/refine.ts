@@ -72,11 +72,11 @@ export function refinedSearch(reader: IndexReader, scorer: Scorer, syntax: Query
     if (plan.groups.length) {
       const ranking = rankWords(reader, scorer, parsed, plan, reader.docCount, allowed);
       missingArticle ??= ranking.missingArticle;
-      const scoredBy = { plan, leadEmphasis: ranking.leadEmphasis };
+      const scoredBy = { plan, namedShare: ranking.namedShare };
       for (const r of ranking.ranked) add(r, scoredBy);
     } else if (parsed.words.length === 0 && branch.prefixes.length === 0 && listsAll) {
       // Filters or exclusions alone: every article they let through.
-      const scoredBy = { plan, leadEmphasis: 1 };
+      const scoredBy = { plan, namedShare: 1 };
       for (let doc = 0; doc < reader.docCount; doc++) if (!allowed || allowed[doc]) add({ doc, score: 0, match: "text" }, scoredBy);
     }
   }

@@ -10,7 +10,7 @@ import { FIELD, FIELD_COUNT, FIELDS, LENGTH_OF_CODE } from "../store/format.js";
 import { DecodedPostings } from "../store/postings.js";
 import type { IndexReader, TermEntry } from "../store/reader.js";
 import { fieldFrequency, idf, inverseAverages, saturate } from "./bm25f.js";
-import { coordination, coordinationPower, coverageBonus, coveredMass, fullPhrasePairs, leadCoveragePower, phraseBonus, typedWords, queryWeights, titleHeldBonus, titleMaskOf, titlePhraseShare } from "./scorer.js";
+import { coordination, coordinationPower, coverageBonus, coveredMass, fullPhrasePairs, readLead, typedWords, queryWeights, titleHeldBonus, titleMaskOf, titlePhraseShare } from "./scorer.js";
 
 interface Match {
   alt: PlannedAlternative;
@@ -22,8 +22,8 @@ interface Match {
   tfs: number[];
 }
 
-/** `leadEmphasis`: the query's lead coverage multiplier, as the scorer found it over all candidates. */
-export function explainScore(index: IndexReader, plan: QueryPlan, doc: number, leadEmphasis: number): ScorePart[] {
+/** `namedShare`: how much of the query the candidates' titles or query words named, as the scorer found it over all of them (readLead). */
+export function explainScore(index: IndexReader, plan: QueryPlan, doc: number, namedShare: number): ScorePart[] {
   const invAvg = inverseAverages(index.header.avgFieldLength);
   const parts: ScorePart[] = [];
   const termParts = (m: Match) =>
@@ -64,12 +64,12 @@ export function explainScore(index: IndexReader, plan: QueryPlan, doc: number, l
     });
     termParts(best);
   });
-  const leadPower = leadCoveragePower(plan, leadEmphasis);
+  const lead = readLead(plan, namedShare);
   fieldMass.forEach((mass, f) => {
-    const bonus = coverageBonus(f, mass, queryMass, leadEmphasis, leadPower);
+    const bonus = coverageBonus(f, mass, queryMass, lead.emphasis, lead.power);
     if (bonus > 0) parts.push({ field: `${FIELDS[f]} coverage`, term: "", kind: "bonus", tf: 0, points: bonus });
   });
-  const phrase = phraseBonus(plan, leadEmphasis) * titlePhraseShare(plan.groups, titleMasks, 0, fullPhrasePairs(plan));
+  const phrase = lead.phrasePoints * titlePhraseShare(plan.groups, titleMasks, 0, fullPhrasePairs(plan));
   if (phrase > 0) parts.push({ field: "title phrase", term: "", kind: "bonus", tf: 0, points: phrase });
   const held = titleHeldBonus(plan, titleMasks.reduce((a, b) => a | b, 0), index.fieldLengthCodes[doc * FIELD_COUNT + FIELD.title]!);
   if (held > 0) parts.push({ field: "title held", term: "", kind: "bonus", tf: 0, points: held });

@@ -140,8 +140,8 @@ export interface ScoredDoc {
 export interface Scored {
   /** Best first, at most `k`. */
   top: ScoredDoc[];
-  /** The query's lead coverage multiplier (leadEmphasis). */
-  leadEmphasis: number;
+  /** The largest share of the query's idf mass any candidate's title or query words hold (readLead). */
+  namedShare: number;
   /** Documents matching any group. */
   total: number;
   /** The document asked about by `score(..., watch)`, when it matched at all. */
@@ -174,7 +174,7 @@ export function coveredMass(f: number, groupMass: number, altMass: number): numb
 
 /**
  * The coverage bonus of field f for a document holding `fieldMass` of the query's `queryMass`
- * there; the lead's times the query's `leadEmphasis`, its share to `leadPower` (leadCoveragePower).
+ * there; the lead's times the query's `leadEmphasis`, its share to `leadPower` (see readLead).
  */
 export function coverageBonus(f: number, fieldMass: number, queryMass: number, leadEmphasis: number, leadPower = COVERAGE_POWER): number {
   if (queryMass <= 0) return 0;
@@ -182,10 +182,22 @@ export function coverageBonus(f: number, fieldMass: number, queryMass: number, l
   return COVERAGE_BONUS[f]! * (fieldMass / queryMass) ** (lead ? leadPower : COVERAGE_POWER) * (lead ? leadEmphasis : 1);
 }
 
-/** The power of the lead's share in its coverage bonus for `plan`, whose lead coverage multiplier is `leadEmphasis` (see EMPHASIZED_LEAD_POWER). */
-export function leadCoveragePower(plan: QueryPlan, leadEmphasis: number): number {
-  if (leadEmphasis <= 1) return COVERAGE_POWER;
-  return dialogLead(plan) ? DIALOG_LEAD_POWER : EMPHASIZED_LEAD_POWER;
+/** How a query's lead and title phrase count, the same for every article it meets. */
+export interface LeadReading {
+  /** The lead coverage multiplier (leadEmphasis). */
+  emphasis: number;
+  /** The power of the lead's share in its coverage bonus (see EMPHASIZED_LEAD_POWER). */
+  power: number;
+  /** The title phrase points at full share (see PHRASELESS_SYMPTOM_WORDS). */
+  phrasePoints: number;
+}
+
+/** The lead reading of `plan` when the candidates' titles or query words hold at most `namedShare` of its idf mass. */
+export function readLead(plan: QueryPlan, namedShare: number): LeadReading {
+  const emphasis = leadEmphasis(plan, namedShare);
+  const power = emphasis <= 1 ? COVERAGE_POWER : dialogLead(plan) ? DIALOG_LEAD_POWER : EMPHASIZED_LEAD_POWER;
+  const toldSymptom = emphasis > 1 && namedShare < PHRASELESS_NAMED_SHARE && plainWordList(plan.groups) && typedWords(plan.groups) >= PHRASELESS_SYMPTOM_WORDS;
+  return { emphasis, power, phrasePoints: toldSymptom ? 0 : PHRASE_BONUS };
 }
 
 /**
@@ -196,12 +208,12 @@ function dialogLead(plan: QueryPlan): boolean {
   return pastedDialog(plan) && !plainWordList(plan.groups);
 }
 
-/** The lead coverage multiplier for `plan` when the candidates' titles or query words hold at most `namedMass` of its `queryMass` (see LEAD_EMPHASIS). */
-export function leadEmphasis(plan: QueryPlan, namedMass: number, queryMass: number): number {
+/** The lead coverage multiplier for `plan` when the candidates' titles or query words hold at most `namedShare` of its idf mass (see LEAD_EMPHASIS). */
+export function leadEmphasis(plan: QueryPlan, namedShare: number): number {
   const words = typedWords(plan.groups);
   const long = words >= LONG_QUERY_WORDS;
-  if (plan.intent === "howTo" || queryMass <= 0 || (long && !pastedDialog(plan))) return 1;
-  return 1 + (dialogLead(plan) ? words : LEAD_EMPHASIS) * (1 - namedMass / queryMass) ** 2;
+  if (plan.intent === "howTo" || (long && !pastedDialog(plan))) return 1;
+  return 1 + (dialogLead(plan) ? words : LEAD_EMPHASIS) * (1 - namedShare) ** 2;
 }
 
 /** Whether the query's words stand at neighbouring positions: typed as a list of words, without the stopwords of a sentence. */
@@ -212,14 +224,6 @@ function typedWithoutStopwords(groups: readonly PlannedGroup[]): boolean {
 /** A query typed as a list of plain words (no identifiers, abbreviations or names), without stopwords: how a symptom is told in keywords. */
 function plainWordList(groups: readonly PlannedGroup[]): boolean {
   return typedWithoutStopwords(groups) && groups.every((g) => g.word.plain);
-}
-
-/** The title phrase points for `plan`, whose lead coverage multiplier is `leadEmphasis`, at full share (see PHRASELESS_SYMPTOM_WORDS). */
-export function phraseBonus(plan: QueryPlan, leadEmphasis: number): number {
-  // A plain word list is no dialog, so its emphasis is 1 + LEAD_EMPHASIS * (1 - s)^2, s the share named.
-  const namedLess = leadEmphasis > 1 + LEAD_EMPHASIS * (1 - PHRASELESS_NAMED_SHARE) ** 2;
-  const toldSymptom = namedLess && plainWordList(plan.groups) && typedWords(plan.groups) >= PHRASELESS_SYMPTOM_WORDS;
-  return toldSymptom ? 0 : PHRASE_BONUS;
 }
 
 /** The neighbouring word pairs a title must say for `plan`'s whole phrase bonus (see DIALOG_PHRASE_PAIRS). */
@@ -444,10 +448,10 @@ export class Scorer {
       const at = slot * COVERED_FIELDS.length;
       namedMass = Math.max(namedMass, sl.fieldMass[at + TITLE_COVERED]!, sl.fieldMass[at + QUERY_WORDS_COVERED]!);
     }
-    const emphasis = leadEmphasis(plan, namedMass, queryMass);
+    // A query without idf mass (nothing to weigh) counts as named whole: no emphasis.
+    const namedShare = queryMass > 0 ? namedMass / queryMass : 1;
+    const lead = readLead(plan, namedShare);
     const phrasePairs = fullPhrasePairs(plan);
-    const phrasePoints = phraseBonus(plan, emphasis);
-    const leadPower = leadCoveragePower(plan, emphasis);
     const watchedSlot = watch === undefined || slotEpoch[watch] !== queryEpoch ? -1 : slotOf[watch]!;
     for (let slot = 0; slot < used; slot++) {
       if (sl.matched[slot] === 0) continue;
@@ -455,11 +459,11 @@ export class Scorer {
       let score = scores[slot]!;
       for (let c = 0; c < COVERED_FIELDS.length; c++) {
         const fieldMass = sl.fieldMass[slot * COVERED_FIELDS.length + c]!;
-        if (fieldMass > 0) score += coverageBonus(COVERED_FIELDS[c]!, fieldMass, queryMass, emphasis, leadPower);
+        if (fieldMass > 0) score += coverageBonus(COVERED_FIELDS[c]!, fieldMass, queryMass, lead.emphasis, lead.power);
       }
       // Most articles a query meets hold none of its words in their title.
       if (sl.titleHeld[slot] !== 0) {
-        if (phrasePoints > 0) score += phrasePoints * titlePhraseShare(groups, sl.titleMasks, slot * PHRASE_WORDS, phrasePairs);
+        if (lead.phrasePoints > 0) score += lead.phrasePoints * titlePhraseShare(groups, sl.titleMasks, slot * PHRASE_WORDS, phrasePairs);
         score += titleHeldBonus(plan, sl.titleHeld[slot]!, lengths[docOf[slot]! * FIELD_COUNT + FIELD.title]!);
       }
       // The factor is at most 1: a score already below the k-th best's cannot enter (nor is it read, unless watched).
@@ -476,7 +480,7 @@ export class Scorer {
     }
     const scored = (slot: number): ScoredDoc => ({ doc: docOf[slot]!, score: scores[slot]!, matched: sl.matched[slot]! });
     const watched = watchedSlot >= 0 && sl.matched[watchedSlot]! > 0 ? scored(watchedSlot) : undefined;
-    return { top: top.sorted().map(scored), leadEmphasis: emphasis, total, watched };
+    return { top: top.sorted().map(scored), namedShare, total, watched };
   }
 
   /** Gives `doc` the next slot (`used`); returns the new count in use. */
