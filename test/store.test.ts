@@ -122,6 +122,9 @@ describe("postings codec", () => {
     const found: Posting[] = [];
     const d = new DecodedPostings().decode(bytes, epochs, epoch);
     for (let i = 0; i < d.count; i++) {
+      // The decoded field mask names exactly the fields with a tf (the scorer reads it in their stead).
+      const mask = d.tfs.subarray(i * FIELD_COUNT, (i + 1) * FIELD_COUNT).reduce((m, tf, f) => (tf ? m | (1 << f) : m), 0);
+      assert.equal(d.fields[i], mask, `fields of posting ${i}`);
       found.push({
         doc: d.docs[i]!,
         tfs: [...d.tfs.subarray(i * FIELD_COUNT, (i + 1) * FIELD_COUNT)],

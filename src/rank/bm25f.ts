@@ -6,7 +6,7 @@
  *   score(d)  = sum_t  idf(t) * tf~ * (k1 + 1) / (k1 + tf~)
  *   idf(t)    = ln(1 + (N - df + 0.5) / (df + 0.5))
  */
-import { FIELD_COUNT, LENGTH_OF_CODE } from "../store/format.js";
+import { FIELD, FIELD_COUNT, LENGTH_OF_CODE } from "../store/format.js";
 
 export const K1 = 1.2;
 /**
@@ -66,6 +66,20 @@ export function pseudoFrequency(tfs: ArrayLike<number>, tfAt: number, lengthCode
     if (tf) sum += (FIELD_WEIGHTS[f]! * tf) / norms[f * 256 + lengthCodes[codeAt + f]!]!;
   }
   return sum;
+}
+
+/**
+ * The saturated pseudo frequency of a term occurring once, in the body only (the commonest posting
+ * by far), for every body length code: the same sums pseudoFrequency makes, looked up per posting.
+ */
+export function singleBodyPoints(norms: Float64Array): Float64Array {
+  const tfs = new Uint16Array(FIELD_COUNT);
+  tfs[FIELD.body] = 1;
+  const codes = new Uint8Array(FIELD_COUNT);
+  return Float64Array.from({ length: 256 }, (_, code) => {
+    codes[FIELD.body] = code;
+    return saturate(pseudoFrequency(tfs, 0, codes, 0, norms));
+  });
 }
 
 export function saturate(pseudoTf: number): number {

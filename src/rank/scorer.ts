@@ -9,8 +9,8 @@
 import type { PlannedAlternative, PlannedGroup, QueryPlan } from "../query/expand.js";
 import type { IndexReader } from "../store/reader.js";
 import { FIELD, FIELD_COUNT, LENGTH_OF_CODE } from "../store/format.js";
-import { DecodedPostings } from "../store/postings.js";
-import { idf, inverseAverages, lengthNorms, pseudoFrequency, saturate } from "./bm25f.js";
+import { BODY_ONLY_MASK, DecodedPostings } from "../store/postings.js";
+import { idf, inverseAverages, lengthNorms, pseudoFrequency, saturate, singleBodyPoints } from "./bm25f.js";
 import { TopK } from "./topk.js";
 
 /**
@@ -129,6 +129,7 @@ const PHRASE_WORDS = 16;
 const COVERED_FIELDS = COVERAGE_BONUS.flatMap((w, f) => (w > 0 ? [f] : []));
 const TITLE_COVERED = COVERED_FIELDS.indexOf(FIELD.title);
 const QUERY_WORDS_COVERED = COVERED_FIELDS.indexOf(FIELD.queryWords);
+const TITLE_FIELD = 1 << FIELD.title;
 
 export interface ScoredDoc {
   doc: number;
@@ -303,13 +304,6 @@ export function titleMaskOf(postings: DecodedPostings, i: number): number {
   return mask;
 }
 
-/** The fields a term occurs in, as a bit mask (`tfs[at + f]`: its frequency in field f). */
-function fieldMask(tfs: ArrayLike<number>, at: number): number {
-  let mask = 0;
-  for (let f = 0; f < FIELD_COUNT; f++) if (tfs[at + f]) mask |= 1 << f;
-  return mask;
-}
-
 /** How many words the user typed for these groups, chatter counting as much as it weighs. */
 export function typedWords(groups: readonly PlannedGroup[]): number {
   return groups.reduce((sum, group) => sum + group.word.share * group.word.weight, 0);
@@ -338,11 +332,14 @@ export class Scorer {
   private readonly postings = new DecodedPostings();
   /** Length divisors by field and length code (bm25f lengthNorms). */
   private readonly norms: Float64Array;
+  /** A once-in-the-body posting's points before its weight, by body length code (singleBodyPoints). */
+  private readonly singleBody: Float64Array;
 
   constructor(private readonly index: IndexReader) {
     this.slotOf = new Int32Array(index.docCount);
     this.slotEpoch = new Uint32Array(index.docCount);
     this.norms = lengthNorms(inverseAverages(index.header.avgFieldLength));
+    this.singleBody = singleBodyPoints(this.norms);
   }
 
   /**
@@ -352,7 +349,7 @@ export class Scorer {
    */
   score(plan: QueryPlan, k: number, watch?: number, allowed?: Uint8Array): Scored {
     const { groups, hints } = plan;
-    const { slotOf, slotEpoch, norms } = this;
+    const { slotOf, slotEpoch, norms, singleBody } = this;
     const queryEpoch = ++this.queryEpoch;
     const lengths = this.index.fieldLengthCodes;
     let used = 0;
@@ -392,7 +389,7 @@ export class Scorer {
         const weight = weights[i]!;
         // A group that opens no slots only adds to the documents met: the others' postings are stepped over.
         const postings = opening ? this.postings.decode(this.index.postings(alt.entry)) : this.postings.decode(this.index.postings(alt.entry), slotEpoch, queryEpoch);
-        const { docs, tfs } = postings;
+        const { docs, tfs, fields } = postings;
         for (let p = 0; p < postings.count; p++) {
           const doc = docs[p]!;
           let slot: number;
@@ -409,15 +406,17 @@ export class Scorer {
             sl.groupMembers[inGroup++] = slot;
           }
           const at = p * FIELD_COUNT;
-          const points = weight * saturate(pseudoFrequency(tfs, at, lengths, doc * FIELD_COUNT, norms));
-          if (tfs[at + FIELD.title]) {
+          const inFields = fields[p]!;
+          const once = inFields === BODY_ONLY_MASK && tfs[at + FIELD.body] === 1;
+          const points = weight * (once ? singleBody[lengths[doc * FIELD_COUNT + FIELD.body]!]! : saturate(pseudoFrequency(tfs, at, lengths, doc * FIELD_COUNT, norms)));
+          if (inFields & TITLE_FIELD) {
             const mask = titleMaskOf(postings, p);
             sl.titleHeld[slot]! |= mask;
             if (g < PHRASE_WORDS) sl.titleMasks[slot * PHRASE_WORDS + g]! |= mask;
           }
           if (points > sl.best[slot]!) {
             sl.best[slot] = points;
-            sl.bestFields[slot] = fieldMask(tfs, at);
+            sl.bestFields[slot] = inFields;
             sl.bestMass[slot] = weight;
           }
         }

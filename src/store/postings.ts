@@ -7,11 +7,12 @@
  * (delta-coded varints, tf of them): titles are short, and where the query's words stand in them
  * tells a title that says the query from one that merely holds its words.
  */
-import { CODE_COUNT, CODE_TFS, ESCAPE, fieldCode } from "./field-codes.js";
+import { CODE_COUNT, CODE_FIELDS, CODE_TFS, ESCAPE, fieldCode } from "./field-codes.js";
 import { FIELD, FIELD_COUNT } from "./format.js";
 import { ByteReader, type ByteSink, type ByteWriter } from "./varint.js";
 
-const BODY_ONLY_MASK = 1 << FIELD.body;
+/** The field mask of a posting in the body only. */
+export const BODY_ONLY_MASK = 1 << FIELD.body;
 
 /**
  * Appends one posting; `tfs[at + f]` holds the term's frequency in field f of the document, and
@@ -48,6 +49,8 @@ export class DecodedPostings {
   docs = new Int32Array(256);
   /** Per posting, FIELD_COUNT frequencies. */
   tfs = new Uint16Array(256 * FIELD_COUNT);
+  /** Per posting, the fields it occurs in (bit f for field f): decoded with the tfs, so scoring need not work it out. */
+  fields = new Uint8Array(256);
   /** Posting i's title positions are titlePositions[titleStart[i], titleStart[i + 1]). */
   titleStart = new Int32Array(257);
   titlePositions = new Uint16Array(256);
@@ -57,6 +60,7 @@ export class DecodedPostings {
       const size = Math.max(postings, this.docs.length * 2);
       this.docs = grow(this.docs, size);
       this.tfs = grow(this.tfs, size * FIELD_COUNT);
+      this.fields = grow(this.fields, size);
       this.titleStart = grow(this.titleStart, size + 1);
     }
     if (positions > this.titlePositions.length) this.titlePositions = grow(this.titlePositions, Math.max(positions, this.titlePositions.length * 2));
@@ -71,7 +75,7 @@ export class DecodedPostings {
   decode(bytes: Uint8Array, epochs?: Uint32Array, epoch = 0): this {
     // Every posting and every position takes at least a byte: the list's length bounds both.
     this.room(bytes.length, bytes.length);
-    const { docs, tfs, titleStart, titlePositions } = this;
+    const { docs, tfs, fields, titleStart, titlePositions } = this;
     // The hottest loop of a query: varints are read inline from a local position, not through a
     // ByteReader's methods (a query decodes lists of tens of thousands of postings).
     const end = bytes.length;
@@ -105,6 +109,7 @@ export class DecodedPostings {
         tfs[at + 3] = 0;
         tfs[at + 4] = 0;
         tfs[at + FIELD.body] = 1;
+        fields[n] = BODY_ONLY_MASK;
       } else {
         const code = bytes[pos++]!;
         if (code !== ESCAPE) {
@@ -114,8 +119,10 @@ export class DecodedPostings {
           tfs[at + 2] = CODE_TFS[c + 2]!;
           tfs[at + 3] = CODE_TFS[c + 3]!;
           tfs[at + 4] = CODE_TFS[c + 4]!;
+          fields[n] = CODE_FIELDS[code]!;
         } else {
           const mask = bytes[pos++]!;
+          fields[n] = mask;
           for (let f = 0; f < FIELD_COUNT; f++) {
             let tf = 0;
             if (mask & (1 << f)) {
@@ -174,7 +181,7 @@ function payloadEnd(bytes: Uint8Array, pos: number): number {
   return pos;
 }
 
-function grow<T extends Int32Array | Uint16Array>(a: T, size: number): T {
+function grow<T extends Int32Array | Uint16Array | Uint8Array>(a: T, size: number): T {
   const grown = new (a.constructor as new (n: number) => T)(size);
   grown.set(a);
   return grown;
