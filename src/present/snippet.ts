@@ -3,7 +3,7 @@
  * distinct query terms) and marks the terms in it. Terms are found by the same analyzer that
  * indexed the article, so a highlight is exactly a match; offsets come from its tokens.
  */
-import { analyze } from "../analyze/analyzer.js";
+import { analyze, stemPrefix } from "../analyze/analyzer.js";
 import { startsFresh } from "../analyze/tokenizer.js";
 
 export interface Snippet {
@@ -61,10 +61,8 @@ function merge(matches: Match[]): Match[] {
  * an article holds none of a query's words.
  */
 function findMatches(body: string, wanted: Set<string>): Match[] {
-  // A Porter stem is a prefix of its word but for its last letters (happy -> happi), and the
-  // analyzer drops apostrophes (o'neill -> oneil), so a word that does not start with a term's
-  // first letters, apostrophes aside, cannot analyze to it.
-  const prefixes = [...wanted].map((t) => t.slice(0, Math.max(1, t.length - 2)));
+  // A word that does not start with a term's stem prefix, apostrophes aside, cannot analyze to it.
+  const prefixes = [...wanted].map(stemPrefix);
   // Most words start with a letter no prefix starts with: one look-up turns them away.
   const firstLetters = new Set(prefixes.map((p) => p.charCodeAt(0)));
   const accept = (surface: string) => {
