@@ -28,6 +28,8 @@ const RADIX = FIELD_COST.map((cost) => Math.floor(MAX_CODED_COST / cost) + 1);
 
 /** `CODE_TFS[code * FIELD_COUNT + f]`: the tf in field f of the tuple `code` names (flat, for decoding). */
 export const CODE_TFS: Uint16Array = new Uint16Array(256 * FIELD_COUNT);
+/** `CODE_TITLE_TF[code]`: the title tf of the tuple `code` names (its title positions follow the code). */
+export const CODE_TITLE_TF: Uint8Array = new Uint8Array(256);
 /** `CODE_FIELDS[code]`: the fields the tuple `code` names a tf in, as a bit mask (bit f for field f). */
 export const CODE_FIELDS: Uint8Array = new Uint8Array(256);
 /** Each tuple's code by its mixed-radix key (tupleKey), -1 for tuples without one (for encoding). */
@@ -43,6 +45,7 @@ function buildTable(): number {
       const total = tuple.reduce((sum, tf) => sum + tf, 0);
       if (total === 0 || (total === 1 && tuple[FIELD.body] === 1)) return;
       CODE_TFS.set(tuple, count * FIELD_COUNT);
+      CODE_TITLE_TF[count] = tuple[FIELD.title]!;
       CODE_FIELDS[count] = tuple.reduce((mask, tf, f) => (tf ? mask | (1 << f) : mask), 0);
       CODE_OF_KEY[tupleKey(tuple, 0)] = count++;
       return;

@@ -7,7 +7,7 @@
  * (delta-coded varints, tf of them): titles are short, and where the query's words stand in them
  * tells a title that says the query from one that merely holds its words.
  */
-import { CODE_COUNT, CODE_FIELDS, CODE_TFS, ESCAPE, fieldCode } from "./field-codes.js";
+import { CODE_COUNT, CODE_FIELDS, CODE_TFS, CODE_TITLE_TF, ESCAPE, fieldCode } from "./field-codes.js";
 import { FIELD, FIELD_COUNT } from "./format.js";
 import { ByteReader, type ByteSink, type ByteWriter } from "./varint.js";
 
@@ -174,7 +174,7 @@ function payloadEnd(bytes: Uint8Array, pos: number): number {
       if (f === FIELD.title) inTitle = tf;
     }
   } else {
-    inTitle = CODE_TFS[code * FIELD_COUNT + FIELD.title]!;
+    inTitle = CODE_TITLE_TF[code]!;
   }
   // Each title position is a varint: its bytes but the last have the high bit set.
   for (let i = 0; i < inTitle; i++) while (bytes[pos++]! & 0x80);
