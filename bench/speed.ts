@@ -179,6 +179,7 @@ function speedRows(baselineSeconds: number): Row[] {
     { label: "warm p50 (ms)", value: (f) => f.warm.p50Ms, digits: 2 },
     { label: "warm p95 (ms)", value: (f) => f.warm.p95Ms, digits: 2 },
     { label: "warm p99 (ms)", value: (f) => f.warm.p99Ms, digits: 2 },
+    { label: "warm CPU per query, mean (ms)", value: (f) => f.warm.cpuPerQueryMs, digits: 2 },
     { label: `one-shot "${ONE_SHOT_QUERY}" (s)`, value: (f) => f.oneShot.medianSeconds, digits: 3 },
     { label: "one-shot minus `node -e 0` (s)", value: (f) => f.oneShot.medianSeconds - baselineSeconds, digits: 3, noRatio: true },
   ];

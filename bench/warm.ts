@@ -14,6 +14,12 @@ export interface WarmFigures {
   p50Ms: number;
   p95Ms: number;
   p99Ms: number;
+  /**
+   * CPU time per timed query, mean (this process's user and system time): steadier than wall time
+   * on a shared machine, where other work delays a query without costing it. Undefined for an
+   * engine whose queries run in other processes (grep).
+   */
+  cpuPerQueryMs?: number;
 }
 
 const WARM_UP_QUERIES = 20;
@@ -35,11 +41,13 @@ const openMs = performance.now() - opening;
 const rssAfterOpenBytes = process.memoryUsage().rss;
 
 for (const query of queries.slice(0, WARM_UP_QUERIES)) index.search(query, 10);
+const cpuBefore = process.cpuUsage();
 const times = queries.map((query) => {
   const started = performance.now();
   index.search(query, 10);
   return performance.now() - started;
 });
+const cpu = process.cpuUsage(cpuBefore);
 times.sort((a, b) => a - b);
 const figures: WarmFigures = {
   openMs,
@@ -48,5 +56,6 @@ const figures: WarmFigures = {
   p50Ms: percentile(times, 50),
   p95Ms: percentile(times, 95),
   p99Ms: percentile(times, 99),
+  ...(engine.hasIndex ? { cpuPerQueryMs: (cpu.user + cpu.system) / 1000 / queries.length } : {}),
 };
 process.stdout.write(JSON.stringify(figures) + "\n");
