@@ -110,7 +110,9 @@ describe("explain", () => {
     assert.ok(howTo.some((p) => p.term === "howto" || p.term === "kbhowto"), "no how-to hint part");
     assert.ok(!parts("move spool folder", "Q947315").some((p) => p.term === "howto" || p.term === "kbhowto"), "a how-to hint without a how-to question");
     assert.ok(howTo.some((p) => p.field === "title held" && p.points > 0), "a how-to question holding the title's words gets the title-held bonus");
-    assert.ok(!parts("move spool folder", "Q947315").some((p) => p.field === "title held"), "title held only for how-to questions");
+    assert.ok(parts("move spool folder", "Q947315").some((p) => p.field === "title held" && p.points > 0), "a list of words making up the title gets the title-held bonus");
+    assert.ok(!parts("move the spool folder", "Q947315").some((p) => p.field === "title held"), "not a query typed with its stopwords, unless a how-to question");
+    assert.ok(parts("heap corruption crash", "Q149387").some((p) => p.field === "queryWords held" && p.points > 0), "a list of words making up the query words gets the query-words-held bonus");
     assert.ok(parts("my spooler keeps stopping and i cant print", "Q947320").some((p) => p.term === "troubleshoot"), "a problem told in own words: troubleshooting hint");
     assert.ok(parts("heap corrupton", "Q149387").some((p) => p.term === "corrupt" && p.kind === "spelling"));
     assert.ok(parts("memory dum", "Q936120").some((p) => p.term.startsWith("dum") && p.kind === "prefix"));

@@ -1,8 +1,9 @@
 /**
  * How one document's score was made: for each query word the alternative that counted, split over
- * the fields it matched in; the coverage, title phrase, title held and hint points; and what the coordination
- * factor took away. Recomputes what the scorer summed, for the hits shown only, so ranking can be
- * reasoned about (`kbsearch --explain`). The parts add up to the score.
+ * the fields it matched in; the coverage, title phrase, title held, query words held and hint
+ * points; and what the coordination factor took away. Recomputes what the scorer summed, for the
+ * hits shown only, so ranking can be reasoned about (`kbsearch --explain`). The parts add up to
+ * the score.
  */
 import type { PlannedAlternative, QueryPlan } from "../query/expand.js";
 import type { ScorePart } from "../query/types.js";
@@ -10,7 +11,7 @@ import { FIELD, FIELD_COUNT, FIELDS, LENGTH_OF_CODE } from "../store/format.js";
 import { DecodedPostings } from "../store/postings.js";
 import type { IndexReader, TermEntry } from "../store/reader.js";
 import { fieldFrequency, idf, inverseAverages, saturate } from "./bm25f.js";
-import { coordination, coordinationPower, coverageBonus, coveredMass, fullPhrasePairs, readLead, typedWords, queryWeights, titleHeldBonus, titleMaskOf, titlePhraseShare } from "./scorer.js";
+import { coordination, coordinationPower, coverageBonus, coveredMass, fullPhrasePairs, queryWordsHeldBonus, readLead, typedWords, queryWeights, titleHeldBonus, titleMaskOf, titlePhraseShare } from "./scorer.js";
 
 interface Match {
   alt: PlannedAlternative;
@@ -71,8 +72,11 @@ export function explainScore(index: IndexReader, plan: QueryPlan, doc: number, n
   });
   const phrase = lead.phrasePoints * titlePhraseShare(plan.groups, titleMasks, 0, fullPhrasePairs(plan));
   if (phrase > 0) parts.push({ field: "title phrase", term: "", kind: "bonus", tf: 0, points: phrase });
-  const held = titleHeldBonus(plan, titleMasks.reduce((a, b) => a | b, 0), index.fieldLengthCodes[doc * FIELD_COUNT + FIELD.title]!);
+  const lengthCode = (f: number) => index.fieldLengthCodes[doc * FIELD_COUNT + f]!;
+  const held = titleHeldBonus(plan, titleMasks.reduce((a, b) => a | b, 0), lengthCode(FIELD.title), fieldMass[FIELD.title]!, queryMass);
   if (held > 0) parts.push({ field: "title held", term: "", kind: "bonus", tf: 0, points: held });
+  const queryWordsHeld = queryWordsHeldBonus(plan, lengthCode(FIELD.queryWords), fieldMass[FIELD.queryWords]!, queryMass);
+  if (queryWordsHeld > 0) parts.push({ field: "queryWords held", term: "", kind: "bonus", tf: 0, points: queryWordsHeld });
   const hint = matchedMass > 0 ? bestOf(plan.hints, plan.hints.map((h) => h.weight * idf(index.docCount, h.entry.docFreq))) : undefined;
   if (hint) termParts(hint);
   const factor = coordination(matchedMass, queryMass, coordinationPower(typedWords(plan.groups)));
