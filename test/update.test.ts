@@ -213,7 +213,9 @@ describe("stored blocks", () => {
     assert.deepEqual(report.update, { added: 2, changed: 0, removed: 1, unchanged: samples.length * COPIES - 1 });
     const after = storedBlocks(dir);
     const rewritten = after.filter((block) => !before.has(block)).length;
-    assert.ok(rewritten <= 6, `${rewritten} of ${after.length} blocks rewritten`);
+    // Each of the three places rewrites its block and, until the cuts by digest meet again, a block
+    // or two after it (cut by position, every block after the first place would be: over 100).
+    assert.ok(rewritten <= 9, `${rewritten} of ${after.length} blocks rewritten`);
     assertSameIndex(dir, (await fresh("many-fresh", many)).dir);
   });
 });
