@@ -359,6 +359,14 @@ describe("snippet", () => {
     assert.match(snippet.text, /When the heap manager frees a block too early, heap corruption follows\. Corrupted/);
   });
 
+  test("section heading rules are left out, a single hyphen kept", () => {
+    const text = "SYMPTOMS\n========\n\nThe MS-DOS heap is damaged.\n\nRESOLUTION\n==========\n\nRestart the heap manager.\n\n-------------------\nheap";
+    const snippet = makeSnippet(text, 0, text.length, ["heap", "msdos"]);
+    assert.equal(snippet.text, "… The MS-DOS heap is damaged. RESOLUTION Restart the heap manager. heap");
+    checkHighlights(snippet, ["heap", "msdos"]);
+    assert.deepEqual(snippet.highlights.map(([s, e]) => snippet.text.slice(s, e)), ["MS-DOS", "heap", "heap", "heap"]);
+  });
+
   test("the window goes where the most distinct query terms are", () => {
     const text = "The heap is mentioned here alone. " + FILLER.repeat(8) + "Later a crash comes from heap corruption in the service. " + FILLER.repeat(8);
     const query = ["heap", "corrupt", "crash"];

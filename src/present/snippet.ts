@@ -158,7 +158,10 @@ function wordEnd(text: string, pos: number, limit: number): number {
   return pos;
 }
 
-/** Copies text[start, end) with runs of white space made one space, moving highlight offsets along. */
+/**
+ * Copies text[start, end) with runs of white space, and the rules that underline the articles'
+ * section headings (`RESOLUTION` over `==========`), made one space, moving highlight offsets along.
+ */
 function collapse(text: string, start: number, end: number, matches: Match[], before: boolean, after: boolean): Snippet {
   let out = before ? "… " : "";
   const highlights: [number, number][] = [];
@@ -172,7 +175,12 @@ function collapse(text: string, start: number, end: number, matches: Match[], be
       open = out.length;
     }
     const c = text[i]!;
-    if (c === " " || c === "\n" || c === "\t" || c === "\r") {
+    const rule = ruleEnd(text, i, end);
+    if (rule > i) {
+      // No word, so no highlight, starts or ends inside a rule.
+      space = out.length > 0;
+      i = rule - 1;
+    } else if (c === " " || c === "\n" || c === "\t" || c === "\r") {
       space = out.length > 0;
     } else {
       if (space) out += " ";
@@ -187,4 +195,16 @@ function collapse(text: string, start: number, end: number, matches: Match[], be
   }
   if (after) out += " …";
   return { text: out, highlights };
+}
+
+/** Rules are runs of this many `=` or `-` or more. */
+const MIN_RULE = 3;
+
+/** Where the rule starting at text[at] ends (before `limit`), or `at` when none starts there. */
+function ruleEnd(text: string, at: number, limit: number): number {
+  const c = text[at];
+  if (c !== "=" && c !== "-") return at;
+  let i = at;
+  while (i < limit && text[i] === c) i++;
+  return i - at >= MIN_RULE ? i : at;
 }
