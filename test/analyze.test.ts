@@ -95,10 +95,12 @@ describe("token offsets", () => {
     }
   });
 
+  /** Each token's term and the text its offsets point at. */
+  const spansOf = (text: string) => analyzeToTokens(text).map((t) => [t.term, text.slice(t.start, t.end)]);
+
   test("identifiers and their parts point at their own characters", () => {
     const text = "load kernel32.dll now";
-    const spans = analyzeToTokens(text).map((t) => [t.term, text.slice(t.start, t.end)]);
-    assert.deepEqual(spans, [
+    assert.deepEqual(spansOf(text), [
       ["load", "load"],
       ["kernel32.dll", "kernel32.dll"],
       ["kernel32", "kernel32"],
@@ -109,9 +111,8 @@ describe("token offsets", () => {
 
   test("a hyphen-joined identifier adds only the part across the join, written with its hyphen", () => {
     const text = "see MS-DOS.SYS now";
-    const spans = analyzeToTokens(text).map((t) => [t.term, text.slice(t.start, t.end)]);
     // "dos" and "sys" once each (the second word's parts), not again as parts of the joined form.
-    assert.deepEqual(spans, [
+    assert.deepEqual(spansOf(text), [
       ["see", "see"],
       ["ms", "MS"],
       ["msdos.sys", "MS-DOS.SYS"],

@@ -108,17 +108,17 @@ const TITLE_HELD_MIN = 2;
  * A query typed as a list of words, without stopwords, is what a user recalls of a title ("user
  * moving" for "User has Moved") or the words support engineers attached ("dr imc"), and names the
  * article whose title or query words it makes up: a field holding every query word earns
- * NAMED_HELD_BONUS times the share of the field's words the query's make up, to the field's
- * NAMED_HELD_POWER. The query words' share is squared: their lists run long, and one holding a
- * symptom's words whole is a neighbour as often as the answer (dev querywords MRR .932 -> .950,
- * typo .925 -> .937, no class lower; on queries made from articles outside the dev set, titles
+ * NAMED_HELD_BONUS times the share of the field's words the query's make up. The query words'
+ * share is raised to QUERY_WORDS_HELD_POWER: their lists run long, and one holding a symptom's
+ * words whole is a neighbour as often as the answer (dev querywords MRR .932 -> .950, typo .925 ->
+ * .937, no class lower; on queries made from articles outside the dev set, titles
  * .976 -> .981, query words .640 -> .668, symptoms unchanged. The title alone: querywords fell to
  * .928; the query words' share unsquared: symptom fell .931 -> .930; the title's squared too:
  * typo .941 -> .938; at 8 points rather than 10, querywords .944, typo .939; at 12, held-out
  * titles fell .985 -> .984).
  */
 export const NAMED_HELD_BONUS = 10;
-export const NAMED_HELD_POWER: readonly number[] = [1, 2, 0, 0, 0];
+export const QUERY_WORDS_HELD_POWER = 2;
 /** Queries of this many typed words (chatter counting as much as it weighs) are long... */
 export const LONG_QUERY_WORDS = 6;
 /** ...and their words count at most as much as one held by this share of the archive. */
@@ -298,7 +298,7 @@ export function titlePhraseShare(groups: readonly PlannedGroup[], titleMasks: Ar
  * The title-held points of a document for `plan`, by the share of the title's words
  * (`titleLengthCode`, stored) standing at the positions `held` (a mask) holds: for a how-to
  * question, and for a list of words whose every one the title holds (`titleMass` of the query's
- * `queryMass`, see NAMED_HELD_POWER).
+ * `queryMass`, see NAMED_HELD_BONUS).
  */
 export function titleHeldBonus(plan: QueryPlan, held: number, titleLengthCode: number, titleMass: number, queryMass: number): number {
   if (plan.intent !== "howTo" && !namesWhole(plan.groups, titleMass, queryMass)) return 0;
@@ -306,18 +306,18 @@ export function titleHeldBonus(plan: QueryPlan, held: number, titleLengthCode: n
   const titleLength = LENGTH_OF_CODE[titleLengthCode]!;
   if (covered < TITLE_HELD_MIN || titleLength === 0) return 0;
   const share = Math.min(1, covered / titleLength);
-  return plan.intent === "howTo" ? TITLE_HELD_BONUS * share : NAMED_HELD_BONUS * share ** NAMED_HELD_POWER[FIELD.title]!;
+  return plan.intent === "howTo" ? TITLE_HELD_BONUS * share : NAMED_HELD_BONUS * share;
 }
 
 /**
  * The query-words-held points of a document for `plan`, whose query words (of `lengthCode`, stored)
  * hold `fieldMass` of the query's `queryMass`: for a list of words they hold every one of, by the
- * share of their words the query's make up (see NAMED_HELD_POWER).
+ * share of their words the query's make up (see NAMED_HELD_BONUS).
  */
 export function queryWordsHeldBonus(plan: QueryPlan, lengthCode: number, fieldMass: number, queryMass: number): number {
   const length = LENGTH_OF_CODE[lengthCode]!;
   if (length === 0 || !namesWhole(plan.groups, fieldMass, queryMass)) return 0;
-  return NAMED_HELD_BONUS * Math.min(1, plan.groups.length / length) ** NAMED_HELD_POWER[FIELD.queryWords]!;
+  return NAMED_HELD_BONUS * Math.min(1, plan.groups.length / length) ** QUERY_WORDS_HELD_POWER;
 }
 
 /**
