@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArticle } from "../src/parse/article.js";
 import { articleNumberIn, parseQuery } from "../src/query/parse.js";
-import { FIELD_B, FIELD_WEIGHTS, fieldFrequency, idf, inverseAverages, K1, lengthNorms, pseudoFrequency, saturate } from "../src/rank/bm25f.js";
+import { FIELD_B, FIELD_WEIGHTS, idf, inverseAverages, K1, occurrenceUnit, occurrenceUnits, pseudoFrequency, saturate } from "../src/rank/bm25f.js";
 import { TopK } from "../src/rank/topk.js";
 import { coverageBonus, COVERAGE_BONUS, DIALOG_PHRASE_PAIRS, fullPhrasePairs, LEAD_EMPHASIS, leadEmphasis, LONG_QUERY_WORDS, queryWeights, RARE_SHARE, titlePhraseShare } from "../src/rank/scorer.js";
 import { CHATTER_WEIGHT } from "../src/query/chatter.js";
@@ -24,7 +24,7 @@ describe("bm25f", () => {
 
   /** pseudoFrequency over field lengths given as lengths, from the document at `at` of them. */
   function pf(tfs: number[], lengths: number[], at: number, inverse: Float64Array): number {
-    return pseudoFrequency(tfs, 0, lengths.map(lengthCode), at, lengthNorms(inverse));
+    return pseudoFrequency(tfs, 0, lengths.map(lengthCode), at, occurrenceUnits(inverse));
   }
 
   /** Frequencies with `tf` in `field` only. */
@@ -129,14 +129,14 @@ describe("bm25f", () => {
     assert.ok(Number.isFinite(value) && value > 0);
   });
 
-  test("pseudoFrequency over length codes is exactly the sum of fieldFrequency over the lengths they stand for", () => {
+  test("pseudoFrequency over length codes is exactly the sum of tf times occurrenceUnit over the lengths they stand for", () => {
     const rand = random(7);
     for (let i = 0; i < 200; i++) {
       const tfs = Array.from({ length: FIELD_COUNT }, () => (rand() < 0.5 ? 0 : 1 + Math.floor(rand() * 5)));
       const codes = Array.from({ length: FIELD_COUNT }, () => Math.floor(rand() * 256));
       let sum = 0;
-      for (let f = 0; f < FIELD_COUNT; f++) if (tfs[f]) sum += fieldFrequency(f, tfs[f]!, LENGTH_OF_CODE[codes[f]!]!, invAvg);
-      assert.equal(pseudoFrequency(tfs, 0, codes, 0, lengthNorms(invAvg)), sum);
+      for (let f = 0; f < FIELD_COUNT; f++) if (tfs[f]) sum += tfs[f]! * occurrenceUnit(f, LENGTH_OF_CODE[codes[f]!]!, invAvg);
+      assert.equal(pseudoFrequency(tfs, 0, codes, 0, occurrenceUnits(invAvg)), sum);
     }
   });
 });

@@ -38,32 +38,33 @@ function lengthNorm(f: number, length: number, invAvg: Float64Array): number {
   return 1 - FIELD_B[f]! + FIELD_B[f]! * length * invAvg[f]!;
 }
 
-/** Field f's share of a term's pseudo frequency: its tf, weighted and normalized by the field's length. */
-export function fieldFrequency(f: number, tf: number, length: number, invAvg: Float64Array): number {
-  return (FIELD_WEIGHTS[f]! * tf) / lengthNorm(f, length, invAvg);
+/** What one occurrence in field f, of `length` words, adds to a term's pseudo frequency: the field's weight over its length divisor. */
+export function occurrenceUnit(f: number, length: number, invAvg: Float64Array): number {
+  return FIELD_WEIGHTS[f]! / lengthNorm(f, length, invAvg);
 }
 
 /**
- * Every field's length divisor for every stored length code (`[f * 256 + code]`): the index keeps
- * lengths as codes, and scoring looks their divisors up rather than decoding every length at open.
+ * Every field's occurrence unit for every stored length code (`[f * 256 + code]`): the index keeps
+ * lengths as codes, and scoring looks their units up (a multiply per tf, not a divide) rather than
+ * decoding every length at open.
  */
-export function lengthNorms(invAvg: Float64Array): Float64Array {
-  const norms = new Float64Array(FIELD_COUNT * 256);
+export function occurrenceUnits(invAvg: Float64Array): Float64Array {
+  const units = new Float64Array(FIELD_COUNT * 256);
   for (let f = 0; f < FIELD_COUNT; f++) {
-    for (let code = 0; code < 256; code++) norms[f * 256 + code] = lengthNorm(f, LENGTH_OF_CODE[code]!, invAvg);
+    for (let code = 0; code < 256; code++) units[f * 256 + code] = occurrenceUnit(f, LENGTH_OF_CODE[code]!, invAvg);
   }
-  return norms;
+  return units;
 }
 
 /**
  * The weighted, length-normalized frequency of a term in one document: `tfs[tfAt + f]` is its
- * frequency in field f, `lengthCodes[codeAt + f]` the code of that field's length (norms: lengthNorms).
+ * frequency in field f, `lengthCodes[codeAt + f]` the code of that field's length (units: occurrenceUnits).
  */
-export function pseudoFrequency(tfs: ArrayLike<number>, tfAt: number, lengthCodes: ArrayLike<number>, codeAt: number, norms: Float64Array): number {
+export function pseudoFrequency(tfs: ArrayLike<number>, tfAt: number, lengthCodes: ArrayLike<number>, codeAt: number, units: Float64Array): number {
   let sum = 0;
   for (let f = 0; f < FIELD_COUNT; f++) {
     const tf = tfs[tfAt + f]!;
-    if (tf) sum += (FIELD_WEIGHTS[f]! * tf) / norms[f * 256 + lengthCodes[codeAt + f]!]!;
+    if (tf) sum += tf * units[f * 256 + lengthCodes[codeAt + f]!]!;
   }
   return sum;
 }
@@ -72,13 +73,13 @@ export function pseudoFrequency(tfs: ArrayLike<number>, tfAt: number, lengthCode
  * The saturated pseudo frequency of a term occurring once, in the body only (the commonest posting
  * by far), for every body length code: the same sums pseudoFrequency makes, looked up per posting.
  */
-export function singleBodyPoints(norms: Float64Array): Float64Array {
+export function singleBodyPoints(units: Float64Array): Float64Array {
   const tfs = new Uint16Array(FIELD_COUNT);
   tfs[FIELD.body] = 1;
   const codes = new Uint8Array(FIELD_COUNT);
   return Float64Array.from({ length: 256 }, (_, code) => {
     codes[FIELD.body] = code;
-    return saturate(pseudoFrequency(tfs, 0, codes, 0, norms));
+    return saturate(pseudoFrequency(tfs, 0, codes, 0, units));
   });
 }
 

@@ -10,7 +10,7 @@ import type { ScorePart } from "../query/types.js";
 import { FIELD, FIELD_COUNT, FIELDS, LENGTH_OF_CODE } from "../store/format.js";
 import { DecodedPostings } from "../store/postings.js";
 import type { IndexReader, TermEntry } from "../store/reader.js";
-import { fieldFrequency, idf, inverseAverages, saturate } from "./bm25f.js";
+import { idf, inverseAverages, occurrenceUnit, saturate } from "./bm25f.js";
 import { coordination, coordinationPower, coverageBonus, coveredMass, fullPhrasePairs, queryWordsHeldBonus, readLead, typedWords, queryWeights, titleHeldBonus, titleMaskOf, titlePhraseShare } from "./scorer.js";
 
 interface Match {
@@ -38,7 +38,7 @@ export function explainScore(index: IndexReader, plan: QueryPlan, doc: number, n
       const posting = postingOf(index, alt.entry, doc);
       if (!posting) return;
       if (titleMask) titleMask.mask |= posting.titleMask;
-      const fields = posting.tfs.map((tf, f) => (tf ? fieldFrequency(f, tf, LENGTH_OF_CODE[index.fieldLengthCodes[doc * FIELD_COUNT + f]!]!, invAvg) : 0));
+      const fields = posting.tfs.map((tf, f) => (tf ? tf * occurrenceUnit(f, LENGTH_OF_CODE[index.fieldLengthCodes[doc * FIELD_COUNT + f]!]!, invAvg) : 0));
       const pseudo = fields.reduce((a, b) => a + b, 0);
       const points = weights[i]! * saturate(pseudo);
       if (!best || points > best.points) best = { alt, mass: weights[i]!, points, fields: fields.map((x) => (x / pseudo) * points), tfs: posting.tfs };

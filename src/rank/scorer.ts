@@ -10,7 +10,7 @@ import type { PlannedAlternative, PlannedGroup, QueryPlan } from "../query/expan
 import type { IndexReader } from "../store/reader.js";
 import { FIELD, FIELD_COUNT, LENGTH_OF_CODE } from "../store/format.js";
 import { BODY_ONLY_MASK, DecodedPostings } from "../store/postings.js";
-import { idf, inverseAverages, lengthNorms, pseudoFrequency, saturate, singleBodyPoints } from "./bm25f.js";
+import { idf, inverseAverages, occurrenceUnits, pseudoFrequency, saturate, singleBodyPoints } from "./bm25f.js";
 import { TopK } from "./topk.js";
 
 /**
@@ -147,6 +147,8 @@ const COVERED_FIELDS = COVERAGE_BONUS.flatMap((w, f) => (w > 0 ? [f] : []));
 const TITLE_COVERED = COVERED_FIELDS.indexOf(FIELD.title);
 const QUERY_WORDS_COVERED = COVERED_FIELDS.indexOf(FIELD.queryWords);
 const TITLE_FIELD = 1 << FIELD.title;
+/** The covered fields as a field mask: most matches, in the body only, hold none of them. */
+const COVERED_MASK = COVERED_FIELDS.reduce((mask, f) => mask | (1 << f), 0);
 
 export interface ScoredDoc {
   doc: number;
@@ -371,16 +373,16 @@ export class Scorer {
   /** Slots below this may hold an earlier query's values; those above are all zero. */
   private dirty = 0;
   private readonly postings = new DecodedPostings();
-  /** Length divisors by field and length code (bm25f lengthNorms). */
-  private readonly norms: Float64Array;
+  /** One occurrence's pseudo frequency by field and length code (bm25f occurrenceUnits). */
+  private readonly units: Float64Array;
   /** A once-in-the-body posting's points before its weight, by body length code (singleBodyPoints). */
   private readonly singleBody: Float64Array;
 
   constructor(private readonly index: IndexReader) {
     this.slotOf = new Int32Array(index.docCount);
     this.slotEpoch = new Uint32Array(index.docCount);
-    this.norms = lengthNorms(inverseAverages(index.header.avgFieldLength));
-    this.singleBody = singleBodyPoints(this.norms);
+    this.units = occurrenceUnits(inverseAverages(index.header.avgFieldLength));
+    this.singleBody = singleBodyPoints(this.units);
   }
 
   /**
@@ -390,7 +392,7 @@ export class Scorer {
    */
   score(plan: QueryPlan, k: number, watch?: number, allowed?: Uint8Array): Scored {
     const { groups, hints } = plan;
-    const { slotOf, slotEpoch, norms, singleBody } = this;
+    const { slotOf, slotEpoch, units, singleBody } = this;
     const queryEpoch = ++this.queryEpoch;
     const lengths = this.index.fieldLengthCodes;
     let used = 0;
@@ -449,7 +451,7 @@ export class Scorer {
           const at = p * FIELD_COUNT;
           const inFields = fields[p]!;
           const once = inFields === BODY_ONLY_MASK && tfs[at + FIELD.body] === 1;
-          const points = weight * (once ? singleBody[lengths[doc * FIELD_COUNT + FIELD.body]!]! : saturate(pseudoFrequency(tfs, at, lengths, doc * FIELD_COUNT, norms)));
+          const points = weight * (once ? singleBody[lengths[doc * FIELD_COUNT + FIELD.body]!]! : saturate(pseudoFrequency(tfs, at, lengths, doc * FIELD_COUNT, units)));
           if (inFields & TITLE_FIELD) {
             const mask = titleMaskOf(postings, p);
             sl.titleHeld[slot]! |= mask;
@@ -467,6 +469,7 @@ export class Scorer {
         sl.matched[slot]!++;
         sl.matchedMass[slot]! += mass;
         sl.scores[slot]! += sl.best[slot]!;
+        if ((sl.bestFields[slot]! & COVERED_MASK) === 0) continue;
         for (let c = 0; c < COVERED_FIELDS.length; c++) {
           if (sl.bestFields[slot]! & (1 << COVERED_FIELDS[c]!)) sl.fieldMass[slot * COVERED_FIELDS.length + c]! += coveredMass(COVERED_FIELDS[c]!, mass, sl.bestMass[slot]!);
         }
@@ -536,7 +539,7 @@ export class Scorer {
 
   /** Adds to each document the groups matched the points of the best hint it holds. */
   private addHints(hints: readonly PlannedAlternative[]): void {
-    const { slotOf, slotEpoch, norms, slots } = this;
+    const { slotOf, slotEpoch, units, slots } = this;
     const lengths = this.index.fieldLengthCodes;
     const groupEpoch = ++this.groupEpoch;
     const hinted: number[] = [];
@@ -547,7 +550,7 @@ export class Scorer {
         const doc = docs[p]!;
         if (slotEpoch[doc] !== this.queryEpoch) continue;
         const slot = slotOf[doc]!;
-        const points = weight * saturate(pseudoFrequency(tfs, p * FIELD_COUNT, lengths, doc * FIELD_COUNT, norms));
+        const points = weight * saturate(pseudoFrequency(tfs, p * FIELD_COUNT, lengths, doc * FIELD_COUNT, units));
         if (slots.groupStamp[slot] !== groupEpoch) {
           slots.groupStamp[slot] = groupEpoch;
           hinted.push(slot);
