@@ -61,6 +61,15 @@ describe("full archive", () => {
     assert.deepEqual(index!.search("0x0000007c").corrections, [], "identifiers are never corrected");
   });
 
+  test("the best k are the head of the best 100: passing over articles that cannot reach the k-th best's score loses none", (t) => {
+    if (!sharedTarball) return t.skip(NO_SHARED);
+    const queries = ["heap corruption", "how do i get rid of doublespace", "Cannot find the file specified", "printer prints garbage", "nt4 sp6", "outlook 2000 crashes when opening attachments"];
+    for (const query of queries) {
+      const long = ids(query, 100);
+      for (const k of [1, 3, 10]) assert.deepEqual(ids(query, k), long.slice(0, k), `${query} at ${k}`);
+    }
+  });
+
   test("S E R V P A C K and servpack return the same top 10", (t) => {
     if (!sharedTarball) return t.skip(NO_SHARED);
     const spaced = ids("S E R V P A C K");

@@ -496,9 +496,24 @@ export class Scorer {
     const lead = readLead(plan, namedShare);
     const phrasePairs = fullPhrasePairs(plan);
     const watchedSlot = watch === undefined || slotEpoch[watch] !== queryEpoch ? -1 : slotOf[watch]!;
+    // The most a slot's bonuses can add, so that most slots are passed over before their powers are
+    // worked out: a share raised to a power of 1 or more is at most the share itself, and the held
+    // bonuses are at most NAMED_HELD_BONUS each (TITLE_HELD_BONUS is less).
+    const coverageCeiling = COVERED_FIELDS.map((f) => (queryMass > 0 ? (COVERAGE_BONUS[f]! * (f === FIELD.lead ? lead.emphasis : 1)) / queryMass : 0));
+    const titleCeiling = lead.phrasePoints + NAMED_HELD_BONUS;
     for (let slot = 0; slot < used; slot++) {
       if (sl.matched[slot] === 0) continue;
       total++;
+      const queryWordsMass = sl.fieldMass[slot * COVERED_FIELDS.length + QUERY_WORDS_COVERED]!;
+      const floor = top.worst();
+      if (floor !== undefined && slot !== watchedSlot) {
+        let ceiling = scores[slot]!;
+        for (let c = 0; c < COVERED_FIELDS.length; c++) ceiling += sl.fieldMass[slot * COVERED_FIELDS.length + c]! * coverageCeiling[c]!;
+        if (sl.titleHeld[slot] !== 0) ceiling += titleCeiling;
+        if (queryWordsMass > 0) ceiling += NAMED_HELD_BONUS;
+        // The slack covers rounding: a share a hair over 1 raised to a power exceeds itself by as little.
+        if (ceiling * (1 + 1e-9) < scores[floor]!) continue;
+      }
       let score = scores[slot]!;
       for (let c = 0; c < COVERED_FIELDS.length; c++) {
         const fieldMass = sl.fieldMass[slot * COVERED_FIELDS.length + c]!;
@@ -509,10 +524,8 @@ export class Scorer {
         if (lead.phrasePoints > 0) score += lead.phrasePoints * titlePhraseShare(groups, sl.titleMasks, slot * PHRASE_WORDS, phrasePairs);
         score += titleHeldBonus(plan, sl.titleHeld[slot]!, lengths[docOf[slot]! * FIELD_COUNT + FIELD.title]!, sl.fieldMass[slot * COVERED_FIELDS.length + TITLE_COVERED]!, queryMass);
       }
-      const queryWordsMass = sl.fieldMass[slot * COVERED_FIELDS.length + QUERY_WORDS_COVERED]!;
       if (queryWordsMass > 0) score += queryWordsHeldBonus(plan, lengths[docOf[slot]! * FIELD_COUNT + FIELD.queryWords]!, queryWordsMass, queryMass);
       // The factor is at most 1: a score already below the k-th best's cannot enter (nor is it read, unless watched).
-      const floor = top.worst();
       if (floor !== undefined && score < scores[floor]! && slot !== watchedSlot) continue;
       const matchedMass = sl.matchedMass[slot]!;
       if (matchedMass < queryMass) {
