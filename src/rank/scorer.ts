@@ -504,29 +504,30 @@ export class Scorer {
     for (let slot = 0; slot < used; slot++) {
       if (sl.matched[slot] === 0) continue;
       total++;
-      const queryWordsMass = sl.fieldMass[slot * COVERED_FIELDS.length + QUERY_WORDS_COVERED]!;
+      const at = slot * COVERED_FIELDS.length;
+      const queryWordsMass = sl.fieldMass[at + QUERY_WORDS_COVERED]!;
+      // The score to beat: the k-th best's, once k are kept (the watched document is always scored).
       const floor = top.worst();
-      if (floor !== undefined && slot !== watchedSlot) {
-        let ceiling = scores[slot]!;
-        for (let c = 0; c < COVERED_FIELDS.length; c++) ceiling += sl.fieldMass[slot * COVERED_FIELDS.length + c]! * coverageCeiling[c]!;
-        if (sl.titleHeld[slot] !== 0) ceiling += titleCeiling;
-        if (queryWordsMass > 0) ceiling += NAMED_HELD_BONUS;
-        // The slack covers rounding: a share a hair over 1 raised to a power exceeds itself by as little.
-        if (ceiling * (1 + 1e-9) < scores[floor]!) continue;
-      }
+      const cut = floor !== undefined && slot !== watchedSlot ? scores[floor]! : -Infinity;
+      let ceiling = scores[slot]!;
+      for (let c = 0; c < COVERED_FIELDS.length; c++) ceiling += sl.fieldMass[at + c]! * coverageCeiling[c]!;
+      if (sl.titleHeld[slot] !== 0) ceiling += titleCeiling;
+      if (queryWordsMass > 0) ceiling += NAMED_HELD_BONUS;
+      // The slack covers rounding: a share a hair over 1 raised to a power exceeds itself by as little.
+      if (ceiling * (1 + 1e-9) < cut) continue;
       let score = scores[slot]!;
       for (let c = 0; c < COVERED_FIELDS.length; c++) {
-        const fieldMass = sl.fieldMass[slot * COVERED_FIELDS.length + c]!;
+        const fieldMass = sl.fieldMass[at + c]!;
         if (fieldMass > 0) score += coverageBonus(COVERED_FIELDS[c]!, fieldMass, queryMass, lead.emphasis, lead.power);
       }
       // Most articles a query meets hold none of its words in their title.
       if (sl.titleHeld[slot] !== 0) {
         if (lead.phrasePoints > 0) score += lead.phrasePoints * titlePhraseShare(groups, sl.titleMasks, slot * PHRASE_WORDS, phrasePairs);
-        score += titleHeldBonus(plan, sl.titleHeld[slot]!, lengths[docOf[slot]! * FIELD_COUNT + FIELD.title]!, sl.fieldMass[slot * COVERED_FIELDS.length + TITLE_COVERED]!, queryMass);
+        score += titleHeldBonus(plan, sl.titleHeld[slot]!, lengths[docOf[slot]! * FIELD_COUNT + FIELD.title]!, sl.fieldMass[at + TITLE_COVERED]!, queryMass);
       }
       if (queryWordsMass > 0) score += queryWordsHeldBonus(plan, lengths[docOf[slot]! * FIELD_COUNT + FIELD.queryWords]!, queryWordsMass, queryMass);
-      // The factor is at most 1: a score already below the k-th best's cannot enter (nor is it read, unless watched).
-      if (floor !== undefined && score < scores[floor]! && slot !== watchedSlot) continue;
+      // The factor is at most 1: a score already below the cut cannot enter.
+      if (score < cut) continue;
       const matchedMass = sl.matchedMass[slot]!;
       if (matchedMass < queryMass) {
         let factor = factors.get(matchedMass);
