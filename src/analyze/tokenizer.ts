@@ -21,7 +21,8 @@ export type RawTokenSink = (surface: string, start: number, end: number, pos: nu
  */
 const WORD_ANY_CASE = /_*[a-z0-9\u00c0-\u024f]+(?:['._][a-z0-9\u00c0-\u024f]+)*(?:\+\+|#)?/gi;
 
-function isWordChar(c: number): boolean {
+/** A character a word holds, in lower-cased text. */
+export function isWordChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 0xc0 && c <= 0x24f);
 }
 

@@ -4,7 +4,7 @@
  * indexed the article, so a highlight is exactly a match; offsets come from its tokens.
  */
 import { analyze, stemPrefix } from "../analyze/analyzer.js";
-import { startsFresh } from "../analyze/tokenizer.js";
+import { isWordChar, startsFresh } from "../analyze/tokenizer.js";
 
 export interface Snippet {
   text: string;
@@ -83,38 +83,85 @@ function findMatches(body: string, wanted: Set<string>): Match[] {
     return matches;
   }
   const places = wordPlaces(prefixes);
-  places.lastIndex = 0;
   let done = 0;
-  for (let place = places.exec(lower); place; place = places.exec(lower)) {
-    let from = place.index;
+  for (let place = places.next(lower, 0); place >= 0; place = places.next(lower, done)) {
+    let from = place;
     while (from > done && !startsFresh(lower, from)) from--;
-    let to = place.index + place[0].length;
+    let to = places.end;
     while (!startsFresh(lower, to)) to++;
     analyzeStretch(from, to);
-    done = places.lastIndex = to;
+    done = to;
   }
   return matches;
 }
 
-/**
- * Where a word starting with one of `prefixes` may start: a prefix beginning a word, or written
- * apart by hyphens and white space, which the tokenizer joins (`MS-DOS` -> msdos, `S E R V P A C K`
- * -> servpack), or by apostrophes, which the analyzer drops.
- */
-function wordPlaces(prefixes: readonly string[]): RegExp {
-  // A query's hits all ask for the same words: the pattern is made once for them.
+/** The places where a word starting with one of `prefixes` may start, for the last prefixes asked about. */
+function wordPlaces(prefixes: readonly string[]): PlaceFinder {
+  // A query's hits all ask for the same words: the finder is made once for them.
   const key = prefixes.join("\n");
-  if (lastPlaces?.key === key) return lastPlaces.pattern;
-  const written = prefixes.map((p) => {
-    const apart = [...p].map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[-\\s']*");
-    // A word starts after a character no word holds; a leading underscore may follow anything.
-    return p.startsWith("_") ? apart : `(?<![a-z0-9\\u00c0-\\u024f])${apart}`;
-  });
-  lastPlaces = { key, pattern: new RegExp(written.join("|"), "g") };
-  return lastPlaces.pattern;
+  if (lastPlaces?.key !== key) lastPlaces = { key, finder: new PlaceFinder(prefixes) };
+  return lastPlaces.finder;
 }
 
-let lastPlaces: { key: string; pattern: RegExp } | undefined;
+let lastPlaces: { key: string; finder: PlaceFinder } | undefined;
+
+/**
+ * Finds where a word starting with one of `prefixes` may start in lower-cased text: a prefix
+ * beginning a word, or written apart by hyphens, white space (which the tokenizer joins: `MS-DOS`
+ * -> msdos, `S E R V P A C K` -> servpack) and apostrophes (which the analyzer drops). A loop over
+ * the characters rather than a pattern alternating the prefixes: most characters are turned away
+ * by one look-up of the prefixes starting with them, where a pattern tries each prefix in turn.
+ */
+class PlaceFinder {
+  /** Where the last place found ends. */
+  end = 0;
+  /** By character code, the prefixes starting with that character (in the order given: the first that matches is taken). */
+  private readonly byFirst: (string[] | undefined)[] = [];
+
+  constructor(prefixes: readonly string[]) {
+    for (const p of prefixes) (this.byFirst[p.charCodeAt(0)] ??= []).push(p);
+  }
+
+  /** The first place at or after `from` in `text` (setting `end`), or -1. */
+  next(text: string, from: number): number {
+    const { byFirst } = this;
+    for (let i = from; i < text.length; i++) {
+      const starting = byFirst[text.charCodeAt(i)];
+      if (starting === undefined) continue;
+      // A word starts after a character no word holds; a leading underscore may follow anything.
+      const afterWord = i > 0 && isWordChar(text.charCodeAt(i - 1));
+      for (const p of starting) {
+        if (afterWord && p.charCodeAt(0) !== UNDERSCORE) continue;
+        const end = writtenEnd(text, i, p);
+        if (end >= 0) {
+          this.end = end;
+          return i;
+        }
+      }
+    }
+    return -1;
+  }
+}
+
+const UNDERSCORE = 95;
+
+/** Where `prefix`, its first character at text[at], ends when its letters may stand apart (see PlaceFinder); -1 when it is not there. */
+function writtenEnd(text: string, at: number, prefix: string): number {
+  let i = at + 1;
+  for (let k = 1; k < prefix.length; k++) {
+    while (i < text.length && isApart(text.charCodeAt(i))) i++;
+    if (text.charCodeAt(i) !== prefix.charCodeAt(k)) return -1;
+    i++;
+  }
+  return i;
+}
+
+/** The characters a word's letters may stand apart by: hyphens, apostrophes and white space (what a pattern's \s matches). */
+function isApart(c: number): boolean {
+  if (c === 45 || c === 39 || c === 32 || (c >= 9 && c <= 13)) return true;
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
 
 /** Index of the match that starts the window with the most distinct terms (then most matches). */
 function bestWindow(matches: Match[]): number {
