@@ -115,22 +115,30 @@ let lastPlaces: { key: string; finder: PlaceFinder } | undefined;
 class PlaceFinder {
   /** Where the last place found ends. */
   end = 0;
+  /** By character code (every UTF-16 unit has one), 1 when a prefix starts with that character: the one look-up most characters get. */
+  private readonly starting: Uint8Array;
   /** By character code, the prefixes starting with that character (in the order given: the first that matches is taken). */
-  private readonly byFirst: (string[] | undefined)[] = [];
+  private readonly byFirst = new Map<number, string[]>();
 
   constructor(prefixes: readonly string[]) {
-    for (const p of prefixes) (this.byFirst[p.charCodeAt(0)] ??= []).push(p);
+    for (const p of prefixes) {
+      const first = p.charCodeAt(0);
+      const list = this.byFirst.get(first);
+      if (list) list.push(p);
+      else this.byFirst.set(first, [p]);
+    }
+    this.starting = new Uint8Array(0x10000);
+    for (const first of this.byFirst.keys()) this.starting[first] = 1;
   }
 
   /** The first place at or after `from` in `text` (setting `end`), or -1. */
   next(text: string, from: number): number {
-    const { byFirst } = this;
-    for (let i = from; i < text.length; i++) {
-      const starting = byFirst[text.charCodeAt(i)];
-      if (starting === undefined) continue;
+    const { starting } = this;
+    for (let i = from, n = text.length; i < n; i++) {
+      if (starting[text.charCodeAt(i)] !== 1) continue;
       // A word starts after a character no word holds; a leading underscore may follow anything.
       const afterWord = i > 0 && isWordChar(text.charCodeAt(i - 1));
-      for (const p of starting) {
+      for (const p of this.byFirst.get(text.charCodeAt(i))!) {
         if (afterWord && p.charCodeAt(0) !== UNDERSCORE) continue;
         const end = writtenEnd(text, i, p);
         if (end >= 0) {
