@@ -19,6 +19,7 @@ import { binaryElement, decodeMsgpack } from "./msgpack.js";
 import { decodeSources } from "./sources.js";
 import { inflateStoreBlock, storeDictionaryCrc } from "./store-blocks.js";
 import { storedDocOf } from "./stored-record.js";
+import { LruCache } from "./lru.js";
 import { ByteReader } from "./varint.js";
 
 /** A term's dictionary entry. */
@@ -32,8 +33,10 @@ export interface TermEntry {
 
 const decoder = new TextDecoder();
 const ASCII_TERM = /^[\x00-\x7f]*$/;
-/** At most this many decoded dictionary blocks are kept (of ~4,700 in the full archive). */
+/** At most this many decoded dictionary blocks are kept (of ~4,700 in the full archive)... */
 const BLOCK_CACHE_LIMIT = 1024;
+/** ...and this many as read (~500 bytes each): every query looks up words, each in its block, and a read is a system call. */
+const BLOCK_BYTES_CACHE_LIMIT = 4096;
 
 /** What a full check of an index found. */
 export interface VerifyReport {
@@ -65,9 +68,9 @@ export class IndexReader {
   /** The last stored block read, decompressed: a msgpack array of its documents, each packed on its own. */
   private storeBlock: { index: number; bytes: Uint8Array } | undefined;
   /** Decoded dictionary blocks, least recently used first: queries (and a word's spelling variants) keep coming back to the same ones. */
-  private readonly blockCache = new Map<number, TermEntry[]>();
-  /** The dictionary block scanBlock read last: a word's variants that differ late fall in the same block. */
-  private scanned: { block: number; bytes: Uint8Array } | undefined;
+  private readonly blockCache = new LruCache<number, TermEntry[]>(BLOCK_CACHE_LIMIT);
+  /** Dictionary blocks as read, for scanBlock: a word's variants that differ late fall in the same block, and queries share words. */
+  private readonly blockBytesCache = new LruCache<number, Uint8Array>(BLOCK_BYTES_CACHE_LIMIT);
 
   /**
    * Opens `dir/kbsearch.idx`; throws KbSearchError (index-missing, index-corrupt, index-version),
@@ -349,18 +352,9 @@ export class IndexReader {
     return found;
   }
 
-  /** A dictionary block, from the cache when there; when full, the cache drops the block least recently used. */
+  /** A dictionary block, decoded, from the cache when there. */
   private readBlock(block: number): TermEntry[] {
-    let entries = this.blockCache.get(block);
-    if (entries) {
-      // Map keeps insertion order: moving a block to the end keeps the oldest-used first.
-      this.blockCache.delete(block);
-    } else {
-      if (this.blockCache.size >= BLOCK_CACHE_LIMIT) this.blockCache.delete(this.blockCache.keys().next().value!);
-      entries = this.decodeBlock(block);
-    }
-    this.blockCache.set(block, entries);
-    return entries;
+    return this.blockCache.get(block, (b) => this.decodeBlock(b));
   }
 
   /**
@@ -369,8 +363,8 @@ export class IndexReader {
    * blocks once each. `term` is ASCII, so the bytes it shares with a term are as many characters.
    */
   private scanBlock(block: number, term: string): TermEntry | undefined {
-    if (this.scanned?.block !== block) this.scanned = { block, bytes: this.blockBytes(block) };
-    const bytes = this.scanned.bytes;
+    // A copy of its own: a read's bytes may be a view of a larger buffer, which keeping would keep.
+    const bytes = this.blockBytesCache.get(block, (b) => new Uint8Array(this.blockBytes(b)));
     const r = new ByteReader(bytes);
     let offset = r.varint();
     // How many characters the term before shares with `term`.
