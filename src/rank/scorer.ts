@@ -364,10 +364,13 @@ function heaviestFirst(groups: readonly PlannedGroup[], masses: readonly number[
 
 /** Scores queries over one index, reusing its per-document scratch arrays from query to query. */
 export class Scorer {
-  /** Per document: its slot in this query, valid when slotEpoch matches the query's. */
+  /** Per document: its slot in this query, valid when its bit in `met` is set. */
   private readonly slotOf: Int32Array;
-  private readonly slotEpoch: Uint32Array;
-  private queryEpoch = 0;
+  /**
+   * A bit per document, set once this query has met it: 7.5 KB for the archive, where a word per
+   * document would not stay in the processor's nearest cache, and every posting looks its document up.
+   */
+  private readonly met: Uint32Array;
   private groupEpoch = 0;
   private slots = new Slots(1024);
   /** Slots below this may hold an earlier query's values; those above are all zero. */
@@ -380,7 +383,7 @@ export class Scorer {
 
   constructor(private readonly index: IndexReader) {
     this.slotOf = new Int32Array(index.docCount);
-    this.slotEpoch = new Uint32Array(index.docCount);
+    this.met = new Uint32Array(Math.ceil(index.docCount / 32));
     this.units = occurrenceUnits(inverseAverages(index.header.avgFieldLength));
     this.singleBody = singleBodyPoints(this.units);
   }
@@ -392,8 +395,8 @@ export class Scorer {
    */
   score(plan: QueryPlan, k: number, watch?: number, allowed?: Uint8Array): Scored {
     const { groups, hints } = plan;
-    const { slotOf, slotEpoch, units, singleBody } = this;
-    const queryEpoch = ++this.queryEpoch;
+    const { slotOf, met, units, singleBody } = this;
+    met.fill(0);
     const lengths = this.index.fieldLengthCodes;
     let used = 0;
     const weightsOf = queryWeights(this.index, groups);
@@ -419,7 +422,7 @@ export class Scorer {
     if (room > this.slots.capacity) this.slots = new Slots(Math.min(2 ** Math.ceil(Math.log2(room)), this.index.docCount + 1));
     const sl = this.slots;
     // The document asked about is met whatever its words, so its score is its own.
-    if (watch !== undefined && watch < this.index.docCount) used = this.openSlot(watch, queryEpoch, used);
+    if (watch !== undefined && watch < this.index.docCount) used = this.openSlot(watch, used);
     order.forEach((g, nth) => {
       const group = groups[g]!;
       const weights = weightsOf[g]!;
@@ -431,17 +434,17 @@ export class Scorer {
       group.alternatives.forEach((alt, i) => {
         const weight = weights[i]!;
         // A group that opens no slots only adds to the documents met: the others' postings are stepped over.
-        const postings = opening ? this.postings.decode(this.index.postings(alt.entry)) : this.postings.decode(this.index.postings(alt.entry), slotEpoch, queryEpoch);
+        const postings = opening ? this.postings.decode(this.index.postings(alt.entry)) : this.postings.decode(this.index.postings(alt.entry), met);
         const { docs, tfs, fields } = postings;
         for (let p = 0; p < postings.count; p++) {
           const doc = docs[p]!;
           let slot: number;
-          if (slotEpoch[doc] === queryEpoch) {
+          if ((met[doc >>> 5]! >>> (doc & 31)) & 1) {
             slot = slotOf[doc]!;
           } else {
             if (!opening || (allowed && !allowed[doc])) continue;
             slot = used;
-            used = this.openSlot(doc, queryEpoch, used);
+            used = this.openSlot(doc, used);
           }
           if (sl.groupStamp[slot] !== groupEpoch) {
             sl.groupStamp[slot] = groupEpoch;
@@ -495,7 +498,7 @@ export class Scorer {
     const namedShare = queryMass > 0 ? namedMass / queryMass : 1;
     const lead = readLead(plan, namedShare);
     const phrasePairs = fullPhrasePairs(plan);
-    const watchedSlot = watch === undefined || slotEpoch[watch] !== queryEpoch ? -1 : slotOf[watch]!;
+    const watchedSlot = watch === undefined || !this.hasMet(watch) ? -1 : slotOf[watch]!;
     // The most a slot's bonuses can add, so that most slots are passed over before their powers are
     // worked out: a share raised to a power of 1 or more is at most the share itself, and the held
     // bonuses are at most NAMED_HELD_BONUS each (TITLE_HELD_BONUS is less).
@@ -542,9 +545,14 @@ export class Scorer {
     return { top: top.sorted().map(scored), namedShare, total, watched };
   }
 
+  /** Whether this query has met `doc` (given it a slot). */
+  private hasMet(doc: number): boolean {
+    return ((this.met[doc >>> 5]! >>> (doc & 31)) & 1) === 1;
+  }
+
   /** Gives `doc` the next slot (`used`); returns the new count in use. */
-  private openSlot(doc: number, queryEpoch: number, used: number): number {
-    this.slotEpoch[doc] = queryEpoch;
+  private openSlot(doc: number, used: number): number {
+    this.met[doc >>> 5]! |= 1 << (doc & 31);
     this.slotOf[doc] = used;
     this.slots.docOf[used] = doc;
     if (used >= this.dirty) this.dirty = used + 1;
@@ -553,7 +561,7 @@ export class Scorer {
 
   /** Adds to each document the groups matched the points of the best hint it holds. */
   private addHints(hints: readonly PlannedAlternative[]): void {
-    const { slotOf, slotEpoch, units, slots } = this;
+    const { slotOf, units, slots } = this;
     const lengths = this.index.fieldLengthCodes;
     const groupEpoch = ++this.groupEpoch;
     const hinted: number[] = [];
@@ -562,7 +570,7 @@ export class Scorer {
       const { count, docs, tfs } = this.postings.decode(this.index.postings(hint.entry));
       for (let p = 0; p < count; p++) {
         const doc = docs[p]!;
-        if (slotEpoch[doc] !== this.queryEpoch) continue;
+        if (!this.hasMet(doc)) continue;
         const slot = slotOf[doc]!;
         const points = weight * saturate(pseudoFrequency(tfs, p * FIELD_COUNT, lengths, doc * FIELD_COUNT, units));
         if (slots.groupStamp[slot] !== groupEpoch) {

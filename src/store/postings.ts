@@ -69,10 +69,10 @@ export class DecodedPostings {
   /**
    * Decodes one term's postings. A single flat loop and flat results, rather than a callback per
    * posting: the scorer's loop over them stays monomorphic and fast from a process's first query.
-   * With `epochs`, only the postings of documents whose epoch there is `epoch` are kept, the others'
-   * bytes stepped over: a common word's list is mostly of documents its query has not met.
+   * With `kept`, a bit per document, only the postings of documents whose bit is set are kept, the
+   * others' bytes stepped over: a common word's list is mostly of documents its query has not met.
    */
-  decode(bytes: Uint8Array, epochs?: Uint32Array, epoch = 0): this {
+  decode(bytes: Uint8Array, kept?: Uint32Array): this {
     // Every posting and every position takes at least a byte: the list's length bounds both.
     this.room(bytes.length, bytes.length);
     const { docs, tfs, fields, titleStart, titlePositions } = this;
@@ -93,7 +93,7 @@ export class DecodedPostings {
         shift += 7;
       }
       doc += v >>> 1;
-      if (epochs && epochs[doc] !== epoch) {
+      if (kept && !((kept[doc >>> 5]! >>> (doc & 31)) & 1)) {
         if (!(v & 1)) pos = payloadEnd(bytes, pos);
         continue;
       }
