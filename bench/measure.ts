@@ -41,11 +41,6 @@ export function runMeasured(command: Command, options: { peakRss?: boolean } = {
   }
 }
 
-/** The median wall time of `runs` fresh runs of a command. */
-export function medianSeconds(command: Command, runs: number): number {
-  return median(Array.from({ length: runs }, () => runMeasured(command).seconds));
-}
-
 export function median(values: number[]): number {
   return percentile([...values].sort((a, b) => a - b), 50);
 }

@@ -7,19 +7,21 @@ import { writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { directoryBytes, median, medianSeconds, runMeasured } from "./measure.js";
+import { directoryBytes, median, runMeasured } from "./measure.js";
 import { ENGINE_KEYS, isEngineKey, loadEngine } from "./peers/registry.js";
-import type { Engine } from "./peers/types.js";
+import type { Command, Engine } from "./peers/types.js";
 import { archiveTarball, benchCacheDir, commandLine, engineIndexDir, requireArchive, usageError } from "./shared.js";
 import { writeSubArchives } from "./sub-archive.js";
 import type { WarmFigures } from "./warm.js";
 
 const USAGE = "npm run bench [-- --skip minisearch,grep] [--quick] [--no-scaling] [--json FILE]";
 const ONE_SHOT_QUERY = "heap corruption";
-/** An engine whose one-shot takes longer than this is run fewer times, to keep the run short. */
+/** Fresh processes timed per one-shot command (the figure is their median)... */
+const ONE_SHOT_RUNS = 7;
+const QUICK_ONE_SHOT_RUNS = 3;
+/** ...but for a command whose first run takes longer than this, to keep the run short. */
 const SLOW_ONE_SHOT_SECONDS = 2;
 const SLOW_ONE_SHOT_RUNS = 3;
-const BASELINE_RUNS = 7;
 /** A line of one-shot output naming a hit: numbered (kbsearch, one-shot.js) or a file path (grep). */
 const HIT_LINE = /^\s*(?:\d+\.\s+Q\d+\b|\S*\/Q\d+\.txt$)/;
 /** The scaling table's corpus sizes, as fractions of the archive (the whole comes from the main run). */
@@ -45,6 +47,13 @@ interface EngineFigures {
   build: BuildFigures;
   warm: WarmFigures;
   oneShot: OneShotFigures;
+}
+
+/** A command whose wall time in a fresh process the run takes: an engine's one-shot search, or `node -e 0`. */
+interface OneShotSubject {
+  command: Command;
+  /** Throws when a run's output is not what it should be (an engine's one-shot must print 10 hits). */
+  check?: (stdout: string) => void;
 }
 
 interface ScalePoint {
@@ -97,59 +106,80 @@ function measureWarm(engine: Engine, dir: string, quick: boolean): WarmFigures {
   return JSON.parse(runMeasured({ file: process.execPath, args: [script, engine.key, dir, String(limit)] }).stdout) as WarmFigures;
 }
 
-/** Median of fresh one-shot processes; fewer of them for an engine that takes seconds each. */
-function measureOneShot(engine: Engine, dir: string, runs: number): OneShotFigures {
-  const command = engine.oneShotCommand(dir, ONE_SHOT_QUERY);
-  const timeOne = () => {
-    const run = runMeasured(command);
-    const hits = run.stdout.split("\n").filter((line) => HIT_LINE.test(line)).length;
-    if (hits < 10) throw new Error(`${engine.name}'s one-shot printed ${hits} hits, not 10:\n${run.stdout}`);
-    return run.seconds;
+/** An engine's one-shot search of ONE_SHOT_QUERY over the index in `dir`. */
+function oneShotOf(engine: Engine, dir: string): OneShotSubject {
+  return {
+    command: engine.oneShotCommand(dir, ONE_SHOT_QUERY),
+    check: (stdout) => {
+      const hits = stdout.split("\n").filter((line) => HIT_LINE.test(line)).length;
+      if (hits < 10) throw new Error(`${engine.name}'s one-shot printed ${hits} hits, not 10:\n${stdout}`);
+    },
   };
-  const times = [timeOne()];
-  const wanted = times[0]! > SLOW_ONE_SHOT_SECONDS ? Math.min(runs, SLOW_ONE_SHOT_RUNS) : runs;
-  while (times.length < wanted) times.push(timeOne());
-  return { medianSeconds: median(times), runs: times.length };
 }
 
-function measureEngine(engine: Engine, settings: Settings): EngineFigures {
+/**
+ * Each subject's median over `runs` fresh processes (SLOW_ONE_SHOT_RUNS for one whose first run is
+ * slow), the subjects taking turns round by round. Other work on a shared machine comes and goes
+ * through a run, and so each subject meets it alike: timed one after another, each right after its
+ * own engine's build (whose written index the system is still flushing), figures a few
+ * milliseconds apart came out in either order from run to run.
+ */
+function measureOneShots(subjects: OneShotSubject[], runs: number): OneShotFigures[] {
+  const times = subjects.map((): number[] => []);
+  const wanted = subjects.map(() => runs);
+  while (times.some((t, i) => t.length < wanted[i]!)) {
+    subjects.forEach((subject, i) => {
+      if (times[i]!.length >= wanted[i]!) return;
+      const run = runMeasured(subject.command);
+      subject.check?.(run.stdout);
+      if (times[i]!.length === 0 && run.seconds > SLOW_ONE_SHOT_SECONDS) wanted[i] = Math.min(runs, SLOW_ONE_SHOT_RUNS);
+      times[i]!.push(run.seconds);
+    });
+  }
+  return times.map((t) => ({ medianSeconds: median(t), runs: t.length }));
+}
+
+/** An engine's build and warm figures (its one-shot is timed later, with the others'). */
+function measureEngine(engine: Engine, settings: Settings): Omit<EngineFigures, "oneShot"> {
   const dir = engineIndexDir(engine);
   log(`${engine.name}: build`);
   const build = measureBuild(engine, archiveTarball, dir);
   log(`${engine.name}: built in ${build.seconds.toFixed(1)} s; warm queries`);
   const warm = measureWarm(engine, dir, settings.quick);
-  log(`${engine.name}: one-shot`);
-  const oneShot = measureOneShot(engine, dir, settings.quick ? 3 : 5);
-  return { key: engine.key, name: engine.name, hasIndex: engine.hasIndex, build, warm, oneShot };
+  return { key: engine.key, name: engine.name, hasIndex: engine.hasIndex, build, warm };
 }
 
-/** kbsearch over the first 1/8, 1/4 and 1/2 of the archive's articles (sub-archives made once, then reused). */
-async function measureScaling(kbsearch: Engine, full: EngineFigures, runs: number): Promise<ScalePoint[]> {
+/** A smaller archive's kbsearch index: its build's figures, and where it is (for its one-shot). */
+interface ScaleBuild {
+  corpus: string;
+  build: BuildFigures;
+  indexDir: string;
+}
+
+/** kbsearch built over the first 1/8, 1/4 and 1/2 of the archive's `articles` (sub-archives made once, then reused). */
+async function buildScaling(kbsearch: Engine, articles: number): Promise<ScaleBuild[]> {
   const dir = join(benchCacheDir, "scaling");
-  const sizes = SCALING_DIVISORS.map((divisor) => ({ divisor, count: Math.ceil(full.build.articles / divisor) }));
+  const sizes = SCALING_DIVISORS.map((divisor) => ({ divisor, count: Math.ceil(articles / divisor) }));
   const tarball = (count: number) => join(dir, `first-${count}.tar.gz`);
   log("scaling: writing the smaller archives (once)");
   await writeSubArchives(archiveTarball, new Map(sizes.map(({ count }) => [tarball(count), count])));
-  const points = sizes.map(({ divisor, count }): ScalePoint => {
+  return sizes.map(({ divisor, count }) => {
     log(`scaling: 1/${divisor} of the archive`);
     const indexDir = join(dir, `index-${count}`);
-    const build = measureBuild(kbsearch, tarball(count), indexDir);
-    const oneShot = measureOneShot(kbsearch, indexDir, runs);
-    return {
-      corpus: `1/${divisor}`,
-      articles: build.articles,
-      textBytes: build.textBytes,
-      buildSeconds: build.seconds,
-      buildPeakRssBytes: build.peakRssBytes,
-      indexBytes: build.indexBytes,
-      oneShotSeconds: oneShot.medianSeconds,
-    };
+    return { corpus: `1/${divisor}`, build: measureBuild(kbsearch, tarball(count), indexDir), indexDir };
   });
-  const whole = full.build;
-  return [
-    ...points,
-    { corpus: "all", articles: whole.articles, textBytes: whole.textBytes, buildSeconds: whole.seconds, buildPeakRssBytes: whole.peakRssBytes, indexBytes: whole.indexBytes, oneShotSeconds: full.oneShot.medianSeconds },
-  ];
+}
+
+function scalePoint(corpus: string, build: BuildFigures, oneShot: OneShotFigures): ScalePoint {
+  return {
+    corpus,
+    articles: build.articles,
+    textBytes: build.textBytes,
+    buildSeconds: build.seconds,
+    buildPeakRssBytes: build.peakRssBytes,
+    indexBytes: build.indexBytes,
+    oneShotSeconds: oneShot.medianSeconds,
+  };
 }
 
 interface Row {
@@ -249,19 +279,28 @@ async function main(): Promise<void> {
     else engines.push(engine);
   }
 
-  const figures = engines.map((engine) => measureEngine(engine, settings));
-  const oneShotRuns = settings.quick ? 3 : 5;
-  log("one-shot baseline: node -e 0");
-  const baselineSeconds = medianSeconds({ file: process.execPath, args: ["-e", "0"] }, BASELINE_RUNS);
+  const measured = engines.map((engine) => measureEngine(engine, settings));
+  const scaleBuilds = settings.scaling ? await buildScaling(engines[0]!, measured[0]!.build.articles) : [];
+  // Every one-shot at the end, taking turns: `node -e 0`, each engine's, then the smaller archives' kbsearch.
+  const oneShotRuns = settings.quick ? QUICK_ONE_SHOT_RUNS : ONE_SHOT_RUNS;
+  log(`one-shots: node -e 0, ${engines.map((e) => e.name).join(", ")}${scaleBuilds.length ? ", kbsearch over the smaller archives" : ""}, in turn`);
+  const [baseline, ...oneShots] = measureOneShots(
+    [{ command: { file: process.execPath, args: ["-e", "0"] } }, ...engines.map((e) => oneShotOf(e, engineIndexDir(e))), ...scaleBuilds.map((b) => oneShotOf(engines[0]!, b.indexDir))],
+    oneShotRuns,
+  );
+  const baselineSeconds = baseline!.medianSeconds;
+  const figures: EngineFigures[] = measured.map((m, i) => ({ ...m, oneShot: oneShots[i]! }));
   const kbsearch = figures[0]!;
-  const scaling = settings.scaling ? await measureScaling(engines[0]!, kbsearch, oneShotRuns) : [];
+  const scaling = scaleBuilds.length
+    ? [...scaleBuilds.map((b, i) => scalePoint(b.corpus, b.build, oneShots[engines.length + i]!)), scalePoint("all", kbsearch.build, kbsearch.oneShot)]
+    : [];
 
   const load = `load average ${loadBefore.toFixed(1)} before the run, ${loadavg()[0]!.toFixed(1)} after`;
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "unknown CPU"}, Node ${process.versions.node}, ${load}`;
   const corpus = `${kbsearch.build.articles} articles, ${(kbsearch.build.textBytes / 1e6).toFixed(1)} MB of article text`;
   const grep = figures.find((f) => !f.hasIndex);
   notes.push(
-    `one-shot: median of ${oneShotRuns} fresh processes (${SLOW_ONE_SHOT_RUNS} when one takes over ${SLOW_ONE_SHOT_SECONDS} s); \`node -e 0\`: ${baselineSeconds.toFixed(3)} s (median of ${BASELINE_RUNS})`,
+    `one-shot: median of ${oneShotRuns} fresh processes (${SLOW_ONE_SHOT_RUNS} when one takes over ${SLOW_ONE_SHOT_SECONDS} s), every command's runs taking turns after all builds; \`node -e 0\`: ${baselineSeconds.toFixed(3)} s`,
     `warm: ${kbsearch.warm.queries} dev queries, 10 hits each (kbsearch with snippets, SQLite with snippet())${grep ? `; ${grep.name}: ${grep.warm.queries} of them, its "index" is the articles as plain files` : ""}`,
   );
   const output = [
