@@ -14,6 +14,7 @@ import {
 } from "../src/store/format.js";
 import { binaryElement, decodeMsgpack } from "../src/store/msgpack.js";
 import { CODE_COUNT, CODE_TFS, ESCAPE, fieldCode } from "../src/store/field-codes.js";
+import { addDoc, docBits } from "../src/store/doc-bits.js";
 import { DecodedPostings, encodePosting, mergePostings } from "../src/store/postings.js";
 import { pack, unpack } from "msgpackr";
 import { crc32 } from "node:zlib";
@@ -179,10 +180,10 @@ describe("postings codec", () => {
         if (!tfs.some((tf) => tf > 0)) tfs[FIELD.title] = 1 + int(rand, 3);
         postings.push({ doc, tfs, titlePositions: positions(rand, tfs[FIELD.title]!) });
       }
-      const bits = new Uint32Array(Math.ceil((doc + 1) / 32));
+      const bits = docBits(doc + 1);
       const kept = postings.filter((p) => {
         if (rand() >= 0.2) return false;
-        bits[p.doc >>> 5]! |= 1 << (p.doc & 31);
+        addDoc(bits, p.doc);
         return true;
       });
       assert.ok(kept.length > 0 && kept.length < postings.length);

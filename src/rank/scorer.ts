@@ -9,6 +9,7 @@
 import type { PlannedAlternative, PlannedGroup, QueryPlan } from "../query/expand.js";
 import type { IndexReader } from "../store/reader.js";
 import { FIELD, FIELD_COUNT, LENGTH_OF_CODE } from "../store/format.js";
+import { addDoc, docBits, hasDoc } from "../store/doc-bits.js";
 import { BODY_ONLY_MASK, DecodedPostings } from "../store/postings.js";
 import { idf, inverseAverages, occurrenceUnits, pseudoFrequency, saturate, singleBodyPoints } from "./bm25f.js";
 import { TopK } from "./topk.js";
@@ -364,12 +365,9 @@ function heaviestFirst(groups: readonly PlannedGroup[], masses: readonly number[
 
 /** Scores queries over one index, reusing its per-document scratch arrays from query to query. */
 export class Scorer {
-  /** Per document: its slot in this query, valid when its bit in `met` is set. */
+  /** Per document: its slot in this query, valid when `met` holds it. */
   private readonly slotOf: Int32Array;
-  /**
-   * A bit per document, set once this query has met it: 7.5 KB for the archive, where a word per
-   * document would not stay in the processor's nearest cache, and every posting looks its document up.
-   */
+  /** The documents this query has met (doc-bits.ts: every posting looks its document up there). */
   private readonly met: Uint32Array;
   private groupEpoch = 0;
   private slots = new Slots(1024);
@@ -383,7 +381,7 @@ export class Scorer {
 
   constructor(private readonly index: IndexReader) {
     this.slotOf = new Int32Array(index.docCount);
-    this.met = new Uint32Array(Math.ceil(index.docCount / 32));
+    this.met = docBits(index.docCount);
     this.units = occurrenceUnits(inverseAverages(index.header.avgFieldLength));
     this.singleBody = singleBodyPoints(this.units);
   }
@@ -439,7 +437,7 @@ export class Scorer {
         for (let p = 0; p < postings.count; p++) {
           const doc = docs[p]!;
           let slot: number;
-          if ((met[doc >>> 5]! >>> (doc & 31)) & 1) {
+          if (hasDoc(met, doc)) {
             slot = slotOf[doc]!;
           } else {
             if (!opening || (allowed && !allowed[doc])) continue;
@@ -498,7 +496,7 @@ export class Scorer {
     const namedShare = queryMass > 0 ? namedMass / queryMass : 1;
     const lead = readLead(plan, namedShare);
     const phrasePairs = fullPhrasePairs(plan);
-    const watchedSlot = watch === undefined || !this.hasMet(watch) ? -1 : slotOf[watch]!;
+    const watchedSlot = watch === undefined || !hasDoc(met, watch) ? -1 : slotOf[watch]!;
     // The most a slot's bonuses can add, so that most slots are passed over before their powers are
     // worked out: a share raised to a power of 1 or more is at most the share itself, and the held
     // bonuses are at most NAMED_HELD_BONUS each (TITLE_HELD_BONUS is less).
@@ -545,14 +543,9 @@ export class Scorer {
     return { top: top.sorted().map(scored), namedShare, total, watched };
   }
 
-  /** Whether this query has met `doc` (given it a slot). */
-  private hasMet(doc: number): boolean {
-    return ((this.met[doc >>> 5]! >>> (doc & 31)) & 1) === 1;
-  }
-
   /** Gives `doc` the next slot (`used`); returns the new count in use. */
   private openSlot(doc: number, used: number): number {
-    this.met[doc >>> 5]! |= 1 << (doc & 31);
+    addDoc(this.met, doc);
     this.slotOf[doc] = used;
     this.slots.docOf[used] = doc;
     if (used >= this.dirty) this.dirty = used + 1;
@@ -570,7 +563,7 @@ export class Scorer {
       const { count, docs, tfs } = this.postings.decode(this.index.postings(hint.entry));
       for (let p = 0; p < count; p++) {
         const doc = docs[p]!;
-        if (!this.hasMet(doc)) continue;
+        if (!hasDoc(this.met, doc)) continue;
         const slot = slotOf[doc]!;
         const points = weight * saturate(pseudoFrequency(tfs, p * FIELD_COUNT, lengths, doc * FIELD_COUNT, units));
         if (slots.groupStamp[slot] !== groupEpoch) {

@@ -8,6 +8,7 @@
  * tells a title that says the query from one that merely holds its words.
  */
 import { CODE_COUNT, CODE_FIELDS, CODE_TFS, CODE_TITLE_TF, ESCAPE, fieldCode } from "./field-codes.js";
+import { hasDoc } from "./doc-bits.js";
 import { FIELD, FIELD_COUNT } from "./format.js";
 import { ByteReader, type ByteSink, type ByteWriter } from "./varint.js";
 
@@ -69,7 +70,7 @@ export class DecodedPostings {
   /**
    * Decodes one term's postings. A single flat loop and flat results, rather than a callback per
    * posting: the scorer's loop over them stays monomorphic and fast from a process's first query.
-   * With `kept`, a bit per document, only the postings of documents whose bit is set are kept, the
+   * With `kept` (doc-bits.ts), only the postings of the documents it holds are kept, the
    * others' bytes stepped over: a common word's list is mostly of documents its query has not met.
    */
   decode(bytes: Uint8Array, kept?: Uint32Array): this {
@@ -93,7 +94,7 @@ export class DecodedPostings {
         shift += 7;
       }
       doc += v >>> 1;
-      if (kept && !((kept[doc >>> 5]! >>> (doc & 31)) & 1)) {
+      if (kept && !hasDoc(kept, doc)) {
         if (!(v & 1)) pos = payloadEnd(bytes, pos);
         continue;
       }
