@@ -135,10 +135,11 @@ class PlaceFinder {
   next(text: string, from: number): number {
     const { starting } = this;
     for (let i = from, n = text.length; i < n; i++) {
-      if (starting[text.charCodeAt(i)] !== 1) continue;
+      const c = text.charCodeAt(i);
+      if (starting[c] !== 1) continue;
       // A word starts after a character no word holds; a leading underscore may follow anything.
       const afterWord = i > 0 && isWordChar(text.charCodeAt(i - 1));
-      for (const p of this.byFirst.get(text.charCodeAt(i))!) {
+      for (const p of this.byFirst.get(c)!) {
         if (afterWord && p.charCodeAt(0) !== UNDERSCORE) continue;
         const end = writtenEnd(text, i, p);
         if (end >= 0) {
