@@ -55,9 +55,14 @@ function bundledModulesRun(args: string[]): string[] {
     .flatMap((file) => (JSON.parse(readFileSync(join(coverage, file), "utf8")) as { result: { url: string; functions: FunctionCoverage[] }[] }).result)
     .find((s) => s.url === pathToFileURL(bundle).href);
   assert.ok(script, "the command should run the bundle");
-  const modules = Object.keys((JSON.parse(readFileSync(bundleMeta, "utf8")) as { inputs: Record<string, unknown> }).inputs);
+  const modules = bundledInputs();
   const calls = new Map(script.functions.map((f) => [f.functionName, f.ranges[0]!.count]));
   return modules.filter((path) => (calls.get(path) ?? 1) > 0).map(sourcePath);
+}
+
+/** The modules the bundle holds, as esbuild's metafile names them (`src/query/engine.ts`, `node_modules/...`). */
+function bundledInputs(): string[] {
+  return Object.keys((JSON.parse(readFileSync(bundleMeta, "utf8")) as { inputs: Record<string, unknown> }).inputs);
 }
 
 /** Runs main.ts as ES modules with the load tracer; returns the modules whose files it loaded. */
@@ -86,7 +91,7 @@ const ways = [
 describe("the installed command's bundle", () => {
   test("holds none of the packages only other commands use", () => {
     // A one-shot search reads the whole bundle: the option parser and the msgpack writer stay in node_modules.
-    const inputs = Object.keys((JSON.parse(readFileSync(bundleMeta, "utf8")) as { inputs: Record<string, unknown> }).inputs);
+    const inputs = bundledInputs();
     assert.ok(inputs.includes("src/query/engine.ts"), "the bundle should hold the engine");
     for (const path of inputs) assert.doesNotMatch(path, /^node_modules\/(commander|msgpackr)\//);
   });
