@@ -165,11 +165,12 @@ function writtenEnd(text: string, at: number, prefix: string): number {
   return i;
 }
 
-/** The characters a word's letters may stand apart by: hyphens, apostrophes and white space (what a pattern's \s matches). */
+/**
+ * The characters a word's letters may stand apart by: those the tokenizer joins across (a hyphen,
+ * and the spaces, tabs and line break between spaced letters) and apostrophes, which the analyzer drops.
+ */
 function isApart(c: number): boolean {
-  if (c === 45 || c === 39 || c === 32 || (c >= 9 && c <= 13)) return true;
-  if (c < 0xa0) return false;
-  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+  return c === 45 /* - */ || c === 39 /* ' */ || c === 32 || c === 9 /* \t */ || c === 10 /* \n */;
 }
 
 /** Index of the match that starts the window with the most distinct terms (then most matches). */
