@@ -3,7 +3,7 @@
  * Lenient where the archive varies (missing headings, stray header lines), strict only where
  * nothing usable remains: no article number, or no text.
  */
-import { findSections } from "./sections.js";
+import { findSections } from "../text/sections.js";
 import { ArticleParseError, type Article } from "./types.js";
 import { ownValue } from "../own.js";
 

@@ -1,11 +1,6 @@
-/** A named part of an article's body: a range of `Article.text`. */
-export interface Section {
-  /** Upper-case heading as printed (`SYMPTOMS`, `MORE INFORMATION`); "" for text before any heading. */
-  name: string;
-  /** Start and end offsets of the section's text (heading excluded) in `Article.text`. */
-  start: number;
-  end: number;
-}
+import type { Section } from "../text/sections.js";
+
+export type { Section };
 
 /** Everything an article has, as parsed from its Jekyll page. */
 export interface Article {

@@ -7,7 +7,7 @@
  */
 import { normalize } from "../analyze/analyzer.js";
 import { idf } from "../rank/bm25f.js";
-import type { IndexReader, TermEntry } from "../store/reader.js";
+import type { IndexReader, TermEntry } from "../store/index-reader.js";
 import { oneEditAway } from "./spelling.js";
 import type { Correction, MatchKind, ParsedQuery, QueryIntent, QueryWord } from "./types.js";
 
@@ -76,6 +76,9 @@ const INTENT_HINTS: Record<QueryIntent, { terms: string[]; weight: number }> = {
 export function planQuery(parsed: ParsedQuery, index: IndexReader): QueryPlan {
   const groups: PlannedGroup[] = [];
   const corrections: Correction[] = [];
+  const hint = INTENT_HINTS[parsed.intent];
+  // Every term the plan surely looks up, said at once: a browser fetches their blocks together.
+  index.willLookUp([...parsed.words.flatMap((w) => [w.term, ...w.aka.map((a) => a.term)]), ...hint.terms]);
   for (const word of parsed.words) {
     const exact = index.lookup(word.term);
     const alternatives: PlannedAlternative[] = exact ? [{ entry: exact, weight: word.weight, kind: "exact" }] : [];
@@ -104,7 +107,6 @@ export function planQuery(parsed: ParsedQuery, index: IndexReader): QueryPlan {
     if (alternatives.length) groups.push({ word, alternatives });
   }
   const hints: PlannedAlternative[] = [];
-  const hint = INTENT_HINTS[parsed.intent];
   for (const term of hint.terms) {
     const entry = index.lookup(term);
     if (entry) hints.push({ entry, weight: hint.weight, kind: "exact" });
@@ -116,11 +118,15 @@ export function planQuery(parsed: ParsedQuery, index: IndexReader): QueryPlan {
 function commonerSpellings(word: QueryWord, docFreq: number, index: IndexReader): { entry: TermEntry; surface: string }[] {
   const minDocFreq = Math.max(MIN_CORRECTION_DOC_FREQ, docFreq * CORRECTION_RATIO);
   const found = new Map<string, { entry: TermEntry; surface: string }>();
-  const tried = new Set<string>([word.term]);
+  // Each distinct term of a variant, with the first variant giving it.
+  const variants = new Map<string, string>([[word.term, ""]]);
   for (const variant of oneEditAway(word.surface)) {
     const term = normalize(variant);
-    if (term === undefined || tried.has(term)) continue;
-    tried.add(term);
+    if (term !== undefined && !variants.has(term)) variants.set(term, variant);
+  }
+  variants.delete(word.term);
+  index.willLookUp(variants.keys());
+  for (const [term, variant] of variants) {
     const entry = index.lookup(term);
     if (entry && entry.docFreq >= minDocFreq) found.set(term, { entry, surface: variant });
   }

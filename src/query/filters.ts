@@ -5,7 +5,7 @@
  * `section:` looks at the text, not the metadata, and is checked in verify.ts.
  */
 import type { DocMetaColumns, DocMetaList } from "../store/docmeta.js";
-import type { IndexReader } from "../store/reader.js";
+import type { IndexReader } from "../store/index-reader.js";
 import { PRODUCT_NAMES } from "./aliases.js";
 import { articleNumberIn } from "./parse.js";
 import type { Filter } from "./syntax.js";

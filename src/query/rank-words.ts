@@ -3,7 +3,7 @@
  * by number first. The engine's plain search and each branch of a query with operators share it.
  */
 import type { Scorer } from "../rank/scorer.js";
-import type { IndexReader } from "../store/reader.js";
+import type { IndexReader } from "../store/index-reader.js";
 import type { QueryPlan } from "./expand.js";
 import type { ParsedQuery } from "./types.js";
 

@@ -9,7 +9,7 @@
 import { normalize } from "../analyze/analyzer.js";
 import type { Scorer } from "../rank/scorer.js";
 import { DecodedPostings } from "../store/postings.js";
-import type { IndexReader } from "../store/reader.js";
+import type { IndexReader } from "../store/index-reader.js";
 import { toBranches, type Branch } from "./branches.js";
 import { PREFIX_WEIGHT, planQuery, type PlannedGroup } from "./expand.js";
 import { countFacets } from "./facets.js";

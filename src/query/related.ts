@@ -7,7 +7,7 @@ import { analyzeToTokens } from "../analyze/analyzer.js";
 import { idf } from "../rank/bm25f.js";
 import type { Scorer } from "../rank/scorer.js";
 import { DecodedPostings } from "../store/postings.js";
-import type { IndexReader, TermEntry } from "../store/reader.js";
+import type { IndexReader, TermEntry } from "../store/index-reader.js";
 import type { PlannedGroup, QueryPlan } from "./expand.js";
 import type { Ranking } from "./refine.js";
 import type { RankedDoc } from "./rank-words.js";

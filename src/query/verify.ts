@@ -5,7 +5,7 @@
  * as in the phrase (stopwords keep their places: "could not open the file").
  */
 import { analyzeToTokens } from "../analyze/analyzer.js";
-import { findSections } from "../parse/sections.js";
+import { findSections } from "../text/sections.js";
 import type { StoredDoc } from "../store/format.js";
 import type { QueryWord } from "./types.js";
 

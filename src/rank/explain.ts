@@ -9,7 +9,7 @@ import type { PlannedAlternative, QueryPlan } from "../query/expand.js";
 import type { ScorePart } from "../query/types.js";
 import { FIELD, FIELD_COUNT, FIELDS, LENGTH_OF_CODE } from "../store/format.js";
 import { DecodedPostings } from "../store/postings.js";
-import type { IndexReader, TermEntry } from "../store/reader.js";
+import type { IndexReader, TermEntry } from "../store/index-reader.js";
 import { idf, inverseAverages, occurrenceUnit, saturate } from "./bm25f.js";
 import { coordination, coordinationPower, coverageBonus, coveredMass, fullPhrasePairs, queryWordsHeldBonus, readLead, typedWords, queryWeights, titleHeldBonus, titleMaskOf, titlePhraseShare } from "./scorer.js";
 

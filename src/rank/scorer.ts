@@ -7,7 +7,7 @@
  * so a query touches memory in proportion to the documents it matches, not to the archive.
  */
 import type { PlannedAlternative, PlannedGroup, QueryPlan } from "../query/expand.js";
-import type { IndexReader } from "../store/reader.js";
+import type { IndexReader } from "../store/index-reader.js";
 import { FIELD, FIELD_COUNT, LENGTH_OF_CODE } from "../store/format.js";
 import { addDoc, docBits, hasDoc } from "../store/doc-bits.js";
 import { BODY_ONLY_MASK, DecodedPostings } from "../store/postings.js";
@@ -393,6 +393,8 @@ export class Scorer {
    */
   score(plan: QueryPlan, k: number, watch?: number, allowed?: Uint8Array): Scored {
     const { groups, hints } = plan;
+    // Every list this query reads, said at once: a browser fetches them together.
+    this.index.willReadPostings([...groups.flatMap((g) => g.alternatives.map((a) => a.entry)), ...hints.map((h) => h.entry)]);
     const { slotOf, met, units, singleBody } = this;
     met.fill(0);
     const lengths = this.index.fieldLengthCodes;

@@ -3,9 +3,9 @@
  * chunk, so a reader verifies just the chunks a query reads and a full check reads them all.
  */
 import { crc32 } from "node:zlib";
+import { CHUNK_BYTES } from "./chunks.js";
 
-/** Small enough that a query's few reads verify little beyond what they need (about 17 KB of checksums for the whole archive). */
-export const CHUNK_BYTES = 16 * 1024;
+export { CHUNK_BYTES, chunkCount } from "./chunks.js";
 
 /** Computes the chunk checksums of a byte stream handed over in pieces of any size. */
 export class ChunkChecksums {
@@ -37,18 +37,4 @@ export class ChunkChecksums {
     this.crc = 0;
     this.filled = 0;
   }
-}
-
-/** How many chunks `bytes` of data make. */
-export function chunkCount(bytes: number): number {
-  return Math.ceil(bytes / CHUNK_BYTES);
-}
-
-/** Index of the first chunk in `span` (read from a chunk boundary) whose checksum differs from `table`, or -1. */
-export function firstBadChunk(span: Uint8Array, firstChunk: number, table: Uint8Array): number {
-  const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
-  for (let start = 0, chunk = firstChunk; start < span.length; start += CHUNK_BYTES, chunk++) {
-    if (crc32(span.subarray(start, start + CHUNK_BYTES)) !== view.getUint32(chunk * 4, true)) return chunk;
-  }
-  return -1;
 }

@@ -5,14 +5,9 @@
  * would have found among its own articles.
  */
 import { crc32, deflateRaw, inflateRawSync } from "node:zlib";
-import { STORE_DICTIONARY_LINES } from "./store-dictionary.js";
+import { storeDictionaryBytes as storeDictionary } from "./codecs.js";
 
-let dictionary: Buffer | undefined;
 let dictionaryCrc: number | undefined;
-
-function storeDictionary(): Buffer {
-  return (dictionary ??= Buffer.from(STORE_DICTIONARY_LINES.join("\n")));
-}
 
 /** The dictionary's checksum: an index records the one it was built with (worked out once, not at every open). */
 export function storeDictionaryCrc(): number {

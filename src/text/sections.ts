@@ -1,9 +1,18 @@
 /**
  * Finds an article's sections by their headings. Shared by the parser and by searches that look
  * inside a section (`section:symptoms`), which find them again in the stored text rather than
- * store them: the headings are in the text already.
+ * store them: the headings are in the text already. It lies below both (src/text), so that a
+ * search, in Node or in a browser, loads nothing of the parse stage.
  */
-import type { Section } from "./types.js";
+
+/** A named part of an article's body: a range of its text. */
+export interface Section {
+  /** Upper-case heading as printed (`SYMPTOMS`, `MORE INFORMATION`); "" for text before any heading. */
+  name: string;
+  /** Start and end offsets of the section's text (heading excluded) in the article's text. */
+  start: number;
+  end: number;
+}
 
 /** A heading is a line of text underlined by `=` (or `-`) of about its length. */
 const HEADING = /^([^\n]*\S)[ \t]*\n[ \t]*(=+|-+)[ \t]*$/my;

@@ -1,0 +1,494 @@
+/**
+ * Reads an index by offset: at open only the header, the dictionary's block index and the field
+ * lengths; then, per query, one dictionary block and one postings list per term, and the stored
+ * records of the hits shown. Nothing else of the file is decoded. The bytes come from a ByteSource
+ * (a local file, or HTTP in a browser) and the decompression from ReaderCodecs, so this module
+ * runs unchanged in Node and in a browser; reader.ts opens a local file.
+ */
+import { ANALYZER_ID } from "../analyze/analyzer.js";
+import { KbSearchError } from "../errors.js";
+import {
+  FIELD_COUNT, FORMAT_VERSION, MAGIC, PREAMBLE_BYTES, SECTION_NAMES, TERMS_PER_BLOCK,
+  type IndexHeader, type SectionName, type StoredDoc, type StoredHeader,
+} from "./format.js";
+import type { ByteRange, ByteSource } from "./byte-source.js";
+import { u32 } from "./bytes.js";
+import { CHUNK_BYTES, chunkCount, firstBadChunk } from "./chunks.js";
+import { storeDictionaryBytes, type ReaderCodecs } from "./codecs.js";
+import type { DocMetaColumns } from "./docmeta.js";
+import { binaryElement, decodeMsgpack } from "./msgpack.js";
+import { decodeSources } from "./sources.js";
+import { storedDocOf } from "./stored-record.js";
+import { LruCache } from "./lru.js";
+import { ByteReader } from "./varint.js";
+
+/** A term's dictionary entry. */
+export interface TermEntry {
+  term: string;
+  docFreq: number;
+  /** Byte range of its postings within the postings section. */
+  offset: number;
+  length: number;
+}
+
+const decoder = new TextDecoder();
+const EMPTY = new Uint8Array(0);
+const ASCII_TERM = /^[\x00-\x7f]*$/;
+/** At most this many decoded dictionary blocks are kept (of ~4,700 in the full archive)... */
+const BLOCK_CACHE_LIMIT = 1024;
+/** ...and this many as read (~500 bytes each): every query looks up words, each in its block, and a read is a system call. */
+const BLOCK_BYTES_CACHE_LIMIT = 4096;
+
+/** What a full check of an index found. */
+export interface VerifyReport {
+  path: string;
+  bytes: number;
+  chunks: number;
+}
+
+export class IndexReader {
+  readonly header: IndexHeader;
+  readonly path: string;
+  /** Field lengths as stored, FIELD_COUNT codes per document (LENGTH_OF_CODE gives the length). */
+  readonly fieldLengthCodes: Uint8Array;
+  private readonly source: ByteSource;
+  private readonly codecs: ReaderCodecs;
+  readonly fileSize: number;
+  private readonly dataStart: number;
+  private readonly integrity: StoredHeader["integrity"];
+  /** Per data chunk, 1 once its checksum has matched: each chunk is checked once per open. */
+  private readonly verified: Uint8Array;
+  private readonly rebuild: string;
+  private readonly blockFirstTerms: string[];
+  private readonly blockOffsets: Uint32Array;
+  /** Where each stored block starts in the store section, and where the last ends (read at open: 7.5 KB for the archive, one read less per hit). */
+  private readonly storeOffsets: Uint32Array;
+  private ids: Uint32Array | undefined;
+  /** The storeDocs section, read on the first stored document asked for. */
+  private storeStarts: Uint32Array | undefined;
+  private meta: DocMetaColumns | undefined;
+  /** The last stored block read, decompressed: a msgpack array of its documents, each packed on its own. */
+  private storeBlock: { index: number; bytes: Uint8Array } | undefined;
+  /** Decoded dictionary blocks, least recently used first: queries (and a word's spelling variants) keep coming back to the same ones. */
+  private readonly blockCache = new LruCache<number, TermEntry[]>(BLOCK_CACHE_LIMIT);
+  /** Dictionary blocks as read, for scanBlock: a word's variants that differ late fall in the same block, and queries share words. */
+  private readonly blockBytesCache = new LruCache<number, Uint8Array>(BLOCK_BYTES_CACHE_LIMIT);
+
+  /**
+   * Reads the index `source` holds; throws KbSearchError (index-corrupt, index-version), whose
+   * messages end with `rebuild`, the advice to rebuild the index ("" for none). Checks the header's
+   * checksum, the file's length and the sections read at open; with codecs that verify chunks,
+   * every later read checks the chunks it touches. The reader owns the source (close() closes it).
+   */
+  constructor(source: ByteSource, codecs: ReaderCodecs, rebuild: string) {
+    this.source = source;
+    this.codecs = codecs;
+    this.path = source.name;
+    this.rebuild = rebuild;
+    this.fileSize = source.size;
+    const preamble = this.readAt(0, Math.min(PREAMBLE_BYTES, this.fileSize));
+    const view = new DataView(preamble.buffer, preamble.byteOffset, preamble.byteLength);
+    if (preamble.length < 12 || String.fromCharCode(...preamble.subarray(0, 8)) !== MAGIC) throw this.corrupt("is not a kbsearch index");
+    const version = view.getUint32(8, true);
+    if (version !== FORMAT_VERSION) {
+      const whose = version < FORMAT_VERSION ? "an older" : "a newer";
+      throw new KbSearchError("index-version", `${this.path} was built by ${whose} kbsearch (index format ${version}; this one reads format ${FORMAT_VERSION})${this.advice()}`);
+    }
+    if (preamble.length < PREAMBLE_BYTES) throw this.corrupt(`is truncated (${this.fileSize} bytes)`);
+    const headerLength = view.getUint32(12, true);
+    this.dataStart = (PREAMBLE_BYTES + headerLength + 7) & ~7;
+    if (this.dataStart > this.fileSize) throw this.corrupt(`is truncated (${this.fileSize} bytes, its header alone needs ${this.dataStart})`);
+    const headerBytes = this.readAt(PREAMBLE_BYTES, headerLength);
+    if (codecs.crc32(headerBytes) !== view.getUint32(16, true)) throw this.corrupt("has a damaged header (checksum mismatch)");
+    const { integrity, ...header } = this.decodeHeader(headerBytes);
+    if (header.analyzerId !== ANALYZER_ID) {
+      throw new KbSearchError("index-version", `${this.path} was built by analyzer ${header.analyzerId}; this kbsearch uses ${ANALYZER_ID}${this.advice()}`);
+    }
+    if (header.storeDictionaryCrc !== codecs.crc32(storeDictionaryBytes())) {
+      throw new KbSearchError("index-version", `${this.path} was built with another store dictionary than this kbsearch's${this.advice()}`);
+    }
+    const expected = this.dataStart + integrity.dataBytes;
+    if (this.fileSize !== expected) {
+      throw this.corrupt(this.fileSize < expected ? `is truncated (${this.fileSize} of ${expected} bytes)` : `has ${this.fileSize - expected} bytes past its end`);
+    }
+    if (integrity.chunkCrcs.length !== chunkCount(integrity.dataBytes) * 4) throw this.corrupt("has a damaged header (checksum table)");
+    for (const name of SECTION_NAMES) {
+      const s = header.sections[name];
+      if (!s || s.offset + s.length > integrity.dataBytes) throw this.corrupt(`is damaged (section ${name} lies past the end)`);
+    }
+    this.header = header;
+    this.integrity = integrity;
+    this.verified = new Uint8Array(chunkCount(integrity.dataBytes));
+    this.blockFirstTerms = header.blockCount ? decoder.decode(this.section("blockIndex")).split("\n") : [];
+    this.blockOffsets = u32(this.section("blockOffsets"));
+    this.storeOffsets = u32(this.section("storeOffsets"));
+    this.fieldLengthCodes = this.section("fieldLengths");
+    if (this.blockFirstTerms.length !== header.blockCount || this.fieldLengthCodes.length !== header.docCount * FIELD_COUNT) {
+      throw this.corrupt("is damaged (dictionary or field lengths do not match the header)");
+    }
+  }
+
+  private decodeHeader(bytes: Uint8Array): StoredHeader {
+    try {
+      const header = decodeMsgpack(bytes) as StoredHeader;
+      if (typeof header !== "object" || header === null || !header.sections || !(header.integrity?.chunkCrcs instanceof Uint8Array)) {
+        throw new Error("fields missing");
+      }
+      return header;
+    } catch (err) {
+      throw this.corrupt("has a damaged header", err);
+    }
+  }
+
+  /** Reads the whole file and checks every checksum: what `kbsearch stats --verify` runs. */
+  verify(): VerifyReport {
+    const step = 64 * CHUNK_BYTES;
+    for (let start = 0; start < this.integrity.dataBytes; start += step) {
+      this.readData(this.dataStart + start, Math.min(step, this.integrity.dataBytes - start));
+    }
+    return { path: this.path, bytes: this.fileSize, chunks: this.verified.length };
+  }
+
+  close(): void {
+    this.source.close();
+  }
+
+  get docCount(): number {
+    return this.header.docCount;
+  }
+
+  /** The dictionary entry of `term`, or undefined when the index does not hold it. */
+  lookup(term: string): TermEntry | undefined {
+    const block = this.blockFor(term);
+    if (block < 0) return undefined;
+    if (!this.blockCache.has(block) && ASCII_TERM.test(term)) return this.scanBlock(block, term);
+    // A block's terms are in order: binary search them too.
+    const entries = this.readBlock(block);
+    let lo = 0;
+    let hi = entries.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const t = entries[mid]!.term;
+      if (t === term) return entries[mid];
+      if (t < term) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+
+  /** Terms starting with `prefix`, in order, at most `limit`. */
+  withPrefix(prefix: string, limit: number): TermEntry[] {
+    const found: TermEntry[] = [];
+    for (let block = Math.max(0, this.blockFor(prefix)); block < this.header.blockCount; block++) {
+      for (const entry of this.readBlock(block)) {
+        if (entry.term.startsWith(prefix)) {
+          found.push(entry);
+          if (found.length >= limit) return found;
+        } else if (entry.term > prefix) {
+          return found;
+        }
+      }
+    }
+    return found;
+  }
+
+  postings(entry: TermEntry): Uint8Array {
+    return this.readData(this.sectionStart("postings") + entry.offset, entry.length);
+  }
+
+  /**
+   * Says a step of a query is about to read these terms' postings: a source fetching over a
+   * network fetches them together (see ByteSource.willRead). Costs nothing on a local file.
+   */
+  willReadPostings(entries: readonly TermEntry[]): void {
+    if (!this.source.willRead) return;
+    const start = this.sectionStart("postings");
+    this.source.willRead(entries.map((e) => ({ position: start + e.offset, length: e.length })));
+  }
+
+  /** Says the dictionary blocks holding `terms` are about to be looked up (see willReadPostings). */
+  willLookUp(terms: Iterable<string>): void {
+    if (!this.source.willRead) return;
+    const blocks = new Set<number>();
+    for (const term of terms) {
+      const block = this.blockFor(term);
+      if (block >= 0 && !this.blockCache.has(block) && !this.blockBytesCache.has(block)) blocks.add(block);
+    }
+    if (blocks.size === 0) return;
+    const start = this.sectionStart("dictionary");
+    this.source.willRead([...blocks].map((b): ByteRange => ({ position: start + this.blockOffsets[b]!, length: this.blockOffsets[b + 1]! - this.blockOffsets[b]! })));
+  }
+
+  /** Says the stored records of `docs` are about to be read (see willReadPostings). */
+  willReadStored(docs: readonly number[]): void {
+    if (!this.source.willRead) return;
+    const start = this.sectionStart("store");
+    const ranges: ByteRange[] = [];
+    for (const block of new Set(docs.map((d) => this.storeBlockOf(d).index))) {
+      if (this.storeBlock?.index === block) continue;
+      ranges.push({ position: start + this.storeOffsets[block]!, length: this.storeOffsets[block + 1]! - this.storeOffsets[block]! });
+    }
+    this.source.willRead(ranges);
+  }
+
+  /** Each document's article number, by document (for sorting by number). */
+  articleNumbers(): Uint32Array {
+    const ids = this.idPairs();
+    const numbers = new Uint32Array(this.docCount);
+    for (let i = 0; i < ids.length; i += 2) numbers[ids[i + 1]!] = ids[i]!;
+    return numbers;
+  }
+
+  /** The document holding article `number`, or undefined. */
+  docForArticle(number: number): number | undefined {
+    const ids = this.idPairs();
+    let lo = 0;
+    let hi = ids.length / 2 - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const n = ids[mid * 2]!;
+      if (n === number) return ids[mid * 2 + 1];
+      if (n < number) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+
+  /** Every document's filterable facts (the docMeta section), read and decoded on first use. */
+  docMeta(): DocMetaColumns {
+    if (!this.meta) {
+      // The section's bytes are read outside the decoding's error handling: a source lacking them says so.
+      let bytes: Uint8Array | undefined;
+      const read = () => (bytes ??= this.section("docMeta"));
+      try {
+        this.meta = this.codecs.docMeta(read, this.docCount);
+      } catch (err) {
+        if (err instanceof KbSearchError || (err instanceof Error && err.name === "BytesNotHere")) throw err;
+        throw this.corrupt("has a damaged docMeta section", err);
+      }
+    }
+    return this.meta;
+  }
+
+  /** (article number, doc) pairs sorted by number, decoded on first use (the writer's encodeIds). */
+  private idPairs(): Uint32Array {
+    if (!this.ids) {
+      const r = new ByteReader(this.section("ids"));
+      const pairs = new Uint32Array(this.docCount * 2);
+      let number = 0;
+      let doc = -1;
+      for (let i = 0; i < pairs.length; i += 2) {
+        number += r.varint();
+        const step = r.varint();
+        doc += step & 1 ? -((step + 1) >>> 1) : step >>> 1;
+        pairs[i] = number;
+        pairs[i + 1] = doc;
+      }
+      if (r.pos !== r.bytes.length || doc < 0 || doc >= this.docCount) throw this.corrupt("has a damaged ids section");
+      this.ids = pairs;
+    }
+    return this.ids;
+  }
+
+  /** The document's stored record; the last block read is kept, since neighbouring hits often share it. */
+  stored(doc: number): StoredDoc {
+    const packedDoc = this.packedStored(doc);
+    return this.unpackStored(this.storeBlock!.index, () => storedDocOf(decodeMsgpack(packedDoc)));
+  }
+
+  /** The document's stored record still packed (msgpack), as the store keeps it. */
+  packedStored(doc: number): Uint8Array {
+    const block = this.storeBlockOf(doc);
+    if (this.storeBlock?.index !== block.index) {
+      const packed = this.compressedStoreBlock(block.index);
+      this.storeBlock = { index: block.index, bytes: this.unpackStored(block.index, () => this.codecs.inflateStoreBlock(packed)) };
+    }
+    const bytes = this.storeBlock.bytes;
+    const packedDoc = this.unpackStored(block.index, () => binaryElement(bytes, doc - block.first));
+    if (!packedDoc) throw this.corrupt(`lacks stored document ${doc}`);
+    return packedDoc;
+  }
+
+  /** The stored block holding `doc`, and the documents it holds, [first, end). */
+  storeBlockOf(doc: number): { index: number; first: number; end: number } {
+    const starts = (this.storeStarts ??= u32(this.section("storeDocs")));
+    if (!(doc >= 0 && doc < this.docCount) || starts.length < 2 || starts[starts.length - 1] !== this.docCount) throw this.corrupt(`lacks stored document ${doc}`);
+    // The last block whose first document is at or before doc.
+    let lo = 0;
+    let hi = starts.length - 2;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= doc) lo = mid;
+      else hi = mid - 1;
+    }
+    return { index: lo, first: starts[lo]!, end: starts[lo + 1]! };
+  }
+
+  /** Stored block `index` as written: its documents, compressed. */
+  compressedStoreBlock(index: number): Uint8Array {
+    const start = this.storeOffsets[index];
+    const end = this.storeOffsets[index + 1];
+    if (start === undefined || end === undefined || end < start) throw this.corrupt(`lacks stored block ${index}`);
+    return this.readData(this.sectionStart("store") + start, end - start);
+  }
+
+  /** Every term's dictionary entry, in order (for a build updating the index). */
+  *allTerms(): Generator<TermEntry> {
+    for (let block = 0; block < this.header.blockCount; block++) yield* this.decodeBlock(block);
+  }
+
+  /** The whole postings section: each term's list lies at its entry's offset (for a build updating the index). */
+  allPostings(): Uint8Array {
+    return this.section("postings");
+  }
+
+  /** Each document's source digest, DIGEST_BYTES apiece (for a build updating the index). */
+  sourceDigests(): Uint8Array {
+    try {
+      return decodeSources(this.section("sources"), this.docCount);
+    } catch (err) {
+      throw this.corrupt("has a damaged sources section", err);
+    }
+  }
+
+  /** Runs a decoding step of stored block `index`, turning a failure into a clear index error. */
+  private unpackStored<T>(index: number, decode: () => T): T {
+    try {
+      return decode();
+    } catch (err) {
+      throw this.corrupt(`has a damaged stored block (${index})`, err);
+    }
+  }
+
+  /** Binary search for the last block whose first term is <= term; -1 when term sorts before all. */
+  private blockFor(term: string): number {
+    let lo = 0;
+    let hi = this.blockFirstTerms.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.blockFirstTerms[mid]! <= term) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found;
+  }
+
+  /** A dictionary block, decoded, from the cache when there. */
+  private readBlock(block: number): TermEntry[] {
+    return this.blockCache.get(block, (b) => this.decodeBlock(b));
+  }
+
+  /**
+   * `term`'s entry in a dictionary block not cached, found by comparing bytes rather than decoding
+   * the block's 64 terms into strings and entries: a misspelt word's variants look up hundreds of
+   * blocks once each. `term` is ASCII, so the bytes it shares with a term are as many characters.
+   */
+  private scanBlock(block: number, term: string): TermEntry | undefined {
+    // A copy of its own: a read's bytes may be a view of a larger buffer, which keeping would keep.
+    const bytes = this.blockBytesCache.get(block, (b) => new Uint8Array(this.blockBytes(b)));
+    const r = new ByteReader(bytes);
+    let offset = r.varint();
+    // How many characters the term before shares with `term`.
+    let common = 0;
+    for (let i = 0; i < TERMS_PER_BLOCK && !r.done; i++) {
+      const shared = r.varint();
+      const suffixLength = r.varint();
+      const suffixEnd = r.pos + suffixLength;
+      // A term sharing more of the one before than `term` does differs from `term` where that one did.
+      if (shared <= common) {
+        common = shared;
+        while (r.pos < suffixEnd && common < term.length && bytes[r.pos] === term.charCodeAt(common)) {
+          r.pos++;
+          common++;
+        }
+      }
+      const matched = r.pos === suffixEnd && shared <= common && common === term.length;
+      r.pos = suffixEnd;
+      const docFreq = r.varint();
+      const length = r.varint();
+      if (matched) return { term, docFreq, offset, length };
+      offset += length;
+    }
+    return undefined;
+  }
+
+  private decodeBlock(block: number): TermEntry[] {
+    const r = new ByteReader(this.blockBytes(block));
+    let offset = r.varint();
+    const entries: TermEntry[] = [];
+    let prev = "";
+    for (let i = 0; i < TERMS_PER_BLOCK && !r.done; i++) {
+      const shared = r.varint();
+      const suffixLength = r.varint();
+      const term = prev.slice(0, shared) + decoder.decode(r.raw(suffixLength));
+      const docFreq = r.varint();
+      const length = r.varint();
+      entries.push({ term, docFreq, offset, length });
+      offset += length;
+      prev = term;
+    }
+    return entries;
+  }
+
+  /** Dictionary block `block` as stored: its first postings offset, then its front-coded terms. */
+  private blockBytes(block: number): Uint8Array {
+    const start = this.blockOffsets[block]!;
+    return this.readData(this.sectionStart("dictionary") + start, this.blockOffsets[block + 1]! - start);
+  }
+
+  private sectionStart(name: SectionName): number {
+    return this.dataStart + this.header.sections[name].offset;
+  }
+
+  private section(name: SectionName): Uint8Array {
+    return this.readData(this.sectionStart(name), this.header.sections[name].length);
+  }
+
+  /** Bytes of the data region, read whole chunks at a time until each chunk has been checked once. */
+  private readData(position: number, length: number): Uint8Array {
+    if (length === 0) return EMPTY;
+    const relative = position - this.dataStart;
+    const first = Math.floor(relative / CHUNK_BYTES);
+    const last = Math.floor((relative + length - 1) / CHUNK_BYTES);
+    if (relative < 0 || relative + length > this.integrity.dataBytes) throw this.corrupt(`is damaged (a read at ${position} lies past the end)`);
+    if (!this.codecs.verifiesChunks || this.verified.subarray(first, last + 1).every((v) => v === 1)) return this.readAt(position, length);
+    const spanStart = first * CHUNK_BYTES;
+    const span = this.readAt(this.dataStart + spanStart, Math.min((last + 1) * CHUNK_BYTES, this.integrity.dataBytes) - spanStart);
+    const bad = firstBadChunk(span, first, this.integrity.chunkCrcs, this.codecs.crc32);
+    if (bad >= 0) {
+      const from = this.dataStart + bad * CHUNK_BYTES;
+      throw this.corrupt(`is damaged: checksum mismatch in bytes ${from}-${Math.min(from + CHUNK_BYTES, this.fileSize)} (${this.sectionsAt(bad * CHUNK_BYTES)})`);
+    }
+    this.verified.fill(1, first, last + 1);
+    return span.subarray(relative - spanStart, relative - spanStart + length);
+  }
+
+  /** The sections overlapping the chunk starting at data offset `start`, for error messages. */
+  private sectionsAt(start: number): string {
+    const names = SECTION_NAMES.filter((name) => {
+      const s = this.header.sections[name];
+      return s.offset < start + CHUNK_BYTES && s.offset + s.length > start;
+    });
+    return names.length ? `section ${names.join(", ")}` : "padding";
+  }
+
+  private readAt(position: number, length: number): Uint8Array {
+    const bytes = this.source.read(position, length);
+    if (bytes.length < length) throw this.corrupt("is truncated");
+    return bytes;
+  }
+
+  /** An index-corrupt error naming the file and how to rebuild it. */
+  private corrupt(what: string, cause?: unknown): KbSearchError {
+    return new KbSearchError("index-corrupt", `${this.path} ${what}${this.advice()}`, { cause });
+  }
+
+  /** The rebuild advice as a message ends with it. */
+  private advice(): string {
+    return this.rebuild ? `: ${this.rebuild}` : "";
+  }
+}
