@@ -56,6 +56,7 @@ Examples:
                                           run again, it reads only new and changed articles
   kbsearch show Q149387                   read an article
   kbsearch related Q149387                articles like it, citing it or cited by it
+  kbsearch site ./site                    a static search site (page + index) for any static host
 
 Exit codes: 0 found, 1 nothing found, 2 usage error, 3 index missing, damaged or from
 another version, 4 source unreadable or build failed, 5 another build holds the index.`,
@@ -101,6 +102,21 @@ program
   .action(async (file: string, _options, command: Command) => {
     const { runBatch } = await import("./commands/batch.js");
     process.exitCode = await runBatch(file, command.optsWithGlobals());
+  });
+
+program
+  .command("site")
+  .description("write a static search site into DIR: the search page and the index as files any static host serves")
+  .argument("<dir>", "the folder to write (made if missing; a site there is replaced)")
+  .addOption(
+    new Option("--layout <layout>", "ranges: a few large files read by HTTP range requests; pieces: small files fetched whole, for hosts without range requests")
+      .choices(["ranges", "pieces"])
+      .default("ranges"),
+  )
+  .option("--articles <url>", "where hits link to: the archive's article pages (BASE/149/Q149387/)", "https://jeffpar.github.io/kbarchive/kb/")
+  .action(async (dir: string, _options, command: Command) => {
+    const { runSite } = await import("./commands/site.js");
+    process.exitCode = await runSite(dir, command.optsWithGlobals());
   });
 
 program

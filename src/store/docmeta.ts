@@ -54,12 +54,20 @@ export function dateNumber(date: string): number {
 export function decodeDocMeta(bytes: Uint8Array, docCount: number): DocMetaColumns {
   const raw = decodeMsgpack(bytes) as EncodedDocMeta;
   const lists = {} as Record<ListField, DocMetaList>;
-  for (const field of LIST_FIELDS) {
-    const list = raw.lists[field];
-    lists[field] = { names: list.names, starts: u32(list.starts), ids: u16(list.ids) };
-    if (lists[field].starts.length !== docCount + 1) throw new Error(`list ${field} does not cover ${docCount} documents`);
-  }
-  const columns = { modified: u32(raw.modified), tags: raw.tags, tagOf: u16(raw.tagOf), productsFromTag: raw.productsFromTag, lists };
+  for (const field of LIST_FIELDS) lists[field] = decodeDocMetaList(raw.lists[field], field, docCount);
+  return { ...decodeDocMetaColumns(raw, docCount), lists };
+}
+
+/** The columns but the lists, as encoded; throws when they do not describe `docCount` documents. */
+export function decodeDocMetaColumns(raw: Omit<EncodedDocMeta, "lists">, docCount: number): Omit<DocMetaColumns, "lists"> {
+  const columns = { modified: u32(raw.modified), tags: raw.tags, tagOf: u16(raw.tagOf), productsFromTag: raw.productsFromTag };
   if (columns.modified.length !== docCount || columns.tagOf.length !== docCount || columns.productsFromTag?.length !== docCount) throw new Error(`columns do not cover ${docCount} documents`);
   return columns;
+}
+
+/** One list field as encoded; throws when it does not describe `docCount` documents. */
+export function decodeDocMetaList(list: EncodedDocMeta["lists"][ListField], field: ListField, docCount: number): DocMetaList {
+  const decoded = { names: list.names, starts: u32(list.starts), ids: u16(list.ids) };
+  if (decoded.starts.length !== docCount + 1) throw new Error(`list ${field} does not cover ${docCount} documents`);
+  return decoded;
 }

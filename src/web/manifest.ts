@@ -1,0 +1,92 @@
+/**
+ * How a static site lays an index out as files (`index/manifest.json`), shared by the writer
+ * (site.ts, Node) and the page's reader (site-source.ts, browser). Offsets are the index file's
+ * (kbsearch.idx), which the site holds cut into files: the reader asks for ranges of the index as
+ * if it were one file, and the site source finds them in the files.
+ */
+
+export const SITE_FORMAT = 1;
+export const MANIFEST_FILE = "index/manifest.json";
+
+/**
+ * "ranges": a few large files (each under the 50 MB a host such as GitHub Pages takes), read by
+ * HTTP range requests. "pieces": many small files, each fetched whole, for hosts that do not answer
+ * range requests: cut where the index's units end (dictionary blocks, stored blocks), sized to what
+ * one query reads of each section.
+ */
+export type SiteLayout = "ranges" | "pieces";
+
+/** A file of the site holding bytes [start, end) of the index. */
+export interface SiteFile {
+  path: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * A file holding several ranges of the index, deflated together: what opening the index reads
+ * (fetched at open, one request for all of it) and whole sections read at once (the article
+ * numbers), which compress to half or less.
+ */
+export interface PackedFile {
+  path: string;
+  /** [position, length, filter] of each range, in the order their bytes follow one another. */
+  ranges: [number, number, RangeFilter][];
+}
+
+/**
+ * How a range's bytes are rearranged before deflating, as PNG filters rows, so that they compress
+ * better; the page undoes it. "delta32": an ascending array of u32 (offsets) as differences from the
+ * one before. "columns5": a byte per field per document (the field lengths) regrouped field by field.
+ */
+export type RangeFilter = "" | "delta32" | "columns5";
+
+/** Applies `filter` (`undo` false, the writer) or undoes it (the page), into a new array. */
+export function filterRange(bytes: Uint8Array, filter: RangeFilter, undo: boolean): Uint8Array {
+  const out = new Uint8Array(bytes.length);
+  if (filter === "delta32") {
+    const from = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const to = new DataView(out.buffer);
+    let previous = 0;
+    for (let at = 0; at + 4 <= bytes.length; at += 4) {
+      const value = from.getUint32(at, true);
+      to.setUint32(at, undo ? (previous + value) >>> 0 : (value - previous) >>> 0, true);
+      previous = undo ? (previous + value) >>> 0 : value;
+    }
+    out.set(bytes.subarray(bytes.length - (bytes.length % 4)), bytes.length - (bytes.length % 4));
+  } else if (filter === "columns5") {
+    const rows = Math.floor(bytes.length / 5);
+    for (let row = 0; row < rows; row++) {
+      for (let column = 0; column < 5; column++) {
+        if (undo) out[row * 5 + column] = bytes[column * rows + row]!;
+        else out[column * rows + row] = bytes[row * 5 + column]!;
+      }
+    }
+    out.set(bytes.subarray(rows * 5), rows * 5);
+  } else {
+    out.set(bytes);
+  }
+  return out;
+}
+
+/** The docMeta section as files of its own, each a deflated msgpack map (store/docmeta.ts's columns). */
+export interface DocMetaFiles {
+  /** modified, tags, tagOf, productsFromTag: what dates, tags and facets need. */
+  columns: string;
+  /** One file per list field (products, appliesTo, keywords, os, versions), loaded when a query asks about it. */
+  lists: Record<string, string>;
+}
+
+export interface SiteManifest {
+  format: number;
+  /** The index file's length: the reader's source size. */
+  size: number;
+  /** The index's checksum (the header's CRC, hex): changes with every rebuild. */
+  checksum: string;
+  layout: SiteLayout;
+  files: SiteFile[];
+  /** The first of these is fetched at open. */
+  packed: PackedFile[];
+  docMeta: DocMetaFiles;
+  articles: number;
+}

@@ -1,0 +1,227 @@
+/**
+ * `kbsearch site DIR`: a static search site, the page and the index as files any static host
+ * serves (the layouts are in manifest.ts). And the page's files on their own, for a server that
+ * serves the page itself (pageAssets).
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { deflateRawSync } from "node:zlib";
+import { pack } from "msgpackr";
+import { KbSearchError } from "../errors.js";
+import { packageRoot } from "../paths.js";
+import type { ByteSource } from "../store/byte-source.js";
+import { bytesOf, u32 } from "../store/bytes.js";
+import { INDEX_FILE, PREAMBLE_BYTES, SECTION_NAMES, type SectionName } from "../store/format.js";
+import { IndexReader } from "../store/index-reader.js";
+import { nodeCodecs } from "../store/node-codecs.js";
+import { LIST_FIELDS } from "../store/docmeta.js";
+import { filterRange, MANIFEST_FILE, SITE_FORMAT, type PackedFile, type RangeFilter, type SiteFile, type SiteLayout, type SiteManifest } from "./manifest.js";
+import { pageHtml, type PageOptions } from "./page-html.js";
+
+export type { PageOptions } from "./page-html.js";
+
+/** Where the archive publishes its articles (an article's page is under kb/NNN/QNNNNNN/). */
+export const DEFAULT_ARTICLE_BASE = "https://jeffpar.github.io/kbarchive/kb/";
+/** The largest file a site holds: GitHub Pages refuses files over 100 MB and warns past 50. */
+export const MAX_SITE_FILE_BYTES = 40 * 1024 * 1024;
+/** Pieces (layout "pieces") by section: about what one look-up, list or hit reads there, so a query fetches little it does not read. */
+const PIECE_BYTES: Partial<Record<SectionName, number>> = { dictionary: 4 * 1024, postings: 8 * 1024, store: 8 * 1024 };
+const OTHER_PIECE_BYTES = 64 * 1024;
+/** How the sections the page reads whole are filtered before deflating (manifest.ts): they shrink by a quarter to nine tenths. */
+const SECTION_FILTERS: Partial<Record<SectionName, RangeFilter>> = { blockOffsets: "delta32", storeOffsets: "delta32", storeDocs: "delta32", fieldLengths: "columns5" };
+
+export interface SiteOptions extends PageOptions {
+  /** The folder holding kbsearch.idx. */
+  indexDir: string;
+  layout?: SiteLayout;
+}
+
+export interface SiteReport {
+  dir: string;
+  layout: SiteLayout;
+  files: number;
+  bytes: number;
+  largestFile: number;
+  articles: number;
+}
+
+/** One file of the page: its bytes and the Content-Type to serve them with. */
+export interface PageAsset {
+  bytes: Uint8Array;
+  contentType: string;
+}
+
+/**
+ * The page's files by path ("index.html", "kbsearch.js", "kbsearch.css"): what a server serving
+ * the page at `/` sends. With `options.api` the page searches through that HTTP API instead of
+ * reading the index files; `options.articleBase` is where hits link to.
+ */
+export function pageAssets(options: PageOptions = {}): Map<string, PageAsset> {
+  const webDir = join(packageRoot, "dist", "web");
+  const read = (name: string): Uint8Array => {
+    try {
+      return readFileSync(join(webDir, name));
+    } catch (err) {
+      throw new KbSearchError("build", `the page's ${name} is missing from ${webDir}: run \`npm run build\``, { cause: err });
+    }
+  };
+  return new Map<string, PageAsset>([
+    ["index.html", { bytes: new TextEncoder().encode(pageHtml(options)), contentType: "text/html; charset=utf-8" }],
+    ["kbsearch.js", { bytes: read("kbsearch.js"), contentType: "text/javascript; charset=utf-8" }],
+    ["kbsearch.css", { bytes: read("kbsearch.css"), contentType: "text/css; charset=utf-8" }],
+  ]);
+}
+
+/** Writes the site into `dir` (made if missing; a previous site there is replaced). */
+export function writeSite(dir: string, options: SiteOptions): SiteReport {
+  const layout = options.layout ?? "ranges";
+  const file = readIndexFile(options.indexDir);
+  // Opened as the page opens it, to learn which ranges the page reads at open and on first use.
+  const recorder = new RecordingSource(file, join(options.indexDir, INDEX_FILE));
+  const reader = new IndexReader(recorder, { ...nodeCodecs, verifiesChunks: false }, `run \`kbsearch index SOURCE --index ${options.indexDir}\` to rebuild it`);
+  reader.storeBlockOf(0);
+  const openRanges = recorder.take();
+  reader.docForArticle(0);
+  const idRanges = recorder.take();
+  const meta = reader.docMeta();
+  recorder.take();
+
+  prepareDir(dir);
+  const written: { path: string; bytes: number }[] = [];
+  const write = (path: string, bytes: Uint8Array) => {
+    const target = join(dir, path);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, bytes);
+    written.push({ path, bytes: bytes.length });
+  };
+  const dataStart = (PREAMBLE_BYTES + file.readUInt32LE(12) + 7) & ~7;
+  const filterOf = (position: number, length: number): RangeFilter => {
+    const name = SECTION_NAMES.find((n) => dataStart + reader.header.sections[n].offset === position && reader.header.sections[n].length === length);
+    return name === undefined ? "" : SECTION_FILTERS[name] ?? "";
+  };
+  const packFile = (path: string, read: [number, number][]): PackedFile => {
+    const ranges = read.map(([pos, len]): [number, number, RangeFilter] => [pos, len, filterOf(pos, len)]);
+    write(path, deflateRawSync(Buffer.concat(ranges.map(([pos, len, filter]) => filterRange(file.subarray(pos, pos + len), filter, false))), { level: 9 }));
+    return { path, ranges };
+  };
+  const packed = [packFile("index/open.bin", openRanges), packFile("index/ids.bin", idRanges)];
+
+  const deflatedPack = (value: unknown) => deflateRawSync(pack(value), { level: 9 });
+  const { lists, ...columns } = meta;
+  write("index/docmeta/columns.bin", deflatedPack({ ...columns, modified: bytesOf(columns.modified), tagOf: bytesOf(columns.tagOf) }));
+  const listFiles: Record<string, string> = {};
+  for (const field of LIST_FIELDS) {
+    const list = lists[field];
+    listFiles[field] = `index/docmeta/${field}.bin`;
+    write(listFiles[field], deflatedPack({ names: list.names, starts: bytesOf(list.starts), ids: bytesOf(list.ids) }));
+  }
+
+  const files: SiteFile[] = [];
+  const cuts = layout === "ranges" ? rangeCuts(file.length) : pieceCuts(file, reader, dataStart);
+  cuts.forEach((start, i) => {
+    const end = cuts[i + 1] ?? file.length;
+    const path = layout === "ranges" ? `index/kbsearch.idx.${i}` : `index/pieces/${String(i).padStart(5, "0")}.bin`;
+    write(path, file.subarray(start, end));
+    files.push({ path, start, end });
+  });
+
+  const manifest: SiteManifest = {
+    format: SITE_FORMAT,
+    size: file.length,
+    checksum: file.readUInt32LE(16).toString(16).padStart(8, "0"),
+    layout,
+    files,
+    packed,
+    docMeta: { columns: "index/docmeta/columns.bin", lists: listFiles },
+    articles: reader.docCount,
+  };
+  write(MANIFEST_FILE, new TextEncoder().encode(JSON.stringify(manifest)));
+  for (const [name, asset] of pageAssets(options)) write(name, asset.bytes);
+  // GitHub Pages would otherwise run the folder through Jekyll first.
+  write(".nojekyll", new Uint8Array(0));
+  reader.close();
+  return {
+    dir,
+    layout,
+    files: written.length,
+    bytes: written.reduce((sum, f) => sum + f.bytes, 0),
+    largestFile: Math.max(...written.map((f) => f.bytes)),
+    articles: manifest.articles,
+  };
+}
+
+function readIndexFile(indexDir: string): Buffer {
+  try {
+    return readFileSync(join(indexDir, INDEX_FILE));
+  } catch (err) {
+    throw new KbSearchError("index-missing", `no index at ${indexDir}: run \`kbsearch index SOURCE --index ${indexDir}\` to build one`, { cause: err });
+  }
+}
+
+/** Clears the previous site's index from `dir`; refuses a folder holding anything but a site. */
+function prepareDir(dir: string): void {
+  if (existsSync(dir)) {
+    const entries = readdirSync(dir);
+    if (entries.length && !existsSync(join(dir, MANIFEST_FILE))) {
+      throw new KbSearchError("usage", `${dir} holds files that are not a kbsearch site: name an empty or new folder`);
+    }
+    rmSync(join(dir, "index"), { recursive: true, force: true });
+  }
+  mkdirSync(dir, { recursive: true });
+}
+
+/** Where "ranges" files start: as few files as the size limit allows. */
+function rangeCuts(size: number): number[] {
+  const cuts: number[] = [];
+  for (let start = 0; start < size; start += MAX_SITE_FILE_BYTES) cuts.push(start);
+  return cuts.length ? cuts : [0];
+}
+
+/** Where "pieces" start: at every section, and within one where its units (dictionary blocks, stored blocks) end past its piece size. */
+function pieceCuts(file: Buffer, reader: IndexReader, dataStart: number): number[] {
+  const sections = reader.header.sections;
+  const sectionBytes = (name: SectionName) => file.subarray(dataStart + sections[name].offset, dataStart + sections[name].offset + sections[name].length);
+  // Unit boundaries within a section, as offsets from its start; fixed steps where units are not at hand.
+  const units: Partial<Record<SectionName, Uint32Array>> = { dictionary: u32(sectionBytes("blockOffsets")), store: u32(sectionBytes("storeOffsets")) };
+  const cuts = [0, dataStart];
+  for (const name of [...SECTION_NAMES].sort((a, b) => sections[a].offset - sections[b].offset)) {
+    const { offset, length } = sections[name];
+    const start = dataStart + offset;
+    if (length === 0) continue;
+    if (start > cuts[cuts.length - 1]!) cuts.push(start);
+    const target = PIECE_BYTES[name] ?? OTHER_PIECE_BYTES;
+    const bounds = units[name];
+    let last = 0;
+    if (bounds) {
+      for (const b of bounds) if (b - last >= target && b < length) cuts.push(start + (last = b));
+    } else {
+      for (let b = target; b < length; b += target) cuts.push(start + b);
+    }
+  }
+  return cuts;
+}
+
+/** The index file in memory, as a byte source recording what is read. */
+class RecordingSource implements ByteSource {
+  readonly size: number;
+  private ranges: [number, number][] = [];
+
+  constructor(private readonly file: Buffer, readonly name: string) {
+    this.size = file.length;
+  }
+
+  read(position: number, length: number): Uint8Array {
+    this.ranges.push([position, length]);
+    return this.file.subarray(position, position + length);
+  }
+
+  /** The ranges read since the last call, in order, each once. */
+  take(): [number, number][] {
+    const seen = new Set<string>();
+    const ranges = this.ranges.filter(([p, l]) => !seen.has(`${p}+${l}`) && seen.add(`${p}+${l}`));
+    this.ranges = [];
+    return ranges;
+  }
+
+  close(): void {}
+}
