@@ -125,6 +125,8 @@ class Page {
   /** Each search takes a number; an answer to an older one than the last started is dropped. */
   private latest = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Whether the history's current entry is a query being typed (see showQuery). */
+  private typing = false;
   /** When the latest search was asked for (typing paused), for the time to first results. */
   lastResultsMs = 0;
 
@@ -133,15 +135,18 @@ class Page {
   start(): void {
     this.input.addEventListener("input", () => {
       clearTimeout(this.timer);
-      this.timer = setTimeout(() => void this.showQuery(this.input.value, "replace"), DEBOUNCE_MS);
+      this.timer = setTimeout(() => void this.showQuery(this.input.value, "typing"), DEBOUNCE_MS);
     });
     $("search").addEventListener("submit", (event) => {
       event.preventDefault();
       clearTimeout(this.timer);
-      void this.showQuery(this.input.value, "push").then(() => this.focusHit(0));
+      void this.showQuery(this.input.value, "done").then(() => this.focusHit(0));
     });
     this.more.addEventListener("click", () => void this.showMore());
-    window.addEventListener("popstate", () => void this.render(viewOf(location)));
+    window.addEventListener("popstate", () => {
+      this.typing = false;
+      void this.render(viewOf(location));
+    });
     document.addEventListener("keydown", (event) => this.onKey(event));
     void this.render(viewOf(location));
   }
@@ -155,12 +160,18 @@ class Page {
     if (view.q !== this.shown.q || this.results.childElementCount === 0) await this.search(view.q);
   }
 
-  /** A query typed or submitted: searched, and put in the URL (a new history entry when leaving an article or on submit). */
-  private async showQuery(q: string, history: "push" | "replace"): Promise<void> {
+  /**
+   * A query typed, submitted or clicked: searched, and put in the URL. Typing makes one history
+   * entry, from its first pause to the next thing done (a submit, a click, the back button), so
+   * that Back returns to the query shown before it rather than to each word typed.
+   */
+  private async showQuery(q: string, how: "typing" | "done"): Promise<void> {
     const current = viewOf(location);
     const next = urlOf({ q: q.trim(), id: undefined });
-    if (current.id || (history === "push" && current.q !== q.trim())) window.history.pushState(null, "", next);
-    else window.history.replaceState(null, "", next);
+    const sameEntry = how === "typing" ? this.typing && !current.id : this.typing || current.q === q.trim();
+    if (sameEntry && !current.id) window.history.replaceState(null, "", next);
+    else window.history.pushState(null, "", next);
+    this.typing = how === "typing";
     await this.render({ q: q.trim(), id: undefined });
   }
 
@@ -241,7 +252,7 @@ class Page {
     link.addEventListener("click", (event) => {
       event.preventDefault();
       this.input.value = corrected;
-      void this.showQuery(corrected, "push");
+      void this.showQuery(corrected, "done");
     });
     this.didYouMean.replaceChildren("Did you mean ", link, "? The hits include those spellings.");
     this.didYouMean.hidden = false;
@@ -255,7 +266,7 @@ class Page {
       remove.addEventListener("click", () => {
         const rest = q.replace(filter, "").replace(/\s+/g, " ").trim();
         this.input.value = rest;
-        void this.showQuery(rest, "push");
+        void this.showQuery(rest, "done");
       });
       return element("li", {}, filter, " ", remove);
     });
@@ -273,7 +284,7 @@ class Page {
         button.addEventListener("click", () => {
           const narrowed = `${q} ${filter}`;
           this.input.value = narrowed;
-          void this.showQuery(narrowed, "push");
+          void this.showQuery(narrowed, "done");
         });
         return element("li", {}, button);
       });
@@ -290,6 +301,7 @@ class Page {
       if (event.ctrlKey || event.metaKey || event.shiftKey) return;
       event.preventDefault();
       window.history.pushState(null, "", urlOf({ q, id: hit.id }));
+      this.typing = false;
       void this.render({ q, id: hit.id });
     });
     const facts = [hit.tag, hit.products.slice(0, 3).join(", "), hit.modified].filter(Boolean).join(" · ");

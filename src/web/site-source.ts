@@ -14,6 +14,9 @@ export interface Traffic {
   bytes: number;
 }
 
+/** Ranges this close are fetched as one, the bytes between them too: a request costs more than a kilobyte. */
+const MERGE_GAP_BYTES = 1024;
+
 /** Bytes of the index at hand from `start`. */
 interface Span {
   start: number;
@@ -83,6 +86,7 @@ export class SiteSource implements ByteSource {
   private async fetchRanges(ranges: readonly ByteRange[]): Promise<void> {
     const jobs: Promise<void>[] = [];
     const pieces = new Set<SiteFile>();
+    const parts: { file: SiteFile; start: number; end: number }[] = [];
     for (const range of ranges) {
       const packed = this.manifest.packed.find((p) => p.ranges.some(([pos, len]) => range.position >= pos && range.position + range.length <= pos + len));
       if (packed) {
@@ -94,12 +98,19 @@ export class SiteSource implements ByteSource {
           if (this.manifest.layout === "pieces") {
             pieces.add(file);
           } else {
-            const start = Math.max(gap.position, file.start);
-            const end = Math.min(gap.position + gap.length, file.end);
-            jobs.push(this.once(`${file.path}@${start}-${end}`, () => this.fetchRange(file, start, end)));
+            parts.push({ file, start: Math.max(gap.position, file.start), end: Math.min(gap.position + gap.length, file.end) });
           }
         }
       }
+    }
+    // Ranges of a file close together are asked for in one request (a misspelt word's variants
+    // look up dozens of neighbouring dictionary blocks).
+    parts.sort((a, b) => a.start - b.start);
+    for (let i = 0; i < parts.length; ) {
+      const { file, start } = parts[i]!;
+      let end = parts[i]!.end;
+      for (i++; i < parts.length && parts[i]!.file === file && parts[i]!.start - end <= MERGE_GAP_BYTES; i++) end = Math.max(end, parts[i]!.end);
+      jobs.push(this.once(`${file.path}@${start}-${end}`, () => this.fetchRange(file, start, end)));
     }
     for (const file of pieces) jobs.push(this.once(file.path, async () => this.add(file.start, await this.get(file.path))));
     await Promise.all(jobs);

@@ -1,0 +1,260 @@
+/**
+ * The search page in a real browser (headless Chromium): the static site `kbsearch site` writes,
+ * served by a plain static file server on 127.0.0.1 with and without range requests; typing,
+ * facets, the keyboard, the article view and the URL; and the engine in the page giving the
+ * library's ranked ids, scores and snippets for a few hundred dev queries.
+ */
+import assert from "node:assert/strict";
+import { readFileSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import { buildIndex } from "../src/index.js";
+import { KbIndex } from "../src/query/engine.js";
+import type { SearchResult } from "../src/query/types.js";
+import { writeSite } from "../src/web/site.js";
+import { chromiumPath, launchChromium, NO_CHROMIUM } from "./browser.js";
+import { buildSampleIndex, projectRoot, sharedTarball } from "./helpers.js";
+import { serveStatic, type StaticServer } from "./static-server.js";
+
+const skip = chromiumPath ? false : NO_CHROMIUM;
+
+
+async function openPage(browser: Browser, url: string): Promise<Page> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(url);
+  await page.waitForSelector("body[data-ready=true]", { timeout: 15_000 }).catch(() => assert.fail(`the page did not start: ${errors.join("; ")}`));
+  return page;
+}
+
+/** Types like a user and waits for the hits of what was typed. */
+async function typeQuery(page: Page, q: string): Promise<void> {
+  await page.fill("#q", "");
+  await page.type("#q", q, { delay: 20 });
+  await until(page, (query) => new URL(location.href).searchParams.get("q") === query && document.querySelector("#status")?.textContent?.includes("match"), q);
+}
+
+/** Waits for `condition` in the page; a timeout says what the page showed then. */
+async function until<A>(page: Page, condition: (arg: A) => unknown, arg?: A): Promise<void> {
+  try {
+    await page.waitForFunction(condition as (arg: unknown) => unknown, arg, { timeout: 15_000 });
+  } catch (err) {
+    const status = await page.locator("#status").textContent().catch(() => "?");
+    assert.fail(`timed out waiting for ${condition.toString()} (${JSON.stringify(arg)}): the page is at ${page.url()}, its status "${status}" (${(err as Error).message.split("\n")[0]})`);
+  }
+}
+
+const titles = (page: Page) => page.locator("#results a.title").allTextContents();
+
+describe("the static site in Chromium", { skip }, () => {
+  let indexDir: string;
+  let sites: string;
+  let browser: Browser;
+  const servers: StaticServer[] = [];
+  let ranged: StaticServer;
+  let plain: StaticServer;
+  let rangesOnPlain: StaticServer;
+
+  before(async () => {
+    indexDir = await buildSampleIndex("kbsearch-web-index-");
+    sites = mkdtempSync(join(tmpdir(), "kbsearch-web-sites-"));
+    writeSite(join(sites, "ranges"), { indexDir, layout: "ranges" });
+    writeSite(join(sites, "pieces"), { indexDir, layout: "pieces", articleBase: "https://example.org/kb/" });
+    ranged = await serveStatic(join(sites, "ranges"), { ranges: true });
+    plain = await serveStatic(join(sites, "pieces"), { ranges: false });
+    rangesOnPlain = await serveStatic(join(sites, "ranges"), { ranges: false });
+    servers.push(ranged, plain, rangesOnPlain);
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    for (const s of servers) await s.close();
+    rmSync(indexDir, { recursive: true, force: true });
+    rmSync(sites, { recursive: true, force: true });
+  });
+
+  for (const [name, server] of [["range requests (layout ranges)", () => ranged], ["no range requests (layout pieces)", () => plain], ["a host ignoring range requests (layout ranges)", () => rangesOnPlain]] as const) {
+    it(`a query typed shows the right article first: ${name}`, async () => {
+      const page = await openPage(browser, server().url);
+      await typeQuery(page, "heap corruption");
+      assert.match((await titles(page))[0]!, /^Q149387: MSMI\.EXE Stops with Access Violation After Heap Corruption/);
+      assert.equal(await page.locator("#status").textContent(), "7 articles match.");
+      // Highlighted snippet words are the query's.
+      const marks = await page.locator("#results li:first-child .snippet mark").allTextContents();
+      assert.ok(marks.length > 0 && marks.every((m) => /^(heap|corruption)/i.test(m)), marks.join(","));
+      await typeQuery(page, "printer driver");
+      assert.match((await titles(page))[0]!, /^Q947325: Remove a Printer Driver from Windows NT 4\.0/);
+      await page.close();
+    });
+  }
+
+  it("a misspelt query says did you mean, and searches the spelling", async () => {
+    const page = await openPage(browser, `${ranged.url}?q=${encodeURIComponent("heap corruptoin")}`);
+    await page.waitForSelector("#didyoumean:not([hidden])");
+    assert.match((await page.locator("#didyoumean").textContent())!, /Did you mean heap corruption\?/);
+    assert.match((await titles(page))[0]!, /^Q149387:/);
+    await page.close();
+  });
+
+  it("facets narrow the hits to the product and year clicked", async () => {
+    const page = await openPage(browser, `${ranged.url}?q=access+violation`);
+    await page.waitForSelector("#facets .facet");
+    assert.equal(await page.locator("#status").textContent(), "11 articles match.");
+    await page.locator("#facets .facet", { hasText: "Microsoft Exchange" }).click();
+    await until(page, () => new URL(location.href).searchParams.get("q") === 'access violation product:"Microsoft Exchange"' && document.querySelector("#status")?.textContent === "3 articles match.");
+    const facts = await page.locator("#results .facts").allTextContents();
+    assert.equal(facts.length, 3);
+    for (const f of facts) assert.match(f, /Microsoft Exchange/);
+    assert.deepEqual(await page.locator("#filters li").allTextContents(), ['product:"Microsoft Exchange" ×']);
+    await page.locator("#facets .facet", { hasText: "1999" }).click();
+    await until(page, () => /year:1999$/.test(new URL(location.href).searchParams.get("q") ?? "") && /^[12] articles? match\.$/.test(document.querySelector("#status")?.textContent ?? ""));
+    for (const f of await page.locator("#results .facts").allTextContents()) assert.match(f, /Microsoft Exchange.*1999-/);
+    // Removing a filter widens again.
+    await page.locator("#filters button").first().click();
+    await until(page, () => new URL(location.href).searchParams.get("q") === "access violation year:1999");
+    await page.close();
+  });
+
+  it("the keyboard: / focuses the box, arrows move through hits, Enter opens, Esc goes back", async () => {
+    const page = await openPage(browser, ranged.url);
+    await page.locator("h1").click();
+    await page.keyboard.press("/");
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "q");
+    await page.keyboard.type("access violation", { delay: 10 });
+    await until(page, () => document.querySelector("#status")?.textContent === "11 articles match.");
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowDown");
+    const second = (await titles(page))[1]!;
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), second);
+    await page.keyboard.press("ArrowUp");
+    await page.keyboard.press("ArrowUp");
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "q");
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#article:not([hidden]) pre.text");
+    assert.equal(new URL(page.url()).searchParams.get("id"), "Q940211");
+    await page.keyboard.press("Escape");
+    await page.waitForSelector("#article", { state: "hidden" });
+    assert.equal(new URL(page.url()).searchParams.get("id"), null);
+    assert.equal(new URL(page.url()).searchParams.get("q"), "access violation");
+    assert.match((await titles(page))[0]!, /^Q940211:/);
+    await page.close();
+  });
+
+  it("the article view: the text with the query's words marked, related articles, the archive's page", async () => {
+    const page = await openPage(browser, `${plain.url}?q=heap+corruption&id=Q149387`);
+    await page.waitForSelector("#article .related li");
+    assert.equal(await page.locator("#article-title").textContent(), "Q149387: MSMI.EXE Stops with Access Violation After Heap Corruption");
+    const marks = await page.locator("#article pre mark").allTextContents();
+    assert.ok(marks.length >= 2 && marks.every((m) => /^(heap|corruption)/i.test(m)), marks.join(","));
+    const related = await page.locator("#article .related a").allTextContents();
+    assert.ok(related.length > 0 && !related.some((r) => r.startsWith("Q149387")));
+    assert.equal(await page.locator("#article a", { hasText: "on the archive's site" }).getAttribute("href"), "https://example.org/kb/149/Q149387/");
+    // A related article opens in place; the back button returns.
+    await page.locator("#article .related a").first().click();
+    await until(page, () => new URL(location.href).searchParams.get("id") !== "Q149387" && document.querySelector("#article-title")?.textContent?.startsWith(new URL(location.href).searchParams.get("id")!));
+    await page.goBack();
+    await until(page, () => document.querySelector("#article-title")?.textContent?.startsWith("Q149387"));
+    await page.close();
+  });
+
+  it("the URL round trip: ?q= opens with its hits, typing updates it, the back button returns", async () => {
+    const page = await openPage(browser, `${ranged.url}?q=servpack`);
+    await until(page, () => document.querySelector("#status")?.textContent === "5 articles match.");
+    assert.equal(await page.inputValue("#q"), "servpack");
+    assert.match((await titles(page))[0]!, /^Q979914:/);
+    await page.locator("#results a.title").first().click();
+    await page.waitForSelector("#article:not([hidden])");
+    await page.goBack();
+    await page.waitForSelector("#article", { state: "hidden" });
+    assert.equal(new URL(page.url()).searchParams.get("q"), "servpack");
+    await typeQuery(page, "printer driver");
+    await page.locator("#search button[type=submit]").click();
+    await page.goBack();
+    await until(page, () => new URL(location.href).searchParams.get("q") === "servpack");
+    await until(page, () => document.querySelector("#status")?.textContent === "5 articles match.");
+    assert.equal(await page.inputValue("#q"), "servpack");
+    await page.close();
+  });
+
+  it("a phone-sized screen: no sideways scrolling, facets above the hits", async () => {
+    const page = await browser.newPage({ viewport: { width: 375, height: 740 }, isMobile: true });
+    await page.goto(`${ranged.url}?q=access+violation`);
+    await page.waitForSelector("#facets .facet");
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1));
+    const [facets, hits] = await Promise.all([page.locator("#facets").boundingBox(), page.locator("#results").boundingBox()]);
+    assert.ok(facets!.y < hits!.y);
+    await page.close();
+  });
+});
+
+describe("the engine in the browser gives the library's results", { skip }, () => {
+  let indexDir: string;
+  let site: string;
+  let server: StaticServer;
+  let browser: Browser;
+  let ownIndex = true;
+
+  before(async () => {
+    // The whole archive when ../shared has it: the dev queries are written for it.
+    if (sharedTarball) {
+      indexDir = mkdtempSync(join(tmpdir(), "kbsearch-web-full-"));
+      await buildIndex(sharedTarball, { indexDir });
+    } else {
+      indexDir = await buildSampleIndex("kbsearch-web-same-");
+    }
+    site = mkdtempSync(join(tmpdir(), "kbsearch-web-same-site-"));
+    writeSite(site, { indexDir, layout: "ranges" });
+    server = await serveStatic(site, { ranges: true });
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    if (ownIndex) rmSync(indexDir, { recursive: true, force: true });
+    rmSync(site, { recursive: true, force: true });
+  });
+
+  it("300 dev queries: the same ranked ids, scores, snippets, totals and corrections", { timeout: 600_000 }, async () => {
+    const devFile = sharedTarball ? join(projectRoot, "..", "shared", "eval", "dev.jsonl") : undefined;
+    const queries = devFile
+      ? readFileSync(devFile, "utf8").trim().split("\n").map((l) => (JSON.parse(l) as { query: string }).query).filter((_, i) => i % 5 === 0).slice(0, 300)
+      : sampleQueries();
+    assert.ok(queries.length >= 100, `${queries.length} queries`);
+    // A few with filters, facets and paging: the refined path and the docMeta files.
+    const cases: [string, object][] = [
+      ...queries.map((q): [string, object] => [q, { limit: 10 }]),
+      ["access violation", { limit: 5, offset: 3, facets: true }],
+      ["product:exchange mta", { facets: true }],
+      ['"access violation" -heap', { limit: 10 }],
+      ["printer year:1999..2001", { sort: "date" }],
+      ["Q149387", { limit: 3 }],
+    ];
+    const library = KbIndex.open(indexDir);
+    const page = await openPage(browser, server.url);
+    const strip = ({ tookMs: _t, ...rest }: SearchResult) => rest;
+    let compared = 0;
+    for (const [q, options] of cases) {
+      const inBrowser = await page.evaluate(([query, opts]) => window.kbsearchPage!.index!.search(query, opts), [q, options] as const);
+      assert.deepEqual(strip(inBrowser), strip(library.search(q, options)), `query ${JSON.stringify(q)} ${JSON.stringify(options)}`);
+      compared++;
+    }
+    library.close();
+    assert.equal(compared, cases.length);
+    await page.close();
+  });
+});
+
+/** Queries over the sample corpus when the archive's dev set is not at hand: its articles' title words, two and three at a time. */
+function sampleQueries(): string[] {
+  const words = ["heap", "corruption", "printer", "driver", "access", "violation", "servpack", "spooler", "exchange", "mta", "dll", "memory", "windows", "install", "error", "server", "sql", "query", "network", "crash"];
+  const queries: string[] = [];
+  for (let i = 0; i < words.length; i++) for (let j = i + 1; j < words.length; j++) queries.push(`${words[i]} ${words[j]}`);
+  return queries.slice(0, 150).concat(words.map((w) => `${w.slice(0, -1)}x`));
+}
