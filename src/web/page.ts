@@ -152,8 +152,9 @@ class Page {
   }
 
   /** Shows what the URL says: an article, or a query's hits. */
-  private async render(view: View): Promise<void> {
-    if (this.input.value !== view.q) this.input.value = view.q;
+  private async render(view: View, fromUrl = true): Promise<void> {
+    // The box is left alone while its query is shown: rewriting it would drop a space being typed.
+    if (fromUrl && this.input.value !== view.q) this.input.value = view.q;
     if (view.id) return this.showArticle(view);
     this.article.hidden = true;
     this.resultsView.hidden = false;
@@ -172,7 +173,7 @@ class Page {
     if (sameEntry && !current.id) window.history.replaceState(null, "", next);
     else window.history.pushState(null, "", next);
     this.typing = how === "typing";
-    await this.render({ q: q.trim(), id: undefined });
+    await this.render({ q: q.trim(), id: undefined }, false);
   }
 
   private async search(q: string): Promise<void> {
@@ -216,6 +217,8 @@ class Page {
         // The hits are shown; facets are a refinement.
       }
     }
+    // Marks for tests and the benchmark: this search's facets are done (or there were none).
+    document.body.dataset.facets = String(ticket);
   }
 
   private async showMore(): Promise<void> {

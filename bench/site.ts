@@ -1,0 +1,232 @@
+/**
+ * The static site's costs in Chromium, beside Pagefind's: bytes and requests per query (the first
+ * query on a cold page, the page's code included, and later queries), p50/p95 over the dev
+ * queries, the time from typing to results on localhost; Pagefind indexing the same articles
+ * rendered as HTML pages, its bytes per query on the same queries and its relevance on dev.jsonl
+ * and real-dev.jsonl. Measures; asserts nothing.
+ *
+ * Usage: npm run bench:site [-- --queries N] [--cold N] [--no-pagefind] [--json FILE]
+ * Needs ../shared/kbarchive/kb.tar.gz and Chromium (CHROMIUM_PATH or /usr/bin/chromium); Pagefind
+ * is fetched by npm exec on first use (its Linux binary ships in the package), not by npm ci.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import type { Browser, Page } from "playwright-core";
+import { IndexReader } from "../src/store/reader.js";
+import { writeSite } from "../src/web/site.js";
+import type { SiteLayout } from "../src/web/manifest.js";
+import { chromiumPath, launchChromium } from "../test/browser.js";
+import { serveStatic, type StaticServer } from "../test/static-server.js";
+import { percentile, sampleEvenly } from "./measure.js";
+import { K, summarize, type Scores } from "./metrics.js";
+import { kbsearch } from "./peers/kbsearch.js";
+import { benchCacheDir, benchIndexDir, commandLine, ensureIndex, loadEvalSet, requireArchive, type EvalQuery } from "./shared.js";
+
+const PAGEFIND_VERSION = "1.6.0";
+const USAGE = "npm run bench:site [-- --queries N] [--cold N] [--no-pagefind] [--json FILE]";
+
+interface Distribution {
+  n: number;
+  p50: number;
+  p95: number;
+  max: number;
+  mean: number;
+}
+
+function distribution(values: number[]): Distribution {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { n: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted[sorted.length - 1] ?? 0, mean: sorted.reduce((s, v) => s + v, 0) / Math.max(1, sorted.length) };
+}
+
+const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
+
+/** A fresh page (no cache) at `url`. */
+async function coldPage(browser: Browser, url: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(url);
+  return page;
+}
+
+/** kbsearch's page: first queries on cold pages, then every query typed into one page. */
+async function measureSite(browser: Browser, server: StaticServer, queries: EvalQuery[], coldCount: number) {
+  const first: { bytes: number; requests: number; bytesWithFacets: number; requestsWithFacets: number; ms: number }[] = [];
+  for (const q of sampleEvenly(queries, coldCount)) {
+    const before = { ...server.sent };
+    const page = await coldPage(browser, `${server.url}?q=${encodeURIComponent(q.query)}`);
+    await page.waitForSelector("body[data-results]", { timeout: 60_000 });
+    const ms = await page.evaluate(() => performance.now());
+    const atResults = { ...server.sent };
+    await page.waitForSelector("body[data-facets]", { timeout: 60_000 }).catch(() => undefined);
+    first.push({
+      bytes: atResults.bytes - before.bytes,
+      requests: atResults.requests - before.requests,
+      bytesWithFacets: server.sent.bytes - before.bytes,
+      requestsWithFacets: server.sent.requests - before.requests,
+      ms,
+    });
+    await page.context().close();
+  }
+  // Later queries: typed into a page that has answered one query, each timed from the input event to its hits shown.
+  const page = await coldPage(browser, `${server.url}?q=${encodeURIComponent("windows")}`);
+  await page.waitForSelector("body[data-facets]", { timeout: 60_000 });
+  const later: { bytes: number; requests: number; ms: number; bytesToResults: number }[] = [];
+  for (const q of queries) {
+    const before = { ...server.sent };
+    const { ms, atResults } = await page.evaluate(async (query) => {
+      const body = document.body;
+      const ticket = body.dataset.results;
+      const input = document.getElementById("q") as HTMLInputElement;
+      const started = performance.now();
+      input.value = query;
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+      await new Promise<void>((resolve) => {
+        const check = () => (body.dataset.results !== ticket ? resolve() : requestAnimationFrame(check));
+        check();
+      });
+      const shown = performance.now() - started;
+      const marked = body.dataset.results;
+      await new Promise<void>((resolve) => {
+        const check = () => (body.dataset.facets === marked ? resolve() : setTimeout(check, 2));
+        check();
+      });
+      return { ms: shown, atResults: 0 };
+    }, q.query);
+    void atResults;
+    later.push({ bytes: server.sent.bytes - before.bytes, requests: server.sent.requests - before.requests, ms, bytesToResults: 0 });
+  }
+  await page.context().close();
+  return {
+    firstQuery: {
+      bytesToResults: distribution(first.map((f) => f.bytes)),
+      requestsToResults: distribution(first.map((f) => f.requests)),
+      bytesWithFacets: distribution(first.map((f) => f.bytesWithFacets)),
+      requestsWithFacets: distribution(first.map((f) => f.requestsWithFacets)),
+      msFromNavigationToResults: distribution(first.map((f) => f.ms)),
+    },
+    laterQueries: {
+      bytes: distribution(later.map((l) => l.bytes)),
+      requests: distribution(later.map((l) => l.requests)),
+      msFromTypingToResults: distribution(later.map((l) => l.ms)),
+    },
+  };
+}
+
+/** The archive's articles as HTML pages for Pagefind, at their archive paths (kb/NNN/QNNNNNN/), and Pagefind's index of them. */
+function pagefindSite(dir: string): void {
+  if (existsSync(join(dir, "pagefind", "pagefind.js"))) return;
+  rmSync(dir, { recursive: true, force: true });
+  log(`rendering the archive's articles as HTML in ${dir}`);
+  const reader = IndexReader.open(benchIndexDir);
+  const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+  for (let doc = 0; doc < reader.docCount; doc++) {
+    const a = reader.stored(doc);
+    const folder = join(dir, "kb", String(Math.floor(Number(a.id.slice(1)) / 1000)).padStart(3, "0"), a.id);
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, "index.html"), `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(a.id)}: ${escape(a.title)}</title></head><body><main data-pagefind-body><h1>${escape(a.id)}: ${escape(a.title)}</h1><pre>${escape(a.text)}</pre></main></body></html>`);
+  }
+  reader.close();
+  writeFileSync(join(dir, "search.html"), `<!doctype html><html><head><meta charset="utf-8"></head><body><script type="module">window.pagefind = await import("/pagefind/pagefind.js"); await window.pagefind.init(); document.body.dataset.ready = "true";</script></body></html>`);
+  log(`indexing them with Pagefind ${PAGEFIND_VERSION} (npm exec)`);
+  const run = spawnSync("npm", ["exec", "--yes", `--package=pagefind@${PAGEFIND_VERSION}`, "--", "pagefind", "--site", dir], { stdio: ["ignore", "ignore", "inherit"] });
+  if (run.status !== 0) throw new Error(`pagefind failed (exit ${run.status ?? run.signal})`);
+}
+
+/** Pagefind in Chromium: bytes and requests per query (cold, then later), and its top 10 for each query. */
+async function measurePagefind(browser: Browser, server: StaticServer, queries: EvalQuery[], coldCount: number, relevanceQueries: EvalQuery[]) {
+  const top10 = (page: Page, query: string) =>
+    page.evaluate(async ([q, k]) => {
+      const pf = (window as unknown as { pagefind: { search(q: string): Promise<{ results: { data(): Promise<{ url: string }> }[] } | null> } }).pagefind;
+      const found = await pf.search(q);
+      const data = await Promise.all((found?.results ?? []).slice(0, k).map((r) => r.data()));
+      return data.map((d) => /Q\d+/.exec(d.url)?.[0] ?? d.url);
+    }, [query, K] as const);
+  const first: { bytes: number; requests: number }[] = [];
+  for (const q of sampleEvenly(queries, coldCount)) {
+    const before = { ...server.sent };
+    const page = await coldPage(browser, `${server.url}search.html`);
+    await page.waitForSelector("body[data-ready]", { timeout: 60_000 });
+    await top10(page, q.query);
+    first.push({ bytes: server.sent.bytes - before.bytes, requests: server.sent.requests - before.requests });
+    await page.context().close();
+  }
+  const page = await coldPage(browser, `${server.url}search.html`);
+  await page.waitForSelector("body[data-ready]", { timeout: 60_000 });
+  await top10(page, "windows");
+  const later: { bytes: number; requests: number }[] = [];
+  for (const q of queries) {
+    const before = { ...server.sent };
+    await top10(page, q.query);
+    later.push({ bytes: server.sent.bytes - before.bytes, requests: server.sent.requests - before.requests });
+  }
+  const ranked = new Map<string, string[]>();
+  for (const q of relevanceQueries) if (!ranked.has(q.query)) ranked.set(q.query, await top10(page, q.query));
+  await page.context().close();
+  return {
+    bytes: {
+      firstQuery: { bytes: distribution(first.map((f) => f.bytes)), requests: distribution(first.map((f) => f.requests)) },
+      laterQueries: { bytes: distribution(later.map((l) => l.bytes)), requests: distribution(later.map((l) => l.requests)) },
+    },
+    ranked,
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = commandLine(USAGE, () =>
+    parseArgs({
+      options: {
+        queries: { type: "string", default: "400" },
+        cold: { type: "string", default: "15" },
+        "no-pagefind": { type: "boolean", default: false },
+        json: { type: "string", default: join(benchCacheDir, "site.json") },
+      },
+    }),
+  );
+  requireArchive();
+  if (!chromiumPath) throw new Error("no Chromium: apt-get install -y chromium, or set CHROMIUM_PATH");
+  ensureIndex(kbsearch);
+  const dev = loadEvalSet("dev.jsonl");
+  const realDev = loadEvalSet("real-dev.jsonl");
+  const queries = sampleEvenly(dev, Math.min(dev.length, Number(values.queries)));
+  const coldCount = Number(values.cold);
+  const browser = await launchChromium();
+  const report: Record<string, unknown> = { queries: queries.length, coldPages: coldCount, chromium: browser.version() };
+  try {
+    for (const layout of ["ranges", "pieces"] as SiteLayout[]) {
+      const dir = join(benchCacheDir, `site-${layout}`);
+      const site = writeSite(dir, { indexDir: benchIndexDir, layout });
+      // Text gzipped as GitHub Pages serves it; the index files are binary and go as they are.
+      const server = await serveStatic(dir, { ranges: layout === "ranges", gzip: true });
+      log(`kbsearch site, layout ${layout}: ${site.files} files, ${(site.bytes / 1e6).toFixed(1)} MB`);
+      report[`kbsearch-${layout}`] = { site, ...(await measureSite(browser, server, queries, coldCount)) };
+      await server.close();
+    }
+    if (!values["no-pagefind"]) {
+      const dir = join(benchCacheDir, "pagefind-site");
+      pagefindSite(dir);
+      const server = await serveStatic(dir, { ranges: false, gzip: true });
+      log("Pagefind");
+      const measured = await measurePagefind(browser, server, queries, coldCount, [...dev, ...realDev]);
+      await server.close();
+      const index = kbsearch.open(benchIndexDir);
+      const relevance: Record<string, Record<string, Record<string, Scores>>> = {};
+      for (const [name, set] of [["dev.jsonl", dev], ["real-dev.jsonl", realDev]] as const) {
+        relevance[name] = {
+          kbsearch: Object.fromEntries(summarize(set, (q) => index.search(q, K).map((h) => h.id))),
+          pagefind: Object.fromEntries(summarize(set, (q) => measured.ranked.get(q) ?? [])),
+        };
+      }
+      index.close();
+      report.pagefind = { version: PAGEFIND_VERSION, ...measured.bytes, relevance };
+    }
+  } finally {
+    await browser.close();
+  }
+  writeFileSync(values.json, JSON.stringify(report, null, 2) + "\n");
+  process.stdout.write(JSON.stringify(report, null, 2) + "\n");
+  log(`figures written to ${values.json}`);
+}
+
+await main();
