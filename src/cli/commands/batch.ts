@@ -6,6 +6,7 @@ import { createReadStream, existsSync } from "node:fs";
 import { KbSearchError } from "../../errors.js";
 import { createInterface } from "node:readline";
 import { EXIT_FOUND } from "../exit.js";
+import { writeOut } from "../output.js";
 import { openIndexForCli, searchOptions, type GlobalOptions } from "../options.js";
 
 export async function runBatch(file: string, options: GlobalOptions): Promise<number> {
@@ -29,7 +30,7 @@ export async function runBatch(file: string, options: GlobalOptions): Promise<nu
       } catch (err) {
         out = { qid: qid ?? lineNumber, error: `line ${lineNumber}: ${err instanceof Error ? err.message : String(err)}` };
       }
-      if (!process.stdout.write(JSON.stringify(out) + "\n")) await new Promise((r) => process.stdout.once("drain", r));
+      await writeOut(JSON.stringify(out) + "\n");
     }
   } finally {
     index.close();

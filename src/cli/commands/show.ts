@@ -3,6 +3,7 @@ import { spawn } from "node:child_process";
 import { highlightSpans } from "../../present/snippet.js";
 import { formatArticle, styleFor } from "../../present/terminal.js";
 import { EXIT_FOUND, EXIT_NOTHING_FOUND } from "../exit.js";
+import { writeOut } from "../output.js";
 import { openIndexForCli, type GlobalOptions } from "../options.js";
 
 export interface ShowOptions extends GlobalOptions {
@@ -19,7 +20,7 @@ export async function runShow(ref: string, options: ShowOptions): Promise<number
       return EXIT_NOTHING_FOUND;
     }
     if (options.json) {
-      process.stdout.write(JSON.stringify(doc) + "\n");
+      await writeOut(JSON.stringify(doc) + "\n");
       return EXIT_FOUND;
     }
     // The query's terms as a search finds them (spellings and abbreviations included).
@@ -35,7 +36,7 @@ export async function runShow(ref: string, options: ShowOptions): Promise<number
 /** Writes `text` through $PAGER (default `less -R`) on a terminal, straight to stdout otherwise. */
 async function page(text: string, color: boolean): Promise<void> {
   if (!process.stdout.isTTY) {
-    process.stdout.write(text);
+    await writeOut(text);
     return;
   }
   const pager = process.env.PAGER || "less";
@@ -43,8 +44,7 @@ async function page(text: string, color: boolean): Promise<void> {
   await new Promise<void>((resolve) => {
     const child = spawn(pager, args, { stdio: ["pipe", "inherit", "inherit"], shell: pager !== "less" });
     child.on("error", () => {
-      process.stdout.write(text);
-      resolve();
+      void writeOut(text).then(resolve);
     });
     child.on("close", () => resolve());
     child.stdin.on("error", () => undefined);

@@ -1,0 +1,204 @@
+/**
+ * Hostile input, as an attacker or a careless user gives it: damaged index files, output that
+ * cannot be written, and more below. Nothing ends in a stack trace, a hang or a lost index; each
+ * loop is bounded in count, and each child process in time.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { closeSync, cpSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { crc32 } from "node:zlib";
+import { pack } from "msgpackr";
+import { unpack } from "msgpackr/unpack";
+import { KbSearchError } from "../src/errors.js";
+import { buildIndex } from "../src/indexer/build.js";
+import { PreviousIndex } from "../src/indexer/update.js";
+import { KbIndex } from "../src/query/engine.js";
+import { INDEX_FILE, PREAMBLE_BYTES, SECTION_NAMES } from "../src/store/format.js";
+import { IndexReader } from "../src/store/reader.js";
+import { CLI, hasStackTrace, projectRoot, random, runCli, sampleCorpus, type Run } from "./helpers.js";
+
+let tmp = "";
+/** The sample corpus's index, left as built. */
+let good = "";
+let original: Buffer;
+
+before(async () => {
+  tmp = mkdtempSync(join(tmpdir(), "kbsearch-hostile-"));
+  good = join(tmp, "good");
+  await buildIndex(sampleCorpus, { indexDir: good });
+  original = readFileSync(join(good, INDEX_FILE));
+});
+
+after(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+/** A copy of the good index folder holding `bytes` as its index file. */
+function indexWith(name: string, bytes: Uint8Array): string {
+  const dir = join(tmp, name);
+  cpSync(good, dir, { recursive: true });
+  writeFileSync(join(dir, INDEX_FILE), bytes);
+  return dir;
+}
+
+/** Runs `fn`; it may answer, or throw a KbSearchError about the index (exit 3), nothing else. */
+function answersOrRefuses(fn: () => unknown, label: string): boolean {
+  try {
+    fn();
+    return true;
+  } catch (err) {
+    assert.ok(err instanceof KbSearchError, `${label}: ${err instanceof Error ? err.stack : String(err)}`);
+    assert.equal(err.exitCode, 3, `${label}: ${err.message}`);
+    assert.match(err.message, /kbsearch index/, label);
+    return false;
+  }
+}
+
+/** Everything a reader does with the file: open, queries, an article, related, a full check. */
+function useIndex(dir: string): void {
+  const index = KbIndex.open(dir);
+  try {
+    for (const q of ["heap corruption", "printer OR modem", "product:windows setup", "Q149387", "\"access violation\""]) index.search(q, { limit: 20, facets: true });
+    index.get("Q149387");
+    index.related("Q149387");
+  } finally {
+    index.close();
+  }
+  const reader = IndexReader.open(dir);
+  try {
+    reader.verify();
+  } finally {
+    reader.close();
+  }
+}
+
+/** The header as written, and where the data region starts. */
+function headerOf(bytes: Buffer): { header: Record<string, unknown>; headerLength: number; dataStart: number } {
+  const headerLength = bytes.readUInt32LE(12);
+  return { header: unpack(bytes.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + headerLength)) as Record<string, unknown>, headerLength, dataStart: Math.ceil((PREAMBLE_BYTES + headerLength) / 8) * 8 };
+}
+
+describe("a damaged index (issue 23, item 1)", () => {
+  test("every bit of the preamble, and seeded bits over the header and every section: a clear index error or the same answers; an update rebuilds", () => {
+    const { header, headerLength, dataStart } = headerOf(original);
+    const sections = header.sections as Record<string, { offset: number; length: number }>;
+    const rand = random(23);
+    const bits = new Set<number>();
+    for (let bit = 0; bit < PREAMBLE_BYTES * 8; bit++) bits.add(bit);
+    const span = (from: number, length: number, count: number) => {
+      for (let i = 0; i < count && length > 0; i++) bits.add((from + Math.floor(rand() * length)) * 8 + Math.floor(rand() * 8));
+    };
+    span(PREAMBLE_BYTES, headerLength, 40);
+    for (const name of SECTION_NAMES) span(dataStart + sections[name]!.offset, sections[name]!.length, 3);
+    let refused = 0;
+    for (const bit of bits) {
+      const bytes = Buffer.from(original);
+      bytes[bit >> 3]! ^= 1 << (bit & 7);
+      const label = `bit ${bit & 7} of byte ${bit >> 3}`;
+      const dir = indexWith("flipped", bytes);
+      if (!answersOrRefuses(() => useIndex(dir), label)) refused++;
+      // What an update does first: either the index can be updated, or it says why it cannot and is rebuilt.
+      const opened = PreviousIndex.open(dir);
+      if ("previous" in opened) opened.previous.reader.close();
+      else assert.ok(opened.cannot, `${label}: a reason to rebuild`);
+    }
+    assert.ok(refused > bits.size / 2, `${refused} of ${bits.size} refused`);
+  });
+
+  test("a header whose checksum matches but whose counts, lengths or offsets are out of range is refused, never a RangeError", () => {
+    const { header } = headerOf(original);
+    const sections = header.sections as Record<string, { offset: number; length: number }>;
+    const cases: [string, (h: Record<string, any>) => void][] = [
+      ["a negative section length", (h) => (h.sections.postings.length = -5)],
+      ["a section offset that is not whole", (h) => (h.sections.ids.offset = 1.5)],
+      ["a huge document count", (h) => (h.docCount = 2 ** 40)],
+      ["a document count that is text", (h) => (h.docCount = "many")],
+      ["no sections", (h) => delete h.sections],
+      ["a section missing", (h) => delete h.sections.store],
+      ["dictionary block offsets past the section", (h) => (h.sections.dictionary.length = 1)],
+      ["a data length past 2^32", (h) => (h.integrity.dataBytes = 2 ** 33)],
+      ["field lengths that are not numbers", (h) => (h.avgFieldLength = ["a", "b"])],
+      ["a store section cut short", (h) => (h.sections.store = { offset: sections.store!.offset, length: 3 })],
+    ];
+    for (const [label, damage] of cases) {
+      const h = structuredClone(header) as Record<string, any>;
+      damage(h);
+      const packed = pack(h);
+      const preamble = Buffer.alloc(PREAMBLE_BYTES);
+      original.copy(preamble, 0, 0, 12);
+      preamble.writeUInt32LE(packed.length, 12);
+      preamble.writeUInt32LE(crc32(packed), 16);
+      const start = Math.ceil((PREAMBLE_BYTES + packed.length) / 8) * 8;
+      const { dataStart } = headerOf(original);
+      const bytes = Buffer.concat([preamble, packed, Buffer.alloc(start - PREAMBLE_BYTES - packed.length), original.subarray(dataStart)]);
+      const dir = indexWith("crafted", bytes);
+      assert.equal(answersOrRefuses(() => useIndex(dir), label), false, `${label}: refused`);
+    }
+  });
+
+  test("the header length's top bit flipped: search and stats exit 3 with advice, `kbsearch index` rebuilds", () => {
+    const bytes = Buffer.from(original);
+    bytes[15]! ^= 0x80;
+    const dir = indexWith("length-bit", bytes);
+    for (const args of [["heap"], ["stats", "--verify"], ["show", "Q149387"], ["related", "Q149387"]]) {
+      const run = runCli([...args, "--index", dir]);
+      assert.equal(run.status, 3, `${args.join(" ")}: ${run.stderr}`);
+      assert.match(run.stderr, /^kbsearch: .*kbsearch\.idx is truncated or its header length is damaged.*run `kbsearch index SOURCE --index /);
+    }
+    const update = runCli(["index", sampleCorpus, "--index", dir]);
+    assert.equal(update.status, 0, update.stderr);
+    assert.match(update.stdout, /^built afresh, since .*header length is damaged/);
+    assert.equal(runCli(["heap", "--index", dir]).status, 0);
+  });
+});
+
+/** Runs the CLI with its standard output as `stdout` gives it (a file descriptor, or a pipe this process closes at once). */
+function runWithStdout(args: string[], stdout: number | "closed-pipe"): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: projectRoot,
+      env: { ...process.env, NO_COLOR: "1" },
+      stdio: ["ignore", stdout === "closed-pipe" ? "pipe" : stdout, "pipe"],
+      timeout: 30_000,
+    });
+    // No reader at all: the first write meets a closed pipe (EPIPE), as under `| head -1` once head is gone.
+    if (stdout === "closed-pipe") child.stdout!.destroy();
+    let stderr = "";
+    child.stderr!.setEncoding("utf8").on("data", (s: string) => (stderr += s));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout: "", stderr }));
+  });
+}
+
+describe("output that cannot be written (item 8)", () => {
+  const commands = () => {
+    const batch = join(tmp, "queries.jsonl");
+    writeFileSync(batch, Array.from({ length: 300 }, (_, i) => JSON.stringify({ qid: i, query: "windows setup" })).join("\n"));
+    return [["-n", "40", "windows"], ["--json", "-n", "40", "windows"], ["related", "Q149387"], ["batch", batch], ["show", "Q149387"], ["stats"]].map((args) => [...args, "--index", good]);
+  };
+
+  test("a reader gone (EPIPE) ends every command quietly with exit 0", async () => {
+    for (const args of commands()) {
+      const run = await runWithStdout(args, "closed-pipe");
+      assert.equal(run.status, 0, `${args[0]}: ${run.stderr}`);
+      assert.equal(run.stderr, "", args[0]);
+    }
+  });
+
+  test("a full disk (/dev/full) is one line on stderr and exit 74 for every command", { skip: !existsSync("/dev/full") && "no /dev/full" }, async () => {
+    for (const args of commands()) {
+      const fd = openSync("/dev/full", "w");
+      try {
+        const run = await runWithStdout(args, fd);
+        assert.equal(run.status, 74, `${args[0]}: ${run.stderr}`);
+        assert.match(run.stderr, /^kbsearch: cannot write the output \(ENOSPC\): check the disk or the file it goes to\n$/, args[0]);
+        assert.ok(!hasStackTrace(run.stderr));
+      } finally {
+        closeSync(fd);
+      }
+    }
+  });
+});
