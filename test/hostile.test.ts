@@ -6,12 +6,14 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { closeSync, cpSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import { pack } from "msgpackr";
 import { unpack } from "msgpackr/unpack";
+import { analyzeToTokens, MAX_STEMMED_LENGTH } from "../src/analyze/analyzer.js";
+import { MAX_SPACED, tokenize } from "../src/analyze/tokenizer.js";
 import { KbSearchError } from "../src/errors.js";
 import { buildIndex } from "../src/indexer/build.js";
 import { PreviousIndex } from "../src/indexer/update.js";
@@ -200,5 +202,117 @@ describe("output that cannot be written (item 8)", () => {
         closeSync(fd);
       }
     }
+  });
+});
+
+describe("queries of any size or shape (items 2, 7 and 15)", () => {
+  let index: KbIndex;
+  before(() => {
+    index = KbIndex.open(good);
+  });
+  after(() => index?.close());
+
+  test("3,000 nested parentheses, or `-(` 3,000 times, answer with a warning, not a stack overflow", () => {
+    // Within the length bound, so the nesting bound is what holds it.
+    const deep = "(".repeat(990) + "heap corruption" + ")".repeat(990);
+    const result = index.search(deep);
+    assert.ok(result.hits.length > 0);
+    assert.deepEqual(result.hits.map((h) => h.id), index.search("heap corruption").hits.map((h) => h.id));
+    assert.ok(result.warnings.some((w) => /nested deeper than 16 levels/.test(w)), result.warnings.join("; "));
+    const negated = index.search("heap " + "-(".repeat(990) + "printer");
+    assert.ok(negated.warnings.some((w) => /nested deeper/.test(w)));
+    for (const query of ["(".repeat(3_000) + "heap", "-(".repeat(3_000) + "heap", "(a OR ".repeat(3_000)]) assert.ok(index.search(query).warnings.length > 0);
+    assert.equal(new Set(negated.warnings).size, negated.warnings.length, "each warning once");
+  });
+
+  test("a query past 2,000 characters or 64 words is cut, with a warning", () => {
+    const long = index.search("heap corruption " + "x".repeat(20_000_000));
+    assert.ok(long.warnings.some((w) => /longer than 2,000 characters/.test(w)), long.warnings.join("; "));
+    assert.ok(long.query.length <= 2_000);
+    const many = index.search(Array.from({ length: 100_000 }, (_, i) => `w${i}`).join(" OR "));
+    assert.ok(many.warnings.some((w) => /more than 64 words/.test(w)), many.warnings.join("; "));
+    const distinct = index.search(Array.from({ length: 64_000 }, (_, i) => `word${i}x`).join(" "));
+    assert.ok(distinct.terms.length <= 64 * 4, `${distinct.terms.length} terms searched`);
+  });
+
+  test("a structured query of the wrong types is a usage error, not a TypeError", () => {
+    for (const bad of [{ words: 5 }, { phrases: "heap" }, { anyOf: [1, 2] }, { fields: { product: 3 } }, { fields: "product:x" }, { since: {} }]) {
+      assert.throws(() => index.search(bad as never), (err: unknown) => err instanceof KbSearchError && err.code === "usage" && /structured query: \w+/.test(err.message), JSON.stringify(bad));
+    }
+  });
+
+  test("fullwidth letters and digits and a dotted capital I fold as case does", () => {
+    assert.deepEqual(index.search("ＨＥＡＰ ｃｏｒｒｕｐｔｉｏｎ").hits.map((h) => h.id), index.search("heap corruption").hits.map((h) => h.id));
+    assert.deepEqual(index.search("İNSTALL").hits.map((h) => h.id), index.search("install").hits.map((h) => h.id));
+    assert.ok(index.search("install").hits.length > 0);
+  });
+});
+
+describe("work per word is bounded (item 5)", () => {
+  test("a word past the stemmed length is kept whole, one at it is stemmed", () => {
+    const at = "a".repeat(MAX_STEMMED_LENGTH - 3) + "ing";
+    assert.equal(analyzeToTokens(at)[0]!.term, at.slice(0, -3));
+    const past = "a".repeat(MAX_STEMMED_LENGTH) + "ing";
+    assert.equal(analyzeToTokens(past)[0]!.term, past);
+  });
+
+  test("spaced letters join up to the bound; a longer run stays single letters", () => {
+    const surfaces = (text: string) => {
+      const out: string[] = [];
+      tokenize(text, (surface) => out.push(surface));
+      return out;
+    };
+    assert.deepEqual(surfaces("a " + "x ".repeat(MAX_SPACED - 1) + "."), ["a" + "x".repeat(MAX_SPACED - 1)]);
+    assert.deepEqual(surfaces("x ".repeat(MAX_SPACED + 1)), Array.from({ length: MAX_SPACED + 1 }, () => "x"));
+  });
+
+  test("an article of 2 MB of `x ` and one 1 MB word are indexed, and found", { timeout: 60_000 }, async () => {
+    const source = join(tmp, "hostile-articles");
+    const sample = readFileSync(join(sampleCorpus, "kb", "901", "Q901288", "README.md"), "utf8");
+    const write = (n: number, body: string) => {
+      const dir = join(source, "kb", "x", `Q${n}`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, "README.md"), sample.replaceAll("Q901288", `Q${n}`).replace("\tQuestion:", `\tQuestion:\n${body}\n`));
+    };
+    write(1000001, "x ".repeat(1_000_000));
+    write(1000002, "y".repeat(1_000_000) + " zebrafish");
+    const dir = join(tmp, "hostile-index");
+    const report = await buildIndex(source, { indexDir: dir });
+    assert.equal(report.articles, 2);
+    const index = KbIndex.open(dir);
+    try {
+      assert.deepEqual(index.search("zebrafish").hits.map((h) => h.id), ["Q1000002"]);
+      assert.ok(index.search("x ".repeat(100_000)).warnings.length > 0);
+    } finally {
+      index.close();
+    }
+  });
+});
+
+describe("batch (items 7 and 10)", () => {
+  test("a folder is a usage error (exit 2); a null, an array or an over-long line gets its own error line", () => {
+    const run = runCli(["batch", tmp, "--index", good]);
+    assert.equal(run.status, 2, run.stderr);
+    assert.match(run.stderr, /^kbsearch: batch file .* is a directory/);
+    const lines = ["null", "[1]", '"heap"', JSON.stringify({ qid: "long", query: "heap ".repeat(300_000) }), JSON.stringify({ qid: "ok", query: "heap corruption" })];
+    const batch = runCli(["batch", "-", "--index", good], { input: lines.join("\n") + "\n" });
+    assert.equal(batch.status, 0, batch.stderr);
+    const out = batch.stdout.trim().split("\n").map((l) => JSON.parse(l) as { qid: unknown; error?: string; ranked?: string[] });
+    assert.equal(out.length, 5);
+    for (const line of out.slice(0, 3)) assert.match(line.error ?? "", /^line \d: not a JSON object/);
+    assert.match(out[3]!.error ?? "", /^line 4: longer than 1 MB, not read/);
+    assert.equal(out[4]!.qid, "ok");
+    assert.ok(out[4]!.ranked!.length > 0);
+  });
+
+  test("an index damaged past its opening stops the batch with exit 3, as a search does", () => {
+    const bytes = Buffer.from(original);
+    bytes[bytes.length - 100]! ^= 0x40;
+    const dir = indexWith("damaged-store", bytes);
+    const input = Array.from({ length: 20 }, (_, i) => JSON.stringify({ qid: i, query: "windows" })).join("\n");
+    const run = runCli(["batch", "-", "--index", dir], { input });
+    assert.equal(run.status, 3, run.stderr);
+    assert.match(run.stderr, /^kbsearch: .*kbsearch\.idx is damaged: checksum mismatch.*run `kbsearch index/);
+    assert.ok(!hasStackTrace(run.stderr));
   });
 });
