@@ -63,9 +63,9 @@ function answersOrRefuses(fn: () => unknown, label: string): boolean {
 function useIndex(dir: string): void {
   const index = KbIndex.open(dir);
   try {
-    for (const q of ["heap corruption", "printer OR modem", "product:windows setup", "Q149387", "\"access violation\""]) index.search(q, { limit: 20, facets: true });
-    index.get("Q149387");
-    index.related("Q149387");
+    for (const q of ["heap corruption", "printer OR modem", "product:windows setup", "Q949387", "\"access violation\""]) index.search(q, { limit: 20, facets: true });
+    index.get("Q949387");
+    index.related("Q949387");
   } finally {
     index.close();
   }
@@ -145,7 +145,7 @@ describe("a damaged index (issue 23, item 1)", () => {
     const bytes = Buffer.from(original);
     bytes[15]! ^= 0x80;
     const dir = indexWith("length-bit", bytes);
-    for (const args of [["heap"], ["stats", "--verify"], ["show", "Q149387"], ["related", "Q149387"]]) {
+    for (const args of [["heap"], ["stats", "--verify"], ["show", "Q949387"], ["related", "Q949387"]]) {
       const run = runCli([...args, "--index", dir]);
       assert.equal(run.status, 3, `${args.join(" ")}: ${run.stderr}`);
       assert.match(run.stderr, /^kbsearch: .*kbsearch\.idx is truncated or its header length is damaged.*run `kbsearch index SOURCE --index /);
@@ -179,7 +179,7 @@ describe("output that cannot be written (item 8)", () => {
   const commands = () => {
     const batch = join(tmp, "queries.jsonl");
     writeFileSync(batch, Array.from({ length: 300 }, (_, i) => JSON.stringify({ qid: i, query: "windows setup" })).join("\n"));
-    return [["-n", "40", "windows"], ["--json", "-n", "40", "windows"], ["related", "Q149387"], ["batch", batch], ["show", "Q149387"], ["stats"]].map((args) => [...args, "--index", good]);
+    return [["-n", "40", "windows"], ["--json", "-n", "40", "windows"], ["related", "Q949387"], ["batch", batch], ["show", "Q949387"], ["stats"]].map((args) => [...args, "--index", good]);
   };
 
   test("a reader gone (EPIPE) ends every command quietly with exit 0", async () => {
