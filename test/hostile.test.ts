@@ -20,7 +20,11 @@ import { PreviousIndex } from "../src/indexer/update.js";
 import { KbIndex } from "../src/query/engine.js";
 import { INDEX_FILE, PREAMBLE_BYTES, SECTION_NAMES } from "../src/store/format.js";
 import { IndexReader } from "../src/store/reader.js";
-import { CLI, hasStackTrace, projectRoot, random, runCli, sampleCorpus, type Run } from "./helpers.js";
+import { createGzip, gzipSync } from "node:zlib";
+import { execFileSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import type { ServerResponse } from "node:http";
+import { CLI, hasStackTrace, projectRoot, random, runCli, sampleCorpus, serveLocally, spawnCli, type Run } from "./helpers.js";
 
 let tmp = "";
 /** The sample corpus's index, left as built. */
@@ -314,5 +318,94 @@ describe("batch (items 7 and 10)", () => {
     assert.equal(run.status, 3, run.stderr);
     assert.match(run.stderr, /^kbsearch: .*kbsearch\.idx is damaged: checksum mismatch.*run `kbsearch index/);
     assert.ok(!hasStackTrace(run.stderr));
+  });
+});
+
+describe("stalled and misbehaving HTTP sources (items 3 and 4)", () => {
+  /** Limits small enough for a test: a stall is a window of 300 ms bringing under 1 KB. */
+  const sourceLimits = { responseMs: 2_000, stallMs: 300, minBytesPerWindow: 1024, downloadMs: 10_000, unpackedBytes: 2 * 1024 * 1024 };
+  /** One tar entry (a 512-byte header and a block of data) of a file that is no article. */
+  let tarEntry: Buffer;
+  before(() => {
+    const folder = join(tmp, "tar-entry");
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, "notes.txt"), "not an article\n");
+    tarEntry = execFileSync("tar", ["-cf", "-", "--format=ustar", "-C", folder, "notes.txt"]).subarray(0, 1024);
+  });
+
+  /** Builds from `handler`'s server over a copy of the good index: must fail with `message`, keeping the index and leaving no lock. */
+  async function assertFailsKeepingIndex(name: string, handler: (res: ServerResponse) => void, message: RegExp): Promise<void> {
+    const server = await serveLocally((_req, res) => handler(res));
+    const dir = indexWith(`http-${name}`, original);
+    try {
+      await assert.rejects(buildIndex(`${server.base}/kb.tar.gz`, { indexDir: dir, sourceLimits }), (err: unknown) => {
+        assert.ok(err instanceof KbSearchError, String(err));
+        assert.equal(err.exitCode, 4, err.message);
+        assert.match(err.message, message);
+        return true;
+      });
+    } finally {
+      server.close();
+    }
+    assert.ok(readFileSync(join(dir, INDEX_FILE)).equals(original), `${name}: the index changed`);
+    assert.deepEqual(readdirSync(dir), [INDEX_FILE], `${name}: no lock or temporary file is left`);
+  }
+
+  test("headers then silence: stalled", { timeout: 20_000 }, async () => {
+    await assertFailsKeepingIndex("silent", (res) => {
+      res.writeHead(200, { "content-type": "application/gzip" });
+      res.flushHeaders();
+    }, /download of .* stalled: nothing arrived for 0\.3 s; the index was left as it was/);
+  });
+
+  test("a byte every 50 ms: stalled", { timeout: 20_000 }, async () => {
+    await assertFailsKeepingIndex("trickle", (res) => {
+      res.writeHead(200, { "content-type": "application/gzip" });
+      // A valid gzip stream, a byte at a time.
+      const bytes = gzipSync(Buffer.concat(Array.from({ length: 100 }, () => tarEntry)));
+      let sent = 0;
+      const timer = setInterval(() => res.write(bytes.subarray(sent, ++sent)), 50);
+      res.on("close", () => clearInterval(timer));
+    }, /stalled: \d+ bytes arrived in 0\.3 s \(at least 1024 are expected\)/);
+  });
+
+  test("an endless gzip stream of entries that are no articles: stopped at the unpacked bound", { timeout: 20_000 }, async () => {
+    await assertFailsKeepingIndex("endless", (res) => {
+      res.writeHead(200, { "content-type": "application/gzip" });
+      const gzip = createGzip();
+      gzip.pipe(res);
+      // Each entry's data random, so that the stream is not all but compressed away and flows at full speed.
+      const rand = random(5);
+      const entry = () => Buffer.concat([tarEntry.subarray(0, 512), Buffer.from(Array.from({ length: 512 }, () => Math.floor(rand() * 256)))]);
+      const pump = () => {
+        while (!res.destroyed && gzip.write(entry()));
+        if (!res.destroyed) gzip.once("drain", pump);
+      };
+      res.on("close", () => gzip.destroy());
+      pump();
+    }, /unpacks to more than 2 MB .*not a KB archive, or endless/);
+  });
+
+  test("redirects to file:, ftp: or a malformed URL: exit 4 with the reason, no trace, no lock left", { timeout: 30_000 }, async () => {
+    for (const [location, message] of [
+      ["file:///etc/passwd", /redirects to file:\/\/ \(only http and https redirects are followed\)/],
+      ["ftp://example.com/kb.tar.gz", /redirects to ftp:\/\/ \(only http and https redirects are followed\)/],
+      ["http://[::1", /redirects to "http:\/\/\[::1", which is not a valid URL/],
+    ] as const) {
+      const server = await serveLocally((_req, res) => {
+        res.writeHead(302, { location });
+        res.end();
+      });
+      const dir = indexWith("redirect", original);
+      try {
+        const run = await spawnCli(["index", `${server.base}/kb.tar.gz`, "--index", dir]).done;
+        assert.equal(run.status, 4, `${location}: ${run.stderr}`);
+        assert.match(run.stderr, message);
+        assert.ok(!hasStackTrace(run.stderr), run.stderr);
+        assert.deepEqual(readdirSync(dir), [INDEX_FILE]);
+      } finally {
+        server.close();
+      }
+    }
   });
 });
