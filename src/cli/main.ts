@@ -16,8 +16,8 @@ async function run(args: string[]): Promise<void> {
     process.exitCode = await runSearch(plain.query, plain.options);
     return;
   }
-  const { program } = await import("./program.js");
-  await program.parseAsync();
+  const { runCommandLine } = await import("./program.js");
+  await runCommandLine(args);
 }
 
 function report(err: unknown): void {

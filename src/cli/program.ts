@@ -5,6 +5,8 @@
  */
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DEFAULT_OPTIONS } from "./options.js";
+import { COMMAND_NAMES } from "./plain-search.js";
+import { separateQueryText, type KnownOption } from "./query-args.js";
 
 function count(value: string): number {
   const n = Number(value);
@@ -61,8 +63,14 @@ Exit codes: 0 found, 1 nothing found, 2 usage error, 3 index missing, damaged or
 another version, 4 source unreadable or build failed, 5 another build holds the index.`,
   )
   .action(async (words: string[], options) => {
+    // No query and no filter to list by: how to use the command is the answer. (A query given
+    // blank, `kbsearch ""`, is a query: it matches nothing.)
+    const filtered = ["product", "year", "since", "until"].some((name) => options[name] !== undefined);
+    if (words.length === 0 && !filtered) program.help({ error: true });
+    // The empty argument separateQueryText puts before the query text is no part of it.
+    const query = (words[0] === "" ? words.slice(1) : words).join(" ");
     const { runSearch } = await import("./commands/search.js");
-    process.exitCode = await runSearch(words.join(" "), options);
+    process.exitCode = await runSearch(query, options);
   });
 
 program
@@ -111,3 +119,12 @@ program
     const { runStats } = await import("./commands/stats.js");
     process.exitCode = await runStats(command.optsWithGlobals());
   });
+
+/** Runs the command line `args` (the arguments after the script), its query text told from its options. */
+export async function runCommandLine(args: readonly string[]): Promise<void> {
+  const known: KnownOption[] = [
+    ...program.options.map((o) => ({ short: o.short, long: o.long, takesValue: o.required || o.optional })),
+    { short: "-h", long: "--help", takesValue: false },
+  ];
+  await program.parseAsync(separateQueryText(args, known, COMMAND_NAMES), { from: "user" });
+}

@@ -93,6 +93,9 @@ export function parseSyntax(query: string): QuerySyntax {
   let at = 0;
   let depth = 0;
   let operators = false;
+  // A filter the query names, even one ignored for its value, takes the query off the plain path,
+  // which would search the whole text as words (`year:abc heap` is heap, not year, abc and heap).
+  let named = false;
 
   const parseAnd = (): QueryNode | undefined => {
     const nodes: QueryNode[] = [];
@@ -136,6 +139,7 @@ export function parseSyntax(query: string): QuerySyntax {
         operators = true;
         return { kind: "phrase", text: t.text };
       case "field": {
+        named = true;
         const filter = toFilter(t.name, t.value, negated, t.label, warnings);
         if (filter) filters.push(filter);
         if (filter && depth > 0) warnings.push(`${t.label} applies to the whole query, not only inside ( )`);
@@ -165,13 +169,13 @@ export function parseSyntax(query: string): QuerySyntax {
   }
   const tree = parts.length > 1 ? { kind: "and" as const, nodes: parts } : parts[0];
   // Each warning once, however often the query repeats what it is about (`-(` a thousand times).
-  return { text, tree, filters, warnings: [...new Set(warnings)], plain: !operators && filters.length === 0 };
+  return { text, tree, filters, warnings: [...new Set(warnings)], plain: !operators && !named };
 }
 
 /** The filter a `name:value` asks for, or undefined (with a warning) when the value is unusable. */
 function toFilter(name: FieldName | DateField, value: string, negated: boolean, label: string, warnings: string[]): Filter | undefined {
-  if (value.trim() === "") {
-    warnings.push(`${name}: has no value and was ignored`);
+  if (!namesSomething(value)) {
+    warnings.push(`${label} has no value and was ignored`);
     return undefined;
   }
   if (!(DATE_FIELDS as readonly string[]).includes(name)) return { kind: "field", field: name as FieldName, value: value.trim(), negated, label };
@@ -181,6 +185,11 @@ function toFilter(name: FieldName | DateField, value: string, negated: boolean, 
     return undefined;
   }
   return { kind: "date", ...range, negated, label };
+}
+
+/** A filter value naming something: at least one letter or digit (not `""`, not `!`). */
+export function namesSomething(value: string): boolean {
+  return /[\p{L}\p{N}]/u.test(value);
 }
 
 /**

@@ -1,6 +1,8 @@
 /** `kbsearch show ID [--query Q]`: an article's text as the archive prints it, paged on a terminal. */
 import { spawn } from "node:child_process";
+import { KbSearchError } from "../../errors.js";
 import { highlightSpans } from "../../present/snippet.js";
+import { articleNumberIn } from "../../query/parse.js";
 import { formatArticle, styleFor } from "../../present/terminal.js";
 import { EXIT_FOUND, EXIT_NOTHING_FOUND } from "../exit.js";
 import { writeOut } from "../output.js";
@@ -12,11 +14,13 @@ export interface ShowOptions extends GlobalOptions {
 }
 
 export async function runShow(ref: string, options: ShowOptions): Promise<number> {
+  const number = articleNumberIn(ref);
+  if (number === undefined) throw new KbSearchError("usage", `show needs an article number (Q149387, 149387 or KB149387), not "${ref}"`);
   const index = await openIndexForCli(options);
   try {
     const doc = index.get(ref);
     if (!doc) {
-      process.stderr.write(`kbsearch: no article ${ref} in the index (kbsearch "${ref}" finds the articles citing it)\n`);
+      process.stderr.write(`kbsearch: no article Q${number} in the index (kbsearch Q${number} lists the articles citing it)\n`);
       return EXIT_NOTHING_FOUND;
     }
     if (options.json) {
