@@ -23,7 +23,7 @@ async function printResult(options: GlobalOptions, run: (index: KbIndex) => Sear
   const index = await openIndexForCli(options);
   try {
     const result = run(index);
-    process.stdout.write(options.json ? JSON.stringify(result) + "\n" : formatResult(result, styleFor(process.stdout)));
+    process.stdout.write(options.json ? JSON.stringify(result) + "\n" : formatResult(result, styleFor(process.stdout, options.color)));
     return result.hits.length ? EXIT_FOUND : EXIT_NOTHING_FOUND;
   } finally {
     index.close();
