@@ -63,6 +63,11 @@ export class Tmux {
     return this.tmux(["capture-pane", "-p", "-t", "t"]).replace(/\n$/, "").split("\n");
   }
 
+  /** All the terminal showed, its scrollback included. */
+  history(): string {
+    return this.tmux(["capture-pane", "-p", "-S", "-", "-t", "t"]);
+  }
+
   /** The screen with its colours, as SGR codes. */
   screenWithColors(): string {
     return this.tmux(["capture-pane", "-p", "-e", "-t", "t"]);

@@ -67,9 +67,11 @@ export function completionSpec(program: Command): CompletionSpec {
   };
 }
 
-/** The part of a description before its first colon or semicolon, for one-line menus. */
+/** The part of a description before its first colon or semicolon (and any bracket it leaves open), for one-line menus. */
 function firstSentence(text: string): string {
-  return text.split(/[;:](\s|$)/)[0]!.trim();
+  let head = text.split(/[;:](\s|$)/)[0]!;
+  if ((head.match(/\(/g)?.length ?? 0) > (head.match(/\)/g)?.length ?? 0)) head = head.slice(0, head.lastIndexOf("("));
+  return head.trim();
 }
 
 export function completionScript(shell: "bash" | "zsh" | "fish", program: Command): string {
@@ -209,7 +211,6 @@ function fishOption(name: string, o: OptionSpec, condition: string): string {
 
 function fishScript(spec: CompletionSpec): string {
   const name = spec.name;
-  const names = spec.commands.map((c) => c.name).join(" ");
   const lines = [
     `# fish completion for ${name} (written by \`${name} completions fish\`)`,
     `# Save it as ~/.config/fish/completions/${name}.fish, or load it with:  ${name} completions fish | source`,
@@ -223,6 +224,5 @@ function fishScript(spec: CompletionSpec): string {
     if (c.argument?.choices) lines.push(`complete -c ${name} -n ${fishText(`${seen}; and not __fish_seen_subcommand_from ${c.argument.choices.join(" ")}`)} -x -a ${fishText(c.argument.choices.join(" "))}`);
     else if (c.argument?.kind === "file") lines.push(`complete -c ${name} -n ${fishText(seen)} -F`);
   }
-  lines.push(`# ${names}`);
   return lines.join("\n") + "\n";
 }
