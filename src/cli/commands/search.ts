@@ -30,7 +30,7 @@ async function printResult(options: GlobalOptions, run: (index: KbIndex) => Sear
   const index = await openIndexForCli(options);
   try {
     const result = run(index);
-    await writeOut(options.json ? JSON.stringify(result) + "\n" : formatResult(result, styleFor(process.stdout)));
+    await writeOut(options.json ? JSON.stringify(result) + "\n" : formatResult(result, styleFor(process.stdout, options.color)));
     // `-n 0` asks only how many match: found when any do.
     const found = options.limit === 0 ? result.total > 0 : result.hits.length > 0;
     return found ? EXIT_FOUND : EXIT_NOTHING_FOUND;
