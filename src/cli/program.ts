@@ -4,11 +4,17 @@
  * loads the parser or the indexer. A plain search does not load this file at all (main.ts).
  */
 import { Command, InvalidArgumentError, Option } from "commander";
-import { DEFAULT_OPTIONS } from "./options.js";
+import { DEFAULT_OPTIONS, wholeNumber } from "./options.js";
 
 function count(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError("expected a whole number of 0 or more");
+  const n = wholeNumber(value);
+  if (n === undefined) throw new InvalidArgumentError("expected a whole number of 0 or more");
+  return n;
+}
+
+function port(value: string): number {
+  const n = wholeNumber(value);
+  if (n === undefined || n > 65535) throw new InvalidArgumentError("expected a port number from 0 to 65535");
   return n;
 }
 
@@ -56,6 +62,7 @@ Examples:
                                           run again, it reads only new and changed articles
   kbsearch show Q149387                   read an article
   kbsearch related Q149387                articles like it, citing it or cited by it
+  kbsearch serve --port 8080              the JSON API at http://127.0.0.1:8080/api/search?q=...
 
 Exit codes: 0 found, 1 nothing found, 2 usage error, 3 index missing, damaged or from
 another version, 4 source unreadable or build failed, 5 another build holds the index.`,
@@ -101,6 +108,17 @@ program
   .action(async (file: string, _options, command: Command) => {
     const { runBatch } = await import("./commands/batch.js");
     process.exitCode = await runBatch(file, command.optsWithGlobals());
+  });
+
+program
+  .command("serve")
+  .description("answer searches over HTTP: a JSON API (/api/search, /api/articles/ID, /api/related/ID, /api/suggest, /api/stats) until SIGTERM")
+  .option("--port <n>", "the port to listen on (0 picks a free one)", port, 8080)
+  .option("--host <address>", "the address to listen on (0.0.0.0 for every interface)", "127.0.0.1")
+  .option("--no-suggest", "leave out title suggestions (/api/suggest), which take seconds to build and about 80 MB")
+  .action(async (_options, command: Command) => {
+    const { runServe } = await import("./commands/serve.js");
+    process.exitCode = await runServe(command.optsWithGlobals());
   });
 
 program

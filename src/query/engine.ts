@@ -25,6 +25,8 @@ export const MAX_LIMIT = 1000;
 export interface IndexStats {
   path: string;
   bytes: number;
+  /** The header's CRC-32 (8 hex digits), which covers every byte's checksum: it changes whenever the index does. */
+  checksum: string;
   header: IndexHeader;
 }
 
@@ -125,7 +127,7 @@ export class KbIndex {
   }
 
   stats(): IndexStats {
-    return { path: this.reader.path, bytes: this.reader.fileSize, header: this.reader.header };
+    return { path: this.reader.path, bytes: this.reader.fileSize, checksum: this.reader.checksum, header: this.reader.header };
   }
 
   close(): void {

@@ -2,6 +2,7 @@
 import { setFlagsFromString } from "node:v8";
 import type { KbIndex } from "../../query/engine.js";
 import type { SearchResult } from "../../query/types.js";
+import { searchResultJson } from "../../present/json.js";
 import { formatResult, styleFor } from "../../present/terminal.js";
 import { EXIT_FOUND, EXIT_NOTHING_FOUND } from "../exit.js";
 import { openIndexForCli, searchOptions, type GlobalOptions } from "../options.js";
@@ -23,7 +24,7 @@ async function printResult(options: GlobalOptions, run: (index: KbIndex) => Sear
   const index = await openIndexForCli(options);
   try {
     const result = run(index);
-    process.stdout.write(options.json ? JSON.stringify(result) + "\n" : formatResult(result, styleFor(process.stdout)));
+    process.stdout.write(options.json ? searchResultJson(result) + "\n" : formatResult(result, styleFor(process.stdout)));
     return result.hits.length ? EXIT_FOUND : EXIT_NOTHING_FOUND;
   } finally {
     index.close();

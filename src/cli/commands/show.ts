@@ -1,6 +1,7 @@
 /** `kbsearch show ID [--query Q]`: an article's text as the archive prints it, paged on a terminal. */
 import { spawn } from "node:child_process";
 import { highlightSpans } from "../../present/snippet.js";
+import { storedDocJson } from "../../present/json.js";
 import { formatArticle, styleFor } from "../../present/terminal.js";
 import { EXIT_FOUND, EXIT_NOTHING_FOUND } from "../exit.js";
 import { openIndexForCli, type GlobalOptions } from "../options.js";
@@ -19,7 +20,7 @@ export async function runShow(ref: string, options: ShowOptions): Promise<number
       return EXIT_NOTHING_FOUND;
     }
     if (options.json) {
-      process.stdout.write(JSON.stringify(doc) + "\n");
+      process.stdout.write(storedDocJson(doc) + "\n");
       return EXIT_FOUND;
     }
     // The query's terms as a search finds them (spellings and abbreviations included).
