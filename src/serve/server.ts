@@ -42,6 +42,9 @@ const SHUTDOWN_GRACE_MS = 10_000;
 /** Part of every ETag, so that answers of another kbsearch over the same index differ. */
 const CODE_VERSION = (JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { version: string }).version;
 
+/** An article number in a path, as the CLI takes it: Q149387, 149387 or KB149387. */
+const ARTICLE_REF = /^(?:q|kb)?\d{1,9}$/i;
+
 type Route = (req: IncomingMessage, res: ServerResponse, search: string, rest: string) => void;
 
 export class SearchServer {
@@ -123,7 +126,7 @@ export class SearchServer {
     for (const prefix of ["/api/related/", "/api/articles/"]) {
       if (!path.startsWith(prefix)) continue;
       const ref = decodeComponent(path.slice(prefix.length));
-      if (ref === "" || ref.includes("/")) break;
+      if (!ARTICLE_REF.test(ref)) throw new HttpError(404, `${ref.slice(0, 100)} is not an article number (Q149387, 149387 or KB149387)`);
       return this.routes[prefix]!(req, res, search, ref);
     }
     throw new HttpError(404, `nothing at ${path.slice(0, 200)} (the API: /api/search?q=..., /api/articles/ID, /api/related/ID, /api/suggest?q=..., /api/stats)`);
