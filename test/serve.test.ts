@@ -314,6 +314,40 @@ describe("lifecycle", () => {
     }
   });
 
+  test("requests wait their turn; past the waiting limit a 503 with a JSON error", async () => {
+    const own = new SearchServer({ indexDir, suggest: false, log: () => undefined, maxWaiting: 4 });
+    const { port } = await own.listen(0, "127.0.0.1");
+    try {
+      // Twelve connections, each sending its request at once: four wait, the rest are refused.
+      const sockets = await Promise.all(Array.from({ length: 12 }, async () => {
+        const socket = connect(port, "127.0.0.1");
+        await once(socket, "connect");
+        return socket;
+      }));
+      const answers = sockets.map((socket) => {
+        let text = "";
+        socket.setEncoding("utf8").on("data", (s: string) => (text += s));
+        return once(socket, "close").then(() => text);
+      });
+      // The server (this thread) accepts them, then is kept busy while all twelve requests arrive,
+      // so that it reads them in one go as a loaded server does.
+      await new Promise((r) => setTimeout(r, 200));
+      // Sent without half-closing: the server closes each connection after its answer.
+      for (const socket of sockets) socket.write("GET /api/search?q=heap+corruption HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      for (const until = Date.now() + 100; Date.now() < until; );
+      const texts = await Promise.all(answers);
+      const statuses = texts.map((t) => Number(/^HTTP\/1\.1 (\d{3})/.exec(t)?.[1]));
+      assert.ok(statuses.every((s) => s === 200 || s === 503), String(statuses));
+      assert.equal(statuses.filter((s) => s === 200).length, 4, String(statuses));
+      for (const text of texts.filter((t) => t.startsWith("HTTP/1.1 503"))) {
+        assert.match(text, /Retry-After: 1/);
+        assert.match(text, /"error":"the server is busy/);
+      }
+    } finally {
+      await own.close(0);
+    }
+  });
+
   test("kbsearch serve stops cleanly on SIGTERM: exit 0, no stack trace, the port closed", async () => {
     const { child, done } = spawnCli(["serve", "--port", "0", "--index", indexDir, "--no-suggest"]);
     let stdout = "";

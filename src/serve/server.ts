@@ -24,6 +24,7 @@ import { LiveIndex, type OpenedIndex } from "./live-index.js";
 import { LIMITS, decodeComponent, noParameters, relatedRequest, searchRequest, suggestRequest } from "./params.js";
 import { matchesEtag, send, sendError } from "./respond.js";
 import { TitleSuggestions } from "./suggest.js";
+import { TurnQueue } from "./turn-queue.js";
 
 export interface ServerOptions {
   /** The index directory. */
@@ -32,11 +33,15 @@ export interface ServerOptions {
   suggest: boolean;
   /** Where the server reports what it does (reopened indexes, failures). */
   log: (line: string) => void;
+  /** Requests that may wait for their turn (default MAX_WAITING); more get a 503. */
+  maxWaiting?: number;
 }
 
 const JSON_TYPE = "application/json; charset=utf-8";
 /** Caches may keep an answer but must ask again each time: the ETag makes that a 304 until the index changes. */
 const API_CACHE_CONTROL = "public, no-cache";
+/** Requests that may wait for their turn; more get a 503 (at 2 ms a search, half a second's work). */
+const MAX_WAITING = 256;
 /** How long SIGTERM waits for requests under way before closing their connections. */
 const SHUTDOWN_GRACE_MS = 10_000;
 /** Part of every ETag, so that answers of another kbsearch over the same index differ. */
@@ -54,11 +59,13 @@ export class SearchServer {
   /** Counts suggestion builds started: a build whose number is no longer this one is cancelled. */
   private suggestionBuilds = 0;
   private closing = false;
+  private readonly turns: TurnQueue;
   private readonly routes: Record<string, Route>;
 
   /** Opens the index (throws KbSearchError when there is none); `listen` then serves it. */
   constructor(private readonly options: ServerOptions) {
     this.live = new LiveIndex(options.indexDir, options.log);
+    this.turns = new TurnQueue(options.maxWaiting ?? MAX_WAITING);
     this.routes = {
       "/api/search": (req, res, search) => this.search(req, res, search),
       "/api/related/": (req, res, search, ref) => this.related(req, res, search, ref),
@@ -102,7 +109,16 @@ export class SearchServer {
     this.live.close();
   }
 
+  /** Queues the request for its turn (turn-queue.ts); a full queue gets a 503 at once. */
   private handle(req: IncomingMessage, res: ServerResponse): void {
+    const queued = this.turns.push(() => {
+      // A client that went away meanwhile needs no answer.
+      if (!req.socket.destroyed) this.answer(req, res);
+    });
+    if (!queued) sendError(req, res, 503, `the server is busy (${this.turns.waiting} requests waiting); try again shortly`, { "Retry-After": "1" });
+  }
+
+  private answer(req: IncomingMessage, res: ServerResponse): void {
     // Keep-alive connections end after their answer once shutting down.
     if (this.closing) res.setHeader("Connection", "close");
     try {
