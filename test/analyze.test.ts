@@ -81,14 +81,14 @@ describe("token offsets", () => {
   });
 
   test("text.slice(start, end) is the surface form of every token in sample articles", () => {
-    for (const id of ["Q149387", "Q934518", "Q912044", "Q927733"]) checkOffsets(sampleText(id), id);
+    for (const id of ["Q949387", "Q934518", "Q912044", "Q927733"]) checkOffsets(sampleText(id), id);
   });
 
   test("text whose lower-casing changes its length is split into the same words", () => {
     // "\u0130" lower-cases to two characters, which sends the tokenizer from its character scan of
     // the lower-cased text to its regular expression over the text as written: both must find the same words.
     const prefix = "\u0130\n";
-    const texts = [...sentences, ...goldenCases().map(([, input]) => input), ...["Q149387", "Q934518", "Q912044", "Q927733"].map(sampleText)];
+    const texts = [...sentences, ...goldenCases().map(([, input]) => input), ...["Q949387", "Q934518", "Q912044", "Q927733"].map(sampleText)];
     for (const text of texts) {
       const shifted = analyzeToTokens(prefix + text).slice(1).map((t) => ({ ...t, start: t.start - prefix.length, end: t.end - prefix.length, pos: t.pos - 1 }));
       assert.deepEqual(shifted, analyzeToTokens(text), JSON.stringify(text.slice(0, 60)));
@@ -163,8 +163,8 @@ describe("spaced words", () => {
   });
 
   test("sample articles with the spaced or collapsed form all index servpack", () => {
-    // Q149387 and Q940211: on its own line; Q934518: wrapped across a line break; Q979914: collapsed.
-    for (const id of ["Q149387", "Q940211", "Q934518", "Q979914"]) {
+    // Q949387 and Q940211: on its own line; Q934518: wrapped across a line break; Q979914: collapsed.
+    for (const id of ["Q949387", "Q940211", "Q934518", "Q979914"]) {
       assert.ok(terms(sampleText(id)).includes("servpack"), id);
     }
     assert.ok(terms(sampleText("Q984455")).includes("lmpatch"), "Q984455");
