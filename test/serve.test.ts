@@ -18,7 +18,7 @@ import { INDEX_FILE } from "../src/store/format.js";
 import { hasStackTrace, runCli, sampleCorpus, spawnCli } from "./helpers.js";
 import { assertSearchResultSchema, assertStoredDocSchema } from "./result-schema.js";
 
-const HEAP = "Q149387";
+const HEAP = "Q949387";
 let tmp: string;
 let indexDir: string;
 let server: SearchServer;
@@ -91,7 +91,7 @@ describe("answers", () => {
     ["server", { product: "exchange", year: "1999", sort: "id" }],
     ["setup", { since: "1998", until: "2001-06" }],
     ["windws printr", {}],
-    ["kb 149387", {}],
+    ["kb 949387", {}],
     ["Q999999", {}],
     ['"could not" -printer product:', {}],
   ];
@@ -123,7 +123,7 @@ describe("answers", () => {
     assertStoredDocSchema(article);
     const cli = runCli(["show", HEAP, "--json", "--index", indexDir]);
     assert.deepEqual(article, JSON.parse(cli.stdout));
-    assert.deepEqual(await getJson("/api/articles/kb149387"), article, "any form of the number");
+    assert.deepEqual(await getJson("/api/articles/kb949387"), article, "any form of the number");
     const related = (await getJson(`/api/related/${HEAP}?limit=3`)) as { query: string; hits: { id: string }[] };
     assertSearchResultSchema(related);
     assert.equal(related.query, `related:${HEAP}`);
@@ -172,7 +172,7 @@ describe("bad requests get a 4xx with a JSON error", () => {
       ["/api/search?q=heap&facets=maybe", 400],
       [`/api/search?q=${"a".repeat(LIMITS.queryChars + 1)}`, 400],
       [`/api/search?q=${"a+".repeat(LIMITS.urlChars / 2 + 10)}`, 414],
-      ["/api/related/Q149387?q=heap", 400],
+      ["/api/related/Q949387?q=heap", 400],
       ["/api/stats?verbose=1", 400],
       ["/api/suggest", 400],
       [`/api/suggest?q=heap&limit=${LIMITS.suggestions + 1}`, 400],
@@ -180,7 +180,7 @@ describe("bad requests get a 4xx with a JSON error", () => {
       ["/api/search/", 404],
       ["/api/articles/", 404],
       ["/api/articles/%E0%A4%A", 400],
-      ["/api/articles/Q149387.json", 404],
+      ["/api/articles/Q949387.json", 404],
       ["/api/related/heap", 404],
     ];
     for (const [path, status] of cases) assertJsonError(await get(path), status, path);
@@ -225,7 +225,7 @@ describe("bad requests get a 4xx with a JSON error", () => {
       "/package.json",
       "/dist/src/index.js",
       `/${indexDir}/${INDEX_FILE}`,
-      "/api/articles/Q149387%00.json",
+      "/api/articles/Q949387%00.json",
       "http://127.0.0.1/etc/passwd",
     ];
     for (const target of targets) {
@@ -291,7 +291,7 @@ describe("lifecycle", () => {
       // Rebuild without the heap corruption article: the build renames its new file into place.
       const source = join(tmp, "fewer");
       cpSync(sampleCorpus, source, { recursive: true });
-      rmSync(join(source, "kb", "149", HEAP), { recursive: true });
+      rmSync(join(source, "kb", "949", HEAP), { recursive: true });
       await buildIndex(source, { indexDir: dir });
 
       const after = (await (await at("/api/stats")).json()) as { docCount: number; checksum: string; serve: { generation: number } };
