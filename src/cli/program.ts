@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { Argument, Command, InvalidArgumentError, Option } from "commander";
 import { packageRoot } from "../paths.js";
 import { COLOR_CHOICES } from "../present/terminal-style.js";
-import { DEFAULT_OPTIONS } from "./options.js";
+import { DEFAULT_OPTIONS, wholeNumber } from "./options.js";
 import { COMMAND_NAMES } from "./plain-search.js";
 import { separateQueryText, type KnownOption } from "./query-args.js";
 
@@ -44,6 +44,7 @@ Examples:
   kbsearch -i heap                        search as you type (Esc leaves)
   kbsearch list products                  what --product and product: accept, with counts
   kbsearch open Q149387                   the article's page on the archive's website, in a browser
+  kbsearch serve --port 8080              the JSON API at http://127.0.0.1:8080/api/search?q=...
   source <(kbsearch completions bash)     tab completion (also zsh and fish)
 
 Environment: KBSEARCH_INDEX (the index directory), KBSEARCH_PAGER or PAGER (default less, with
@@ -53,8 +54,14 @@ Exit codes: 0 found, 1 nothing found, 2 usage error, 3 index missing, damaged or
 another version, 4 source unreadable or build failed, 5 another build holds the index.`;
 
 function count(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError("expected a whole number of 0 or more");
+  const n = wholeNumber(value);
+  if (n === undefined) throw new InvalidArgumentError("expected a whole number of 0 or more");
+  return n;
+}
+
+function port(value: string): number {
+  const n = wholeNumber(value);
+  if (n === undefined || n > 65535) throw new InvalidArgumentError("expected a port number from 0 to 65535");
   return n;
 }
 
@@ -146,6 +153,17 @@ program
   .action(async (file: string, _options, command: Command) => {
     const { runBatch } = await import("./commands/batch.js");
     process.exitCode = await runBatch(file, command.optsWithGlobals());
+  });
+
+program
+  .command("serve")
+  .description("answer searches over HTTP: a JSON API (/api/search, /api/articles/ID, /api/related/ID, /api/suggest, /api/stats) until SIGTERM")
+  .option("--port <n>", "the port to listen on (0 picks a free one)", port, 8080)
+  .option("--host <address>", "the address to listen on (0.0.0.0 for every interface)", "127.0.0.1")
+  .option("--no-suggest", "leave out title suggestions (/api/suggest), which take seconds to build and about 80 MB")
+  .action(async (_options, command: Command) => {
+    const { runServe } = await import("./commands/serve.js");
+    process.exitCode = await runServe(command.optsWithGlobals());
   });
 
 program

@@ -27,6 +27,8 @@ export const MAX_LIMIT = 1000;
 export interface IndexStats {
   path: string;
   bytes: number;
+  /** The header's CRC-32 (8 hex digits), which covers every byte's checksum: it changes whenever the index does. */
+  checksum: string;
   header: IndexHeader;
 }
 
@@ -145,7 +147,7 @@ export class KbIndex {
 
   stats(): IndexStats {
     this.checkOpen();
-    return { path: this.reader.path, bytes: this.reader.fileSize, header: this.reader.header };
+    return { path: this.reader.path, bytes: this.reader.fileSize, checksum: this.reader.checksum, header: this.reader.header };
   }
 
   /** Closes the index file; closing twice is harmless, and any other use after it a KbSearchError. */

@@ -2,6 +2,7 @@
 import { KbSearchError } from "../../errors.js";
 import { highlightSpans } from "../../present/snippet.js";
 import { articleNumberIn } from "../../query/parse.js";
+import { storedDocJson } from "../../present/json.js";
 import { formatArticle } from "../../present/terminal.js";
 import { page } from "../pager.js";
 import { EXIT_FOUND, EXIT_NOTHING_FOUND } from "../exit.js";
@@ -24,7 +25,7 @@ export async function runShow(ref: string, options: ShowOptions): Promise<number
       return EXIT_NOTHING_FOUND;
     }
     if (options.json) {
-      await writeOut(JSON.stringify(doc) + "\n");
+      await writeOut(storedDocJson(doc) + "\n");
       return EXIT_FOUND;
     }
     // The query's terms as a search finds them (spellings and abbreviations included).
