@@ -4,6 +4,7 @@
  */
 import type { FacetCount, Facets, ScorePart, SearchHit, SearchResult } from "../query/types.js";
 import type { StoredDoc } from "../store/format.js";
+import { terminalSafe } from "./terminal-safe.js";
 
 export interface Style {
   color: boolean;
@@ -20,7 +21,8 @@ export function styleFor(stream: NodeJS.WriteStream): Style {
   return { color, width: Math.max(40, Math.min(stream.columns || 100, 120)) };
 }
 
-export function formatResult(result: SearchResult, style: Style): string {
+export function formatResult(unsafe: SearchResult, style: Style): string {
+  const result = terminalSafeResult(unsafe);
   const lines = result.hits.map((hit) => formatHit(hit, style));
   const shown = result.hits.length;
   const first = result.offset + 1;
@@ -50,7 +52,9 @@ function facetLines(facets: Facets, style: Style): string {
 }
 
 /** An article for reading: its id and title, then its text with the `spans` highlighted. */
-export function formatArticle(doc: StoredDoc, spans: readonly [number, number][], style: Style): string {
+export function formatArticle(unsafe: StoredDoc, spans: readonly [number, number][], style: Style): string {
+  // One for one, so the spans still hold.
+  const doc = { ...unsafe, tag: terminalSafe(unsafe.tag), title: terminalSafe(unsafe.title), text: terminalSafe(unsafe.text) };
   const title = doc.tag ? `${doc.tag}: ${doc.title}` : doc.title;
   let text = "";
   let pos = 0;
@@ -122,4 +126,24 @@ function wrap(words: string[], width: number): string[] {
   }
   if (line) lines.push(line);
   return lines;
+}
+
+/** `result` with every string that came from the archive or the query made safe for a terminal (one character for one, so highlights hold). */
+function terminalSafeResult(result: SearchResult): SearchResult {
+  const counts = (list: FacetCount[]) => list.map((c) => ({ ...c, value: terminalSafe(c.value) }));
+  return {
+    ...result,
+    query: terminalSafe(result.query),
+    warnings: result.warnings.map(terminalSafe),
+    corrections: result.corrections.map((c) => ({ ...c, from: terminalSafe(c.from), to: terminalSafe(c.to) })),
+    hits: result.hits.map((hit) => ({
+      ...hit,
+      title: terminalSafe(hit.title),
+      tag: terminalSafe(hit.tag),
+      products: hit.products.map(terminalSafe),
+      snippet: terminalSafe(hit.snippet),
+      ...(hit.explain && { explain: hit.explain.map((part) => ({ ...part, term: terminalSafe(part.term) })) }),
+    })),
+    ...(result.facets && { facets: { products: counts(result.facets.products), tags: counts(result.facets.tags), years: counts(result.facets.years) } }),
+  };
 }

@@ -3,6 +3,7 @@ import { setFlagsFromString } from "node:v8";
 import { buildIndex, type BuildProgress } from "../../indexer/build.js";
 import { resolveIndexDir, sampleCorpusDir } from "../../paths.js";
 import { EXIT_FOUND } from "../exit.js";
+import { terminalSafe } from "../../present/terminal-safe.js";
 import { writeOut } from "../output.js";
 import type { GlobalOptions } from "../options.js";
 
@@ -29,7 +30,8 @@ export async function runIndex(source: string | undefined, options: GlobalOption
     `indexed ${report.articles.toLocaleString("en-US")} articles (${mb(report.textBytes)} of text) from ${report.source}`,
     `in ${report.seconds.toFixed(1)} s: ${report.terms.toLocaleString("en-US")} terms, index ${mb(report.indexBytes)} at ${report.indexDir}`,
     `skipped ${report.skipped.length}${report.skipped.length ? ":" : ""}`,
-    ...report.skipped.slice(0, SKIPS_LISTED).map((s) => `  ${s.path}: ${s.reason}`),
+    // Paths as the source names them: a tarball's names may hold anything.
+    ...report.skipped.slice(0, SKIPS_LISTED).map((s) => `  ${terminalSafe(s.path)}: ${s.reason}`),
     ...(report.skipped.length > SKIPS_LISTED ? [`  ... and ${report.skipped.length - SKIPS_LISTED} more`] : []),
   ];
   await writeOut(options.json ? JSON.stringify(report) + "\n" : lines.join("\n") + "\n");
