@@ -530,3 +530,28 @@ describe("the index file and folder (items 9, 12 and 15)", () => {
     assert.match(show.stdout, /^Q7: /);
   });
 });
+
+describe("an update from a mistaken source (item 14)", () => {
+  test("another source, or one lacking most articles, stops the update unless --replace or --full confirms it", async () => {
+    const dir = indexWith("mistaken", original);
+    // Another folder holding a few of the articles: would replace the index, so it stops (CLI, exit 4).
+    const few = join(tmp, "few");
+    for (const id of ["Q45712", "Q901288"]) cpSync(join(sampleCorpus, "kb", id === "Q45712" ? "045" : "901", id), join(few, "kb", id), { recursive: true });
+    const run = runCli(["index", few, "--index", dir]);
+    assert.equal(run.status, 4, run.stderr);
+    assert.match(run.stderr, /^kbsearch: the index in .* was built from .*corpus, not from .*few \(38 of its 40 articles would go\); the index was left as it was: to replace it, run again with --replace \(or --full\)$/m);
+    assert.ok(readFileSync(join(dir, INDEX_FILE)).equals(original));
+    // The same source, now lacking most of its articles: stops too.
+    const shrunk = join(tmp, "shrinking");
+    cpSync(sampleCorpus, shrunk, { recursive: true });
+    const shrunkDir = join(tmp, "shrinking-index");
+    await buildIndex(shrunk, { indexDir: shrunkDir });
+    for (const group of readdirSync(join(shrunk, "kb")).slice(2)) rmSync(join(shrunk, "kb", group), { recursive: true });
+    await assert.rejects(buildIndex(shrunk, { indexDir: shrunkDir }), (err: unknown) => err instanceof KbSearchError && err.code === "source" && /lacks \d+ of the 40 articles indexed from it before/.test(err.message));
+    // Confirmed, it goes ahead.
+    const replaced = await buildIndex(shrunk, { indexDir: shrunkDir, replace: true });
+    assert.ok(replaced.update && replaced.update.removed > 20);
+    assert.equal(runCli(["index", few, "--index", dir, "--replace"]).status, 0);
+    assert.equal(KbIndex.open(dir).stats().header.docCount, 2);
+  });
+});

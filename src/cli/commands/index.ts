@@ -10,14 +10,14 @@ import type { GlobalOptions } from "../options.js";
 /** Skipped entries listed in the summary; the rest are counted. */
 const SKIPS_LISTED = 20;
 
-export async function runIndex(source: string | undefined, options: GlobalOptions & { full?: boolean }): Promise<number> {
+export async function runIndex(source: string | undefined, options: GlobalOptions & { full?: boolean; replace?: boolean }): Promise<number> {
   // A build allocates many short-lived objects per article: a larger young generation collects
   // them less often (the full archive builds ~0.8 s faster). Only this process, only for a build.
   setFlagsFromString("--max-semi-space-size=32");
   const { dir } = resolveIndexDir(options.index);
   const from = source ?? sampleCorpusDir;
   const progress = progressReporter(process.stderr);
-  const report = await buildIndex(from, { indexDir: dir, onProgress: progress.update, full: options.full }).finally(progress.end);
+  const report = await buildIndex(from, { indexDir: dir, onProgress: progress.update, full: options.full, replace: options.replace }).finally(progress.end);
 
   const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
   const count = (n: number) => n.toLocaleString("en-US");
