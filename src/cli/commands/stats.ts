@@ -5,6 +5,7 @@ import { CHUNK_BYTES } from "../../store/checksum.js";
 import { FIELDS } from "../../store/format.js";
 import { IndexReader } from "../../store/reader.js";
 import { EXIT_FOUND } from "../exit.js";
+import { terminalSafe } from "../../present/terminal-safe.js";
 import { writeOut } from "../output.js";
 import { openIndexForCli, type GlobalOptions } from "../options.js";
 
@@ -34,7 +35,7 @@ export async function runStats(options: GlobalOptions & { verify?: boolean }): P
       ...Object.entries(header.sections).map(([name, s]): [string, string] => [`  ${name}`, mb(s.length)]),
       ...(verified ? [["verified", `every checksum matches (${verified} chunks of ${CHUNK_BYTES / 1024} KB)`] as [string, string]] : []),
     ];
-    await writeOut(rows.map(([k, v]) => `${k.padEnd(18)} ${v}`).join("\n") + "\n");
+    await writeOut(rows.map(([k, v]) => `${k.padEnd(18)} ${terminalSafe(v)}`).join("\n") + "\n");
     return EXIT_FOUND;
   } finally {
     index.close();
