@@ -4,6 +4,7 @@
  * loads the parser or the indexer. A plain search does not load this file at all (main.ts).
  */
 import { Command, InvalidArgumentError, Option } from "commander";
+import { defaultIndexDir } from "../paths.js";
 import { DEFAULT_OPTIONS } from "./options.js";
 import { COMMAND_NAMES } from "./plain-search.js";
 import { separateQueryText, type KnownOption } from "./query-args.js";
@@ -29,7 +30,7 @@ export const program = new Command("kbsearch")
   .option("--facets", "also count the matching articles by product, tag and year")
   .option("--json", "print the result as one JSON object (schema in the README)")
   .option("--explain", "show under each hit how its score was made: term, field, occurrences, points")
-  .option("--index <dir>", "the index directory (default: $KBSEARCH_INDEX, else the package's index/)")
+  .option("--index <dir>", `the index directory (default: $KBSEARCH_INDEX, else your data folder: ${defaultIndexDir()})`)
   .showHelpAfterError("(run kbsearch --help for usage)")
   .configureOutput({ outputError: (message, write) => write(`kbsearch: ${message.replace(/^error: /, "")}`) })
   .exitOverride((err) => {
@@ -58,6 +59,11 @@ Examples:
                                           run again, it reads only new and changed articles
   kbsearch show Q149387                   read an article
   kbsearch related Q149387                articles like it, citing it or cited by it
+
+The index lives in ${defaultIndexDir()}
+(your data folder: $XDG_DATA_HOME/kbsearch, else ~/.local/share/kbsearch; ~/Library/Application
+Support/kbsearch on macOS; %LOCALAPPDATA%\\kbsearch on Windows), unless --index DIR or
+$KBSEARCH_INDEX names another; kbsearch stats says which it uses.
 
 Exit codes: 0 found, 1 nothing found, 2 usage error, 3 index missing, damaged or from
 another version, 4 source unreadable or build failed, 5 another build holds the index.`,
