@@ -4,10 +4,35 @@
  * loads the parser or the indexer. A plain search does not load this file at all (main.ts).
  */
 import { Command, InvalidArgumentError, Option } from "commander";
+import { KbSearchError } from "../errors.js";
 import { defaultIndexDir } from "../paths.js";
 import { DEFAULT_OPTIONS } from "./options.js";
 import { COMMAND_NAMES } from "./plain-search.js";
 import { separateQueryText, type KnownOption } from "./query-args.js";
+
+/** The search's options each command takes besides its own (by attribute name). */
+const COMMAND_OPTIONS: Record<string, readonly string[]> = {
+  index: ["index", "json"],
+  related: ["limit", "offset", "page", "json", "index"],
+  show: ["index", "json"],
+  batch: ["limit", "offset", "page", "product", "year", "since", "until", "sort", "index"],
+  stats: ["index", "json"],
+};
+
+function usesOption(command: Command, name: string): boolean {
+  return command === program || (COMMAND_OPTIONS[command.name()] ?? []).includes(name);
+}
+
+/** The options of `command` and the program, after a usage error for any given that the command does not use. */
+function optionsFor<T>(command: Command): T {
+  for (const option of program.options) {
+    const name = option.attributeName();
+    if (program.getOptionValueSource(name) === "cli" && !usesOption(command, name)) {
+      throw new KbSearchError("usage", `${option.long} does not apply to kbsearch ${command.name()} (kbsearch ${command.name()} --help lists what does)`);
+    }
+  }
+  return command.optsWithGlobals() as T;
+}
 
 function count(value: string): number {
   const n = Number(value);
@@ -15,7 +40,7 @@ function count(value: string): number {
   return n;
 }
 
-export const program = new Command("kbsearch")
+export const program: Command = new Command("kbsearch")
   .description("Search the Microsoft Knowledge Base archive (about 60,000 articles, 1988-2002).")
   .usage("[options] QUERY...   |   kbsearch <command> [args]")
   .argument("[query...]", "words to search for; an article number (Q149387, kb 149387) puts that article first")
@@ -32,6 +57,8 @@ export const program = new Command("kbsearch")
   .option("--explain", "show under each hit how its score was made: term, field, occurrences, points")
   .option("--index <dir>", `the index directory (default: $KBSEARCH_INDEX, else your data folder: ${defaultIndexDir()})`)
   .showHelpAfterError("(run kbsearch --help for usage)")
+  // The options above that a command uses are listed in its help, and only those are accepted.
+  .configureHelp({ showGlobalOptions: true, visibleGlobalOptions: (command): Option[] => program.options.filter((o: Option) => usesOption(command, o.attributeName())) })
   .configureOutput({ outputError: (message, write) => write(`kbsearch: ${message.replace(/^error: /, "")}`) })
   .exitOverride((err) => {
     process.exit(err.exitCode === 0 ? 0 : 2);
@@ -86,7 +113,7 @@ program
   .option("--full", "build afresh, reading every article, even when the index there could be updated")
   .action(async (source: string | undefined, _options, command: Command) => {
     const { runIndex } = await import("./commands/index.js");
-    process.exitCode = await runIndex(source, command.optsWithGlobals());
+    process.exitCode = await runIndex(source, optionsFor(command));
   });
 
 program
@@ -95,7 +122,7 @@ program
   .argument("<id>", "article number: Q149387, 149387 or KB149387")
   .action(async (id: string, _options, command: Command) => {
     const { runRelated } = await import("./commands/search.js");
-    process.exitCode = await runRelated(id, command.optsWithGlobals());
+    process.exitCode = await runRelated(id, optionsFor(command));
   });
 
 program
@@ -105,7 +132,7 @@ program
   .option("--query <query>", "highlight the words this query searches for")
   .action(async (id: string, _options, command: Command) => {
     const { runShow } = await import("./commands/show.js");
-    process.exitCode = await runShow(id, command.optsWithGlobals());
+    process.exitCode = await runShow(id, optionsFor(command));
   });
 
 program
@@ -114,7 +141,7 @@ program
   .argument("<file>", "JSON lines file, or - for standard input")
   .action(async (file: string, _options, command: Command) => {
     const { runBatch } = await import("./commands/batch.js");
-    process.exitCode = await runBatch(file, command.optsWithGlobals());
+    process.exitCode = await runBatch(file, optionsFor(command));
   });
 
 program
@@ -123,7 +150,7 @@ program
   .option("--verify", "also read the whole index and check every checksum (exit 3 if damaged)")
   .action(async (_options, command: Command) => {
     const { runStats } = await import("./commands/stats.js");
-    process.exitCode = await runStats(command.optsWithGlobals());
+    process.exitCode = await runStats(optionsFor(command));
   });
 
 /** Runs the command line `args` (the arguments after the script), its query text told from its options. */
