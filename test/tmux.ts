@@ -97,6 +97,7 @@ export class Tmux {
   /** Ends the session and its server. */
   close(): void {
     spawnSync("tmux", ["-L", this.socket, "kill-server"], { stdio: "ignore" });
-    rmSync(this.dir, { recursive: true, force: true });
+    // A process of the session may still be writing its last files (a shell's history) as the server ends.
+    rmSync(this.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }
