@@ -6,12 +6,12 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildIndex, openIndex, type BuildReport, type KbIndex } from "../src/index.js";
 import { INDEX_FILE } from "../src/store/format.js";
-import { assertSameIndex, CLI, NO_SHARED, projectRoot, sharedTarball } from "./helpers.js";
+import { assertSameIndex, CLI, NO_SHARED, projectRoot, sampleCorpus, sharedTarball } from "./helpers.js";
 
 const SHARED_ARTICLES = 60_335;
 const HEAP = "Q149387";
@@ -40,6 +40,13 @@ describe("full archive", () => {
     assert.equal(report!.articles, SHARED_ARTICLES);
     assert.deepEqual(report!.skipped, []);
     assert.equal(index!.stats().header.docCount, SHARED_ARTICLES);
+  });
+
+  test("no sample article takes a number the archive has, so the two are never confused", (t) => {
+    if (!sharedTarball) return t.skip(NO_SHARED);
+    const sampleIds = readdirSync(join(sampleCorpus, "kb"), { recursive: true }).map(String).filter((p) => /Q\d+$/.test(p)).map((p) => p.replace(/^.*\//, ""));
+    assert.equal(sampleIds.length, 40);
+    assert.deepEqual(sampleIds.filter((id) => index!.get(id) !== undefined), []);
   });
 
   test('"heap corruption": the top 10 hold both words in the title or query words, Q149387 (query words "heap corruption") among the top 20', (t) => {

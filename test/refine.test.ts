@@ -53,7 +53,7 @@ describe("query language over the sample corpus", () => {
     expect("tag:xadm", (d) => d.tag === "XADM");
     expect("-tag:xadm", (d) => d.tag !== "XADM");
     expect("tag:PRB tag:FIX", (d) => d.tag === "PRB" || d.tag === "FIX");
-    expect("id:Q149387", (d) => d.id === "Q149387");
+    expect("id:Q949387", (d) => d.id === "Q949387");
     expect("before:1999", (d) => d.modified < "1999");
     expect("after:1999", (d) => d.modified >= "2000");
     expect("modified:1998..1999", (d) => d.modified >= "1998" && d.modified < "2000");

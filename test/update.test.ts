@@ -67,11 +67,11 @@ before(() => {
 
   sourceB = join(tmp, "b");
   cpSync(sourceA, sourceB, { recursive: true });
-  editArticle(sourceB, "Q149387", (t) => t.replace("may stop without warning", "may stop without any warning"));
+  editArticle(sourceB, "Q949387", (t) => t.replace("may stop without warning", "may stop without any warning"));
   editArticle(sourceB, "Q915701", (t) => t.replace("Product(s): Microsoft Exchange", "Product(s): Microsoft Windows NT"));
   rmSync(join(sourceB, "kb", "903"), { recursive: true });
   writeFileSync(article(sourceB, "Q947301"), "");
-  copyArticle(sourceB, "Q149387", "Q149999");
+  copyArticle(sourceB, "Q949387", "Q949999");
   copyArticle(sourceB, "Q984455", "Q984999");
 });
 
@@ -124,7 +124,7 @@ describe("updating an index", () => {
     assert.deepEqual(productsOf(dir, "Q915701"), ["Microsoft Windows NT"]);
     const updated = await openIndex(dir);
     try {
-      assert.deepEqual(updated.search('"stop without any warning"').hits.map((h) => h.id).sort(), ["Q149387", "Q149999"]);
+      assert.deepEqual(updated.search('"stop without any warning"').hits.map((h) => h.id).sort(), ["Q949387", "Q949999"]);
       assert.equal(updated.get("Q903381"), undefined);
       assert.equal(updated.get("Q947301"), undefined);
     } finally {

@@ -8,7 +8,9 @@ import { join } from "node:path";
 import { Argument, Command, InvalidArgumentError, Option } from "commander";
 import { packageRoot } from "../paths.js";
 import { COLOR_CHOICES } from "../present/terminal-style.js";
-import { DEFAULT_OPTIONS } from "./options.js";
+import { DEFAULT_OPTIONS, wholeNumber } from "./options.js";
+import { COMMAND_NAMES } from "./plain-search.js";
+import { separateQueryText, type KnownOption } from "./query-args.js";
 
 /** The package's version, as package.json gives it. */
 export const VERSION = (JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { version: string }).version;
@@ -42,6 +44,7 @@ Examples:
   kbsearch -i heap                        search as you type (Esc leaves)
   kbsearch list products                  what --product and product: accept, with counts
   kbsearch open Q149387                   the article's page on the archive's website, in a browser
+  kbsearch serve --port 8080              the JSON API at http://127.0.0.1:8080/api/search?q=...
   source <(kbsearch completions bash)     tab completion (also zsh and fish)
 
 Environment: KBSEARCH_INDEX (the index directory), KBSEARCH_PAGER or PAGER (default less, with
@@ -51,8 +54,14 @@ Exit codes: 0 found, 1 nothing found, 2 usage error, 3 index missing, damaged or
 another version, 4 source unreadable or build failed, 5 another build holds the index.`;
 
 function count(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError("expected a whole number of 0 or more");
+  const n = wholeNumber(value);
+  if (n === undefined) throw new InvalidArgumentError("expected a whole number of 0 or more");
+  return n;
+}
+
+function port(value: string): number {
+  const n = wholeNumber(value);
+  if (n === undefined || n > 65535) throw new InvalidArgumentError("expected a port number from 0 to 65535");
   return n;
 }
 
@@ -84,13 +93,19 @@ export const program = new Command("kbsearch")
   })
   .addHelpText("after", `\n${HELP_AFTER}`)
   .action(async (words: string[], options) => {
+    // No query and no filter to list by: how to use the command is the answer. (A query given
+    // blank, `kbsearch ""`, is a query: it matches nothing.)
+    const filtered = ["product", "year", "since", "until"].some((name) => options[name] !== undefined);
+    if (words.length === 0 && !filtered) program.help({ error: true });
+    // The empty argument separateQueryText puts before the query text is no part of it.
+    const query = (words[0] === "" ? words.slice(1) : words).join(" ");
     if (options.interactive) {
       const { runInteractive } = await import("./commands/interactive.js");
-      process.exitCode = await runInteractive(words.join(" "), options);
+      process.exitCode = await runInteractive(query, options);
       return;
     }
     const { runSearch } = await import("./commands/search.js");
-    process.exitCode = await runSearch(words.join(" "), options);
+    process.exitCode = await runSearch(query, options);
   });
 
 program
@@ -141,6 +156,17 @@ program
   });
 
 program
+  .command("serve")
+  .description("answer searches over HTTP: a JSON API (/api/search, /api/articles/ID, /api/related/ID, /api/suggest, /api/stats) until SIGTERM")
+  .option("--port <n>", "the port to listen on (0 picks a free one)", port, 8080)
+  .option("--host <address>", "the address to listen on (0.0.0.0 for every interface)", "127.0.0.1")
+  .option("--no-suggest", "leave out title suggestions (/api/suggest), which take seconds to build and about 80 MB")
+  .action(async (_options, command: Command) => {
+    const { runServe } = await import("./commands/serve.js");
+    process.exitCode = await runServe(command.optsWithGlobals());
+  });
+
+program
   .command("stats")
   .description("what the index holds: articles, terms, size, source, format")
   .option("--verify", "also read the whole index and check every checksum (exit 3 if damaged)")
@@ -175,3 +201,12 @@ program
     const { completionScript } = await import("./completions.js");
     process.stdout.write(completionScript(shell, program));
   });
+
+/** Runs the command line `args` (the arguments after the script), its query text told from its options. */
+export async function runCommandLine(args: readonly string[]): Promise<void> {
+  const known: KnownOption[] = [
+    ...program.options.map((o) => ({ short: o.short, long: o.long, takesValue: o.required || o.optional })),
+    { short: "-h", long: "--help", takesValue: false },
+  ];
+  await program.parseAsync(separateQueryText(args, known, COMMAND_NAMES), { from: "user" });
+}

@@ -20,7 +20,9 @@ export function formatResult(result: SearchResult, style: Style): string {
   const summary = shown
     ? `${first}-${result.offset + shown} of ${result.total} articles for "${result.query}" (${result.tookMs} ms)`
     : result.total
-      ? `no hits past ${result.offset}: "${result.query}" matches ${result.total} articles`
+      ? result.offset === 0 // no hits asked for (-n 0): the count alone
+        ? `"${result.query}" matches ${result.total} articles (${result.tookMs} ms)`
+        : `no hits past ${result.offset}: "${result.query}" matches ${result.total} articles`
       : result.unfilteredTotal !== undefined
         ? `no articles match "${result.query}"; without the filters ${result.unfilteredTotal} do`
         : `no articles match "${result.query}"`;

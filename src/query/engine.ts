@@ -14,6 +14,7 @@ import { planQuery } from "./expand.js";
 import { articleNumberIn, parseQuery } from "./parse.js";
 import type { Ranking } from "./refine.js";
 import { rankWords } from "./rank-words.js";
+import { checkSearchOptions } from "./search-options.js";
 import { fromStructured, type StructuredQuery } from "./structured.js";
 import { parseSyntax, type QuerySyntax } from "./syntax.js";
 import type { Facets, SearchHit, SearchOptions, SearchResult } from "./types.js";
@@ -26,11 +27,14 @@ export const MAX_LIMIT = 1000;
 export interface IndexStats {
   path: string;
   bytes: number;
+  /** The header's CRC-32 (8 hex digits), which covers every byte's checksum: it changes whenever the index does. */
+  checksum: string;
   header: IndexHeader;
 }
 
 export class KbIndex {
   private scorer: Scorer | undefined;
+  private closed = false;
 
   private constructor(private readonly reader: IndexReader) {}
 
@@ -46,10 +50,12 @@ export class KbIndex {
    */
   search(query: string | StructuredQuery, options: SearchOptions = {}): SearchResult {
     const started = now();
+    this.checkOpen();
     if (typeof query === "object" && query !== null) {
       const structured = fromStructured(query);
       return this.search(structured.text, { ...structured.options, ...options });
     }
+    checkSearchOptions(options);
     const { limit, offset } = pageOf(options);
     const syntax = parseSyntax(typeof query === "string" ? query : "");
     this.scorer ??= new Scorer(this.reader);
@@ -63,6 +69,8 @@ export class KbIndex {
    */
   related(ref: string, options: SearchOptions = {}): SearchResult {
     const started = now();
+    this.checkOpen();
+    checkSearchOptions(options);
     const { limit, offset } = pageOf(options);
     const number = articleNumberIn(ref);
     const doc = number === undefined ? undefined : this.reader.docForArticle(number);
@@ -121,6 +129,7 @@ export class KbIndex {
 
   /** The stored article named by `ref` (`Q149387`, `149387`, `kb149387`), or undefined. */
   get(ref: string): StoredDoc | undefined {
+    this.checkOpen();
     const number = articleNumberIn(ref);
     const doc = number === undefined ? undefined : this.reader.docForArticle(number);
     return doc === undefined ? undefined : this.reader.stored(doc);
@@ -137,11 +146,19 @@ export class KbIndex {
   }
 
   stats(): IndexStats {
-    return { path: this.reader.path, bytes: this.reader.fileSize, header: this.reader.header };
+    this.checkOpen();
+    return { path: this.reader.path, bytes: this.reader.fileSize, checksum: this.reader.checksum, header: this.reader.header };
   }
 
+  /** Closes the index file; closing twice is harmless, and any other use after it a KbSearchError. */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.reader.close();
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new KbSearchError("usage", `the index at ${this.reader.path} was closed: open it again to search it`);
   }
 }
 
@@ -190,16 +207,10 @@ function now(): number {
   return Number(process.hrtime.bigint()) / 1e6;
 }
 
-/** The hits asked for: `limit` of them from `offset`, or from the start of page `page`. */
+/** The hits asked for (options checked): `limit` of them from `offset`, or from the start of page `page`. */
 function pageOf(options: SearchOptions): { limit: number; offset: number } {
-  const limit = clampCount(options.limit ?? DEFAULT_LIMIT, "limit", MAX_LIMIT);
-  const page = options.page === undefined ? undefined : clampCount(options.page, "page", Number.MAX_SAFE_INTEGER);
-  if (page === 0) throw new KbSearchError("usage", "page counts from 1");
-  const offset = page ? Math.min((page - 1) * limit, Number.MAX_SAFE_INTEGER) : clampCount(options.offset ?? 0, "offset", Number.MAX_SAFE_INTEGER);
+  const limit = Math.min(Math.floor(options.limit ?? DEFAULT_LIMIT), MAX_LIMIT);
+  const page = options.page === undefined ? undefined : Math.floor(options.page);
+  const offset = page ? Math.min((page - 1) * limit, Number.MAX_SAFE_INTEGER) : Math.min(Math.floor(options.offset ?? 0), Number.MAX_SAFE_INTEGER);
   return { limit, offset };
-}
-
-function clampCount(value: number, name: string, max: number): number {
-  if (!Number.isFinite(value) || value < 0) throw new KbSearchError("usage", `${name} must be a whole number of 0 or more (got ${value})`);
-  return Math.min(Math.floor(value), max);
 }

@@ -4,6 +4,7 @@ import { buildIndex, type BuildProgress } from "../../indexer/build.js";
 import { resolveIndexDir, sampleCorpusDir } from "../../paths.js";
 import { truncateStyled } from "../../present/ansi.js";
 import { EXIT_FOUND } from "../exit.js";
+import { writeOut } from "../output.js";
 import type { GlobalOptions } from "../options.js";
 
 /** Skipped entries listed in the summary; the rest are counted. */
@@ -32,8 +33,7 @@ export async function runIndex(source: string | undefined, options: GlobalOption
     ...report.skipped.slice(0, SKIPS_LISTED).map((s) => `  ${s.path}: ${s.reason}`),
     ...(report.skipped.length > SKIPS_LISTED ? [`  ... and ${report.skipped.length - SKIPS_LISTED} more`] : []),
   ];
-  if (options.json) process.stdout.write(JSON.stringify(report) + "\n");
-  else process.stdout.write(lines.join("\n") + "\n");
+  await writeOut(options.json ? JSON.stringify(report) + "\n" : lines.join("\n") + "\n");
   return EXIT_FOUND;
 }
 
