@@ -111,7 +111,7 @@ describe("the pager, started as git starts it", { skip: hasTmux ? false : NO_TMU
     writeFileSync(join(bin, "less"), `#!/bin/sh\necho "$*" > "${tty.dir}/args.txt"\necho "LESS=\${LESS-unset}" > "${tty.dir}/less.txt"\ncat > "${tty.dir}/text.txt"\necho PAGER-DONE\n`);
     chmodSync(join(bin, "less"), 0o755);
     await tty.waitFor(/[$#]$/m);
-    const command = [process.execPath, CLI, "show", "Q149387", ...flags, "--index", indexDir].map(shellQuote).join(" ");
+    const command = [process.execPath, CLI, "show", "Q949387", ...flags, "--index", indexDir].map(shellQuote).join(" ");
     tty.run(`env -u LESS -u PAGER -u NO_COLOR PATH=${shellQuote(`${bin}:${process.env.PATH}`)} ${env} ${command}; echo SHOW-$((40 + 2))`);
     await tty.waitFor(/^SHOW-42$/m);
     const read = (name: string) => (existsSync(join(tty.dir, name)) ? readFileSync(join(tty.dir, name), "utf8").trim() : "");
@@ -124,7 +124,7 @@ describe("the pager, started as git starts it", { skip: hasTmux ? false : NO_TMU
     assert.equal(run.less, "LESS=FRX");
     // R is in LESS: no -R needed.
     assert.equal(run.args, "");
-    assert.match(run.text, /^\x1b\[1mQ149387: XFOR: MSMI\.EXE/);
+    assert.match(run.text, /^\x1b\[1mQ949387: XFOR: MSMI\.EXE/);
     assert.match(run.text, /\x1b\[1;33mheap\x1b\[0m/i);
   });
 
@@ -138,7 +138,7 @@ describe("the pager, started as git starts it", { skip: hasTmux ? false : NO_TMU
     for (const [flags, env] of [[["--no-pager"], ""], [[], "PAGER=cat"]] as const) {
       const run = await showWithFakeLess([...flags], env);
       assert.ok(!run.started, `less was started (${flags.join(" ")} ${env})`);
-      assert.match(run.text, /Q149387: XFOR: MSMI\.EXE/);
+      assert.match(run.text, /Q949387: XFOR: MSMI\.EXE/);
     }
   });
 });
@@ -318,10 +318,10 @@ describe("open", () => {
   test("opens the article's page with $BROWSER and prints the address", () => {
     const seen = join(tmp, "browser.txt");
     const browser = script("fake-browser", `echo "$@" > ${shellQuote(seen)}`);
-    const run = kbsearch(["open", "149387"], { BROWSER: browser });
+    const run = kbsearch(["open", "949387"], { BROWSER: browser });
     assert.equal(run.status, 0, run.stderr);
-    assert.equal(run.stdout, "https://jeffpar.github.io/kbarchive/kb/149/Q149387/\n");
-    assert.equal(readFileSync(seen, "utf8"), "https://jeffpar.github.io/kbarchive/kb/149/Q149387/\n");
+    assert.equal(run.stdout, "https://jeffpar.github.io/kbarchive/kb/949/Q949387/\n");
+    assert.equal(readFileSync(seen, "utf8"), "https://jeffpar.github.io/kbarchive/kb/949/Q949387/\n");
   });
 
   test("an article the index lacks: exit 1, no browser", () => {
@@ -333,9 +333,9 @@ describe("open", () => {
   });
 
   test("a browser that fails: the address is still printed, and the error says to set BROWSER", () => {
-    const run = kbsearch(["open", "Q149387"], { BROWSER: script("failing-browser", "exit 3") });
+    const run = kbsearch(["open", "Q949387"], { BROWSER: script("failing-browser", "exit 3") });
     assert.equal(run.status, 2);
-    assert.match(run.stdout, /kb\/149\/Q149387\//);
+    assert.match(run.stdout, /kb\/949\/Q949387\//);
     assert.match(run.stderr, /could not open a browser .*exit 3.*Set BROWSER/);
   });
 
