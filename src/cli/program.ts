@@ -131,7 +131,7 @@ export const program: Command = new Command("kbsearch")
     // No query and no filter to list by: how to use the command is the answer. (A query given
     // blank, `kbsearch ""`, is a query: it matches nothing.)
     const filtered = ["product", "year", "since", "until"].some((name) => options[name] !== undefined);
-    if (words.length === 0 && !filtered) program.help({ error: true });
+    if (words.length === 0 && !filtered && !options.interactive) program.help({ error: true });
     // The empty argument separateQueryText puts before the query text is no part of it.
     const query = (words[0] === "" ? words.slice(1) : words).join(" ");
     if (options.interactive) {
