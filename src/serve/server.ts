@@ -218,7 +218,7 @@ export class SearchServer {
   /** What the server adds to the index's stats: whether its title suggestions are ready, and what they cost. */
   private serveState(opened: OpenedIndex): object {
     const suggestions = !this.options.suggest ? "off" : this.suggestions ? { ...this.suggestions.build, current: this.suggestions.checksum === opened.checksum } : "building";
-    return { generation: opened.generation, suggestions };
+    return { pid: process.pid, generation: opened.generation, suggestions };
   }
 
   private buildSuggestions(): void {
