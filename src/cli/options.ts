@@ -1,6 +1,7 @@
 /** The options every command shares, and opening the index they name. */
 import { indexExists, resolveIndexDir, sampleCorpusDir } from "../paths.js";
 import type { KbIndex } from "../query/engine.js";
+import type { ColorChoice } from "../present/terminal-style.js";
 import type { SearchOptions, SortOrder } from "../query/types.js";
 
 export interface GlobalOptions {
@@ -16,6 +17,12 @@ export interface GlobalOptions {
   until?: string;
   sort?: SortOrder;
   facets?: boolean;
+  /** `--color auto|always|never` (default auto). */
+  color?: ColorChoice;
+  /** False with `--no-pager`. */
+  pager?: boolean;
+  /** `-i`: search as you type. */
+  interactive?: boolean;
 }
 
 /** What the options are when not given (the full parser's defaults too). */

@@ -3,8 +3,55 @@
  * parses and dispatches: each command's code is imported when that command runs, so a search never
  * loads the parser or the indexer. A plain search does not load this file at all (main.ts).
  */
-import { Command, InvalidArgumentError, Option } from "commander";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Argument, Command, InvalidArgumentError, Option } from "commander";
+import { packageRoot } from "../paths.js";
+import { COLOR_CHOICES } from "../present/terminal-style.js";
 import { DEFAULT_OPTIONS, wholeNumber } from "./options.js";
+import { COMMAND_NAMES } from "./plain-search.js";
+import { separateQueryText, type KnownOption } from "./query-args.js";
+
+/** The package's version, as package.json gives it. */
+export const VERSION = (JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { version: string }).version;
+
+/** The shells `kbsearch completions` writes a script for. */
+export const COMPLETION_SHELLS = ["bash", "zsh", "fish"] as const;
+/** What `kbsearch list` lists. */
+export const LIST_KINDS = ["products", "tags", "years"] as const;
+
+/** The help's text after the options: the query syntax, examples, environment and exit codes (the man page's too). */
+export const HELP_AFTER = `Query syntax (one grammar for the CLI and the library):
+  words                  ranked: articles holding the most of the rarer words first;
+                         misspellings, abbreviations (nt4, sp4) and article links understood
+  "a phrase"             the words in this order          -word  -"phrase"   excluded
+  a OR b   (a b) OR c    either side                       conf*              any word starting so
+  product:exchange  tag:XADM  kw:kbbug  os:winnt  version:4.0  id:Q149387
+  section:symptoms       the query's words must stand in that section
+  year:1999  modified:1998..1999  before:2000  after:1998   last-modified dates
+  A field of unknown name or a broken query is read leniently, with a warning.
+
+Examples:
+  kbsearch "heap corruption"              search (builds the sample index on first run)
+  kbsearch product:exchange year:1999 MTA Exchange articles of 1999 about the MTA
+  kbsearch --facets --sort date servpack  newest first, with counts by product, tag and year
+  kbsearch -n 20 --json servpack          20 hits as JSON
+  kbsearch Q149387                        an article by number
+  kbsearch index ../kb.tar.gz             index the whole archive (a clone, a tarball or its URL);
+                                          run again, it reads only new and changed articles
+  kbsearch show Q149387                   read an article
+  kbsearch related Q149387                articles like it, citing it or cited by it
+  kbsearch -i heap                        search as you type (Esc leaves)
+  kbsearch list products                  what --product and product: accept, with counts
+  kbsearch open Q149387                   the article's page on the archive's website, in a browser
+  kbsearch serve --port 8080              the JSON API at http://127.0.0.1:8080/api/search?q=...
+  source <(kbsearch completions bash)     tab completion (also zsh and fish)
+
+Environment: KBSEARCH_INDEX (the index directory), KBSEARCH_PAGER or PAGER (default less, with
+LESS=FRX when LESS is unset), NO_COLOR, FORCE_COLOR, CLICOLOR_FORCE, COLUMNS, BROWSER (for open).
+
+Exit codes: 0 found, 1 nothing found, 2 usage error, 3 index missing, damaged or from
+another version, 4 source unreadable or build failed, 5 another build holds the index.`;
 
 function count(value: string): number {
   const n = wholeNumber(value);
@@ -40,42 +87,40 @@ export const program = new Command("kbsearch")
   .option("--json", "print the result as one JSON object (schema in the README)")
   .option("--explain", "show under each hit how its score was made: term, field, occurrences, points")
   .option("--index <dir>", "the index directory (default: $KBSEARCH_INDEX, else the package's index/)")
+  .option("-i, --interactive", "search as you type, in a full-screen view (the query words start it)")
+  .addOption(new Option("--color <when>", "when to colour the output: auto colours a terminal unless NO_COLOR is set, and any output when FORCE_COLOR or CLICOLOR_FORCE is").choices(COLOR_CHOICES).default("auto"))
+  .option("--no-pager", "print an article straight out, never through $PAGER")
+  .version(VERSION, "-V, --version", "print the version")
+  .helpOption("-h, --help", "show this help")
   .showHelpAfterError("(run kbsearch --help for usage)")
   .configureOutput({ outputError: (message, write) => write(`kbsearch: ${message.replace(/^error: /, "")}`) })
   .exitOverride((err) => {
     process.exit(err.exitCode === 0 ? 0 : 2);
   })
-  .addHelpText(
-    "after",
-    `
-Query syntax (one grammar for the CLI and the library):
-  words                  ranked: articles holding the most of the rarer words first;
-                         misspellings, abbreviations (nt4, sp4) and article links understood
-  "a phrase"             the words in this order          -word  -"phrase"   excluded
-  a OR b   (a b) OR c    either side                       conf*              any word starting so
-  product:exchange  tag:XADM  kw:kbbug  os:winnt  version:4.0  id:Q149387
-  section:symptoms       the query's words must stand in that section
-  year:1999  modified:1998..1999  before:2000  after:1998   last-modified dates
-  A field of unknown name or a broken query is read leniently, with a warning.
-
-Examples:
-  kbsearch "heap corruption"              search (builds the sample index on first run)
-  kbsearch product:exchange year:1999 MTA Exchange articles of 1999 about the MTA
-  kbsearch --facets --sort date servpack  newest first, with counts by product, tag and year
-  kbsearch -n 20 --json servpack          20 hits as JSON
-  kbsearch Q149387                        an article by number
-  kbsearch index ../kb.tar.gz             index the whole archive (a clone, a tarball or its URL);
-                                          run again, it reads only new and changed articles
-  kbsearch show Q149387                   read an article
-  kbsearch related Q149387                articles like it, citing it or cited by it
-  kbsearch serve --port 8080              the JSON API at http://127.0.0.1:8080/api/search?q=...
-
-Exit codes: 0 found, 1 nothing found, 2 usage error, 3 index missing, damaged or from
-another version, 4 source unreadable or build failed, 5 another build holds the index.`,
-  )
+  .addHelpText("after", `\n${HELP_AFTER}`)
   .action(async (words: string[], options) => {
+    // No query and no filter to list by: how to use the command is the answer. (A query given
+    // blank, `kbsearch ""`, is a query: it matches nothing.)
+    const filtered = ["product", "year", "since", "until"].some((name) => options[name] !== undefined);
+    if (words.length === 0 && !filtered) program.help({ error: true });
+    // The empty argument separateQueryText puts before the query text is no part of it.
+    const query = (words[0] === "" ? words.slice(1) : words).join(" ");
+    if (options.interactive) {
+      const { runInteractive } = await import("./commands/interactive.js");
+      process.exitCode = await runInteractive(query, options);
+      return;
+    }
     const { runSearch } = await import("./commands/search.js");
-    process.exitCode = await runSearch(words.join(" "), options);
+    process.exitCode = await runSearch(query, options);
+  });
+
+program
+  .command("interactive")
+  .description("search as you type: hits update with each key; arrows move, Enter reads, Tab shows facets, Esc leaves")
+  .argument("[query...]", "words to start with")
+  .action(async (words: string[], _options, command: Command) => {
+    const { runInteractive } = await import("./commands/interactive.js");
+    process.exitCode = await runInteractive(words.join(" "), command.optsWithGlobals());
   });
 
 program
@@ -136,3 +181,39 @@ program
     const { runStats } = await import("./commands/stats.js");
     process.exitCode = await runStats(command.optsWithGlobals());
   });
+
+program
+  .command("list")
+  .description("the products, tags or years the index holds, with how many articles each: what --product, product:, tag: and --year accept")
+  .addArgument(new Argument("<what>", "what to list").choices(LIST_KINDS))
+  .action(async (what: (typeof LIST_KINDS)[number], _options, command: Command) => {
+    const { runList } = await import("./commands/list.js");
+    process.exitCode = await runList(what, command.optsWithGlobals());
+  });
+
+program
+  .command("open")
+  .description("open an article's page on the archive's website in a browser ($BROWSER, else xdg-open, open or start)")
+  .argument("<id>", "article number: Q149387, 149387 or KB149387")
+  .action(async (id: string, _options, command: Command) => {
+    const { runOpen } = await import("./commands/open.js");
+    process.exitCode = await runOpen(id, command.optsWithGlobals());
+  });
+
+program
+  .command("completions")
+  .description("print a tab-completion script for a shell (bash: source <(kbsearch completions bash))")
+  .addArgument(new Argument("<shell>", "the shell").choices(COMPLETION_SHELLS))
+  .action(async (shell: (typeof COMPLETION_SHELLS)[number]) => {
+    const { completionScript } = await import("./completions.js");
+    process.stdout.write(completionScript(shell, program));
+  });
+
+/** Runs the command line `args` (the arguments after the script), its query text told from its options. */
+export async function runCommandLine(args: readonly string[]): Promise<void> {
+  const known: KnownOption[] = [
+    ...program.options.map((o) => ({ short: o.short, long: o.long, takesValue: o.required || o.optional })),
+    { short: "-h", long: "--help", takesValue: false },
+  ];
+  await program.parseAsync(separateQueryText(args, known, COMMAND_NAMES), { from: "user" });
+}

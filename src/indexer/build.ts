@@ -9,7 +9,7 @@ import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { ANALYZER_ID } from "../analyze/analyzer.js";
 import { KbSearchError } from "../errors.js";
-import { readSource, SourceError } from "../read/source.js";
+import { readSource, SourceError, type SourceLimits } from "../read/source.js";
 import type { SkippedEntry, SourceEntry } from "../read/types.js";
 import { acquireBuildLock } from "../store/lock.js";
 import { IndexWriter, removeTemporaryFiles } from "../store/writer.js";
@@ -31,6 +31,8 @@ export interface BuildOptions {
    * one, at most 2; 0: none), how many articles are analyzed on the build's thread first, the worker module.
    */
   analysis?: Partial<AnalysisPoolOptions>;
+  /** Bounds on reading the source other than SOURCE_LIMITS (how long a download may stall, how much a tarball may unpack to). */
+  sourceLimits?: Partial<SourceLimits>;
 }
 
 /** Entries read ahead of the one being taken into the index: bounds the text held meanwhile. */
@@ -142,6 +144,7 @@ async function build(source: string, options: BuildOptions, previous: PreviousIn
 
   try {
     const entries = readSource(source, {
+      limits: options.sourceLimits,
       onSkip: (entry) => queue.push(entry),
       onProgress: (bytesRead, totalBytes) => {
         progress.bytesRead = bytesRead;

@@ -12,9 +12,14 @@ import type { Alias, ParsedQuery, QueryIntent, QueryWord } from "./types.js";
 /**
  * An article named anywhere in the query: `Q149387`, `KB149387`, `kb 149387`, `KB: Q149387`,
  * `KB Q149387`, `kb/149387` (support.microsoft.com/kb/149387), `scid=kb;en-us;149387`,
- * `article 149387`.
+ * `article 149387`, and the old link form (OLD_ARTICLE_LINK).
  */
 const ARTICLE_REF = /\b(?:kb(?:[\s:#/-]*|;[a-z]{2}-[a-z]{2};)q?|q|article\s+(?:no\.?\s*|number\s+|#\s*)?q?)(\d{3,7})\b/i;
+/**
+ * The archive's own old link form, the number cut into folders:
+ * `support.microsoft.com/support/kb/articles/Q168/7/35.asp` is Q168735.
+ */
+const OLD_ARTICLE_LINK = /\barticles\/q(\d{1,4})\/(\d)\/(\d\d)\b/i;
 /** A query that is only a number, as people type an article number. */
 const BARE_NUMBER = /^\s*(\d{3,7})\s*$/;
 const LETTERS = /^[a-z\u00c0-\u024f]+$/;
@@ -151,8 +156,10 @@ export function articleNumberIn(text: string): number | undefined {
 }
 
 function findArticleRef(text: string): { number: number; index: number; length: number } | undefined {
-  const m = ARTICLE_REF.exec(text) ?? BARE_NUMBER.exec(text);
+  const old = OLD_ARTICLE_LINK.exec(text);
+  const m = old ?? ARTICLE_REF.exec(text) ?? BARE_NUMBER.exec(text);
   if (!m) return undefined;
+  const number = Number(old ? old[1]! + old[2]! + old[3]! : m[1]);
   // In a link, the whole link names the article: its other words (http, aspx, scid) are not searched.
   let start = m.index;
   let end = m.index + m[0].length;
@@ -162,5 +169,5 @@ function findArticleRef(text: string): { number: number; index: number; length: 
     start -= before.length;
     end += after.length;
   }
-  return { number: Number(m[1]), index: start, length: end - start };
+  return { number, index: start, length: end - start };
 }

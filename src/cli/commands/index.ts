@@ -2,7 +2,9 @@
 import { setFlagsFromString } from "node:v8";
 import { buildIndex, type BuildProgress } from "../../indexer/build.js";
 import { resolveIndexDir, sampleCorpusDir } from "../../paths.js";
+import { truncateStyled } from "../../present/ansi.js";
 import { EXIT_FOUND } from "../exit.js";
+import { writeOut } from "../output.js";
 import type { GlobalOptions } from "../options.js";
 
 /** Skipped entries listed in the summary; the rest are counted. */
@@ -31,37 +33,55 @@ export async function runIndex(source: string | undefined, options: GlobalOption
     ...report.skipped.slice(0, SKIPS_LISTED).map((s) => `  ${s.path}: ${s.reason}`),
     ...(report.skipped.length > SKIPS_LISTED ? [`  ... and ${report.skipped.length - SKIPS_LISTED} more`] : []),
   ];
-  if (options.json) process.stdout.write(JSON.stringify(report) + "\n");
-  else process.stdout.write(lines.join("\n") + "\n");
+  await writeOut(options.json ? JSON.stringify(report) + "\n" : lines.join("\n") + "\n");
   return EXIT_FOUND;
+}
+
+/** `0:07`, `1:02:05`: a duration in seconds as a clock shows it. */
+export function clock(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  const [h, m, sec] = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60];
+  const two = (n: number) => String(n).padStart(2, "0");
+  return h ? `${h}:${two(m)}:${two(sec)}` : `${m}:${two(sec)}`;
+}
+
+/**
+ * What a progress line says after `elapsedMs`: articles and megabytes read, the time taken and,
+ * once a share of the source is known and a second has passed, about how long the rest will take
+ * at the pace so far.
+ */
+export function describeProgress(p: BuildProgress, elapsedMs: number): string {
+  const read = `${(p.bytesRead / 1e6).toFixed(1)}${p.totalBytes ? `/${(p.totalBytes / 1e6).toFixed(1)}` : ""} MB`;
+  const fraction = p.totalBytes ? Math.min(1, p.bytesRead / p.totalBytes) : undefined;
+  const seconds = elapsedMs / 1000;
+  const left = fraction && fraction < 1 && seconds >= 1 ? `, about ${clock((seconds / fraction) * (1 - fraction))} left` : "";
+  return `${p.articles.toLocaleString("en-US")} articles, ${read} read, ${clock(seconds)} elapsed${left}`;
 }
 
 /** A bar redrawn in place on a terminal; elsewhere a plain line at every tenth of the way. */
 function progressReporter(stream: NodeJS.WriteStream): { update: (p: BuildProgress) => void; end: () => void } {
   const tty = Boolean(stream.isTTY);
+  const started = Date.now();
   let lastTenth = -1;
   let lastDraw = 0;
   let drawn = false;
-  const describe = (p: BuildProgress) => {
-    const read = `${(p.bytesRead / 1e6).toFixed(1)}${p.totalBytes ? `/${(p.totalBytes / 1e6).toFixed(1)}` : ""} MB`;
-    return `${p.articles.toLocaleString("en-US")} articles, ${read} read`;
-  };
   return {
     update(p) {
       const fraction = p.totalBytes ? Math.min(1, p.bytesRead / p.totalBytes) : undefined;
+      const now = Date.now();
       if (tty) {
-        const now = Date.now();
         if (now - lastDraw < 100) return;
         lastDraw = now;
         const width = 30;
         const bar = fraction === undefined ? "" : `[${"#".repeat(Math.round(fraction * width)).padEnd(width, ".")}] ${Math.floor(fraction * 100)}% `;
-        stream.write(`\r\x1b[2Kindexing ${bar}${describe(p)}`);
+        // Cut to the terminal's width: a line that wrapped could not be redrawn in place.
+        stream.write(`\r\x1b[2K${truncateStyled(`indexing ${bar}${describeProgress(p, now - started)}`, (stream.columns || 80) - 1)}`);
         drawn = true;
       } else {
         const tenth = fraction === undefined ? Math.floor(p.articles / 10000) : Math.floor(fraction * 10);
         if (tenth === lastTenth) return;
         lastTenth = tenth;
-        stream.write(`indexing: ${fraction === undefined ? "" : `${tenth * 10}%, `}${describe(p)}\n`);
+        stream.write(`indexing: ${fraction === undefined ? "" : `${tenth * 10}%, `}${describeProgress(p, now - started)}\n`);
       }
     },
     end() {

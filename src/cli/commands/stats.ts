@@ -5,6 +5,7 @@ import { CHUNK_BYTES } from "../../store/checksum.js";
 import { FIELDS } from "../../store/format.js";
 import { IndexReader } from "../../store/reader.js";
 import { EXIT_FOUND } from "../exit.js";
+import { writeOut } from "../output.js";
 import { openIndexForCli, type GlobalOptions } from "../options.js";
 
 export async function runStats(options: GlobalOptions & { verify?: boolean }): Promise<number> {
@@ -15,7 +16,7 @@ export async function runStats(options: GlobalOptions & { verify?: boolean }): P
     // A damaged chunk throws index-corrupt (exit 3) naming the bytes and section.
     const verified = options.verify ? verifyFile(path) : undefined;
     if (options.json) {
-      process.stdout.write(JSON.stringify({ path, ...statsRecord(stats), ...(verified && { verifiedChunks: verified }) }) + "\n");
+      await writeOut(JSON.stringify({ path, ...statsRecord(stats), ...(verified && { verifiedChunks: verified }) }) + "\n");
       return EXIT_FOUND;
     }
     const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
@@ -33,7 +34,7 @@ export async function runStats(options: GlobalOptions & { verify?: boolean }): P
       ...Object.entries(header.sections).map(([name, s]): [string, string] => [`  ${name}`, mb(s.length)]),
       ...(verified ? [["verified", `every checksum matches (${verified} chunks of ${CHUNK_BYTES / 1024} KB)`] as [string, string]] : []),
     ];
-    process.stdout.write(rows.map(([k, v]) => `${k.padEnd(18)} ${v}`).join("\n") + "\n");
+    await writeOut(rows.map(([k, v]) => `${k.padEnd(18)} ${v}`).join("\n") + "\n");
     return EXIT_FOUND;
   } finally {
     index.close();
