@@ -44,6 +44,7 @@ const hit = object(
     tag: string,
     products: array(string),
     modified: (v, at) => assert.match(v as string, /^(\d{4}-\d{2}-\d{2})?$/, at),
+    url: (v, at) => assert.match(v as string, /^https?:\/\/\S+$/, at),
     score: number,
     match: oneOf("id", "text"),
     snippet: string,
@@ -56,7 +57,7 @@ const searchResult = object(
   {
     query: string,
     terms: array(string),
-    corrections: array(object({ from: string, to: string }, { term: string })),
+    corrections: array(object({ from: string, to: string, term: string })),
     total: count,
     offset: count,
     tookMs: number,
