@@ -100,6 +100,12 @@ function port(value: string): number {
   return n;
 }
 
+function workerCount(value: string): number {
+  const n = wholeNumber(value);
+  if (n === undefined || n < 1 || n > 64) throw new InvalidArgumentError("expected a number of processes from 1 to 64");
+  return n;
+}
+
 export const program: Command = new Command("kbsearch")
   .description("Search the Microsoft Knowledge Base archive (about 60,000 articles, 1988-2002).")
   .usage("[options] QUERY...   |   kbsearch <command> [args]")
@@ -198,7 +204,8 @@ program
   .description("answer searches over HTTP: a JSON API (/api/search, /api/articles/ID, /api/related/ID, /api/suggest, /api/stats) until SIGTERM")
   .option("--port <n>", "the port to listen on (0 picks a free one)", port, 8080)
   .option("--host <address>", "the address to listen on (0.0.0.0 for every interface)", "127.0.0.1")
-  .option("--no-suggest", "leave out title suggestions (/api/suggest), which take seconds to build and about 80 MB")
+  .option("--no-suggest", "leave out title suggestions (/api/suggest), which take seconds to build and about 100 MB")
+  .option("--workers <n>", "server processes sharing the port, for more than one core's worth of searches", workerCount, 1)
   .action(async (_options, command: Command) => {
     const { runServe } = await import("./commands/serve.js");
     process.exitCode = await runServe(optionsFor(command));

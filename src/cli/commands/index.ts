@@ -60,6 +60,21 @@ export function describeProgress(p: BuildProgress, elapsedMs: number): string {
   return `${p.articles.toLocaleString("en-US")} articles, ${read} read, ${clock(seconds)} elapsed${left}`;
 }
 
+/**
+ * The terminal's progress line: a bar, the share done, articles, the time taken and the time left
+ * (`indexing [#######.........] 42% 25,000 articles, 0:04 elapsed, 0:06 left`); without
+ * the source's size, the megabytes read instead of a bar. Fits 80 columns.
+ */
+export function progressBar(p: BuildProgress, elapsedMs: number): string {
+  if (!p.totalBytes) return `indexing ${describeProgress(p, elapsedMs)}`;
+  const fraction = Math.min(1, p.bytesRead / p.totalBytes);
+  const width = 16;
+  const bar = `[${"#".repeat(Math.round(fraction * width)).padEnd(width, ".")}] ${Math.floor(fraction * 100)}%`;
+  const seconds = elapsedMs / 1000;
+  const left = fraction < 1 && seconds >= 1 ? `, ${clock((seconds / fraction) * (1 - fraction))} left` : "";
+  return `indexing ${bar} ${p.articles.toLocaleString("en-US")} articles, ${clock(seconds)} elapsed${left}`;
+}
+
 /** A bar redrawn in place on a terminal; elsewhere a plain line at every tenth of the way. */
 function progressReporter(stream: NodeJS.WriteStream): { update: (p: BuildProgress) => void; end: () => void } {
   const tty = Boolean(stream.isTTY);
@@ -74,10 +89,8 @@ function progressReporter(stream: NodeJS.WriteStream): { update: (p: BuildProgre
       if (tty) {
         if (now - lastDraw < 100) return;
         lastDraw = now;
-        const width = 30;
-        const bar = fraction === undefined ? "" : `[${"#".repeat(Math.round(fraction * width)).padEnd(width, ".")}] ${Math.floor(fraction * 100)}% `;
         // Cut to the terminal's width: a line that wrapped could not be redrawn in place.
-        stream.write(`\r\x1b[2K${truncateStyled(`indexing ${bar}${describeProgress(p, now - started)}`, (stream.columns || 80) - 1)}`);
+        stream.write(`\r\x1b[2K${truncateStyled(progressBar(p, now - started), (stream.columns || 80) - 1)}`);
         drawn = true;
       } else {
         const tenth = fraction === undefined ? Math.floor(p.articles / 10000) : Math.floor(fraction * 10);
