@@ -187,10 +187,13 @@ function sortOrder(reader: IndexReader, sort: SearchOptions["sort"]): (a: Ranked
 function checkTexts(reader: IndexReader, candidates: { doc: number; found: BranchMatch[] }[]): { passed: RankedDoc[]; checked: number } {
   const passed: RankedDoc[] = [];
   let checked = 0;
+  // The texts this step reads, said at once (a browser fetches them together).
+  const textual = (found: BranchMatch[]) => found.some((m) => needsText(m.checks));
+  reader.willReadStored(candidates.filter((c) => textual(c.found)).slice(0, TEXT_CHECK_LIMIT).map((c) => c.doc));
   for (const { doc, found } of candidates) {
-    const textual = found.some((m) => needsText(m.checks));
-    if (textual && ++checked > TEXT_CHECK_LIMIT) continue;
-    const stored = textual ? reader.stored(doc) : undefined;
+    const needed = textual(found);
+    if (needed && ++checked > TEXT_CHECK_LIMIT) continue;
+    const stored = needed ? reader.stored(doc) : undefined;
     const match = found.find((m) => !stored || passesTextChecks(stored, m.checks));
     if (match) passed.push({ doc, score: match.score, match: match.match, scoredBy: match.scoredBy });
   }

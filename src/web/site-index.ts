@@ -19,7 +19,7 @@ import { MANIFEST_FILE, SITE_FORMAT, type SiteManifest } from "./manifest.js";
 import { SiteSource, type Traffic } from "./site-source.js";
 
 /** A query needs a handful of steps; past this many fetches something is wrong with the site. */
-const MAX_ROUNDS = 32;
+const MAX_ROUNDS = 64;
 
 export class SiteIndex {
   private constructor(private readonly engine: SearchEngine, private readonly source: SiteSource, readonly manifest: SiteManifest) {}
