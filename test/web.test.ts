@@ -258,3 +258,17 @@ function sampleQueries(): string[] {
   for (let i = 0; i < words.length; i++) for (let j = i + 1; j < words.length; j++) queries.push(`${words[i]} ${words[j]}`);
   return queries.slice(0, 150).concat(words.map((w) => `${w.slice(0, -1)}x`));
 }
+
+describe("the page's bundle", () => {
+  it("holds the engine and none of Node's modules or the build stages", () => {
+    const meta = JSON.parse(readFileSync(join(projectRoot, "dist", "web", "kbsearch.meta.json"), "utf8")) as { inputs: Record<string, { imports: { path: string }[] }> };
+    const inputs = Object.keys(meta.inputs);
+    for (const engine of ["src/query/search-engine.ts", "src/rank/scorer.ts", "src/present/snippet.ts", "src/analyze/analyzer.ts", "src/store/index-reader.ts", "src/text/sections.ts"]) {
+      assert.ok(inputs.includes(engine), `${engine} is in the bundle`);
+    }
+    const stray = inputs.filter((path) => /^src\/(parse|read|indexer|cli|serve)\/|^src\/store\/(reader|writer|file-source|node-codecs|store-blocks|checksum)\.ts$/.test(path));
+    assert.deepEqual(stray, []);
+    const nodeImports = Object.values(meta.inputs).flatMap((input) => input.imports.map((i) => i.path)).filter((path) => path.startsWith("node:") || ["fs", "zlib", "worker_threads", "path"].includes(path));
+    assert.deepEqual(nodeImports, []);
+  });
+});
