@@ -61,16 +61,16 @@ describe("kbsearch -i in a terminal", { skip: hasTmux ? false : NO_TMUX }, () =>
   test("80x24: the query, the hits (the first selected), a preview of its best passage, the keys; no line wider than the terminal", async () => {
     const { tty } = await terminal();
     tty.run(interactive("-i", "heap", "corruption"));
-    const screen = await tty.waitFor((s) => selected(s) === "Q149387", 15_000, "Q149387 selected");
+    const screen = await tty.waitFor((s) => selected(s) === "Q949387", 15_000, "Q949387 selected");
     assert.equal(screen.length, 24);
     assert.equal(screen[0], "> heap corruption");
     assert.match(screen[1]!, /^ {2}1\/\d+ articles \(\d+(\.\d+)? ms\)/);
     assert.ok(listed(screen).length >= 2, screen.join("\n"));
-    const rule = screen.findIndex((l) => l.startsWith("── Q149387 · 1999-04-14 "));
+    const rule = screen.findIndex((l) => l.startsWith("── Q949387 · 1999-04-14 "));
     assert.ok(rule > 0, `no preview rule for the selected hit:\n${screen.join("\n")}`);
     const preview = screen.slice(rule + 1, -1).join(" ");
     assert.match(preview, /MSMI\.EXE Stops with Access Violation After Heap Corruption/);
-    assert.match(preview, /https:\/\/jeffpar\.github\.io\/kbarchive\/kb\/149\/Q149387\//);
+    assert.match(preview, /https:\/\/jeffpar\.github\.io\/kbarchive\/kb\/949\/Q949387\//);
     assert.match(preview, /heap corruption is what makes the next/);
     assert.match(screen[23]!, /Enter read · Tab facets · Esc quit/);
     for (const line of screen) assert.ok([...line].length <= 80, `wider than 80: ${line}`);
@@ -131,20 +131,20 @@ describe("kbsearch -i in a terminal", { skip: hasTmux ? false : NO_TMUX }, () =>
   test("Enter shows the article in the pager with the query's words highlighted; quitting it returns to the list", async () => {
     const { tty } = await terminal(80, 24, { PAGER: "less" });
     tty.run(`env -u LESS -u NO_COLOR ${interactive("-i", "msmi", "heap", "corruption")}`);
-    await tty.waitFor((s) => selected(s) === "Q149387");
+    await tty.waitFor((s) => selected(s) === "Q949387");
     tty.press("Enter");
-    const article = await tty.waitFor(/^Q149387: XFOR: MSMI\.EXE Stops with Access Violation After Heap Corruption$/m, 10_000, "the article's heading");
-    assert.ok(article.some((l) => l === "https://jeffpar.github.io/kbarchive/kb/149/Q149387/"), article.join("\n"));
+    const article = await tty.waitFor(/^Q949387: XFOR: MSMI\.EXE Stops with Access Violation After Heap Corruption$/m, 10_000, "the article's heading");
+    assert.ok(article.some((l) => l === "https://jeffpar.github.io/kbarchive/kb/949/Q949387/"), article.join("\n"));
     assert.ok(!article.some((l) => l.includes("Esc quit")), `the list shows under the article:\n${article.join("\n")}`);
     // Highlighted: less shows the colour codes as colours, never as text.
     assert.doesNotMatch(article.join("\n"), /ESC\[|\^\[/);
     // "(MSMI) service" stands in the first screen of the article.
     assert.match(tty.screenWithColors(), /\x1b\[[0-9;]*33[0-9;]*mMSMI\b/, "the query's words are not highlighted");
     tty.press("q");
-    const back = await tty.waitFor((s) => s[0] === "> msmi heap corruption" && selected(s) === "Q149387", 10_000, "the list again");
+    const back = await tty.waitFor((s) => s[0] === "> msmi heap corruption" && selected(s) === "Q949387", 10_000, "the list again");
     assert.match(back[23]!, /Esc quit/);
     tty.press("Down");
-    await tty.waitFor((s) => selected(s) !== "Q149387", 10_000, "keys working after the pager");
+    await tty.waitFor((s) => selected(s) !== "Q949387", 10_000, "keys working after the pager");
     tty.press("Escape");
     await assertRestored(tty);
   });

@@ -176,9 +176,9 @@ describe("the pager", () => {
     const tty = new Tmux(100, 40);
     sessions.push(tty);
     await tty.waitFor(/[$#]$/m);
-    const command = [process.execPath, CLI, "show", "Q149387", "--query", "msmi heap", "--index", indexDir].map(shellQuote).join(" ");
+    const command = [process.execPath, CLI, "show", "Q949387", "--query", "msmi heap", "--index", indexDir].map(shellQuote).join(" ");
     tty.run(`env -u LESS -u NO_COLOR ${env} ${command} 2> err.txt; echo $? > status.txt`);
-    const screen = waitForArticle ? await tty.waitFor(/^Q149387: XFOR: MSMI\.EXE/m, 15_000, "the article") : [];
+    const screen = waitForArticle ? await tty.waitFor(/^Q949387: XFOR: MSMI\.EXE/m, 15_000, "the article") : [];
     return { tty, screen };
   }
 
@@ -202,7 +202,7 @@ describe("the pager", () => {
     assert.equal(stderr.trim().split("\n").length, 1, stderr);
     assert.match(stderr, /^kbsearch: pager "no-such-pager-kb" not found \(from PAGER="no-such-pager-kb"\); printing without one\n$/);
     assert.doesNotMatch(stderr, /sh: |not found: |No such file/);
-    assert.match(shown, /^Q149387: XFOR: MSMI\.EXE Stops/m, shown);
+    assert.match(shown, /^Q949387: XFOR: MSMI\.EXE Stops/m, shown);
     assert.match(shown, /^SYMPTOMS$/m, shown);
     assert.match(shown, /^STATUS$/m, shown);
   });

@@ -31,7 +31,8 @@ export class Tmux {
     this.socket = `kbsearch-test-${process.pid}-${++sessions}`;
     const conf = join(this.dir, "tmux.conf");
     writeFileSync(conf, ["set -g status off", "set -g remain-on-exit on", "set -g history-limit 2000", "set -g default-terminal screen"].join("\n") + "\n");
-    const environment = { PS1: "$ ", TERM: "screen", HOME: this.dir, LANG: "C.UTF-8", LC_ALL: "C.UTF-8", ...env };
+    // No history files: the shells and less would still be writing them as the session ends.
+    const environment = { PS1: "$ ", TERM: "screen", HOME: this.dir, HISTFILE: "/dev/null", LESSHISTFILE: "-", LANG: "C.UTF-8", LC_ALL: "C.UTF-8", ...env };
     this.tmux(["-f", conf, "new-session", "-d", "-s", "t", "-x", String(columns), "-y", String(rows), "-c", this.dir, ...Object.entries(environment).flatMap(([k, v]) => ["-e", `${k}=${v}`]), "bash --norc --noprofile"]);
   }
 
@@ -97,6 +98,7 @@ export class Tmux {
   /** Ends the session and its server. */
   close(): void {
     spawnSync("tmux", ["-L", this.socket, "kill-server"], { stdio: "ignore" });
-    rmSync(this.dir, { recursive: true, force: true });
+    // A process of the session may still be writing its last files (a shell's history) as the server ends.
+    rmSync(this.dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 200 });
   }
 }
