@@ -14,8 +14,8 @@ import { after, before, describe, test } from "node:test";
 import { buildIndex, KbIndex } from "../src/index.js";
 import { LIMITS } from "../src/serve/params.js";
 import { SearchServer } from "../src/serve/server.js";
-import { INDEX_FILE } from "../src/store/format.js";
-import { hasStackTrace, runCli, sampleCorpus, spawnCli } from "./helpers.js";
+import { FORMAT_VERSION, INDEX_FILE } from "../src/store/format.js";
+import { hasStackTrace, projectRoot, runCli, sampleCorpus, spawnCli } from "./helpers.js";
 import { assertSearchResultSchema, assertStoredDocSchema } from "./result-schema.js";
 
 const HEAP = "Q949387";
@@ -447,6 +447,17 @@ describe("lifecycle", () => {
     assert.equal(run.status, 0, run.stderr);
     assert.ok(!hasStackTrace(run.stderr), run.stderr);
     for (const pid of pids) assert.throws(() => process.kill(pid, 0), "every worker should have stopped");
+  });
+
+  test("an index of another version stops serve, one process or several, with exit 3 and one message", () => {
+    const dir = join(tmp, "old-version");
+    cpSync(join(projectRoot, "test", "fixtures", `index-v${FORMAT_VERSION - 1}`), dir, { recursive: true });
+    for (const extra of [[], ["--workers", "2"]]) {
+      const run = runCli(["serve", "--port", "0", "--index", dir, "--no-suggest", ...extra], { timeout: 60_000 });
+      assert.equal(run.status, 3, `${extra.join(" ")}: ${run.stderr}`);
+      assert.equal(run.stderr.match(/built by an older kbsearch/g)?.length, 1, run.stderr);
+      assert.ok(!hasStackTrace(run.stderr), run.stderr);
+    }
   });
 
   test("a port already taken is a usage error (exit 2), not a stack trace", () => {
