@@ -202,7 +202,7 @@ program
   .description("answer searches over HTTP: a JSON API (/api/search, /api/articles/ID, /api/related/ID, /api/suggest, /api/stats) until SIGTERM")
   .option("--port <n>", "the port to listen on (0 picks a free one)", port, 8080)
   .option("--host <address>", "the address to listen on (0.0.0.0 for every interface)", "127.0.0.1")
-  .option("--no-suggest", "leave out title suggestions (/api/suggest), which take seconds to build and about 100 MB")
+  .option("--no-suggest", "leave out title suggestions (/api/suggest), which take seconds to build and about 130 MB")
   .option("--workers <n>", "server processes sharing the port, for more than one core's worth of searches", workerCount, 1)
   .action(async (_options, command: Command) => {
     const { runServe } = await import("./commands/serve.js");
