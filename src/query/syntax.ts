@@ -53,8 +53,41 @@ const NOT_FIELDS = new Set(["http", "https", "ftp", "file", "mailto", "kb", "q",
 const EXCLUDABLE = /[\p{L}"(]/u;
 const DATE = /^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$/;
 
-export function parseSyntax(text: string): QuerySyntax {
+/**
+ * What one query may hold, so that any query answers within a second and a bounded memory: past
+ * these, the rest of the query is left out, with a warning. (The longest of the evaluation sets'
+ * real queries, a pasted dialog, has 293 characters and 52 words.)
+ */
+export const MAX_QUERY_CHARS = 2_000;
+export const MAX_QUERY_WORDS = 64;
+/** Parentheses nested deeper than this are read as if not there (the parser recurses per level). */
+export const MAX_NESTING = 16;
+const WORD_RUN = /[\p{L}\p{N}]+/gu;
+
+/** `text` cut to MAX_QUERY_CHARS characters and MAX_QUERY_WORDS words, saying so in `warnings` when cut. */
+function boundedQuery(text: string, warnings: string[]): string {
+  let bounded = text;
+  if (bounded.length > MAX_QUERY_CHARS) {
+    // Not between the halves of a surrogate pair.
+    const end = /[\ud800-\udbff]/.test(bounded[MAX_QUERY_CHARS - 1]!) ? MAX_QUERY_CHARS - 1 : MAX_QUERY_CHARS;
+    bounded = bounded.slice(0, end);
+    warnings.push(`the query is longer than ${MAX_QUERY_CHARS.toLocaleString("en-US")} characters: the rest was left out`);
+  }
+  WORD_RUN.lastIndex = 0;
+  let words = 0;
+  for (let m = WORD_RUN.exec(bounded); m; m = WORD_RUN.exec(bounded)) {
+    if (++words > MAX_QUERY_WORDS) {
+      bounded = bounded.slice(0, m.index);
+      warnings.push(`the query has more than ${MAX_QUERY_WORDS} words: the rest was left out`);
+      break;
+    }
+  }
+  return bounded;
+}
+
+export function parseSyntax(query: string): QuerySyntax {
   const warnings: string[] = [];
+  const text = boundedQuery(query, warnings);
   const tokens = lex(text, warnings);
   const filters: Filter[] = [];
   let at = 0;
@@ -135,7 +168,8 @@ export function parseSyntax(text: string): QuerySyntax {
     }
   }
   const tree = parts.length > 1 ? { kind: "and" as const, nodes: parts } : parts[0];
-  return { text, tree, filters, warnings, plain: !operators && !named };
+  // Each warning once, however often the query repeats what it is about (`-(` a thousand times).
+  return { text, tree, filters, warnings: [...new Set(warnings)], plain: !operators && !named };
 }
 
 /** The filter a `name:value` asks for, or undefined (with a warning) when the value is unusable. */
@@ -200,6 +234,10 @@ function datePeriod(value: string): { from: number; to: number } | undefined {
 function lex(text: string, warnings: string[]): Token[] {
   const tokens: Token[] = [];
   let i = 0;
+  // Open parentheses, and of them how many are read as if not there (nested past MAX_NESTING).
+  let open = 0;
+  let dropped = 0;
+  let warnedNesting = false;
   const readPhrase = (): string => {
     const close = text.indexOf('"', i + 1);
     const phrase = text.slice(i + 1, close < 0 ? text.length : close);
@@ -211,8 +249,22 @@ function lex(text: string, warnings: string[]): Token[] {
     const c = text[i]!;
     if (/\s/.test(c)) {
       i++;
-    } else if (c === "(" || c === ")") {
-      tokens.push({ type: c === "(" ? "open" : "close" });
+    } else if (c === "(") {
+      if (open >= MAX_NESTING) {
+        dropped++;
+        if (!warnedNesting) warnings.push(`parentheses nested deeper than ${MAX_NESTING} levels were read as if not there`);
+        warnedNesting = true;
+      } else {
+        open++;
+        tokens.push({ type: "open" });
+      }
+      i++;
+    } else if (c === ")") {
+      if (dropped > 0) dropped--;
+      else {
+        if (open > 0) open--;
+        tokens.push({ type: "close" });
+      }
       i++;
     } else if (c === '"') {
       const phrase = readPhrase();
