@@ -26,6 +26,7 @@ export const HELP_AFTER = `Query syntax (one grammar for the CLI and the library
   words                  ranked: articles holding the most of the rarer words first;
                          misspellings, abbreviations (nt4, sp4) and article links understood
   "a phrase"             the words in this order          -word  -"phrase"   excluded
+                         (in a shell, quote the quotes: kbsearch '"could not open the file"')
   a OR b   (a b) OR c    either side                       conf*              any word starting so
   product:exchange  tag:XADM  kw:kbbug  os:winnt  version:4.0  id:Q149387
   section:symptoms       the query's words must stand in that section
