@@ -20,7 +20,9 @@ import { PreviousIndex } from "../src/indexer/update.js";
 import { KbIndex } from "../src/query/engine.js";
 import { INDEX_FILE, PREAMBLE_BYTES, SECTION_NAMES } from "../src/store/format.js";
 import { IndexReader } from "../src/store/reader.js";
+import { StoreBlockCompressor } from "../src/store/store-blocks.js";
 import { createGzip, gzipSync } from "node:zlib";
+import { randomBytes } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { chmodSync, readdirSync } from "node:fs";
 import { relative } from "node:path";
@@ -553,5 +555,21 @@ describe("an update from a mistaken source (item 14)", () => {
     assert.ok(replaced.update && replaced.update.removed > 20);
     assert.equal(runCli(["index", few, "--index", dir, "--replace"]).status, 0);
     assert.equal(KbIndex.open(dir).stats().header.docCount, 2);
+  });
+});
+
+describe("build memory (item 6)", () => {
+  test("stored blocks waiting to be compressed are bounded: the build waits for the compressor past the bound", async () => {
+    const compressor = new StoreBlockCompressor();
+    let done = 0;
+    // Incompressible blocks of 1 MB, handed over at once as a build's thread would.
+    const blocks = Array.from({ length: 12 }, () => compressor.compress(randomBytes(1 << 20)).then((b) => (done++, b)));
+    assert.equal(compressor.backlogAtMost(64 << 20), undefined, "under the bound: no wait");
+    const wait = compressor.backlogAtMost(2 << 20);
+    assert.ok(wait instanceof Promise, "past the bound: a wait");
+    await wait;
+    // The wait ends in the tenth block's callback, before that block's own promise has settled.
+    assert.ok(done >= 9, `${done} of 12 compressed once the backlog is at most 2 MB`);
+    await Promise.all(blocks);
   });
 });
