@@ -5,6 +5,7 @@
 import { normalize } from "../analyze/analyzer.js";
 import { createRequire } from "node:module";
 import { KbSearchError } from "../errors.js";
+import { articleUrl } from "../present/links.js";
 import { makeSnippet } from "../present/snippet.js";
 import { Scorer } from "../rank/scorer.js";
 import type { IndexHeader, StoredDoc } from "../store/format.js";
@@ -16,7 +17,7 @@ import { rankWords } from "./rank-words.js";
 import { checkSearchOptions } from "./search-options.js";
 import { fromStructured, type StructuredQuery } from "./structured.js";
 import { parseSyntax, type QuerySyntax } from "./syntax.js";
-import type { SearchHit, SearchOptions, SearchResult } from "./types.js";
+import type { Facets, SearchHit, SearchOptions, SearchResult } from "./types.js";
 
 export const DEFAULT_LIMIT = 10;
 /** The most hits one search returns; paging goes further. */
@@ -26,6 +27,8 @@ export const MAX_LIMIT = 1000;
 export interface IndexStats {
   path: string;
   bytes: number;
+  /** The header's CRC-32 (8 hex digits), which covers every byte's checksum: it changes whenever the index does. */
+  checksum: string;
   header: IndexHeader;
 }
 
@@ -92,6 +95,7 @@ export class KbIndex {
         tag: doc.tag,
         products: doc.products,
         modified: doc.modified,
+        url: articleUrl(doc.id),
         score: Math.round(r.score * 1000) / 1000,
         match: r.match,
         snippet: snippet.text,
@@ -131,9 +135,19 @@ export class KbIndex {
     return doc === undefined ? undefined : this.reader.stored(doc);
   }
 
+  /**
+   * Every product, tag and year the index holds, with how many articles have each (products and
+   * tags commonest first, years oldest first): the values filters accept.
+   */
+  catalog(): Facets {
+    const { countFacets } = facetCounts();
+    const every = Array.from({ length: this.reader.header.docCount }, (_, doc) => doc);
+    return countFacets(this.reader.docMeta(), every, Infinity);
+  }
+
   stats(): IndexStats {
     this.checkOpen();
-    return { path: this.reader.path, bytes: this.reader.fileSize, header: this.reader.header };
+    return { path: this.reader.path, bytes: this.reader.fileSize, checksum: this.reader.checksum, header: this.reader.header };
   }
 
   /** Closes the index file; closing twice is harmless, and any other use after it a KbSearchError. */
@@ -182,6 +196,7 @@ function refines(options: SearchOptions): boolean {
 const esmRequire = typeof KBSEARCH_BUNDLE !== "undefined" && KBSEARCH_BUNDLE ? undefined : createRequire(import.meta.url);
 const refinedPath = (): typeof import("./refine.js") => (esmRequire ? esmRequire("./refine.js") : require("./refine.js"));
 const relatedPath = (): typeof import("./related.js") => (esmRequire ? esmRequire("./related.js") : require("./related.js"));
+const facetCounts = (): typeof import("./facets.js") => (esmRequire ? esmRequire("./facets.js") : require("./facets.js"));
 const explanations = (): typeof import("../rank/explain.js") => (esmRequire ? esmRequire("../rank/explain.js") : require("../rank/explain.js"));
 
 /**

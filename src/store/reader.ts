@@ -48,6 +48,8 @@ export interface VerifyReport {
 export class IndexReader {
   readonly header: IndexHeader;
   readonly path: string;
+  /** The header's CRC-32 as 8 hex digits. The header holds every data chunk's checksum, so this names the whole file's content. */
+  readonly checksum: string;
   /** Field lengths as stored, FIELD_COUNT codes per document (LENGTH_OF_CODE gives the length). */
   readonly fieldLengthCodes: Uint8Array;
   private readonly fd: number;
@@ -119,6 +121,7 @@ export class IndexReader {
     if (this.dataStart > this.fileSize) throw this.corrupt(`is truncated or its header length is damaged (${this.fileSize} bytes, its header alone needs ${this.dataStart})`);
     const headerBytes = this.readAt(PREAMBLE_BYTES, headerLength);
     if (crc32(headerBytes) !== preamble.readUInt32LE(16)) throw this.corrupt("has a damaged header (checksum mismatch)");
+    this.checksum = preamble.readUInt32LE(16).toString(16).padStart(8, "0");
     const { integrity, ...header } = this.decodeHeader(headerBytes);
     if (header.analyzerId !== ANALYZER_ID) {
       throw new KbSearchError("index-version", `${path} was built by analyzer ${header.analyzerId}; this kbsearch uses ${ANALYZER_ID}${this.advice()}`);

@@ -5,6 +5,7 @@ import type { KbIndex } from "../../query/engine.js";
 import { articleNumberIn } from "../../query/parse.js";
 import { checkSearchOptions } from "../../query/search-options.js";
 import type { SearchResult } from "../../query/types.js";
+import { searchResultJson } from "../../present/json.js";
 import { formatResult, styleFor } from "../../present/terminal.js";
 import { EXIT_FOUND, EXIT_NOTHING_FOUND } from "../exit.js";
 import { writeOut } from "../output.js";
@@ -30,7 +31,7 @@ async function printResult(options: GlobalOptions, run: (index: KbIndex) => Sear
   const index = await openIndexForCli(options);
   try {
     const result = run(index);
-    await writeOut(options.json ? JSON.stringify(result) + "\n" : formatResult(result, styleFor(process.stdout)));
+    await writeOut(options.json ? searchResultJson(result) + "\n" : formatResult(result, styleFor(process.stdout, options.color)));
     // `-n 0` asks only how many match: found when any do.
     const found = options.limit === 0 ? result.total > 0 : result.hits.length > 0;
     return found ? EXIT_FOUND : EXIT_NOTHING_FOUND;

@@ -1,9 +1,10 @@
 /** `kbsearch show ID [--query Q]`: an article's text as the archive prints it, paged on a terminal. */
-import { spawn } from "node:child_process";
 import { KbSearchError } from "../../errors.js";
 import { highlightSpans } from "../../present/snippet.js";
 import { articleNumberIn } from "../../query/parse.js";
-import { formatArticle, styleFor } from "../../present/terminal.js";
+import { storedDocJson } from "../../present/json.js";
+import { formatArticle } from "../../present/terminal.js";
+import { page } from "../pager.js";
 import { EXIT_FOUND, EXIT_NOTHING_FOUND } from "../exit.js";
 import { writeOut } from "../output.js";
 import { openIndexForCli, type GlobalOptions } from "../options.js";
@@ -24,34 +25,15 @@ export async function runShow(ref: string, options: ShowOptions): Promise<number
       return EXIT_NOTHING_FOUND;
     }
     if (options.json) {
-      await writeOut(JSON.stringify(doc) + "\n");
+      await writeOut(storedDocJson(doc) + "\n");
       return EXIT_FOUND;
     }
     // The query's terms as a search finds them (spellings and abbreviations included).
     const terms = options.query ? index.search(options.query, { limit: 0 }).terms : [];
-    const style = styleFor(process.stdout);
-    await page(formatArticle(doc, highlightSpans(doc.text, terms), style), style.color);
+    const spans = highlightSpans(doc.text, terms);
+    await page((style) => formatArticle(doc, spans, style), { color: options.color, pager: options.pager });
     return EXIT_FOUND;
   } finally {
     index.close();
   }
-}
-
-/** Writes `text` through $PAGER (default `less -R`) on a terminal, straight to stdout otherwise. */
-async function page(text: string, color: boolean): Promise<void> {
-  if (!process.stdout.isTTY) {
-    await writeOut(text);
-    return;
-  }
-  const pager = process.env.PAGER || "less";
-  const args = pager === "less" && color ? ["-R"] : [];
-  await new Promise<void>((resolve) => {
-    const child = spawn(pager, args, { stdio: ["pipe", "inherit", "inherit"], shell: pager !== "less" });
-    child.on("error", () => {
-      void writeOut(text).then(resolve);
-    });
-    child.on("close", () => resolve());
-    child.stdin.on("error", () => undefined);
-    child.stdin.end(text);
-  });
 }
