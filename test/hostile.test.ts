@@ -21,6 +21,7 @@ import { KbIndex } from "../src/query/engine.js";
 import { INDEX_FILE, PREAMBLE_BYTES, SECTION_NAMES } from "../src/store/format.js";
 import { IndexReader } from "../src/store/reader.js";
 import { StoreBlockCompressor } from "../src/store/store-blocks.js";
+import { renderScreen } from "../src/present/screen.js";
 import { createGzip, gzipSync } from "node:zlib";
 import { randomBytes } from "node:crypto";
 import { execFileSync } from "node:child_process";
@@ -442,6 +443,16 @@ describe("control characters from the archive (item 13)", () => {
     }
     const search = runCli(["zebrafish", "--index", dir]);
     assert.match(search.stdout, /Large \u241b\]0;owned\u2407Model \u241b\[31mProgram/);
+    // The interactive screen draws the same hits: its frame holds no control character either.
+    const index = KbIndex.open(dir);
+    try {
+      const result = index.search("zebrafish");
+      const frame = renderScreen({ query: "zebrafish", cursor: 9, result, selected: 0, scroll: 0, showFacets: false, articles: 1 }, { columns: 100, rows: 30 }, false);
+      assert.ok(frame.lines.join("\n").includes("Large \u241b]0;owned"), frame.lines.join("\n"));
+      assert.doesNotMatch(frame.lines.join("\n"), /[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+    } finally {
+      index.close();
+    }
     // The machine-readable output keeps the text as stored (JSON escapes it).
     const json = JSON.parse(runCli(["--json", "zebrafish", "--index", dir]).stdout) as { hits: { title: string }[] };
     assert.ok(json.hits[0]!.title.includes(OSC_TITLE));
