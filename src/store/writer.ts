@@ -76,6 +76,11 @@ export class IndexWriter {
     return this.sourceBytes;
   }
 
+  /** Resolves once the stored blocks waiting to be compressed hold at most `bytes` (undefined: already so). */
+  storeBacklogAtMost(bytes: number): Promise<void> | undefined {
+    return this.compressor.backlogAtMost(bytes);
+  }
+
   addDocument(doc: DocumentToStore): void {
     this.add(doc, Array.from(doc.fieldLengths, lengthCode), doc.stored);
   }
