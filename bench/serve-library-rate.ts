@@ -2,7 +2,8 @@
  * The library's own query rate, for bench/serve.ts to set the server's beside: `node
  * serve-library-rate.js DIR SECONDS` opens the index in this fresh process, warms up on the
  * real-dev queries, then runs the dev queries round and round for SECONDS on one thread and prints
- * {"queries", "seconds", "perSecond"} as JSON. The same searches a request runs (10 hits, snippets).
+ * {"queries", "seconds", "perSecond", "cpuMsPerQuery"} as JSON. The same searches a request runs
+ * (10 hits, snippets).
  */
 import { KbIndex } from "../src/index.js";
 import { loadEvalSet } from "./shared.js";
@@ -20,8 +21,10 @@ for (let i = 0; i < WARM_UP_SEARCHES; i++) index.search(warmUp[i % warmUp.length
 const queries = loadEvalSet("dev.jsonl").map((q) => q.query);
 const until = performance.now() + Number(seconds) * 1000;
 const started = performance.now();
+const cpuBefore = process.cpuUsage();
 let done = 0;
 while (performance.now() < until) index.search(queries[done++ % queries.length]!, { limit: 10 });
+const cpu = process.cpuUsage(cpuBefore);
 const elapsed = (performance.now() - started) / 1000;
-process.stdout.write(JSON.stringify({ queries: done, seconds: elapsed, perSecond: done / elapsed }) + "\n");
+process.stdout.write(JSON.stringify({ queries: done, seconds: elapsed, perSecond: done / elapsed, cpuMsPerQuery: (cpu.user + cpu.system) / 1000 / done }) + "\n");
 index.close();

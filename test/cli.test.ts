@@ -12,7 +12,8 @@ import type { SearchResult } from "../src/query/types.js";
 import { analyzeToTokens } from "../src/analyze/analyzer.js";
 import { COMMAND_NAMES, plainSearchIn } from "../src/cli/plain-search.js";
 import { program } from "../src/cli/program.js";
-import { CLI, projectRoot, runCli, sampleCorpus, type Run, SAMPLE_ARTICLES } from "./helpers.js";
+import { CLI, projectRoot, runCli, sampleCorpus, type Run, SAMPLE_ARTICLES, testDataHome } from "./helpers.js";
+import { defaultIndexDir } from "../src/paths.js";
 
 const INDEX_FILE = "kbsearch.idx";
 const HEAP = "Q949387";
@@ -464,16 +465,16 @@ describe("plain search command line", () => {
 });
 
 describe("first run", () => {
-  test("without an index, the first search builds the sample index into the package", () => {
+  test("without an index, the first search builds the sample index into the user's data folder, not the package", () => {
     const copy = join(tmp, "package");
     mkdirSync(copy);
     cpSync(join(projectRoot, "dist"), join(copy, "dist"), { recursive: true });
     cpSync(join(projectRoot, "corpus"), join(copy, "corpus"), { recursive: true });
     cpSync(join(projectRoot, "package.json"), join(copy, "package.json"));
     symlinkSync(join(projectRoot, "node_modules"), join(copy, "node_modules"), "dir");
-    assert.ok(!existsSync(join(copy, "index")));
+    const dataHome = join(tmp, "data-home");
 
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", XDG_DATA_HOME: dataHome };
     delete env.KBSEARCH_INDEX;
     const cli = join(copy, relative(projectRoot, CLI));
     const run = kbsearch(["heap corruption"], { env, cli });
@@ -483,13 +484,33 @@ describe("first run", () => {
     assert.match(stderrLines[0]!, /sample/);
     assert.match(stderrLines[0]!, /build/);
     assert.ok(heads(run.stdout).some((h) => h.id === HEAP), run.stdout);
-    assert.ok(existsSync(join(copy, "index", INDEX_FILE)));
+    assert.ok(existsSync(join(dataHome, "kbsearch", INDEX_FILE)));
+    assert.ok(!existsSync(join(copy, "index")), "the first search wrote into the package");
 
-    // The second run finds the index and says nothing about building.
+    // The second run finds the index and says nothing about building; stats and --help say where it is.
     const again = kbsearch(["heap corruption"], { env, cli });
     assert.equal(again.status, 0, again.stderr);
     assert.equal(again.stderr, "");
     assert.deepEqual(heads(again.stdout).map((h) => h.id), heads(run.stdout).map((h) => h.id));
+    const stats = kbsearch(["stats"], { env, cli });
+    assert.match(stats.stdout, new RegExp(`^index\\s+${join(dataHome, "kbsearch", INDEX_FILE)} \\(your data folder`, "m"));
+    assert.ok(kbsearch(["--help"], { env, cli }).stdout.includes(`The index lives in ${join(dataHome, "kbsearch")}`));
+    assert.match(kbsearch(["stats", "--index", indexDir], { env, cli }).stdout, /^index\s+\S+ \(--index\)$/m);
+    assert.match(kbsearch(["stats"], { env: { ...env, KBSEARCH_INDEX: indexDir }, cli }).stdout, /^index\s+\S+ \(\$KBSEARCH_INDEX\)$/m);
+  });
+
+  test("the per-user data folder by platform: XDG_DATA_HOME first, then each platform's own", () => {
+    const home = "/home/u";
+    assert.equal(defaultIndexDir({ XDG_DATA_HOME: "/x/data" }, "linux", home), join("/x/data", "kbsearch"));
+    assert.equal(defaultIndexDir({}, "linux", home), join(home, ".local", "share", "kbsearch"));
+    assert.equal(defaultIndexDir({}, "darwin", home), join(home, "Library", "Application Support", "kbsearch"));
+    assert.equal(defaultIndexDir({ LOCALAPPDATA: "/c/Users/u/AppData/Local" }, "win32", home), join("/c/Users/u/AppData/Local", "kbsearch"));
+    assert.equal(defaultIndexDir({}, "win32", home), join(home, "AppData", "Local", "kbsearch"));
+  });
+
+  test("the tests' own data folder stands in for the user's", () => {
+    assert.equal(process.env.XDG_DATA_HOME, testDataHome);
+    assert.equal(defaultIndexDir(), join(testDataHome, "kbsearch"));
   });
 });
 

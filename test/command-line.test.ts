@@ -5,13 +5,13 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { separateQueryText, type KnownOption } from "../src/cli/query-args.js";
 import type { SearchResult } from "../src/query/types.js";
 import { INDEX_FILE } from "../src/store/format.js";
-import { runCli, sampleCorpus, type Run } from "./helpers.js";
+import { projectRoot, runCli, sampleCorpus, type Run } from "./helpers.js";
 
 let tmp = "";
 let indexDir = "";
@@ -214,5 +214,39 @@ describe("no query, and show of what is no article number", () => {
     const run = kbsearch("show", "kb 990001");
     assert.equal(run.status, 1);
     assert.match(run.stderr, /no article Q990001 in the index \(kbsearch Q990001 lists the articles citing it\)/);
+  });
+});
+
+describe("the docs say what the commands do", () => {
+  const readme = readFileSync(join(projectRoot, "README.md"), "utf8");
+
+  test("each command's --help lists the options it takes, --index included, and the others are usage errors", () => {
+    const takes: Record<string, string[]> = {
+      index: ["--full", "--index", "--json"],
+      related: ["--limit", "--offset", "--page", "--json", "--index"],
+      show: ["--query", "--index", "--json"],
+      batch: ["--limit", "--offset", "--page", "--product", "--year", "--since", "--until", "--sort", "--index"],
+      stats: ["--verify", "--index", "--json"],
+    };
+    const all = ["--limit", "--offset", "--page", "--product", "--year", "--since", "--until", "--sort", "--facets", "--json", "--explain", "--index"];
+    for (const [command, options] of Object.entries(takes)) {
+      const help = kbsearch(command, "--help").stdout;
+      for (const option of options) assert.match(help, new RegExp(`^\\s+(-\\w, )?${option}\\b`, "m"), `${command} --help lacks ${option}`);
+      for (const option of all.filter((o) => !options.includes(o))) {
+        assert.doesNotMatch(help, new RegExp(`^\\s+(-\\w, )?${option}\\b`, "m"), `${command} --help lists ${option}`);
+      }
+    }
+    assertUsageError(kbsearch("stats", "--product", "exchange"), /--product does not apply to kbsearch stats/, "stats --product");
+    assertUsageError(kbsearch("show", "Q949387", "--explain"), /--explain does not apply to kbsearch show/, "show --explain");
+    assert.equal(kbsearch("related", "Q949387", "-n", "2", "--json").status, 0);
+  });
+
+  test("every key of the JSON output, corrections' term included, is in the README's schema", () => {
+    const schema = readme.slice(readme.indexOf("prints one `SearchResult`:"), readme.indexOf("## As a library"));
+    const result = json("heap corrupton", "--explain", "--facets");
+    assert.ok(result.corrections.length > 0, "no correction to check");
+    const keys = new Set([...Object.keys(result), ...Object.keys(result.corrections[0]!), ...Object.keys(result.hits[0]!), ...Object.keys(result.hits[0]!.explain![0]!)]);
+    for (const key of keys) assert.match(schema, new RegExp(`\\b${key}\\??:`), `${key} is not in the README's schema`);
+    assert.match(schema, /corrections: \{ from: string; to: string; term: string \}\[\]/);
   });
 });

@@ -116,6 +116,24 @@ describe("full archive", () => {
     assert.deepEqual(result.facets!.years, [{ value: "1999", count: result.total }]);
   });
 
+  test("kw: reads the footer's Issue type, Solution Type and Technology too", (t) => {
+    if (!sharedTarball) return t.skip(NO_SHARED);
+    const count = (query: string) => index!.search(query, { limit: 0 }).total;
+    // 13,170 articles say "Issue type: kbbug", 4,236 "kbhowto"; the Keywords line alone gave 87 and 84.
+    assert.ok(count("kw:kbbug") >= 13_170, String(count("kw:kbbug")));
+    assert.ok(count("kw:kbhowto") >= 4_236, String(count("kw:kbhowto")));
+    assert.ok(count("kw:kbWinNTS400") > 0);
+  });
+
+  test("product filters take the names people type: win95, win98, w2k, nt4, iis4, vb6", (t) => {
+    if (!sharedTarball) return t.skip(NO_SHARED);
+    for (const name of ["win95", "win98", "w2k", "nt4", "iis4", "vb6"]) {
+      const result = index!.search("setup", { product: name, limit: 0 });
+      assert.ok(result.total > 0, name);
+      assert.deepEqual(result.warnings, [], name);
+    }
+  });
+
   test("product:sms is Systems Management Server, spelled out from the archive's SMS tag; product:fax stays fax", (t) => {
     if (!sharedTarball) return t.skip(NO_SHARED);
     const sms = index!.search("product:sms client", { limit: 50 });

@@ -22,7 +22,9 @@ import { INDEX_FILE, PREAMBLE_BYTES, SECTION_NAMES } from "../src/store/format.j
 import { IndexReader } from "../src/store/reader.js";
 import { createGzip, gzipSync } from "node:zlib";
 import { execFileSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { chmodSync, readdirSync } from "node:fs";
+import { relative } from "node:path";
+import { spawnSync } from "node:child_process";
 import type { ServerResponse } from "node:http";
 import { CLI, hasStackTrace, projectRoot, random, runCli, sampleCorpus, serveLocally, spawnCli, type Run } from "./helpers.js";
 
@@ -407,5 +409,149 @@ describe("stalled and misbehaving HTTP sources (items 3 and 4)", () => {
         server.close();
       }
     }
+  });
+});
+
+describe("control characters from the archive (item 13)", () => {
+  let dir = "";
+  const OSC_TITLE = "\x1b]0;owned\x07";
+  const CSI_RED = "\x1b[31m";
+  const OSC_LINK = "\x1b]8;;http://evil.example/\x1b\\click\x1b]8;;\x1b\\";
+  const C1_CSI = "\u009b2J";
+
+  before(async () => {
+    const source = join(tmp, "escapes");
+    const sample = readFileSync(join(sampleCorpus, "kb", "901", "Q901288", "README.md"), "utf8");
+    const hostile = sample
+      .replaceAll("Q901288", "Q1000003")
+      .replaceAll("Large Model Program", `Large ${OSC_TITLE}Model ${CSI_RED}Program`)
+      .replace("\tQuestion:", `\tQuestion:\n\tzebrafish ${OSC_LINK} ${C1_CSI} bell\x07 back\x08 cr\rdone\n`);
+    mkdirSync(join(source, "kb", "x", "Q1000003"), { recursive: true });
+    writeFileSync(join(source, "kb", "x", "Q1000003", "README.md"), hostile);
+    dir = join(tmp, "escapes-index");
+    await buildIndex(source, { indexDir: dir });
+  });
+
+  test("never reach the output of search, show, related or stats raw; shown as visible symbols", () => {
+    for (const args of [["zebrafish"], ["show", "Q1000003", "--query", "zebrafish"], ["related", "Q1000003"], ["stats"]]) {
+      const run = runCli([...args, "--index", dir]);
+      assert.ok(run.status === 0 || run.status === 1, `${args.join(" ")}: ${run.stderr}`);
+      assert.doesNotMatch(run.stdout + run.stderr, /[\x00-\x08\x0b-\x1f\x7f-\x9f]/, `${args.join(" ")}: a control character reached the output`);
+    }
+    const search = runCli(["zebrafish", "--index", dir]);
+    assert.match(search.stdout, /Large \u241b\]0;owned\u2407Model \u241b\[31mProgram/);
+    // The machine-readable output keeps the text as stored (JSON escapes it).
+    const json = JSON.parse(runCli(["--json", "zebrafish", "--index", dir]).stdout) as { hits: { title: string }[] };
+    assert.ok(json.hits[0]!.title.includes(OSC_TITLE));
+  });
+});
+
+describe("the index file and folder (items 9, 12 and 15)", () => {
+  test("a folder or a FIFO in the index file's place: a clear exit 3, no hang; an update replaces a FIFO", () => {
+    const folder = join(tmp, "idx-is-folder");
+    mkdirSync(join(folder, INDEX_FILE), { recursive: true });
+    const run = runCli(["heap", "--index", folder], { timeout: 20_000 });
+    assert.equal(run.status, 3, run.stderr);
+    assert.match(run.stderr, /kbsearch\.idx is a folder, not an index file: remove it, then run `kbsearch index/);
+    const fifo = join(tmp, "idx-is-fifo");
+    mkdirSync(fifo);
+    execFileSync("mkfifo", [join(fifo, INDEX_FILE)]);
+    for (const args of [["heap"], ["stats"], ["batch", "-"]]) {
+      const r = runCli([...args, "--index", fifo], { timeout: 20_000, input: "" });
+      assert.equal(r.status, 3, `${args[0]}: ${r.stderr}`);
+      assert.match(r.stderr, /kbsearch\.idx is a named pipe \(FIFO\), not an index file/);
+    }
+    const update = runCli(["index", sampleCorpus, "--index", fifo], { timeout: 60_000 });
+    assert.equal(update.status, 0, update.stderr);
+    assert.match(update.stdout, /^built afresh, since .*named pipe/);
+    assert.equal(runCli(["heap", "--index", fifo]).status, 0);
+  });
+
+  test("an index folder that cannot be read is reported as such, not as no index", { skip: process.getuid?.() !== 0 && "needs root, to run the CLI as another user" }, () => {
+    const dir = indexWith("unreadable", original);
+    chmodSync(tmp, 0o755);
+    chmodSync(dir, 0o000);
+    try {
+      const run = spawnSync(process.execPath, [CLI, "heap", "--index", dir], { uid: 65534, gid: 65534, encoding: "utf8", timeout: 20_000 });
+      assert.equal(run.status, 3, run.stderr);
+      assert.match(run.stderr, /the index at .* cannot be read \(EACCES: permission denied\): check the permissions/);
+    } finally {
+      chmodSync(dir, 0o755);
+      chmodSync(tmp, 0o700);
+    }
+  });
+
+  test("one process building one folder by two spellings: the second is index-busy", async () => {
+    const dir = join(tmp, "two-spellings");
+    const first = buildIndex(sampleCorpus, { indexDir: dir });
+    const spelled = relative(process.cwd(), dir);
+    assert.notEqual(spelled, dir);
+    await assert.rejects(buildIndex(sampleCorpus, { indexDir: spelled }), (err: unknown) => err instanceof KbSearchError && err.code === "index-busy");
+    await first;
+  });
+
+  test("a full disk while taking the lock leaves no empty kbsearch.lock.PID behind", (t) => {
+    const mount = join(tmp, "full-disk");
+    mkdirSync(mount);
+    const script = [
+      `mount -t tmpfs -o size=64k tmpfs "${mount}" || exit 99`,
+      `mkdir "${mount}/index"; cat /dev/zero > "${mount}/fill" 2>/dev/null`,
+      `"${process.execPath}" "${CLI}" index "${sampleCorpus}" --index "${mount}/index" 2>&1; echo "exit $?"`,
+      `ls -A "${mount}/index"`,
+    ].join("\n");
+    const run = spawnSync("unshare", ["-rm", "sh", "-c", script], { encoding: "utf8", timeout: 30_000 });
+    if (run.error || run.status === 99) {
+      t.skip(`cannot mount a small tmpfs here (${run.error?.message ?? run.stderr.trim()})`);
+      return;
+    }
+    assert.match(run.stdout, /cannot write in .* \(ENOSPC: no space left on device.*free disk space\n.*exit 4\n$/s);
+    assert.ok(!hasStackTrace(run.stdout), run.stdout);
+  });
+
+  test("an article with a short number (Q7) can be shown and related, as it is indexed", async () => {
+    const source = join(tmp, "short-number");
+    const sample = readFileSync(join(sampleCorpus, "kb", "901", "Q901288", "README.md"), "utf8");
+    for (const n of [7, 901288]) {
+      mkdirSync(join(source, "kb", "x", `Q${n}`), { recursive: true });
+      writeFileSync(join(source, "kb", "x", `Q${n}`, "README.md"), sample.replaceAll("Q901288", `Q${n}`));
+    }
+    const dir = join(tmp, "short-number-index");
+    await buildIndex(source, { indexDir: dir });
+    const index = KbIndex.open(dir);
+    try {
+      assert.equal(index.get("Q7")?.id, "Q7");
+      assert.equal(index.get("7")?.id, "Q7");
+      assert.deepEqual(index.related("Q7").hits.map((h) => h.id), ["Q901288"]);
+    } finally {
+      index.close();
+    }
+    const show = runCli(["show", "Q7", "--index", dir]);
+    assert.equal(show.status, 0, show.stderr);
+    assert.match(show.stdout, /^Q7: /);
+  });
+});
+
+describe("an update from a mistaken source (item 14)", () => {
+  test("another source, or one lacking most articles, stops the update unless --replace or --full confirms it", async () => {
+    const dir = indexWith("mistaken", original);
+    // Another folder holding a few of the articles: would replace the index, so it stops (CLI, exit 4).
+    const few = join(tmp, "few");
+    for (const id of ["Q45712", "Q901288"]) cpSync(join(sampleCorpus, "kb", id === "Q45712" ? "045" : "901", id), join(few, "kb", id), { recursive: true });
+    const run = runCli(["index", few, "--index", dir]);
+    assert.equal(run.status, 4, run.stderr);
+    assert.match(run.stderr, /^kbsearch: the index in .* was built from .*corpus, not from .*few \(38 of its 40 articles would go\); the index was left as it was: to replace it, run again with --replace \(or --full\)$/m);
+    assert.ok(readFileSync(join(dir, INDEX_FILE)).equals(original));
+    // The same source, now lacking most of its articles: stops too.
+    const shrunk = join(tmp, "shrinking");
+    cpSync(sampleCorpus, shrunk, { recursive: true });
+    const shrunkDir = join(tmp, "shrinking-index");
+    await buildIndex(shrunk, { indexDir: shrunkDir });
+    for (const group of readdirSync(join(shrunk, "kb")).slice(2)) rmSync(join(shrunk, "kb", group), { recursive: true });
+    await assert.rejects(buildIndex(shrunk, { indexDir: shrunkDir }), (err: unknown) => err instanceof KbSearchError && err.code === "source" && /lacks \d+ of the 40 articles indexed from it before/.test(err.message));
+    // Confirmed, it goes ahead.
+    const replaced = await buildIndex(shrunk, { indexDir: shrunkDir, replace: true });
+    assert.ok(replaced.update && replaced.update.removed > 20);
+    assert.equal(runCli(["index", few, "--index", dir, "--replace"]).status, 0);
+    assert.equal(KbIndex.open(dir).stats().header.docCount, 2);
   });
 });

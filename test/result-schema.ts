@@ -57,7 +57,7 @@ const searchResult = object(
   {
     query: string,
     terms: array(string),
-    corrections: array(object({ from: string, to: string }, { term: string })),
+    corrections: array(object({ from: string, to: string, term: string })),
     total: count,
     offset: count,
     tookMs: number,

@@ -374,6 +374,30 @@ describe("lifecycle", () => {
     await assert.rejects(fetch(`${url}/api/stats`));
   });
 
+  test("kbsearch serve --workers 2: two processes answer on one port, and SIGTERM stops them all", async () => {
+    const { child, done } = spawnCli(["serve", "--port", "0", "--index", indexDir, "--no-suggest", "--workers", "2"]);
+    let stdout = "";
+    child.stdout!.on("data", (s: Buffer) => (stdout += s.toString()));
+    while (!/http:\/\/127\.0\.0\.1:\d+\/, 2 workers/.test(stdout)) {
+      assert.equal(child.exitCode, null, "the server should be running");
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const url = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout)![1]!;
+    const pids = new Set<number>();
+    // Connections go to the workers in turn; each request on a connection of its own.
+    for (let i = 0; i < 8 && pids.size < 2; i++) {
+      const stats = (await (await fetch(`${url}/api/stats`, { headers: { Connection: "close" } })).json()) as { serve: { pid: number } };
+      pids.add(stats.serve.pid);
+    }
+    assert.equal(pids.size, 2, "both workers should answer");
+    assert.ok(!pids.has(child.pid!), "the primary only starts the workers");
+    child.kill("SIGTERM");
+    const run = await done;
+    assert.equal(run.status, 0, run.stderr);
+    assert.ok(!hasStackTrace(run.stderr), run.stderr);
+    for (const pid of pids) assert.throws(() => process.kill(pid, 0), "every worker should have stopped");
+  });
+
   test("a port already taken is a usage error (exit 2), not a stack trace", () => {
     const run = runCli(["serve", "--port", new URL(base).port, "--index", indexDir, "--no-suggest"]);
     assert.equal(run.status, 2, run.stderr);

@@ -6,7 +6,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Argument, Command, InvalidArgumentError, Option } from "commander";
-import { packageRoot } from "../paths.js";
+import { KbSearchError } from "../errors.js";
+import { defaultIndexDir, packageRoot } from "../paths.js";
 import { COLOR_CHOICES } from "../present/terminal-style.js";
 import { DEFAULT_OPTIONS, wholeNumber } from "./options.js";
 import { COMMAND_NAMES } from "./plain-search.js";
@@ -50,8 +51,40 @@ Examples:
 Environment: KBSEARCH_INDEX (the index directory), KBSEARCH_PAGER or PAGER (default less, with
 LESS=FRX when LESS is unset), NO_COLOR, FORCE_COLOR, CLICOLOR_FORCE, COLUMNS, BROWSER (for open).
 
+The index lives in ${defaultIndexDir()}
+(your data folder: $XDG_DATA_HOME/kbsearch, else ~/.local/share/kbsearch; ~/Library/Application
+Support/kbsearch on macOS; %LOCALAPPDATA%\\kbsearch on Windows), unless --index DIR or
+$KBSEARCH_INDEX names another; kbsearch stats says which it uses.
+
 Exit codes: 0 found, 1 nothing found, 2 usage error, 3 index missing, damaged or from
 another version, 4 source unreadable or build failed, 5 another build holds the index.`;
+
+/** The search's options each command takes besides its own (by attribute name). */
+const COMMAND_OPTIONS: Record<string, readonly string[]> = {
+  index: ["index", "json"],
+  related: ["limit", "offset", "page", "json", "index", "color"],
+  show: ["index", "json", "color", "pager"],
+  batch: ["limit", "offset", "page", "product", "year", "since", "until", "sort", "index"],
+  stats: ["index", "json", "color"],
+  list: ["index", "json", "color"],
+  open: ["index"],
+  serve: ["index"],
+};
+
+function usesOption(command: Command, name: string): boolean {
+  return command === program || (COMMAND_OPTIONS[command.name()] ?? []).includes(name);
+}
+
+/** The options of `command` and the program, after a usage error for any given that the command does not use. */
+function optionsFor<T>(command: Command): T {
+  for (const option of program.options) {
+    const name = option.attributeName();
+    if (program.getOptionValueSource(name) === "cli" && !usesOption(command, name)) {
+      throw new KbSearchError("usage", `${option.long} does not apply to kbsearch ${command.name()} (kbsearch ${command.name()} --help lists what does)`);
+    }
+  }
+  return command.optsWithGlobals() as T;
+}
 
 function count(value: string): number {
   const n = wholeNumber(value);
@@ -65,7 +98,13 @@ function port(value: string): number {
   return n;
 }
 
-export const program = new Command("kbsearch")
+function workerCount(value: string): number {
+  const n = wholeNumber(value);
+  if (n === undefined || n < 1 || n > 64) throw new InvalidArgumentError("expected a number of processes from 1 to 64");
+  return n;
+}
+
+export const program: Command = new Command("kbsearch")
   .description("Search the Microsoft Knowledge Base archive (about 60,000 articles, 1988-2002).")
   .usage("[options] QUERY...   |   kbsearch <command> [args]")
   .argument("[query...]", "words to search for; an article number (Q149387, kb 149387) puts that article first")
@@ -80,13 +119,15 @@ export const program = new Command("kbsearch")
   .option("--facets", "also count the matching articles by product, tag and year")
   .option("--json", "print the result as one JSON object (schema in the README)")
   .option("--explain", "show under each hit how its score was made: term, field, occurrences, points")
-  .option("--index <dir>", "the index directory (default: $KBSEARCH_INDEX, else the package's index/)")
+  .option("--index <dir>", `the index directory (default: $KBSEARCH_INDEX, else your data folder: ${defaultIndexDir()})`)
   .option("-i, --interactive", "search as you type, in a full-screen view (the query words start it)")
   .addOption(new Option("--color <when>", "when to colour the output: auto colours a terminal unless NO_COLOR is set, and any output when FORCE_COLOR or CLICOLOR_FORCE is").choices(COLOR_CHOICES).default("auto"))
   .option("--no-pager", "print an article straight out, never through $PAGER")
   .version(VERSION, "-V, --version", "print the version")
   .helpOption("-h, --help", "show this help")
   .showHelpAfterError("(run kbsearch --help for usage)")
+  // The options above that a command uses are listed in its help, and only those are accepted.
+  .configureHelp({ showGlobalOptions: true, visibleGlobalOptions: (command): Option[] => program.options.filter((o: Option) => usesOption(command, o.attributeName())) })
   .configureOutput({ outputError: (message, write) => write(`kbsearch: ${message.replace(/^error: /, "")}`) })
   .exitOverride((err) => {
     process.exit(err.exitCode === 0 ? 0 : 2);
@@ -122,9 +163,10 @@ program
   .description("build the index from a kbarchive folder, a .tar.gz of it, or its http(s) URL (default: the bundled sample corpus); over an index already there, read only the articles new or changed since")
   .argument("[source]", "kbarchive checkout or its kb/ folder, kb.tar.gz, or https://github.com/jeffpar/kbarchive/archive/refs/heads/master.tar.gz")
   .option("--full", "build afresh, reading every article, even when the index there could be updated")
+  .option("--replace", "let the update replace an index built from another source, or remove most of its articles")
   .action(async (source: string | undefined, _options, command: Command) => {
     const { runIndex } = await import("./commands/index.js");
-    process.exitCode = await runIndex(source, command.optsWithGlobals());
+    process.exitCode = await runIndex(source, optionsFor(command));
   });
 
 program
@@ -133,7 +175,7 @@ program
   .argument("<id>", "article number: Q149387, 149387 or KB149387")
   .action(async (id: string, _options, command: Command) => {
     const { runRelated } = await import("./commands/search.js");
-    process.exitCode = await runRelated(id, command.optsWithGlobals());
+    process.exitCode = await runRelated(id, optionsFor(command));
   });
 
 program
@@ -143,7 +185,7 @@ program
   .option("--query <query>", "highlight the words this query searches for")
   .action(async (id: string, _options, command: Command) => {
     const { runShow } = await import("./commands/show.js");
-    process.exitCode = await runShow(id, command.optsWithGlobals());
+    process.exitCode = await runShow(id, optionsFor(command));
   });
 
 program
@@ -152,7 +194,7 @@ program
   .argument("<file>", "JSON lines file, or - for standard input")
   .action(async (file: string, _options, command: Command) => {
     const { runBatch } = await import("./commands/batch.js");
-    process.exitCode = await runBatch(file, command.optsWithGlobals());
+    process.exitCode = await runBatch(file, optionsFor(command));
   });
 
 program
@@ -160,10 +202,11 @@ program
   .description("answer searches over HTTP: a JSON API (/api/search, /api/articles/ID, /api/related/ID, /api/suggest, /api/stats) until SIGTERM")
   .option("--port <n>", "the port to listen on (0 picks a free one)", port, 8080)
   .option("--host <address>", "the address to listen on (0.0.0.0 for every interface)", "127.0.0.1")
-  .option("--no-suggest", "leave out title suggestions (/api/suggest), which take seconds to build and about 80 MB")
+  .option("--no-suggest", "leave out title suggestions (/api/suggest), which take seconds to build and about 100 MB")
+  .option("--workers <n>", "server processes sharing the port, for more than one core's worth of searches", workerCount, 1)
   .action(async (_options, command: Command) => {
     const { runServe } = await import("./commands/serve.js");
-    process.exitCode = await runServe(command.optsWithGlobals());
+    process.exitCode = await runServe(optionsFor(command));
   });
 
 program
@@ -172,7 +215,7 @@ program
   .option("--verify", "also read the whole index and check every checksum (exit 3 if damaged)")
   .action(async (_options, command: Command) => {
     const { runStats } = await import("./commands/stats.js");
-    process.exitCode = await runStats(command.optsWithGlobals());
+    process.exitCode = await runStats(optionsFor(command));
   });
 
 program
@@ -181,7 +224,7 @@ program
   .addArgument(new Argument("<what>", "what to list").choices(LIST_KINDS))
   .action(async (what: (typeof LIST_KINDS)[number], _options, command: Command) => {
     const { runList } = await import("./commands/list.js");
-    process.exitCode = await runList(what, command.optsWithGlobals());
+    process.exitCode = await runList(what, optionsFor(command));
   });
 
 program
@@ -190,7 +233,7 @@ program
   .argument("<id>", "article number: Q149387, 149387 or KB149387")
   .action(async (id: string, _options, command: Command) => {
     const { runOpen } = await import("./commands/open.js");
-    process.exitCode = await runOpen(id, command.optsWithGlobals());
+    process.exitCode = await runOpen(id, optionsFor(command));
   });
 
 program

@@ -7,13 +7,15 @@ import type { StoredDoc } from "../store/format.js";
 import { paint, visibleWidth, wrapStyled } from "./ansi.js";
 import { articleUrl } from "./links.js";
 import type { Style } from "./terminal-style.js";
+import { terminalSafe } from "./terminal-safe.js";
 
 export { styleFor, type Style } from "./terminal-style.js";
 
 /** Lines under a hit's head line start here, so that they stand under its id. */
 const INDENT = "     ";
 
-export function formatResult(result: SearchResult, style: Style): string {
+export function formatResult(unsafe: SearchResult, style: Style): string {
+  const result = terminalSafeResult(unsafe);
   const lines = result.hits.map((hit) => formatHit(hit, style));
   const shown = result.hits.length;
   const first = result.offset + 1;
@@ -75,7 +77,9 @@ export function fillItems(prefix: string, items: readonly string[], separator: s
 }
 
 /** An article for reading: its id and title, then its text with the `spans` highlighted. */
-export function formatArticle(doc: StoredDoc, spans: readonly [number, number][], style: Style): string {
+export function formatArticle(unsafe: StoredDoc, spans: readonly [number, number][], style: Style): string {
+  // One for one, so the spans still hold.
+  const doc = { ...unsafe, tag: terminalSafe(unsafe.tag), title: terminalSafe(unsafe.title), text: terminalSafe(unsafe.text) };
   const title = doc.tag ? `${doc.tag}: ${doc.title}` : doc.title;
   let text = "";
   let pos = 0;
@@ -136,4 +140,24 @@ function highlight(hit: SearchHit, color: boolean): string {
     pos = end;
   }
   return out + hit.snippet.slice(pos);
+}
+
+/** `result` with every string that came from the archive or the query made safe for a terminal (one character for one, so highlights hold). */
+function terminalSafeResult(result: SearchResult): SearchResult {
+  const counts = (list: FacetCount[]) => list.map((c) => ({ ...c, value: terminalSafe(c.value) }));
+  return {
+    ...result,
+    query: terminalSafe(result.query),
+    warnings: result.warnings.map(terminalSafe),
+    corrections: result.corrections.map((c) => ({ ...c, from: terminalSafe(c.from), to: terminalSafe(c.to) })),
+    hits: result.hits.map((hit) => ({
+      ...hit,
+      title: terminalSafe(hit.title),
+      tag: terminalSafe(hit.tag),
+      products: hit.products.map(terminalSafe),
+      snippet: terminalSafe(hit.snippet),
+      ...(hit.explain && { explain: hit.explain.map((part) => ({ ...part, term: terminalSafe(part.term) })) }),
+    })),
+    ...(result.facets && { facets: { products: counts(result.facets.products), tags: counts(result.facets.tags), years: counts(result.facets.years) } }),
+  };
 }

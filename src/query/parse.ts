@@ -150,9 +150,17 @@ function partOfIdentifier(text: string, start: number, end: number): boolean {
   return JOINED_BEFORE.test(text.slice(Math.max(0, start - 2), start)) || JOINED_AFTER.test(text.slice(end, end + 2));
 }
 
-/** The article number `text` names, in any of the forms above, or undefined. */
+/**
+ * An article id alone, with as many digits as the parser takes from a page (1 to 7: `Q0`, `Q12`,
+ * `Q149387`), so that any article indexed can be named; the forms above ask for 3 or more, since
+ * in a query a short number is mostly not an article.
+ */
+const ARTICLE_ID = /^\s*(?:kb\s*:?\s*)?q?(\d{1,7})\s*$/i;
+
+/** The article number `text` names, as an id alone or in any of the forms above, or undefined. */
 export function articleNumberIn(text: string): number | undefined {
-  return findArticleRef(text)?.number;
+  const id = ARTICLE_ID.exec(text);
+  return id ? Number(id[1]) : findArticleRef(text)?.number;
 }
 
 function findArticleRef(text: string): { number: number; index: number; length: number } | undefined {

@@ -215,10 +215,11 @@ export class SearchServer {
     );
   }
 
-  /** What the server adds to the index's stats: whether its title suggestions are ready, and what they cost. */
+  /** What the server adds to the index's stats: the process, whether its title suggestions are ready and what they cost, its memory. */
   private serveState(opened: OpenedIndex): object {
     const suggestions = !this.options.suggest ? "off" : this.suggestions ? { ...this.suggestions.build, current: this.suggestions.checksum === opened.checksum } : "building";
-    return { generation: opened.generation, suggestions };
+    const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
+    return { pid: process.pid, generation: opened.generation, suggestions, memory: { rss, heapUsed, heapTotal, external } };
   }
 
   private buildSuggestions(): void {

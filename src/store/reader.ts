@@ -3,7 +3,7 @@
  * block index and the field lengths; then, per query, one dictionary block and one postings list
  * per term, and the stored records of the hits shown. Nothing else of the file is decoded.
  */
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { brotliDecompressSync, crc32 } from "node:zlib";
 import { ANALYZER_ID } from "../analyze/analyzer.js";
@@ -84,12 +84,17 @@ export class IndexReader {
     const path = join(dir, INDEX_FILE);
     let fd: number;
     try {
-      fd = openSync(path, "r");
+      // Non-blocking, so that a FIFO in the index's place cannot hang the open; reads of a regular file ignore it.
+      fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
     } catch (err) {
-      const why = (err as NodeJS.ErrnoException).code === "ENOENT" ? "" : ` (${(err as NodeJS.ErrnoException).code ?? "unreadable"})`;
-      throw new KbSearchError("index-missing", `no index at ${dir}${why}: run \`kbsearch index SOURCE --index ${dir}\` to build one`, { cause: err });
+      throw openError(err as NodeJS.ErrnoException, dir, path);
     }
     try {
+      const stats = fstatSync(fd);
+      if (!stats.isFile()) {
+        const what = stats.isDirectory() ? "a folder" : stats.isFIFO() ? "a named pipe (FIFO)" : "not a regular file";
+        throw new KbSearchError("index-corrupt", `${path} is ${what}, not an index file: remove it, then run \`kbsearch index SOURCE --index ${dir}\``);
+      }
       return new IndexReader(fd, path, rebuild);
     } catch (err) {
       closeSync(fd);
@@ -549,4 +554,19 @@ function isOffsetTable(offsets: Uint32Array, count: number | undefined, size: nu
     if (offsets[i]! > size || (i > 0 && offsets[i]! < offsets[i - 1]!)) return false;
   }
   return true;
+}
+
+/** Why the index file could not be opened: none there, or a folder or file that cannot be read. */
+function openError(err: NodeJS.ErrnoException, dir: string, path: string): KbSearchError {
+  switch (err.code) {
+    case "ENOENT":
+      return new KbSearchError("index-missing", `no index at ${dir}: run \`kbsearch index SOURCE --index ${dir}\` to build one`, { cause: err });
+    case "EACCES":
+    case "EPERM":
+      return new KbSearchError("index-missing", `the index at ${dir} cannot be read (${err.code}: permission denied): check the permissions of ${dir} and ${path}`, { cause: err });
+    case "ENOTDIR":
+      return new KbSearchError("index-missing", `${dir} is not a folder: give --index the folder holding ${INDEX_FILE}`, { cause: err });
+    default:
+      return new KbSearchError("index-missing", `the index at ${dir} cannot be opened (${err.code ?? err.message}): check ${path}`, { cause: err });
+  }
 }

@@ -4,20 +4,21 @@ import { buildIndex, type BuildProgress } from "../../indexer/build.js";
 import { resolveIndexDir, sampleCorpusDir } from "../../paths.js";
 import { truncateStyled } from "../../present/ansi.js";
 import { EXIT_FOUND } from "../exit.js";
+import { terminalSafe } from "../../present/terminal-safe.js";
 import { writeOut } from "../output.js";
 import type { GlobalOptions } from "../options.js";
 
 /** Skipped entries listed in the summary; the rest are counted. */
 const SKIPS_LISTED = 20;
 
-export async function runIndex(source: string | undefined, options: GlobalOptions & { full?: boolean }): Promise<number> {
+export async function runIndex(source: string | undefined, options: GlobalOptions & { full?: boolean; replace?: boolean }): Promise<number> {
   // A build allocates many short-lived objects per article: a larger young generation collects
   // them less often (the full archive builds ~0.8 s faster). Only this process, only for a build.
   setFlagsFromString("--max-semi-space-size=32");
   const { dir } = resolveIndexDir(options.index);
   const from = source ?? sampleCorpusDir;
   const progress = progressReporter(process.stderr);
-  const report = await buildIndex(from, { indexDir: dir, onProgress: progress.update, full: options.full }).finally(progress.end);
+  const report = await buildIndex(from, { indexDir: dir, onProgress: progress.update, full: options.full, replace: options.replace }).finally(progress.end);
 
   const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
   const count = (n: number) => n.toLocaleString("en-US");
@@ -30,7 +31,8 @@ export async function runIndex(source: string | undefined, options: GlobalOption
     `indexed ${report.articles.toLocaleString("en-US")} articles (${mb(report.textBytes)} of text) from ${report.source}`,
     `in ${report.seconds.toFixed(1)} s: ${report.terms.toLocaleString("en-US")} terms, index ${mb(report.indexBytes)} at ${report.indexDir}`,
     `skipped ${report.skipped.length}${report.skipped.length ? ":" : ""}`,
-    ...report.skipped.slice(0, SKIPS_LISTED).map((s) => `  ${s.path}: ${s.reason}`),
+    // Paths as the source names them: a tarball's names may hold anything.
+    ...report.skipped.slice(0, SKIPS_LISTED).map((s) => `  ${terminalSafe(s.path)}: ${s.reason}`),
     ...(report.skipped.length > SKIPS_LISTED ? [`  ... and ${report.skipped.length - SKIPS_LISTED} more`] : []),
   ];
   await writeOut(options.json ? JSON.stringify(report) + "\n" : lines.join("\n") + "\n");

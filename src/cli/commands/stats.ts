@@ -3,8 +3,10 @@ import { dirname } from "node:path";
 import { statsRecord } from "../../present/json.js";
 import { CHUNK_BYTES } from "../../store/checksum.js";
 import { FIELDS } from "../../store/format.js";
+import { resolveIndexDir, type IndexDirSource } from "../../paths.js";
 import { IndexReader } from "../../store/reader.js";
 import { EXIT_FOUND } from "../exit.js";
+import { terminalSafe } from "../../present/terminal-safe.js";
 import { writeOut } from "../output.js";
 import { openIndexForCli, type GlobalOptions } from "../options.js";
 
@@ -16,12 +18,12 @@ export async function runStats(options: GlobalOptions & { verify?: boolean }): P
     // A damaged chunk throws index-corrupt (exit 3) naming the bytes and section.
     const verified = options.verify ? verifyFile(path) : undefined;
     if (options.json) {
-      await writeOut(JSON.stringify({ path, ...statsRecord(stats), ...(verified && { verifiedChunks: verified }) }) + "\n");
+      await writeOut(JSON.stringify({ path, indexFrom: resolveIndexDir(options.index).from, ...statsRecord(stats), ...(verified && { verifiedChunks: verified }) }) + "\n");
       return EXIT_FOUND;
     }
     const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
     const rows: [string, string][] = [
-      ["index", path],
+      ["index", `${path} (${WHY_THERE[resolveIndexDir(options.index).from]})`],
       ["built from", header.source],
       ["built at", header.createdAt],
       ["articles", header.docCount.toLocaleString("en-US")],
@@ -34,12 +36,19 @@ export async function runStats(options: GlobalOptions & { verify?: boolean }): P
       ...Object.entries(header.sections).map(([name, s]): [string, string] => [`  ${name}`, mb(s.length)]),
       ...(verified ? [["verified", `every checksum matches (${verified} chunks of ${CHUNK_BYTES / 1024} KB)`] as [string, string]] : []),
     ];
-    await writeOut(rows.map(([k, v]) => `${k.padEnd(18)} ${v}`).join("\n") + "\n");
+    await writeOut(rows.map(([k, v]) => `${k.padEnd(18)} ${terminalSafe(v)}`).join("\n") + "\n");
     return EXIT_FOUND;
   } finally {
     index.close();
   }
 }
+
+/** Why the index is where it is, as stats says it. */
+const WHY_THERE: Record<IndexDirSource, string> = {
+  option: "--index",
+  environment: "$KBSEARCH_INDEX",
+  default: "your data folder; --index DIR or $KBSEARCH_INDEX names another",
+};
 
 /** Checks every chunk of the index file at `path`; returns how many. */
 function verifyFile(path: string): number {
