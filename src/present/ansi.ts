@@ -19,14 +19,6 @@ export function paint(on: boolean, code: string, s: string): string {
     .join("\n");
 }
 
-/**
- * `s` with its control characters (C0 and C1, escape included) shown as `�`: text from an article
- * put on a screen that is drawn by position must not move the cursor or start a sequence.
- */
-export function withoutControls(s: string): string {
-  return s.replace(/[\x00-\x1f\x7f-\x9f]/g, "\ufffd");
-}
-
 /** `s` without its SGR codes. */
 export function stripAnsi(s: string): string {
   return s.replace(SGR, "");

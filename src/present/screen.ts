@@ -5,7 +5,8 @@
  * Pure: the same state and size give the same lines, which the terminal code writes out.
  */
 import type { Facets, SearchHit, SearchResult } from "../query/types.js";
-import { paint, truncateStyled, visibleWidth, withoutControls, wrapStyled } from "./ansi.js";
+import { paint, truncateStyled, visibleWidth, wrapStyled } from "./ansi.js";
+import { terminalSafe } from "./terminal-safe.js";
 import { fillItems } from "./terminal.js";
 
 export interface ScreenState {
@@ -46,6 +47,14 @@ export interface Frame {
 }
 
 const PROMPT = "> ";
+
+/**
+ * Text from the archive or the user made safe for a screen drawn by position: control characters
+ * shown as symbols (terminal-safe.ts), and tabs and line breaks as spaces, one character for one.
+ */
+function withoutControls(s: string): string {
+  return terminalSafe(s).replace(/[\t\n]/g, " ");
+}
 const KEYS = "↑↓ ^N ^P move · Enter read · Tab facets · Esc quit";
 
 /** How the rows are shared: the query, status and key lines, then the list and a preview under a rule. */
