@@ -69,6 +69,7 @@ const COMMAND_OPTIONS: Record<string, readonly string[]> = {
   stats: ["index", "json", "color"],
   list: ["index", "json", "color"],
   open: ["index"],
+  interactive: ["index", "product", "year", "since", "until", "sort", "color", "pager"],
   serve: ["index"],
 };
 
@@ -156,7 +157,7 @@ program
   .argument("[query...]", "words to start with")
   .action(async (words: string[], _options, command: Command) => {
     const { runInteractive } = await import("./commands/interactive.js");
-    process.exitCode = await runInteractive(words.join(" "), command.optsWithGlobals());
+    process.exitCode = await runInteractive(words.join(" "), optionsFor(command));
   });
 
 program
