@@ -202,6 +202,8 @@ async function main(): Promise<void> {
       log(`kbsearch site, layout ${layout}: ${site.files} files, ${(site.bytes / 1e6).toFixed(1)} MB`);
       report[`kbsearch-${layout}`] = { site, ...(await measureSite(browser, server, queries, coldCount)) };
       await server.close();
+      // Written as each part is done: Pagefind's part takes the longest.
+      writeFileSync(values.json, JSON.stringify(report, null, 2) + "\n");
     }
     if (!values["no-pagefind"]) {
       const dir = join(benchCacheDir, "pagefind-site");
