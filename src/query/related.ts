@@ -54,6 +54,8 @@ function tellingWords(reader: IndexReader, text: string, ownTerm: string): Query
   const counts = new Map<string, number>();
   for (const token of analyzeToTokens(text)) counts.set(token.term, (counts.get(token.term) ?? 0) + 1);
   counts.delete(ownTerm);
+  // Every word's dictionary block, said at once: a browser fetches them together, not one a round trip.
+  reader.willLookUp(counts.keys());
   const weighed: { entry: TermEntry; weight: number }[] = [];
   for (const [term, tf] of counts) {
     const entry = reader.lookup(term);
