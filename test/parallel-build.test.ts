@@ -44,7 +44,7 @@ after(() => {
 });
 
 async function build(name: string, from: string, analysis: (typeof SETUPS)[number], full = true): Promise<BuildReport> {
-  // An update here reads an edited copy of the source, in another folder than the index was built from.
+  // An update here reads a changed copy of the source: replacing is what it is for.
   return buildIndex(from, { indexDir: join(tmp, name), full, analysis, replace: true });
 }
 

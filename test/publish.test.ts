@@ -37,8 +37,9 @@ function makeBigCorpus(dir: string): void {
   });
 }
 
-/** A build run by the CLI in the background; `exit` gives its exit code. (`--replace`: the big corpus replaces the sample's index on purpose.) */
+/** A build run by the CLI in the background; `exit` gives its exit code. */
 function spawnBuild(source: string, dir: string): { child: ChildProcess; exit: Promise<number | null>; stderr: () => string } {
+  // --replace: these builds read a larger copy of the sample on purpose.
   const { child, done } = spawnCli(["index", source, "--index", dir, "--replace"]);
   let stderr = "";
   const exit = done.then((run) => ((stderr = run.stderr), run.status));

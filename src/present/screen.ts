@@ -6,6 +6,7 @@
  */
 import type { Facets, SearchHit, SearchResult } from "../query/types.js";
 import { paint, truncateStyled, visibleWidth, wrapStyled } from "./ansi.js";
+import { terminalSafe } from "./terminal-safe.js";
 import { fillItems } from "./terminal.js";
 import { terminalSafeResult } from "./terminal-safe.js";
 
@@ -47,6 +48,14 @@ export interface Frame {
 }
 
 const PROMPT = "> ";
+
+/**
+ * Text from the archive or the user made safe for a screen drawn by position: control characters
+ * shown as symbols (terminal-safe.ts), and tabs and line breaks as spaces, one character for one.
+ */
+function withoutControls(s: string): string {
+  return terminalSafe(s).replace(/[\t\n]/g, " ");
+}
 const KEYS = "↑↓ ^N ^P move · Enter read · Tab facets · Esc quit";
 
 /** How the rows are shared: the query, status and key lines, then the list and a preview under a rule. */
@@ -75,8 +84,8 @@ export function renderScreen(unsafe: ScreenState, size: ScreenSize, color: boole
   // The query: its tail stays in view when it is longer than the line.
   const room = Math.max(1, width - PROMPT.length - 1);
   const start = Math.max(0, state.cursor - room);
-  lines.push(fit(paint(color, "1", PROMPT) + state.query.slice(start, start + room)));
-  lines.push(fit(paint(color, "2", statusLine(state))));
+  lines.push(fit(paint(color, "1", PROMPT) + withoutControls(state.query.slice(start, start + room))));
+  lines.push(fit(paint(color, "2", withoutControls(statusLine(state)))));
 
   const hits = state.result?.hits ?? [];
   for (let row = 0; row < listRows; row++) {
@@ -120,7 +129,7 @@ function statusLine(state: ScreenState): string {
 
 /** `▌ Q149387  XFOR: MSMI.EXE Stops with ...`, the selected one marked. */
 function hitLine(hit: SearchHit, selected: boolean, width: number, color: boolean): string {
-  const title = hit.tag ? `${hit.tag}: ${hit.title}` : hit.title;
+  const title = withoutControls(hit.tag ? `${hit.tag}: ${hit.title}` : hit.title);
   const mark = selected ? paint(color, "1;35", "▌ ") : "  ";
   const text = `${paint(color, "36", hit.id.padEnd(8))} ${title}`;
   // The selected line stands out in bold; without colour, by its mark alone.
@@ -130,17 +139,19 @@ function hitLine(hit: SearchHit, selected: boolean, width: number, color: boolea
 
 /** The selected hit's products and page, then its best passage with the query's words highlighted. */
 function previewBody(hit: SearchHit, width: number, color: boolean): string[] {
+  // One character for one: the highlights' offsets still hold.
+  const text = withoutControls(hit.snippet);
   let snippet = "";
   let pos = 0;
   for (const [start, end] of hit.highlights) {
-    snippet += hit.snippet.slice(pos, start) + paint(color, "1;33", hit.snippet.slice(start, end));
+    snippet += text.slice(pos, start) + paint(color, "1;33", text.slice(start, end));
     pos = end;
   }
-  snippet += hit.snippet.slice(pos);
-  const title = hit.tag ? `${hit.tag}: ${hit.title}` : hit.title;
+  snippet += text.slice(pos);
+  const title = withoutControls(hit.tag ? `${hit.tag}: ${hit.title}` : hit.title);
   return [
     ...wrapStyled(paint(color, "1", title), width),
-    ...wrapStyled(paint(color, "2", `${hit.products.join(", ") || "—"} · ${hit.url}`), width),
+    ...wrapStyled(paint(color, "2", withoutControls(`${hit.products.join(", ") || "—"} · ${hit.url}`)), width),
     ...wrapStyled(snippet, width),
   ];
 }
@@ -148,6 +159,6 @@ function previewBody(hit: SearchHit, width: number, color: boolean): string[] {
 function facetBody(facets: Facets | undefined, width: number, color: boolean): string[] {
   if (!facets) return [paint(color, "2", "counting...")];
   const block = (name: string, counts: Facets["products"]) =>
-    fillItems(`${name}: `, counts.length ? counts.map((c) => `${c.value} ${c.count}`) : ["—"], " · ", width, "  ");
+    fillItems(`${name}: `, counts.length ? counts.map((c) => withoutControls(`${c.value} ${c.count}`)) : ["—"], " · ", width, "  ");
   return [...block("products", facets.products), ...block("tags", facets.tags), ...block("years", facets.years)];
 }
