@@ -8,6 +8,7 @@ import type { Facets, SearchHit, SearchResult } from "../query/types.js";
 import { paint, truncateStyled, visibleWidth, wrapStyled } from "./ansi.js";
 import { terminalSafe } from "./terminal-safe.js";
 import { fillItems } from "./terminal.js";
+import { terminalSafeResult } from "./terminal-safe.js";
 
 export interface ScreenState {
   query: string;
@@ -72,7 +73,9 @@ export function scrollFor(selected: number, scroll: number, listRows: number): n
   return scroll;
 }
 
-export function renderScreen(state: ScreenState, size: ScreenSize, color: boolean): Frame {
+export function renderScreen(unsafe: ScreenState, size: ScreenSize, color: boolean): Frame {
+  // The archive's text, shown and never obeyed by the terminal.
+  const state = unsafe.result ? { ...unsafe, result: terminalSafeResult(unsafe.result) } : unsafe;
   const width = Math.max(1, size.columns);
   const { listRows, previewRows } = layout(size);
   const fit = (line: string) => truncateStyled(line, width);
