@@ -244,6 +244,14 @@ describe("queries of any size or shape (items 2, 7 and 15)", () => {
     assert.ok(distinct.terms.length <= 64 * 4, `${distinct.terms.length} terms searched`);
   });
 
+  test("through the CLI too: a note says what was cut, no trace", () => {
+    const run = runCli(["--index", good, "--", "(".repeat(990) + "heap corruption " + "x".repeat(100_000)]);
+    assert.ok(run.status === 0 || run.status === 1, run.stderr);
+    assert.match(run.stdout, /note: the query is longer than 2,000 characters: the rest was left out/);
+    assert.match(run.stdout, /note: parentheses nested deeper than 16 levels were read as if not there/);
+    assert.ok(!hasStackTrace(run.stdout + run.stderr));
+  });
+
   test("a structured query of the wrong types is a usage error, not a TypeError", () => {
     for (const bad of [{ words: 5 }, { phrases: "heap" }, { anyOf: [1, 2] }, { fields: { product: 3 } }, { fields: "product:x" }, { since: {} }]) {
       assert.throws(() => index.search(bad as never), (err: unknown) => err instanceof KbSearchError && err.code === "usage" && /structured query: \w+/.test(err.message), JSON.stringify(bad));
@@ -303,11 +311,13 @@ describe("batch (items 7 and 10)", () => {
     const run = runCli(["batch", tmp, "--index", good]);
     assert.equal(run.status, 2, run.stderr);
     assert.match(run.stderr, /^kbsearch: batch file .* is a directory/);
-    const lines = ["null", "[1]", '"heap"', JSON.stringify({ qid: "long", query: "heap ".repeat(300_000) }), JSON.stringify({ qid: "ok", query: "heap corruption" })];
+    const lines = ["null", "[1]", '"heap"', JSON.stringify({ qid: "long", query: "heap ".repeat(300_000) }), JSON.stringify({ qid: "ok", query: "heap corruption" }),
+      JSON.stringify({ qid: "nested", query: "(".repeat(3_000) + "heap" }), JSON.stringify({ qid: "big", query: "heap corruption ".repeat(50_000) })];
     const batch = runCli(["batch", "-", "--index", good], { input: lines.join("\n") + "\n" });
     assert.equal(batch.status, 0, batch.stderr);
     const out = batch.stdout.trim().split("\n").map((l) => JSON.parse(l) as { qid: unknown; error?: string; ranked?: string[] });
-    assert.equal(out.length, 5);
+    assert.equal(out.length, 7);
+    for (const line of out.slice(5)) assert.ok(Array.isArray(line.ranked), `${String(line.qid)}: ${line.error}`);
     for (const line of out.slice(0, 3)) assert.match(line.error ?? "", /^line \d: not a JSON object/);
     assert.match(out[3]!.error ?? "", /^line 4: longer than 1 MB, not read/);
     assert.equal(out[4]!.qid, "ok");

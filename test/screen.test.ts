@@ -92,3 +92,27 @@ test("an article's control characters never reach the terminal", () => {
   for (const line of lines) assert.doesNotMatch(stripAnsi(line), /[\x00-\x1f\x7f-\x9f]/, JSON.stringify(line));
   assert.ok(lines.join("\n").includes("\x1b[1;33mheap"), "the highlight moved");
 });
+
+test("Tab's facets fit the rows under the list: the longest list gives up its rarest values and says how many", () => {
+  const s = state(30);
+  s.showFacets = true;
+  const product = (i: number) => ({ value: `Microsoft Product Number ${i} With a Long Name`, count: 100 - i });
+  s.result!.facets = {
+    products: Array.from({ length: 20 }, (_, i) => product(i)),
+    tags: [{ value: "PRB", count: 40 }, { value: "FIX", count: 12 }],
+    years: Array.from({ length: 12 }, (_, i) => ({ value: String(1990 + i), count: i + 1 })),
+  };
+  const { lines } = renderScreen(s, { columns: 80, rows: 24 }, false);
+  const { listRows, previewRows } = layout({ columns: 80, rows: 24 });
+  const body = lines.slice(3 + listRows, 3 + listRows + previewRows);
+  assert.match(lines[2 + listRows]!, /^── facets ─+$/);
+  assert.ok(body[0]!.startsWith("products: Microsoft Product Number 0 With a Long Name 100"), body.join("\n"));
+  const text = body.join("\n");
+  assert.match(text, /^tags: PRB 40 · FIX 12$/m);
+  const years = body.slice(body.findIndex((l) => l.startsWith("years: "))).join(" ").replace(/\s+/g, " ");
+  for (let i = 0; i < 12; i++) assert.ok(years.includes(`${1990 + i} ${i + 1}`), years);
+  const more = /(\d+) more/.exec(text);
+  assert.ok(more, `no "N more":\n${text}`);
+  const shown = (text.match(/Microsoft Product Number \d+/g) ?? []).length;
+  assert.equal(shown + Number(more[1]), 20);
+});

@@ -97,7 +97,7 @@ export function renderScreen(unsafe: ScreenState, size: ScreenSize, color: boole
   if (previewRows > 0) {
     const hit = hits[state.selected];
     const facets = state.result?.facets;
-    const body = state.showFacets ? facetBody(facets, width, color) : hit ? previewBody(hit, width, color) : [];
+    const body = state.showFacets ? facetBody(facets, width, previewRows) : hit ? previewBody(hit, width, color) : [];
     const title = state.showFacets ? " facets " : hit ? ` ${hit.id} · ${hit.modified} ` : "";
     lines.push(fit(paint(color, "2", `──${title}${"─".repeat(Math.max(0, width - 2 - visibleWidth(title)))}`)));
     for (let row = 0; row < previewRows; row++) lines.push(fit(body[row] ?? ""));
@@ -156,9 +156,26 @@ function previewBody(hit: SearchHit, width: number, color: boolean): string[] {
   ];
 }
 
-function facetBody(facets: Facets | undefined, width: number, color: boolean): string[] {
-  if (!facets) return [paint(color, "2", "counting...")];
-  const block = (name: string, counts: Facets["products"]) =>
-    fillItems(`${name}: `, counts.length ? counts.map((c) => withoutControls(`${c.value} ${c.count}`)) : ["—"], " · ", width, "  ");
-  return [...block("products", facets.products), ...block("tags", facets.tags), ...block("years", facets.years)];
+/**
+ * The facets in `rows` rows: products, tags and years, each wrapped between values; when they do
+ * not all fit, the longest list gives up its last values (the rarest product or tag) one at a time,
+ * saying how many it left out.
+ */
+function facetBody(facets: Facets | undefined, width: number, rows: number): string[] {
+  if (!facets) return ["counting..."];
+  const lists = [
+    { name: "products", items: facets.products.map((c) => withoutControls(`${c.value} ${c.count}`)), left: 0 },
+    { name: "tags", items: facets.tags.map((c) => withoutControls(`${c.value} ${c.count}`)), left: 0 },
+    { name: "years", items: facets.years.map((c) => `${c.value} ${c.count}`), left: 0 },
+  ];
+  const render = (list: (typeof lists)[number]) =>
+    fillItems(`${list.name}: `, [...(list.items.length ? list.items : ["—"]), ...(list.left ? [`${list.left} more`] : [])], " · ", width, "  ");
+  for (;;) {
+    const blocks = lists.map(render);
+    if (blocks.flat().length <= rows) return blocks.flat();
+    const longest = lists.reduce((a, b, i) => (render(b).length > render(a).length || (render(b).length === render(a).length && i === 0) ? b : a));
+    if (longest.items.length <= 1) return blocks.flat().slice(0, rows);
+    longest.items.pop();
+    longest.left++;
+  }
 }
