@@ -41,7 +41,7 @@ export async function runServe(options: ServeOptions): Promise<number> {
 }
 
 async function serveHere(dir: string, options: ServeOptions, log: (line: string) => void, worker: boolean): Promise<number> {
-  const server = new SearchServer({ indexDir: dir, suggest: options.suggest, log });
+  const server = new SearchServer({ indexDir: dir, suggest: options.suggest, log, page: await searchPage(log) });
   let address;
   try {
     address = await server.listen(options.port, options.host);
@@ -66,4 +66,16 @@ async function serveHere(dir: string, options: ServeOptions, log: (line: string)
 function announce(dir: string, address: string, port: number, how: string): void {
   const host = address.includes(":") ? `[${address}]` : address;
   process.stdout.write(`serving ${dir} at http://${host}:${port}/${how}\n`);
+}
+
+/** The search page's files, searching through this server's API; without them (a build that left them out) `/` lists the API. */
+async function searchPage(log: (line: string) => void): Promise<Map<string, { bytes: Uint8Array; contentType: string }> | undefined> {
+  const { pageAssets } = await import("../../web/site.js");
+  try {
+    return pageAssets({ api: "/api" });
+  } catch (err) {
+    if (!(err instanceof KbSearchError)) throw err;
+    log(`no search page at /: ${err.message}`);
+    return undefined;
+  }
 }
