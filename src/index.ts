@@ -8,7 +8,10 @@
  */
 import { buildIndex as build, type BuildOptions, type BuildReport } from "./indexer/build.js";
 import { KbIndex } from "./query/engine.js";
-import { resolveIndexDir } from "./paths.js";
+import { resolveIndexDir, sampleCorpusDir } from "./paths.js";
+
+/** The folder of the sample articles bundled with kbsearch: `buildIndex(sampleCorpus, ...)` works from anywhere. */
+export const sampleCorpus: string = sampleCorpusDir;
 
 /** Builds an index of `source` (a kbarchive folder, a .tar.gz of it, or its URL); see BuildOptions. */
 export function buildIndex(source: string, options: Partial<BuildOptions> = {}): Promise<BuildReport> {

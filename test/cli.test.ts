@@ -12,10 +12,11 @@ import type { SearchResult } from "../src/query/types.js";
 import { analyzeToTokens } from "../src/analyze/analyzer.js";
 import { COMMAND_NAMES, plainSearchIn } from "../src/cli/plain-search.js";
 import { program } from "../src/cli/program.js";
-import { CLI, projectRoot, runCli, sampleCorpus, type Run, SAMPLE_ARTICLES } from "./helpers.js";
+import { CLI, projectRoot, runCli, sampleCorpus, type Run, SAMPLE_ARTICLES, testDataHome } from "./helpers.js";
+import { defaultIndexDir } from "../src/paths.js";
 
 const INDEX_FILE = "kbsearch.idx";
-const HEAP = "Q149387";
+const HEAP = "Q949387";
 const HEAP_TITLE = "MSMI.EXE Stops with Access Violation After Heap Corruption";
 
 let tmp = "";
@@ -39,7 +40,7 @@ function searchJson(query: string, ...extra: string[]): SearchResult {
   return JSON.parse(run.stdout) as SearchResult;
 }
 
-/** The hit heads of text output: `  1. Q149387  XFOR: title`. */
+/** The hit heads of text output: `  1. Q949387  XFOR: title`. */
 function heads(stdout: string): { rank: number; id: string; title: string; line: number }[] {
   const lines = stdout.split("\n");
   const out: { rank: number; id: string; title: string; line: number }[] = [];
@@ -92,14 +93,14 @@ describe("index", () => {
 });
 
 describe("search", () => {
-  test('"heap corruption": Q149387 in the top 3 with title, product, date and snippet', () => {
+  test('"heap corruption": Q949387 in the top 3 with title, product, date and snippet', () => {
     const run = kbsearch(["heap corruption", "--index", indexDir]);
     assert.equal(run.status, 0, run.stderr);
     const hits = heads(run.stdout);
     assert.ok(hits.length > 0, run.stdout);
     assert.deepEqual(hits.map((h) => h.rank), hits.map((_, i) => i + 1));
     const hit = hits.slice(0, 3).find((h) => h.id === HEAP);
-    assert.ok(hit, `Q149387 not in the top 3: ${hits.map((h) => h.id).join(" ")}`);
+    assert.ok(hit, `Q949387 not in the top 3: ${hits.map((h) => h.id).join(" ")}`);
     assert.equal(hit.title, `XFOR: ${HEAP_TITLE}`);
 
     const json = searchJson("heap corruption");
@@ -203,8 +204,8 @@ describe("--json", () => {
 });
 
 describe("article numbers", () => {
-  for (const query of ["Q149387", "q149387", "149387", "KB149387", "kb 149387"]) {
-    test(`"${query}" puts Q149387 first with match "id"`, () => {
+  for (const query of ["Q949387", "q949387", "949387", "KB949387", "kb 949387"]) {
+    test(`"${query}" puts Q949387 first with match "id"`, () => {
       const result = searchJson(query);
       assert.ok(result.hits.length > 0, `no hits for ${query}`);
       assert.equal(result.hits[0]!.id, HEAP);
@@ -223,7 +224,7 @@ describe("spaced query words", () => {
     assert.deepEqual(ids(spaced), ids(joined));
     assert.deepEqual(spaced.terms, joined.terms);
     assert.equal(spaced.total, joined.total);
-    for (const id of ["Q934518", "Q149387", "Q915632", "Q940211", "Q979914"]) assert.ok(ids(spaced).includes(id), `${id} missing: ${ids(spaced).join(" ")}`);
+    for (const id of ["Q934518", "Q949387", "Q915632", "Q940211", "Q979914"]) assert.ok(ids(spaced).includes(id), `${id} missing: ${ids(spaced).join(" ")}`);
     assert.ok(!ids(spaced).includes("Q984455"), "L M P A T C H is not S E R V P A C K");
   });
 });
@@ -270,7 +271,7 @@ describe("ranking shown", () => {
       assertNoStack(run.stderr);
     }
     assert.equal(searchJson("Q999999").missingArticle, "Q999999");
-    assert.equal(searchJson("Q149387").missingArticle, undefined);
+    assert.equal(searchJson("Q949387").missingArticle, undefined);
   });
 });
 
@@ -300,7 +301,7 @@ describe("nothing found", () => {
 });
 
 describe("show", () => {
-  test("show Q149387 prints the article", () => {
+  test("show Q949387 prints the article", () => {
     const run = kbsearch(["show", HEAP, "--index", indexDir]);
     assert.equal(run.status, 0, run.stderr);
     assert.ok(run.stdout.includes(HEAP_TITLE), run.stdout.slice(0, 200));
@@ -445,7 +446,7 @@ describe("plain search command line", () => {
   });
 
   test("anything else is left to the full parser: other options, --, a command's name, no words, --index without a value", () => {
-    for (const args of [["-n", "2", "heap"], ["heap", "--explain"], ["--", "index"], ["index", "kb.tar.gz"], ["show", "Q149387"], ["help"], [], ["--json"], ["heap", "--index"], ["heap", "--index", "--json"], ["--help"], ["-printer"]]) {
+    for (const args of [["-n", "2", "heap"], ["heap", "--explain"], ["--", "index"], ["index", "kb.tar.gz"], ["show", "Q949387"], ["help"], [], ["--json"], ["heap", "--index"], ["heap", "--index", "--json"], ["--help"], ["-printer"]]) {
       assert.equal(plainSearchIn(args), undefined, args.join(" "));
     }
   });
@@ -464,16 +465,16 @@ describe("plain search command line", () => {
 });
 
 describe("first run", () => {
-  test("without an index, the first search builds the sample index into the package", () => {
+  test("without an index, the first search builds the sample index into the user's data folder, not the package", () => {
     const copy = join(tmp, "package");
     mkdirSync(copy);
     cpSync(join(projectRoot, "dist"), join(copy, "dist"), { recursive: true });
     cpSync(join(projectRoot, "corpus"), join(copy, "corpus"), { recursive: true });
     cpSync(join(projectRoot, "package.json"), join(copy, "package.json"));
     symlinkSync(join(projectRoot, "node_modules"), join(copy, "node_modules"), "dir");
-    assert.ok(!existsSync(join(copy, "index")));
+    const dataHome = join(tmp, "data-home");
 
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", XDG_DATA_HOME: dataHome };
     delete env.KBSEARCH_INDEX;
     const cli = join(copy, relative(projectRoot, CLI));
     const run = kbsearch(["heap corruption"], { env, cli });
@@ -483,13 +484,33 @@ describe("first run", () => {
     assert.match(stderrLines[0]!, /sample/);
     assert.match(stderrLines[0]!, /build/);
     assert.ok(heads(run.stdout).some((h) => h.id === HEAP), run.stdout);
-    assert.ok(existsSync(join(copy, "index", INDEX_FILE)));
+    assert.ok(existsSync(join(dataHome, "kbsearch", INDEX_FILE)));
+    assert.ok(!existsSync(join(copy, "index")), "the first search wrote into the package");
 
-    // The second run finds the index and says nothing about building.
+    // The second run finds the index and says nothing about building; stats and --help say where it is.
     const again = kbsearch(["heap corruption"], { env, cli });
     assert.equal(again.status, 0, again.stderr);
     assert.equal(again.stderr, "");
     assert.deepEqual(heads(again.stdout).map((h) => h.id), heads(run.stdout).map((h) => h.id));
+    const stats = kbsearch(["stats"], { env, cli });
+    assert.match(stats.stdout, new RegExp(`^index\\s+${join(dataHome, "kbsearch", INDEX_FILE)} \\(your data folder`, "m"));
+    assert.ok(kbsearch(["--help"], { env, cli }).stdout.includes(`The index lives in ${join(dataHome, "kbsearch")}`));
+    assert.match(kbsearch(["stats", "--index", indexDir], { env, cli }).stdout, /^index\s+\S+ \(--index\)$/m);
+    assert.match(kbsearch(["stats"], { env: { ...env, KBSEARCH_INDEX: indexDir }, cli }).stdout, /^index\s+\S+ \(\$KBSEARCH_INDEX\)$/m);
+  });
+
+  test("the per-user data folder by platform: XDG_DATA_HOME first, then each platform's own", () => {
+    const home = "/home/u";
+    assert.equal(defaultIndexDir({ XDG_DATA_HOME: "/x/data" }, "linux", home), join("/x/data", "kbsearch"));
+    assert.equal(defaultIndexDir({}, "linux", home), join(home, ".local", "share", "kbsearch"));
+    assert.equal(defaultIndexDir({}, "darwin", home), join(home, "Library", "Application Support", "kbsearch"));
+    assert.equal(defaultIndexDir({ LOCALAPPDATA: "/c/Users/u/AppData/Local" }, "win32", home), join("/c/Users/u/AppData/Local", "kbsearch"));
+    assert.equal(defaultIndexDir({}, "win32", home), join(home, "AppData", "Local", "kbsearch"));
+  });
+
+  test("the tests' own data folder stands in for the user's", () => {
+    assert.equal(process.env.XDG_DATA_HOME, testDataHome);
+    assert.equal(defaultIndexDir(), join(testDataHome, "kbsearch"));
   });
 });
 

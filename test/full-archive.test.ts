@@ -6,12 +6,12 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildIndex, openIndex, type BuildReport, type KbIndex } from "../src/index.js";
 import { INDEX_FILE } from "../src/store/format.js";
-import { assertSameIndex, CLI, NO_SHARED, projectRoot, sharedTarball } from "./helpers.js";
+import { assertSameIndex, CLI, NO_SHARED, projectRoot, sampleCorpus, sharedTarball } from "./helpers.js";
 
 const SHARED_ARTICLES = 60_335;
 const HEAP = "Q149387";
@@ -40,6 +40,13 @@ describe("full archive", () => {
     assert.equal(report!.articles, SHARED_ARTICLES);
     assert.deepEqual(report!.skipped, []);
     assert.equal(index!.stats().header.docCount, SHARED_ARTICLES);
+  });
+
+  test("no sample article takes a number the archive has, so the two are never confused", (t) => {
+    if (!sharedTarball) return t.skip(NO_SHARED);
+    const sampleIds = readdirSync(join(sampleCorpus, "kb"), { recursive: true }).map(String).filter((p) => /Q\d+$/.test(p)).map((p) => p.replace(/^.*\//, ""));
+    assert.equal(sampleIds.length, 40);
+    assert.deepEqual(sampleIds.filter((id) => index!.get(id) !== undefined), []);
   });
 
   test('"heap corruption": the top 10 hold both words in the title or query words, Q149387 (query words "heap corruption crash") among them', (t) => {
@@ -133,6 +140,24 @@ describe("full archive", () => {
       assert.ok(hit.products.includes("Microsoft Exchange") || /^X/.test(hit.tag), `${hit.id} ${hit.products}`);
     }
     assert.deepEqual(result.facets!.years, [{ value: "1999", count: result.total }]);
+  });
+
+  test("kw: reads the footer's Issue type, Solution Type and Technology too", (t) => {
+    if (!sharedTarball) return t.skip(NO_SHARED);
+    const count = (query: string) => index!.search(query, { limit: 0 }).total;
+    // 13,170 articles say "Issue type: kbbug", 4,236 "kbhowto"; the Keywords line alone gave 87 and 84.
+    assert.ok(count("kw:kbbug") >= 13_170, String(count("kw:kbbug")));
+    assert.ok(count("kw:kbhowto") >= 4_236, String(count("kw:kbhowto")));
+    assert.ok(count("kw:kbWinNTS400") > 0);
+  });
+
+  test("product filters take the names people type: win95, win98, w2k, nt4, iis4, vb6", (t) => {
+    if (!sharedTarball) return t.skip(NO_SHARED);
+    for (const name of ["win95", "win98", "w2k", "nt4", "iis4", "vb6"]) {
+      const result = index!.search("setup", { product: name, limit: 0 });
+      assert.ok(result.total > 0, name);
+      assert.deepEqual(result.warnings, [], name);
+    }
   });
 
   test("product:sms is Systems Management Server, spelled out from the archive's SMS tag; product:fax stays fax", (t) => {

@@ -1,7 +1,7 @@
 /** What the tests share: the project root, the optional ../shared data beside it, running the CLI, a sample index. */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -10,6 +10,15 @@ import { fileURLToPath } from "node:url";
 import { unpack } from "msgpackr/unpack";
 import { buildIndex } from "../src/index.js";
 import { INDEX_FILE, PREAMBLE_BYTES } from "../src/store/format.js";
+
+/**
+ * The tests' own per-user data folder, in place of the user's (~/.local/share/kbsearch): the
+ * default index of a library call or a CLI run that names no index goes there, never to the real
+ * one. Set before any test runs, so the CLI processes the tests start inherit it; removed at exit.
+ */
+export const testDataHome = mkdtempSync(join(tmpdir(), "kbsearch-data-home-"));
+process.env.XDG_DATA_HOME = testDataHome;
+process.on("exit", () => rmSync(testDataHome, { recursive: true, force: true }));
 
 /** How many articles the bundled sample corpus holds (corpus/README.md lists them). */
 export const SAMPLE_ARTICLES = 40;

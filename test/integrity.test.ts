@@ -84,7 +84,7 @@ describe("damage to a fresh index", () => {
   let tmp = "";
   let good = "";
   let original: Buffer;
-  const QUERIES = ["heap corruption", "access violation", "printer", "servpack", "Q149387", "windows 95 setup", "kernel32.dll"];
+  const QUERIES = ["heap corruption", "access violation", "printer", "servpack", "Q949387", "windows 95 setup", "kernel32.dll"];
 
   before(async () => {
     tmp = mkdtempSync(join(tmpdir(), "kbsearch-integrity-"));

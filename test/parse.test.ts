@@ -19,7 +19,7 @@ const SAMPLES: [string, string][] = readdirSync(join(sampleCorpus, "kb"))
 const sourceCache = new Map<string, string>();
 const articleCache = new Map<string, Article>();
 
-/** The raw page of sample article `id` (`Q149387`). */
+/** The raw page of sample article `id` (`Q949387`). */
 function source(id: string): string {
   let text = sourceCache.get(id);
   if (text === undefined) {
@@ -128,7 +128,7 @@ describe("every sample article", () => {
 describe("specific sample articles", () => {
   test("the title's tag is split off only when it is a tag", () => {
     const cases: [string, string, string][] = [
-      ["Q149387", "XFOR", "MSMI.EXE Stops with Access Violation After Heap Corruption"],
+      ["Q949387", "XFOR", "MSMI.EXE Stops with Access Violation After Heap Corruption"],
       ["Q912044", "PRB", "_CrtIsValidHeapPointer Assertion When Freeing Memory Across DLLs"],
       ["Q968590", "WD97", "Macro Warning Appears for Document That Contains No Macros"],
       ["Q970618", "ACC97", "Report Prints Blank Page After Every Page"],
@@ -178,7 +178,7 @@ describe("specific sample articles", () => {
   test("header lists: products, versions, operating systems and keywords", () => {
     const cases: { id: string; products: string[]; versions: string[]; operatingSystems: string[]; keywords: string[] }[] = [
       {
-        id: "Q149387",
+        id: "Q949387",
         products: ["Microsoft Exchange"],
         versions: ["winnt:4.0,5.0"],
         operatingSystems: [],
@@ -226,7 +226,7 @@ describe("specific sample articles", () => {
 
   test("Last Modified D-MON-YYYY becomes YYYY-MM-DD", () => {
     const cases: [string, string][] = [
-      ["Q149387", "1999-04-14"],
+      ["Q949387", "1999-04-14"],
       ["Q973355", "2001-03-07"],
       ["Q45712", "1989-11-03"],
       ["Q927733", "2000-01-05"],
@@ -237,7 +237,7 @@ describe("specific sample articles", () => {
 
   test("sections are named by their = underlined headings", () => {
     const cases: [string, string[]][] = [
-      ["Q149387", ["SYMPTOMS", "CAUSE", "WORKAROUND", "STATUS"]],
+      ["Q949387", ["SYMPTOMS", "CAUSE", "WORKAROUND", "STATUS"]],
       ["Q912044", ["SYMPTOMS", "CAUSE", "RESOLUTION", "MORE INFORMATION", "REFERENCES"]],
       ["Q903381", ["SUMMARY", "MORE INFORMATION"]],
       // "Step-by-Step Example" is underlined with "-": a sub-heading inside MORE INFORMATION.
@@ -252,7 +252,7 @@ describe("specific sample articles", () => {
   });
 
   test("a section's range starts after its heading's underline and ends before the next heading", () => {
-    const article = sample("Q149387");
+    const article = sample("Q949387");
     const { text, sections } = article;
     for (const section of sections) {
       const before = text.slice(0, section.start);
@@ -289,7 +289,7 @@ describe("specific sample articles", () => {
 
   test("Additional query words: the line's text, or \"\" when empty or absent", () => {
     const cases: [string, string, string][] = [
-      ["Q149387", "heap corruption crash", "present"],
+      ["Q949387", "heap corruption crash", "present"],
       ["Q913560", 'extern "C" name decoration mangling lnk1120 cpp', "present"],
       ["Q979914", "servpack sp2 w2k update.exe slipstream /integrate", "present"],
       ["Q968590", "", "empty"],
@@ -306,7 +306,7 @@ describe("specific sample articles", () => {
 
   test("footer fields: technology, issue type, solution type", () => {
     const cases: [string, string[], string[], string[]][] = [
-      ["Q149387", ["kbExchangeSearch", "kbExchange500", "kbExchange400"], ["kbbug"], ["kbfix"]],
+      ["Q949387", ["kbExchangeSearch", "kbExchange500", "kbExchange400"], ["kbbug"], ["kbfix"]],
       ["Q912044", ["kbVCsearch", "kbAudDeveloper", "kbVC600"], ["kbprb"], []],
       // A footer without Technology.
       ["Q905117", [], ["kbprb"], []],
@@ -323,7 +323,7 @@ describe("specific sample articles", () => {
 
   test("the applies-to box becomes a list", () => {
     const cases: [string, string[]][] = [
-      ["Q149387", ["Microsoft Exchange Server, versions 4.0, 5.0"]],
+      ["Q949387", ["Microsoft Exchange Server, versions 4.0, 5.0"]],
       ["Q912044", [
         "Microsoft Visual C++, 32-bit Enterprise Edition, version 6.0",
         "Microsoft Visual C++, 32-bit Professional Edition, version 6.0",
@@ -397,7 +397,7 @@ describe("synthetic pages", () => {
     assert.ok(!parsed.text.includes("\r"));
     assert.equal(parsed.sections.length, 2);
     // A sample article too.
-    assert.deepEqual(parseArticle("kb/x/Q149387/README.md", source("Q149387").replace(/\n/g, "\r\n")), sample("Q149387"));
+    assert.deepEqual(parseArticle("kb/x/Q949387/README.md", source("Q949387").replace(/\n/g, "\r\n")), sample("Q949387"));
   });
 
   test("a page without front matter takes its title from the ## heading", () => {

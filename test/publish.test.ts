@@ -60,7 +60,7 @@ async function until(ready: () => boolean, exited: Promise<unknown>): Promise<bo
 function answers(dir: string): { docs: number; hits: string[][] } {
   const index = KbIndex.open(dir);
   try {
-    const hits = ["heap corruption", "printer", "servpack", "Q149387"].map((q) => index.search(q, { limit: 20 }).hits.map((h) => h.id));
+    const hits = ["heap corruption", "printer", "servpack", "Q949387"].map((q) => index.search(q, { limit: 20 }).hits.map((h) => h.id));
     return { docs: index.stats().header.docCount, hits };
   } finally {
     index.close();

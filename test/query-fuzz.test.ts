@@ -15,7 +15,7 @@ import { hasStackTrace, projectRoot, random, runCli, sampleCorpus } from "./help
 
 /** Far above any real query's time: a query over it is taken to hang. */
 const HANG_MS = 2000;
-const WORDS = ["heap", "corruption", "printer", "the", "and", "of", "OR", "AND", "NOT", "Q149387", "kb", "149387", "servpack", "kernel32.dll", "0x480df78", "C++", "windows", "setup"];
+const WORDS = ["heap", "corruption", "printer", "the", "and", "of", "OR", "AND", "NOT", "Q949387", "kb", "949387", "servpack", "kernel32.dll", "0x480df78", "C++", "windows", "setup"];
 const PIECES = ['"', "(", ")", "*", "-", "+", ":", "~", "^", "\\", "/", "|", "&", "!", "?", "[", "]", "{", "}", ".", ",", "'", "`", "$", "%", "#", "@", "=", "<", ">"];
 
 /** Hand-picked adversarial queries. */
@@ -26,7 +26,7 @@ const ADVERSARIAL = [
   "\u0000", "heap\u0000corruption", "\u0001\u0002\u0003\u001b[31mheap", "\u007f\u0080\u009f", "heap\u200bcorruption", "\ufeffheap",
   "\ud800", "\udc00", "heap\ud800corruption", "\udbff\udfff", "😀 heap 😀", "ｈｅａｐ", "HEAP CORRUPTION", "hé\u0301ap", "עברית heap", "日本語",
   "Q", "Q0", "Q1", "Q00000000", "Q99999999999999999999", "kb 0", "kb", "kb:", "0", "00000", "999999999999999999999999", "1e999", "-1", "NaN",
-  "0x", "0xZZ", "x".repeat(10_000), "heap ".repeat(20_000), "a ".repeat(50_000), "Q149387 ".repeat(5_000),
+  "0x", "0xZZ", "x".repeat(10_000), "heap ".repeat(20_000), "a ".repeat(50_000), "Q949387 ".repeat(5_000),
   Array.from({ length: 5_000 }, (_, i) => `term${i}`).join(" OR "), Array.from({ length: 2_000 }, (_, i) => `"w${i}`).join(" "),
   // Names Object's prototype holds, which a plain-object table would hand back for a word.
   "constructor", "toString", "__proto__", "hasOwnProperty", "valueOf", "constructor4", "product:constructor", "product:toString heap",

@@ -185,6 +185,8 @@ describe("parseQuery", () => {
     ["article 149387", 149387],
     ["https://support.microsoft.com/kb/149387", 149387],
     ["http://support.microsoft.com/kb/149387/EN-US/", 149387],
+    ["http://support.microsoft.com/support/kb/articles/Q168/7/35.asp", 168735], // the archive's own old link form
+    ["support/kb/articles/q102/7/82.asp", 102782],
     ["support.microsoft.com/default.aspx?scid=kb;en-us;149387", 149387],
     ["http://support.microsoft.com/default.aspx?scid=kb;EN-US;Q149387", 149387],
     ["heap corruption Q149387", 149387],

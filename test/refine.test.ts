@@ -53,12 +53,22 @@ describe("query language over the sample corpus", () => {
     expect("tag:xadm", (d) => d.tag === "XADM");
     expect("-tag:xadm", (d) => d.tag !== "XADM");
     expect("tag:PRB tag:FIX", (d) => d.tag === "PRB" || d.tag === "FIX");
-    expect("id:Q149387", (d) => d.id === "Q149387");
+    expect("id:Q949387", (d) => d.id === "Q949387");
     expect("before:1999", (d) => d.modified < "1999");
     expect("after:1999", (d) => d.modified >= "2000");
     expect("modified:1998..1999", (d) => d.modified >= "1998" && d.modified < "2000");
-    // Keywords and versions are in the article's header: the parser reads them from the source.
-    expect("kw:kbbug", (d) => parsed(d.id).keywords.some((k) => k.toLowerCase() === "kbbug"));
+    // Keywords and versions are in the article's header, and more keywords in its footer (Technology,
+    // Issue type, Solution Type): the parser reads them from the source.
+    const keywords = (id: string) => {
+      const { keywords, technology, issueType, solutionType } = parsed(id);
+      return [...keywords, ...technology, ...issueType, ...solutionType].map((k) => k.toLowerCase());
+    };
+    expect("kw:kbbug", (d) => keywords(d.id).includes("kbbug"));
+    expect("kw:kbfix", (d) => keywords(d.id).includes("kbfix"));
+    expect("kw:kbExchange400", (d) => keywords(d.id).includes("kbexchange400"));
+    // Q949387 says kbfix (Solution Type) and kbExchange400 (Technology) only in its footer.
+    assert.ok(!parsed("Q949387").keywords.some((k) => /^kb(fix|exchange400)$/i.test(k)));
+    assert.ok(ids("kw:kbfix").includes("Q949387") && ids("kw:kbExchange400").includes("Q949387"));
     expect("version:4.0", (d) => parsed(d.id).versions.some((v) => /(^|[:,])4\.0?0?(,|$)/.test(v)));
   });
 

@@ -112,16 +112,16 @@ describe("explain", () => {
     assert.ok(howTo.some((p) => p.field === "title held" && p.points > 0), "a how-to question holding the title's words gets the title-held bonus");
     assert.ok(parts("move spool folder", "Q947315").some((p) => p.field === "title held" && p.points > 0), "a list of words making up the title gets the title-held bonus");
     assert.ok(!parts("move the spool folder", "Q947315").some((p) => p.field === "title held"), "not a query typed with its stopwords, unless a how-to question");
-    assert.ok(parts("heap corruption crash", "Q149387").some((p) => p.field === "queryWords held" && p.points > 0), "a list of words making up the query words gets the query-words-held bonus");
+    assert.ok(parts("heap corruption crash", "Q949387").some((p) => p.field === "queryWords held" && p.points > 0), "a list of words making up the query words gets the query-words-held bonus");
     assert.ok(parts("printers server", "Q947315").some((p) => p.field === "queryWords phrase" && p.points > 0), "query words holding every word of a list earn phrase points");
     assert.ok(!parts("printers on the server", "Q947315").some((p) => p.field === "queryWords phrase"), "not for a query typed with its stopwords");
     assert.ok(parts("my spooler keeps stopping and i cant print", "Q947320").some((p) => p.term === "troubleshoot"), "a problem told in own words: troubleshooting hint");
-    assert.ok(parts("heap corrupton", "Q149387").some((p) => p.term === "corrupt" && p.kind === "spelling"));
+    assert.ok(parts("heap corrupton", "Q949387").some((p) => p.term === "corrupt" && p.kind === "spelling"));
     assert.ok(parts("memory dum", "Q936120").some((p) => p.term.startsWith("dum") && p.kind === "prefix"));
     // "4" is also searched as 4.0, the archive's way of writing the version.
     assert.ok(parts("windows nt 4 heap", "Q934518").some((p) => p.kind === "alias" && p.term === "4.0"));
-    // Q149387 lacks "report", a commoner word than heap: it is still scored, at a discount.
-    const partial = parts("heap corruption report", "Q149387");
+    // Q949387 lacks "report", a commoner word than heap: it is still scored, at a discount.
+    const partial = parts("heap corruption report", "Q949387");
     assert.ok(partial.some((p) => p.field.startsWith("coordination x") && p.points < 0), "a hit lacking a query word loses points to coordination");
   });
 
@@ -185,14 +185,14 @@ describe("planQuery over the sample index", () => {
 
 describe("related articles", () => {
   test("an article's citations either way rank among its related articles, itself not", () => {
-    // Q915632 cites Q921407 and Q149387 in its text.
+    // Q915632 cites Q921407 and Q949387 in its text.
     const related = index.related("Q915632", { limit: 10 });
     const ids = related.hits.map((h) => h.id);
-    assert.ok(ids.includes("Q921407") && ids.includes("Q149387"), ids.join(" "));
+    assert.ok(ids.includes("Q921407") && ids.includes("Q949387"), ids.join(" "));
     assert.ok(!ids.includes("Q915632"), "an article is not related to itself");
     assert.equal(related.query, "related:Q915632");
-    // And from the other side: Q149387 is cited by Q915632.
-    assert.ok(index.related("149387").hits.some((h) => h.id === "Q915632"));
+    // And from the other side: Q949387 is cited by Q915632.
+    assert.ok(index.related("949387").hits.some((h) => h.id === "Q915632"));
   });
 
   test("related articles share the article's telling words; an unknown article gives nothing, said so", () => {
@@ -208,7 +208,7 @@ describe("related articles", () => {
 
 describe("show --query", () => {
   test("the article's text carries the query's words highlighted, and nothing else changed", () => {
-    const doc = index.get("Q149387")!;
+    const doc = index.get("Q949387")!;
     const terms = index.search("heap corruption", { limit: 0 }).terms;
     const spans = highlightSpans(doc.text, terms);
     assert.ok(spans.length > 0);

@@ -111,7 +111,7 @@ describe("the installed command's code cache", () => {
     rmSync(join(copy, relative(projectRoot, codeCache)));
     const run = spawnSync(process.execPath, [join(copy, relative(projectRoot, CLI)), "heap corruption", "--index", indexDir], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
     assert.equal(run.status, 0, run.stderr);
-    assert.match(run.stdout, /Q149387/);
+    assert.match(run.stdout, /Q949387/);
   });
 });
 
@@ -154,7 +154,7 @@ for (const { name, modulesLoaded } of ways) {
       const cases: [string[], string][] = [
         [["heap year:1999"], "src/query/refine.ts"],
         [["--explain", "heap corruption"], "src/rank/explain.ts"],
-        [["related", "Q149387"], "src/query/related.ts"],
+        [["related", "Q949387"], "src/query/related.ts"],
         // Any other command line goes through the full parser (which requires commander from node_modules).
         [["stats"], "src/cli/program.ts"],
       ];

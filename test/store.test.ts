@@ -380,7 +380,7 @@ async function writeIndex(dir: string, docs: SyntheticDoc[], analyzerId = ANALYZ
     });
     builder.endDocument();
     writer.addDocument({ number: d.number, digest: new Uint8Array(8).fill(doc), sourceBytes: SOURCE_BYTES, stored: pack(storedRecord(d.stored)), fieldLengths: d.fields.map((f) => f.length) });
-    docMeta.add({ ...d.stored, appliesTo: [], versions: ["1.0", `${doc}.0`], operatingSystems: [], keywords: ["kbsynthetic", `kb${doc}`] });
+    docMeta.add({ ...d.stored, appliesTo: [], versions: ["1.0", `${doc}.0`], operatingSystems: [], keywords: ["kbsynthetic", `kb${doc}`], technology: [], issueType: [], solutionType: [] });
   });
   return writer.publish(dir, builder.finish(), { source: "synthetic", analyzerId, docMeta: docMeta.finish() });
 }

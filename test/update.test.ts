@@ -67,11 +67,11 @@ before(() => {
 
   sourceB = join(tmp, "b");
   cpSync(sourceA, sourceB, { recursive: true });
-  editArticle(sourceB, "Q149387", (t) => t.replace("may stop without warning", "may stop without any warning"));
+  editArticle(sourceB, "Q949387", (t) => t.replace("may stop without warning", "may stop without any warning"));
   editArticle(sourceB, "Q915701", (t) => t.replace("Product(s): Microsoft Exchange", "Product(s): Microsoft Windows NT"));
   rmSync(join(sourceB, "kb", "903"), { recursive: true });
   writeFileSync(article(sourceB, "Q947301"), "");
-  copyArticle(sourceB, "Q149387", "Q149999");
+  copyArticle(sourceB, "Q949387", "Q949999");
   copyArticle(sourceB, "Q984455", "Q984999");
 });
 
@@ -109,7 +109,8 @@ describe("updating an index", () => {
     assert.equal(reportA.articles, ARTICLES_A);
     assert.deepEqual(productsOf(dir, "Q915705"), ["Microsoft Exchange"]);
 
-    const report = await buildIndex(sourceB, { indexDir: dir });
+    // Another folder than the index was built from: confirmed with `replace`.
+    const report = await buildIndex(sourceB, { indexDir: dir, replace: true });
     assert.deepEqual(report.update, { added: ADDED, changed: CHANGED, removed: REMOVED, unchanged: ARTICLES_A - CHANGED - REMOVED });
     assert.equal(report.rebuiltBecause, undefined);
     assert.equal(report.articles, ARTICLES_A + ADDED - REMOVED);
@@ -124,7 +125,7 @@ describe("updating an index", () => {
     assert.deepEqual(productsOf(dir, "Q915701"), ["Microsoft Windows NT"]);
     const updated = await openIndex(dir);
     try {
-      assert.deepEqual(updated.search('"stop without any warning"').hits.map((h) => h.id).sort(), ["Q149387", "Q149999"]);
+      assert.deepEqual(updated.search('"stop without any warning"').hits.map((h) => h.id).sort(), ["Q949387", "Q949999"]);
       assert.equal(updated.get("Q903381"), undefined);
       assert.equal(updated.get("Q947301"), undefined);
     } finally {
@@ -142,7 +143,7 @@ describe("updating an index", () => {
   test("an update back from B to A equals A built from scratch", async () => {
     const dir = join(tmp, "b-to-a");
     cpSync(freshB, dir, { recursive: true });
-    const report = await buildIndex(sourceA, { indexDir: dir });
+    const report = await buildIndex(sourceA, { indexDir: dir, replace: true });
     // B's malformed article is whole again in A: read anew, so counted as added.
     assert.deepEqual(report.update, { added: 2, changed: CHANGED, removed: ADDED, unchanged: ARTICLES_A - CHANGED - 2 });
     assertSameIndex(dir, (await fresh("fresh-a", sourceA)).dir);
@@ -153,7 +154,7 @@ describe("updating an index", () => {
     for (const id of ["Q903381", "Q947301"]) cpSync(article(sourceA, id), article(other, id));
     const dir = join(tmp, "b-to-other");
     cpSync(freshB, dir, { recursive: true });
-    const report = await buildIndex(other, { indexDir: dir });
+    const report = await buildIndex(other, { indexDir: dir, replace: true });
     assert.deepEqual(report.update, { added: 2, changed: 0, removed: ARTICLES_A + ADDED - REMOVED, unchanged: 0 });
     assertSameIndex(dir, (await fresh("fresh-other", other)).dir);
   });
@@ -170,7 +171,7 @@ describe("updating an index", () => {
     const quarter = Math.floor(files.length / 4);
     const reordered = tarball("reordered.tar.gz", [...files.slice(quarter, 2 * quarter), ...files.slice(0, quarter), ...files.slice(2 * quarter)]);
     const { dir } = await fresh("reorder", inOrder);
-    const report = await buildIndex(reordered, { indexDir: dir });
+    const report = await buildIndex(reordered, { indexDir: dir, replace: true });
     assert.deepEqual(report.update, { added: 0, changed: 0, removed: 0, unchanged: report.articles });
     assertSameIndex(dir, (await fresh("fresh-reordered", reordered)).dir);
   });
@@ -245,7 +246,7 @@ describe("when the index there cannot be updated", () => {
   test("the CLI sums an update up in one line; --full builds afresh", () => {
     const dir = join(tmp, "cli");
     assert.equal(runCli(["index", sourceA, "--index", dir]).status, 0);
-    const update = runCli(["index", sourceB, "--index", dir]);
+    const update = runCli(["index", sourceB, "--index", dir, "--replace"]);
     assert.equal(update.status, 0, update.stderr);
     assert.match(update.stdout, new RegExp(`^updated index: ${ADDED} added, ${CHANGED} changed, ${REMOVED} removed, ${ARTICLES_A - CHANGED - REMOVED} unchanged \\(\\d+\\.\\d s\\)\\nindexed ${ARTICLES_A + ADDED - REMOVED} articles`));
     assert.match(update.stdout, /Q947301\/README\.md: empty file/);

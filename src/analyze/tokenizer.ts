@@ -14,12 +14,10 @@
 export type RawTokenSink = (surface: string, start: number, end: number, pos: number, joinedAt?: number) => void;
 
 /**
- * A word: `_*[a-z0-9\u00c0-\u024f]+(?:['._][a-z0-9\u00c0-\u024f]+)*(?:\+\+|#)?` (a leading underscore
- * belongs to identifiers: `_CrtIsValidHeapPointer`, `__stdcall`). Lower-cased text is scanned by
- * `wordEnd`, which finds what this finds without a match object per word (snippets tokenize whole
- * articles); text whose lower-casing changes its length (so its offsets) is matched as written.
+ * A word: `_*[a-z0-9\u00c0-\u024f]+(?:['._][a-z0-9\u00c0-\u024f]+)*(?:\+\+|#)?` in folded text (a
+ * leading underscore belongs to identifiers: `_CrtIsValidHeapPointer`, `__stdcall`), found by
+ * `wordEnd` without a match object per word (snippets tokenize whole articles).
  */
-const WORD_ANY_CASE = /_*[a-z0-9\u00c0-\u024f]+(?:['._][a-z0-9\u00c0-\u024f]+)*(?:\+\+|#)?/gi;
 
 /** A character a word holds, in lower-cased text. */
 export function isWordChar(c: number): boolean {
@@ -55,8 +53,14 @@ export function startsFresh(text: string, at: number): boolean {
   return (c === 32 || c === 10 || c === 9 || c === 13) && isWordChar(text.charCodeAt(at - 2)) && isWordChar(text.charCodeAt(at - 3));
 }
 
-/** Spaced letters: at least this many single characters in a row. */
+/** Spaced letters: at least this many single characters in a row... */
 const MIN_SPACED = 3;
+/**
+ * ...and at most this many (the archive's longest spaced word has 20): a longer run is no word
+ * but a pattern (`x x x ...` over megabytes), kept as single letters so that no token grows
+ * with the text.
+ */
+export const MAX_SPACED = 64;
 
 /**
  * The widest gap of spaces between two spaced letters on one line. Articles list spaced words side
@@ -108,7 +112,7 @@ export function tokenize(text: string, emit: RawTokenSink): void {
   let prevSurface = "";
 
   const flushRun = () => {
-    if (run.length >= MIN_SPACED) {
+    if (run.length >= MIN_SPACED && run.length <= MAX_SPACED) {
       emit(run.map((t) => t.surface).join(""), run[0]!.start, run[run.length - 1]!.end, pos++);
       prevEnd = -2;
     } else {
@@ -127,9 +131,8 @@ export function tokenize(text: string, emit: RawTokenSink): void {
   const joinHyphenated = (surface: string, start: number, end: number) =>
     emit(prevSurface + surface, start - 1 - prevSurface.length, end, pos - 1, prevSurface.length);
 
-  // Lower-casing once, not each word, where that keeps every offset (nearly always).
-  const lower = text.toLowerCase();
-  const sameOffsets = lower.length === text.length;
+  // Folded once, not each word; one character for one, so offsets in it are offsets in the text.
+  const lower = foldCase(text);
   const word = (surface: string, start: number, end: number) => {
     if (surface.length === 1) {
       const last = run[run.length - 1];
@@ -146,16 +149,43 @@ export function tokenize(text: string, emit: RawTokenSink): void {
     prevEnd = end;
     prevSurface = surface;
   };
-  if (sameOffsets) {
-    for (let start = 0; start < lower.length; start++) {
-      const end = wordEnd(lower, start);
-      if (end < 0) continue;
-      word(lower.slice(start, end), start, end);
-      start = end - 1;
-    }
-  } else {
-    WORD_ANY_CASE.lastIndex = 0;
-    for (let m = WORD_ANY_CASE.exec(text); m; m = WORD_ANY_CASE.exec(text)) word(m[0].toLowerCase(), m.index, m.index + m[0].length);
+  for (let start = 0; start < lower.length; start++) {
+    const end = wordEnd(lower, start);
+    if (end < 0) continue;
+    word(lower.slice(start, end), start, end);
+    start = end - 1;
   }
   flushRun();
+}
+
+/** Text with only these characters folds as toLowerCase folds it (nearly every article). */
+const ONLY_LATIN = /^[\x00-\u024f]*$/;
+/** Characters folded to another single character, beyond toLowerCase: found once each. */
+const folded = new Map<number, string>();
+
+/**
+ * `text` lower-cased and folded as NFKC folds compatibility forms (fullwidth `Ｑ１４９３８７` is
+ * `q149387`), one character for one so that every offset stays; `İ` is `i`, where toLowerCase
+ * would add a combining dot. A character NFKC makes several of (a ligature) is left as it is.
+ */
+export function foldCase(text: string): string {
+  const lower = text.toLowerCase();
+  if (lower.length === text.length && ONLY_LATIN.test(text)) return lower;
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x250 && c !== 0x130) {
+      out += text[i]!.toLowerCase();
+      continue;
+    }
+    let f = folded.get(c);
+    if (f === undefined) {
+      const nfkc = text[i]!.normalize("NFKC");
+      f = c === 0x130 ? "i" : nfkc.length === 1 ? nfkc.toLowerCase() : text[i]!.toLowerCase();
+      if (f.length !== 1) f = text[i]!;
+      folded.set(c, f);
+    }
+    out += f;
+  }
+  return out;
 }

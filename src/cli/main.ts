@@ -5,22 +5,26 @@
  * The installed command runs this file's bundle (launch.cts); run as it is, it works the same.
  */
 import { KbSearchError } from "../errors.js";
+import { terminalSafe } from "../present/terminal-safe.js";
+import { guardOutput } from "./output.js";
 import { plainSearchIn } from "./plain-search.js";
 
 async function run(args: string[]): Promise<void> {
+  guardOutput();
   const plain = plainSearchIn(args);
   if (plain) {
     const { runSearch } = await import("./commands/search.js");
     process.exitCode = await runSearch(plain.query, plain.options);
     return;
   }
-  const { program } = await import("./program.js");
-  await program.parseAsync();
+  const { runCommandLine } = await import("./program.js");
+  await runCommandLine(args);
 }
 
 function report(err: unknown): void {
   if (err instanceof KbSearchError) {
-    process.stderr.write(`kbsearch: ${err.message}\n`);
+    // Messages quote paths, URLs and names a source gave: shown, never obeyed, by the terminal.
+    process.stderr.write(`kbsearch: ${terminalSafe(err.message)}\n`);
     process.exitCode = err.exitCode;
   } else {
     process.stderr.write(`kbsearch: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

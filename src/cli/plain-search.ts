@@ -7,7 +7,7 @@
 import { DEFAULT_OPTIONS, type GlobalOptions } from "./options.js";
 
 /** The full parser's commands (and its implicit `help`): a first word naming one is that command. */
-export const COMMAND_NAMES: ReadonlySet<string> = new Set(["index", "related", "show", "batch", "stats", "help"]);
+export const COMMAND_NAMES: ReadonlySet<string> = new Set(["index", "related", "show", "batch", "stats", "interactive", "list", "open", "completions", "serve", "help"]);
 
 export interface PlainSearch {
   query: string;

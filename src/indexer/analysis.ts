@@ -138,8 +138,8 @@ function parseOrReason(file: SourceText): Article | string {
 }
 
 function factsOf(article: Article): Facts {
-  const { tag, modified, products, appliesTo, keywords, operatingSystems, versions } = article;
-  return { tag, modified, products, appliesTo, keywords, operatingSystems, versions };
+  const { tag, modified, products, appliesTo, keywords, technology, issueType, solutionType, operatingSystems, versions } = article;
+  return { tag, modified, products, appliesTo, keywords, technology, issueType, solutionType, operatingSystems, versions };
 }
 
 /** What the index stores of an article for presenting it. */

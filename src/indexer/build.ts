@@ -9,7 +9,7 @@ import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { ANALYZER_ID } from "../analyze/analyzer.js";
 import { KbSearchError } from "../errors.js";
-import { readSource, SourceError } from "../read/source.js";
+import { readSource, SourceError, type SourceLimits } from "../read/source.js";
 import type { SkippedEntry, SourceEntry } from "../read/types.js";
 import { acquireBuildLock } from "../store/lock.js";
 import { IndexWriter, removeTemporaryFiles } from "../store/writer.js";
@@ -24,17 +24,30 @@ export interface BuildOptions {
   indexDir: string;
   /** Called as the build goes (about every 64 KB of source read, and per article). */
   onProgress?: (progress: BuildProgress) => void;
-  /** Build afresh even when the index there could be updated. */
+  /** Build afresh even when the index there could be updated (which also replaces an index of another source). */
   full?: boolean;
+  /**
+   * Let an update replace the index there though it was built from another source, or though it
+   * loses most of its articles: without this (or `full`), such an update stops with a `source`
+   * error before anything is written, since that is mostly a mistaken source.
+   */
+  replace?: boolean;
   /**
    * Where parsing and analysis run: the worker threads for a large source (default: all cores but
    * one, at most 2; 0: none), how many articles are analyzed on the build's thread first, the worker module.
    */
   analysis?: Partial<AnalysisPoolOptions>;
+  /** Bounds on reading the source other than SOURCE_LIMITS (how long a download may stall, how much a tarball may unpack to). */
+  sourceLimits?: Partial<SourceLimits>;
 }
 
-/** Entries read ahead of the one being taken into the index: bounds the text held meanwhile. */
+/**
+ * Entries read ahead of the one being taken into the index, at most this many and this many bytes
+ * of source text: bounds the text held meanwhile, and the copies and results of it at the worker
+ * threads (1,024 articles of 3.5 MB each once took the build past 6 GB).
+ */
 const MAX_QUEUED = 1024;
+const MAX_QUEUED_BYTES = 16 * 1024 * 1024;
 
 export interface BuildProgress {
   articles: number;
@@ -93,6 +106,13 @@ async function build(source: string, options: BuildOptions, previous: PreviousIn
   const pool = new AnalysisPool({ workers: defaultWorkers(), ...options.analysis });
   /** Entries read and not yet taken into the index, in source order (skips too, to report them in order). */
   const queue: (Queued | SkippedEntry)[] = [];
+  /** Bytes of source text the queue holds. */
+  let queuedBytes = 0;
+  const takeHead = (): Promise<void> => {
+    const head = queue.shift()!;
+    if ("entry" in head) queuedBytes -= head.entry.bytes;
+    return take(head);
+  };
 
   /** Takes the next entry into the index: carried over, or as analyzed, or skipped. */
   const take = async (queued: Queued | SkippedEntry): Promise<void> => {
@@ -142,6 +162,7 @@ async function build(source: string, options: BuildOptions, previous: PreviousIn
 
   try {
     const entries = readSource(source, {
+      limits: options.sourceLimits,
       onSkip: (entry) => queue.push(entry),
       onProgress: (bytesRead, totalBytes) => {
         progress.bytesRead = bytesRead;
@@ -153,9 +174,10 @@ async function build(source: string, options: BuildOptions, previous: PreviousIn
       const digest = sourceDigest(entry.path, entry.text);
       // Whether one the previous index holds is carried over is decided when its turn comes.
       queue.push({ entry, digest, ticket: previous?.holds(digest) ? undefined : pool.submit(entry) });
-      while (queue.length > 0 && (queue.length > MAX_QUEUED || headReady())) await take(queue.shift()!);
+      queuedBytes += entry.bytes;
+      while (queue.length > 0 && (queue.length > MAX_QUEUED || queuedBytes > MAX_QUEUED_BYTES || headReady())) await takeHead();
     }
-    while (queue.length > 0) await take(queue.shift()!);
+    while (queue.length > 0) await takeHead();
   } catch (err) {
     if (err instanceof SourceError) throw new KbSearchError("source", err.message, { cause: err });
     throw err;
@@ -167,6 +189,7 @@ async function build(source: string, options: BuildOptions, previous: PreviousIn
     const why = skipped.length ? ` (${skipped.length} entries skipped: ${skipped[0]!.path}: ${skipped[0]!.reason}...)` : "";
     throw new KbSearchError("build", `no articles found in ${source}${why}; the index was left as it was`);
   }
+  if (previous && !options.replace) checkReplacement(previous, sourceName, options.indexDir);
   options.onProgress?.(progress);
   const inverted = previous ? previous.merge(postings.finish()) : postings.finish();
   const indexBytes = await writer.publish(options.indexDir, inverted, { source: sourceName, analyzerId: ANALYZER_ID, docMeta: docMeta.finish() });
@@ -181,6 +204,24 @@ async function build(source: string, options: BuildOptions, previous: PreviousIn
     seconds: (performance.now() - started) / 1000,
     ...(previous && { update: previous.finishCounts() }),
   };
+}
+
+/**
+ * Throws when updating the index from `source` looks like a mistake: the index was built from
+ * another source, or the update would remove more than half of its articles. (`replace` or a
+ * full build confirms it.)
+ */
+function checkReplacement(previous: PreviousIndex, source: string, indexDir: string): void {
+  const before = previous.reader.header.source;
+  const { removed } = previous.finishCounts();
+  const docs = previous.reader.docCount;
+  const confirm = `the index was left as it was: to replace it, run again with --replace (or --full)`;
+  if (before !== source) {
+    throw new KbSearchError("source", `the index in ${indexDir} was built from ${before}, not from ${source} (${removed.toLocaleString("en-US")} of its ${docs.toLocaleString("en-US")} articles would go); ${confirm}`);
+  }
+  if (removed * 2 > docs) {
+    throw new KbSearchError("source", `${source} lacks ${removed.toLocaleString("en-US")} of the ${docs.toLocaleString("en-US")} articles indexed from it before; ${confirm}`);
+  }
 }
 
 /** A source file read and waiting for its turn; `ticket` when it was sent for analysis. */

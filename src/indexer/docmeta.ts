@@ -3,7 +3,8 @@
  * (layout in store/docmeta.ts). What the archive leaves implicit is derived from the archive
  * itself: a title tag nearly always seen with one product (XADM, XCON: Microsoft Exchange) gives
  * that product to the articles with the tag that name none; the versions field's platform prefixes
- * (`winnt:4.0`, `WINDOWS:3.1`) count as operating systems.
+ * (`winnt:4.0`, `WINDOWS:3.1`) count as operating systems; the keywords are the Keywords line's
+ * and the footer's (Technology, Issue type, Solution Type).
  */
 import { pack } from "msgpackr";
 import type { Article } from "../parse/types.js";
@@ -16,7 +17,7 @@ const TAG_PRODUCT_SHARE = 0.9;
 const TAG_PRODUCT_MIN_ARTICLES = 5;
 
 /** An article's filterable facts, as the build collects them. */
-export type Facts = Pick<Article, "tag" | "modified" | "products" | "appliesTo" | "keywords" | "operatingSystems" | "versions">;
+export type Facts = Pick<Article, "tag" | "modified" | "products" | "appliesTo" | "keywords" | "technology" | "issueType" | "solutionType" | "operatingSystems" | "versions">;
 
 /** One article's row of the section: its own products (not yet completed from its tag), the rest as stored. */
 interface DocRow {
@@ -37,7 +38,9 @@ export class DocMetaBuilder {
       lists: {
         products: article.products,
         appliesTo: unique(article.appliesTo.map(productOfAppliesTo).filter((name) => name !== "")),
-        keywords: unique(article.keywords),
+        // `kw:` reads every keyword the article carries: the Keywords line's and the footer's
+        // Technology, Issue type and Solution Type (most articles say kbbug only in the footer).
+        keywords: unique([...article.keywords, ...article.technology, ...article.issueType, ...article.solutionType]),
         os: unique([...article.operatingSystems, ...article.versions.flatMap(platformOf)].map((os) => os.toLowerCase())),
         versions: unique(article.versions.flatMap(versionsOf)),
       },

@@ -4,7 +4,7 @@
  * indexed the article, so a highlight is exactly a match; offsets come from its tokens.
  */
 import { analyze, stemPrefix } from "../analyze/analyzer.js";
-import { isWordChar, startsFresh } from "../analyze/tokenizer.js";
+import { foldCase, isWordChar, startsFresh } from "../analyze/tokenizer.js";
 
 export interface Snippet {
   text: string;
@@ -76,12 +76,8 @@ function findMatches(body: string, wanted: Set<string>): Match[] {
       if (wanted.has(term)) matches.push({ start: start + from, end: end + from, term });
     }, accept);
   if (prefixes.length === 0) return matches;
-  const lower = body.toLowerCase();
-  // Lower-casing that moves offsets (rare) would misplace the stretches: such a body is analyzed whole.
-  if (lower.length !== body.length) {
-    analyzeStretch(0, body.length);
-    return matches;
-  }
+  // Folded as the tokenizer folds (one character for one), so fullwidth or dotted-capital words are found too.
+  const lower = foldCase(body);
   const places = wordPlaces(prefixes);
   let done = 0;
   for (let place = places.next(lower, 0); place >= 0; place = places.next(lower, done)) {

@@ -95,11 +95,33 @@ export function expandAlias(word: string): string | undefined {
   if (tagged) return `${TAG_PRODUCTS[tagged[0]]} ${tagged[1]}`;
   // A name alone is the archive's product only where articles write it so (`vfp`, not `nt`).
   if (NAMES_ALONE.has(word)) return TAG_PRODUCTS[word];
+  const versioned = nameAndVersion(word);
+  return versioned && `${versioned.name} ${versioned.version}`;
+}
+
+/** `nt4` -> windows nt, 4.0; `sp4` -> service pack, 4; undefined for `win32` (bits) or a word that is no short name. */
+function nameAndVersion(word: string): { name: string; version: string; numbered: boolean } | undefined {
   const m = NAME_AND_VERSION.exec(word);
   const name = m ? ownValue(PRODUCT_NAMES, m[1]!) : undefined;
   if (!name || BITS.has(m![2]!)) return undefined;
-  const number = m![2]!;
-  return `${name} ${NUMBERED.has(m![1]!) ? number : archiveVersion(number)}`;
+  const numbered = NUMBERED.has(m![1]!);
+  return { name, version: numbered ? m![2]! : archiveVersion(m![2]!), numbered };
+}
+
+/**
+ * The product (the archive's words for it) and version a name typed as a filter stands for:
+ * `win95` windows 95, `nt4` windows nt 4.0, `vb6` visual basic 6.0, `wd97` word 97, `sms`
+ * systems management server, `exchange` itself. The same tables as the query's words use.
+ */
+export function productNamed(typed: string): { product: string; version?: string } {
+  const word = typed.trim().toLowerCase();
+  const tagged = ownValue(TAG_TERMS, word);
+  if (tagged) return { product: TAG_PRODUCTS[tagged[0]]!, version: tagged[1] };
+  const name = ownValue(PRODUCT_NAMES, word);
+  if (name) return { product: name };
+  const versioned = nameAndVersion(word);
+  if (versioned && !versioned.numbered) return { product: versioned.name, version: versioned.version };
+  return { product: ownValue(WORD_ALIASES, word) ?? word };
 }
 
 /** "product version" (as the archive's words, or a tag name) -> the tag terms articles about it carry. */

@@ -5,6 +5,7 @@
 import { normalize } from "../analyze/analyzer.js";
 import { createRequire } from "node:module";
 import { KbSearchError } from "../errors.js";
+import { articleUrl } from "../present/links.js";
 import { makeSnippet } from "../present/snippet.js";
 import { Scorer } from "../rank/scorer.js";
 import type { IndexHeader, StoredDoc } from "../store/format.js";
@@ -13,9 +14,10 @@ import { planQuery } from "./expand.js";
 import { articleNumberIn, parseQuery } from "./parse.js";
 import type { Ranking } from "./refine.js";
 import { rankWords } from "./rank-words.js";
+import { checkSearchOptions } from "./search-options.js";
 import { fromStructured, type StructuredQuery } from "./structured.js";
 import { parseSyntax, type QuerySyntax } from "./syntax.js";
-import type { SearchHit, SearchOptions, SearchResult } from "./types.js";
+import type { Facets, SearchHit, SearchOptions, SearchResult } from "./types.js";
 
 export const DEFAULT_LIMIT = 10;
 /** The most hits one search returns; paging goes further. */
@@ -25,11 +27,14 @@ export const MAX_LIMIT = 1000;
 export interface IndexStats {
   path: string;
   bytes: number;
+  /** The header's CRC-32 (8 hex digits), which covers every byte's checksum: it changes whenever the index does. */
+  checksum: string;
   header: IndexHeader;
 }
 
 export class KbIndex {
   private scorer: Scorer | undefined;
+  private closed = false;
 
   private constructor(private readonly reader: IndexReader) {}
 
@@ -45,10 +50,12 @@ export class KbIndex {
    */
   search(query: string | StructuredQuery, options: SearchOptions = {}): SearchResult {
     const started = now();
+    this.checkOpen();
     if (typeof query === "object" && query !== null) {
       const structured = fromStructured(query);
       return this.search(structured.text, { ...structured.options, ...options });
     }
+    checkSearchOptions(options);
     const { limit, offset } = pageOf(options);
     const syntax = parseSyntax(typeof query === "string" ? query : "");
     this.scorer ??= new Scorer(this.reader);
@@ -62,6 +69,8 @@ export class KbIndex {
    */
   related(ref: string, options: SearchOptions = {}): SearchResult {
     const started = now();
+    this.checkOpen();
+    checkSearchOptions(options);
     const { limit, offset } = pageOf(options);
     const number = articleNumberIn(ref);
     const doc = number === undefined ? undefined : this.reader.docForArticle(number);
@@ -86,6 +95,7 @@ export class KbIndex {
         tag: doc.tag,
         products: doc.products,
         modified: doc.modified,
+        url: articleUrl(doc.id),
         score: Math.round(r.score * 1000) / 1000,
         match: r.match,
         snippet: snippet.text,
@@ -119,17 +129,36 @@ export class KbIndex {
 
   /** The stored article named by `ref` (`Q149387`, `149387`, `kb149387`), or undefined. */
   get(ref: string): StoredDoc | undefined {
+    this.checkOpen();
     const number = articleNumberIn(ref);
     const doc = number === undefined ? undefined : this.reader.docForArticle(number);
     return doc === undefined ? undefined : this.reader.stored(doc);
   }
 
-  stats(): IndexStats {
-    return { path: this.reader.path, bytes: this.reader.fileSize, header: this.reader.header };
+  /**
+   * Every product, tag and year the index holds, with how many articles have each (products and
+   * tags commonest first, years oldest first): the values filters accept.
+   */
+  catalog(): Facets {
+    const { countFacets } = facetCounts();
+    const every = Array.from({ length: this.reader.header.docCount }, (_, doc) => doc);
+    return countFacets(this.reader.docMeta(), every, Infinity);
   }
 
+  stats(): IndexStats {
+    this.checkOpen();
+    return { path: this.reader.path, bytes: this.reader.fileSize, checksum: this.reader.checksum, header: this.reader.header };
+  }
+
+  /** Closes the index file; closing twice is harmless, and any other use after it a KbSearchError. */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.reader.close();
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new KbSearchError("usage", `the index at ${this.reader.path} was closed: open it again to search it`);
   }
 }
 
@@ -167,6 +196,7 @@ function refines(options: SearchOptions): boolean {
 const esmRequire = typeof KBSEARCH_BUNDLE !== "undefined" && KBSEARCH_BUNDLE ? undefined : createRequire(import.meta.url);
 const refinedPath = (): typeof import("./refine.js") => (esmRequire ? esmRequire("./refine.js") : require("./refine.js"));
 const relatedPath = (): typeof import("./related.js") => (esmRequire ? esmRequire("./related.js") : require("./related.js"));
+const facetCounts = (): typeof import("./facets.js") => (esmRequire ? esmRequire("./facets.js") : require("./facets.js"));
 const explanations = (): typeof import("../rank/explain.js") => (esmRequire ? esmRequire("../rank/explain.js") : require("../rank/explain.js"));
 
 /**
@@ -177,16 +207,10 @@ function now(): number {
   return Number(process.hrtime.bigint()) / 1e6;
 }
 
-/** The hits asked for: `limit` of them from `offset`, or from the start of page `page`. */
+/** The hits asked for (options checked): `limit` of them from `offset`, or from the start of page `page`. */
 function pageOf(options: SearchOptions): { limit: number; offset: number } {
-  const limit = clampCount(options.limit ?? DEFAULT_LIMIT, "limit", MAX_LIMIT);
-  const page = options.page === undefined ? undefined : clampCount(options.page, "page", Number.MAX_SAFE_INTEGER);
-  if (page === 0) throw new KbSearchError("usage", "page counts from 1");
-  const offset = page ? Math.min((page - 1) * limit, Number.MAX_SAFE_INTEGER) : clampCount(options.offset ?? 0, "offset", Number.MAX_SAFE_INTEGER);
+  const limit = Math.min(Math.floor(options.limit ?? DEFAULT_LIMIT), MAX_LIMIT);
+  const page = options.page === undefined ? undefined : Math.floor(options.page);
+  const offset = page ? Math.min((page - 1) * limit, Number.MAX_SAFE_INTEGER) : Math.min(Math.floor(options.offset ?? 0), Number.MAX_SAFE_INTEGER);
   return { limit, offset };
-}
-
-function clampCount(value: number, name: string, max: number): number {
-  if (!Number.isFinite(value) || value < 0) throw new KbSearchError("usage", `${name} must be a whole number of 0 or more (got ${value})`);
-  return Math.min(Math.floor(value), max);
 }

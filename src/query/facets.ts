@@ -5,7 +5,8 @@ import type { FacetCount, Facets } from "./types.js";
 /** Product and tag values listed, commonest first. */
 export const FACET_VALUES = 20;
 
-export function countFacets(meta: DocMetaColumns, docs: readonly number[]): Facets {
+/** `docs` counted by product, tag and year; products and tags the `limit` commonest. */
+export function countFacets(meta: DocMetaColumns, docs: Iterable<number>, limit = FACET_VALUES): Facets {
   const products = new Map<string, number>();
   const tags = new Map<string, number>();
   const years = new Map<string, number>();
@@ -18,8 +19,8 @@ export function countFacets(meta: DocMetaColumns, docs: readonly number[]): Face
     if (modified) bump(years, String(Math.floor(modified / 10_000)));
   }
   return {
-    products: commonest(products),
-    tags: commonest(tags),
+    products: commonest(products, limit),
+    tags: commonest(tags, limit),
     years: [...years].map(([value, count]) => ({ value, count })).sort((a, b) => a.value.localeCompare(b.value)),
   };
 }
@@ -28,9 +29,9 @@ function bump(counts: Map<string, number>, value: string): void {
   counts.set(value, (counts.get(value) ?? 0) + 1);
 }
 
-function commonest(counts: Map<string, number>): FacetCount[] {
+function commonest(counts: Map<string, number>, limit: number): FacetCount[] {
   return [...counts]
     .map(([value, count]) => ({ value, count }))
     .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
-    .slice(0, FACET_VALUES);
+    .slice(0, limit);
 }

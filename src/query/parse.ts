@@ -12,9 +12,14 @@ import type { Alias, ParsedQuery, QueryIntent, QueryWord } from "./types.js";
 /**
  * An article named anywhere in the query: `Q149387`, `KB149387`, `kb 149387`, `KB: Q149387`,
  * `KB Q149387`, `kb/149387` (support.microsoft.com/kb/149387), `scid=kb;en-us;149387`,
- * `article 149387`.
+ * `article 149387`, and the old link form (OLD_ARTICLE_LINK).
  */
 const ARTICLE_REF = /\b(?:kb(?:[\s:#/-]*|;[a-z]{2}-[a-z]{2};)q?|q|article\s+(?:no\.?\s*|number\s+|#\s*)?q?)(\d{3,7})\b/i;
+/**
+ * The archive's own old link form, the number cut into folders:
+ * `support.microsoft.com/support/kb/articles/Q168/7/35.asp` is Q168735.
+ */
+const OLD_ARTICLE_LINK = /\barticles\/q(\d{1,4})\/(\d)\/(\d\d)\b/i;
 /** A query that is only a number, as people type an article number. */
 const BARE_NUMBER = /^\s*(\d{3,7})\s*$/;
 const LETTERS = /^[a-z\u00c0-\u024f]+$/;
@@ -161,14 +166,24 @@ function partOfIdentifier(text: string, start: number, end: number): boolean {
   return JOINED_BEFORE.test(text.slice(Math.max(0, start - 2), start)) || JOINED_AFTER.test(text.slice(end, end + 2));
 }
 
-/** The article number `text` names, in any of the forms above, or undefined. */
+/**
+ * An article id alone, with as many digits as the parser takes from a page (1 to 7: `Q0`, `Q12`,
+ * `Q149387`), so that any article indexed can be named; the forms above ask for 3 or more, since
+ * in a query a short number is mostly not an article.
+ */
+const ARTICLE_ID = /^\s*(?:kb\s*:?\s*)?q?(\d{1,7})\s*$/i;
+
+/** The article number `text` names, as an id alone or in any of the forms above, or undefined. */
 export function articleNumberIn(text: string): number | undefined {
-  return findArticleRef(text)?.number;
+  const id = ARTICLE_ID.exec(text);
+  return id ? Number(id[1]) : findArticleRef(text)?.number;
 }
 
 function findArticleRef(text: string): { number: number; index: number; length: number } | undefined {
-  const m = ARTICLE_REF.exec(text) ?? BARE_NUMBER.exec(text);
+  const old = OLD_ARTICLE_LINK.exec(text);
+  const m = old ?? ARTICLE_REF.exec(text) ?? BARE_NUMBER.exec(text);
   if (!m) return undefined;
+  const number = Number(old ? old[1]! + old[2]! + old[3]! : m[1]);
   // In a link, the whole link names the article: its other words (http, aspx, scid) are not searched.
   let start = m.index;
   let end = m.index + m[0].length;
@@ -178,5 +193,5 @@ function findArticleRef(text: string): { number: number; index: number; length: 
     start -= before.length;
     end += after.length;
   }
-  return { number: Number(m[1]), index: start, length: end - start };
+  return { number, index: start, length: end - start };
 }

@@ -49,8 +49,8 @@ interface BranchMatch extends RankedDoc {
 
 export function refinedSearch(reader: IndexReader, scorer: Scorer, syntax: QuerySyntax, options: SearchOptions): Ranking {
   const warnings = [...syntax.warnings];
-  const filters = [...syntax.filters, ...optionFilters(options, warnings)];
-  const mask = filterMask(reader, filters);
+  const filters = [...syntax.filters, ...optionFilters(options)];
+  const mask = filterMask(reader, filters, warnings);
   const sections = filters.flatMap((f) => (f.kind === "field" && f.field === "section" && !f.negated ? [f.value.toLowerCase()] : []));
   if (filters.some((f) => f.kind === "field" && f.field === "section" && f.negated)) warnings.push("-section: is not supported and was ignored");
   const branches: Branch[] = syntax.tree ? toBranches(syntax.tree, warnings) : [{ text: "", prefixes: [], phrases: [], without: [] }];
@@ -99,16 +99,17 @@ export function refinedSearch(reader: IndexReader, scorer: Scorer, syntax: Query
   return ranking;
 }
 
-/** The filters the options ask for, as the query's own would. */
-function optionFilters(options: SearchOptions, warnings: string[]): Filter[] {
+/** The filters the options ask for, as the query's own would (the options are checked: search-options.ts). */
+function optionFilters(options: SearchOptions): Filter[] {
   const filters: Filter[] = [];
-  if (options.product !== undefined) filters.push({ kind: "field", field: "product", value: options.product, negated: false, label: `product:${options.product}` });
+  if (options.product !== undefined) {
+    const product = options.product.trim();
+    filters.push({ kind: "field", field: "product", value: product, negated: false, label: `product:${product.includes(" ") ? `"${product}"` : product}` });
+  }
   const dates = [["year", options.year], ["since", options.since], ["until", options.until]] as const;
   for (const [name, value] of dates) {
-    if (value === undefined) continue;
-    const range = dateRange(name, String(value));
+    const range = value === undefined ? undefined : dateRange(name, String(value).trim());
     if (range) filters.push({ kind: "date", ...range, negated: false, label: `${name}:${value}` });
-    else warnings.push(`--${name} ${value} is not a date (use 1999, 1999-03 or 1999-03-23) and was ignored`);
   }
   return filters;
 }

@@ -2,6 +2,7 @@
  * A query as a program builds it, for when assembling a query string would mean quoting by hand:
  * turned into the query language's own text (syntax.ts), so it runs exactly as typed queries do.
  */
+import { KbSearchError } from "../errors.js";
 import type { FieldName } from "./syntax.js";
 import type { SearchOptions } from "./types.js";
 
@@ -23,6 +24,7 @@ export interface StructuredQuery {
 
 /** The query text and the options a structured query stands for. */
 export function fromStructured(query: StructuredQuery): { text: string; options: SearchOptions } {
+  checkShape(query);
   const parts: string[] = [];
   if (query.words) parts.push(literalWords(query.words));
   for (const phrase of query.phrases ?? []) parts.push(quoted(phrase));
@@ -63,4 +65,25 @@ function quoted(text: string): string {
 
 function quotedIfNeeded(value: string): string {
   return /[\s"()]/.test(value) ? quoted(value) : value;
+}
+
+/** Throws a usage error naming the first member of `query` that is not of its documented type (a caller's mistake, not a crash). */
+function checkShape(query: StructuredQuery): void {
+  const fail = (what: string, expected: string) => {
+    throw new KbSearchError("usage", `structured query: ${what} must be ${expected}`);
+  };
+  const isText = (v: unknown) => typeof v === "string";
+  const isTextList = (v: unknown) => Array.isArray(v) && v.every(isText);
+  if (query.words !== undefined && !isText(query.words)) fail("words", "a string");
+  for (const key of ["phrases", "anyOf", "without"] as const) if (query[key] !== undefined && !isTextList(query[key])) fail(key, "an array of strings");
+  for (const key of ["since", "until"] as const) {
+    const v = query[key];
+    if (v !== undefined && !isText(v) && typeof v !== "number") fail(key, "a date (a string or a year)");
+  }
+  if (query.fields !== undefined) {
+    if (typeof query.fields !== "object" || query.fields === null || Array.isArray(query.fields)) fail("fields", "an object");
+    for (const [field, value] of Object.entries(query.fields ?? {})) {
+      if (value !== undefined && !isText(value) && !isTextList(value)) fail(`fields.${field}`, "a string or an array of strings");
+    }
+  }
 }

@@ -53,13 +53,49 @@ const NOT_FIELDS = new Set(["http", "https", "ftp", "file", "mailto", "kb", "q",
 const EXCLUDABLE = /[\p{L}"(]/u;
 const DATE = /^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$/;
 
-export function parseSyntax(text: string): QuerySyntax {
+/**
+ * What one query may hold, so that any query answers within a second and a bounded memory: past
+ * these, the rest of the query is left out, with a warning. (The longest of the evaluation sets'
+ * real queries, a pasted dialog, has 293 characters and 52 words.)
+ */
+export const MAX_QUERY_CHARS = 2_000;
+export const MAX_QUERY_WORDS = 64;
+/** Parentheses nested deeper than this are read as if not there (the parser recurses per level). */
+export const MAX_NESTING = 16;
+const WORD_RUN = /[\p{L}\p{N}]+/gu;
+
+/** `text` cut to MAX_QUERY_CHARS characters and MAX_QUERY_WORDS words, saying so in `warnings` when cut. */
+function boundedQuery(text: string, warnings: string[]): string {
+  let bounded = text;
+  if (bounded.length > MAX_QUERY_CHARS) {
+    // Not between the halves of a surrogate pair.
+    const end = /[\ud800-\udbff]/.test(bounded[MAX_QUERY_CHARS - 1]!) ? MAX_QUERY_CHARS - 1 : MAX_QUERY_CHARS;
+    bounded = bounded.slice(0, end);
+    warnings.push(`the query is longer than ${MAX_QUERY_CHARS.toLocaleString("en-US")} characters: the rest was left out`);
+  }
+  WORD_RUN.lastIndex = 0;
+  let words = 0;
+  for (let m = WORD_RUN.exec(bounded); m; m = WORD_RUN.exec(bounded)) {
+    if (++words > MAX_QUERY_WORDS) {
+      bounded = bounded.slice(0, m.index);
+      warnings.push(`the query has more than ${MAX_QUERY_WORDS} words: the rest was left out`);
+      break;
+    }
+  }
+  return bounded;
+}
+
+export function parseSyntax(query: string): QuerySyntax {
   const warnings: string[] = [];
+  const text = boundedQuery(query, warnings);
   const tokens = lex(text, warnings);
   const filters: Filter[] = [];
   let at = 0;
   let depth = 0;
   let operators = false;
+  // A filter the query names, even one ignored for its value, takes the query off the plain path,
+  // which would search the whole text as words (`year:abc heap` is heap, not year, abc and heap).
+  let named = false;
 
   const parseAnd = (): QueryNode | undefined => {
     const nodes: QueryNode[] = [];
@@ -103,6 +139,7 @@ export function parseSyntax(text: string): QuerySyntax {
         operators = true;
         return { kind: "phrase", text: t.text };
       case "field": {
+        named = true;
         const filter = toFilter(t.name, t.value, negated, t.label, warnings);
         if (filter) filters.push(filter);
         if (filter && depth > 0) warnings.push(`${t.label} applies to the whole query, not only inside ( )`);
@@ -131,13 +168,14 @@ export function parseSyntax(text: string): QuerySyntax {
     }
   }
   const tree = parts.length > 1 ? { kind: "and" as const, nodes: parts } : parts[0];
-  return { text, tree, filters, warnings, plain: !operators && filters.length === 0 };
+  // Each warning once, however often the query repeats what it is about (`-(` a thousand times).
+  return { text, tree, filters, warnings: [...new Set(warnings)], plain: !operators && !named };
 }
 
 /** The filter a `name:value` asks for, or undefined (with a warning) when the value is unusable. */
 function toFilter(name: FieldName | DateField, value: string, negated: boolean, label: string, warnings: string[]): Filter | undefined {
-  if (value.trim() === "") {
-    warnings.push(`${name}: has no value and was ignored`);
+  if (!namesSomething(value)) {
+    warnings.push(`${label} has no value and was ignored`);
     return undefined;
   }
   if (!(DATE_FIELDS as readonly string[]).includes(name)) return { kind: "field", field: name as FieldName, value: value.trim(), negated, label };
@@ -147,6 +185,11 @@ function toFilter(name: FieldName | DateField, value: string, negated: boolean, 
     return undefined;
   }
   return { kind: "date", ...range, negated, label };
+}
+
+/** A filter value naming something: at least one letter or digit (not `""`, not `!`). */
+export function namesSomething(value: string): boolean {
+  return /[\p{L}\p{N}]/u.test(value);
 }
 
 /**
@@ -191,6 +234,10 @@ function datePeriod(value: string): { from: number; to: number } | undefined {
 function lex(text: string, warnings: string[]): Token[] {
   const tokens: Token[] = [];
   let i = 0;
+  // Open parentheses, and of them how many are read as if not there (nested past MAX_NESTING).
+  let open = 0;
+  let dropped = 0;
+  let warnedNesting = false;
   const readPhrase = (): string => {
     const close = text.indexOf('"', i + 1);
     const phrase = text.slice(i + 1, close < 0 ? text.length : close);
@@ -202,8 +249,22 @@ function lex(text: string, warnings: string[]): Token[] {
     const c = text[i]!;
     if (/\s/.test(c)) {
       i++;
-    } else if (c === "(" || c === ")") {
-      tokens.push({ type: c === "(" ? "open" : "close" });
+    } else if (c === "(") {
+      if (open >= MAX_NESTING) {
+        dropped++;
+        if (!warnedNesting) warnings.push(`parentheses nested deeper than ${MAX_NESTING} levels were read as if not there`);
+        warnedNesting = true;
+      } else {
+        open++;
+        tokens.push({ type: "open" });
+      }
+      i++;
+    } else if (c === ")") {
+      if (dropped > 0) dropped--;
+      else {
+        if (open > 0) open--;
+        tokens.push({ type: "close" });
+      }
       i++;
     } else if (c === '"') {
       const phrase = readPhrase();

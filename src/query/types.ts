@@ -122,6 +122,8 @@ export interface SearchHit {
   products: string[];
   /** Last modified, `YYYY-MM-DD`. */
   modified: string;
+  /** The article's page on the archive's website (`https://jeffpar.github.io/kbarchive/kb/149/Q149387/`). */
+  url: string;
   score: number;
   /** "id" when the query named this article by number, "text" otherwise. */
   match: "id" | "text";

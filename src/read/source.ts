@@ -24,14 +24,40 @@ export type SourceDescription =
 export interface ReadSourceOptions {
   onSkip?: SkipReporter;
   onProgress?: ProgressReporter;
+  /** Tighter (or looser) bounds than SOURCE_LIMITS. */
+  limits?: Partial<SourceLimits>;
 }
+
+/** How long and how much a source may take before it is given up as stalled or endless. */
+export interface SourceLimits {
+  /** A server must answer (send its headers) within this many ms... */
+  responseMs: number;
+  /**
+   * ...and then send at least `minBytesPerWindow` bytes in every window of `stallMs` during which
+   * the build was waiting for them (a window in which the build held the download back is not
+   * counted): silence, or a trickle of a byte every 2 s, fails the download.
+   */
+  stallMs: number;
+  minBytesPerWindow: number;
+  /** A whole download may take at most this long. */
+  downloadMs: number;
+  /** A tarball (on disk or downloaded) may unpack to at most this many bytes: an endless gzip stream stops there. */
+  unpackedBytes: number;
+}
+
+/** The bounds a source is read within (the README states them): the archive's tarball is 49 MB and unpacks to 277 MB. */
+export const SOURCE_LIMITS: SourceLimits = {
+  responseMs: 30_000,
+  stallMs: 30_000,
+  minBytesPerWindow: 64 * 1024,
+  downloadMs: 60 * 60_000,
+  unpackedBytes: 2 * 1024 ** 3,
+};
 
 const SPEC_HELP =
   "give a kbarchive checkout (or its kb/ folder), a .tar.gz tarball of it, " +
   "or its URL (https://github.com/jeffpar/kbarchive/archive/refs/heads/master.tar.gz)";
 const MAX_REDIRECTS = 5;
-/** How long to wait for a server to answer; the body itself may pause for backpressure. */
-const RESPONSE_TIMEOUT_MS = 30_000;
 /**
  * Larger files are skipped (reported) unread: the archive's largest article is under 200 KB, and
  * one huge file would otherwise cost its size several times over in memory.
@@ -77,6 +103,7 @@ export function describeSource(spec: string): SourceDescription {
  */
 export async function* readSource(spec: string, options: ReadSourceOptions = {}): AsyncGenerator<SourceEntry> {
   const source = describeSource(spec);
+  const limits = { ...SOURCE_LIMITS, ...options.limits };
   switch (source.kind) {
     case "directory":
       yield* readDirectory(source.path, options);
@@ -85,19 +112,20 @@ export async function* readSource(spec: string, options: ReadSourceOptions = {})
       const progress = new Progress(options.onProgress, source.bytes);
       const file = createReadStream(source.path, { highWaterMark: 1 << 20 });
       file.on("data", (chunk) => progress.add(chunk.length));
-      yield* readTarball(file, source.gzip, spec, options.onSkip);
+      yield* readTarball(file, source.gzip, spec, limits, options.onSkip);
       progress.done();
       return;
     }
     case "url": {
-      const response = await get(spec);
+      const response = await get(spec, limits);
+      guardDownload(response, spec, limits);
       const declared = Number(response.headers["content-length"]);
       const total = Number.isSafeInteger(declared) ? declared : undefined;
       const progress = new Progress(options.onProgress, total);
       // A connection closed before Content-Length bytes (or the last chunk) makes Node fail the
       // response with "aborted", which reaches us through gunzip.
       response.on("data", (chunk: Buffer) => progress.add(chunk.length));
-      yield* readTarball(response, true, spec, options.onSkip);
+      yield* readTarball(response, true, spec, limits, options.onSkip);
       progress.done();
       return;
     }
@@ -105,7 +133,7 @@ export async function* readSource(spec: string, options: ReadSourceOptions = {})
 }
 
 /** Articles from a stream of tar (gzipped or not) bytes. */
-async function* readTarball(input: Readable, gzip: boolean, spec: string, onSkip?: SkipReporter): AsyncGenerator<SourceEntry> {
+async function* readTarball(input: Readable, gzip: boolean, spec: string, limits: SourceLimits, onSkip?: SkipReporter): AsyncGenerator<SourceEntry> {
   let stream: Readable = input;
   if (gzip) {
     const gunzip = createGunzip({ chunkSize: 1 << 16 });
@@ -114,7 +142,7 @@ async function* readTarball(input: Readable, gzip: boolean, spec: string, onSkip
     stream = gunzip;
   }
   try {
-    for await (const entry of readTar(stream, MAX_ARTICLE_BYTES)) {
+    for await (const entry of readTar(unpackedAtMost(stream, limits.unpackedBytes, spec), MAX_ARTICLE_BYTES)) {
       if (!isArticlePath(entry.path)) continue;
       if (entry.type !== "file") {
         onSkip?.({ path: entry.path, reason: entry.type === "oversized" ? tooLarge(entry.size) : "not a regular file (link or special entry)" });
@@ -124,11 +152,55 @@ async function* readTarball(input: Readable, gzip: boolean, spec: string, onSkip
       if (text !== undefined) yield { path: entry.path, text, bytes: entry.data.length };
     }
   } catch (error) {
+    // A bound of ours that stopped the source says so itself.
+    if (error instanceof SourceError) throw error;
     throw new SourceError(breakOffMessage(spec, error), { cause: error });
   } finally {
     // Stopped early (consumer quit or error): close the file or connection too.
     input.destroy();
   }
+}
+
+/** The chunks of `stream`, failing once they pass `max` bytes in all. */
+async function* unpackedAtMost(stream: Readable, max: number, spec: string): AsyncGenerator<Buffer> {
+  let total = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > max) throw new SourceError(`${spec} unpacks to more than ${megabytes(max)} (the archive unpacks to 277 MB): not a KB archive, or endless`);
+    yield chunk;
+  }
+}
+
+function megabytes(bytes: number): string {
+  return `${Math.round(bytes / (1024 * 1024)).toLocaleString("en-US")} MB`;
+}
+
+/**
+ * Fails a download (destroying the response with a SourceError) that stalls, trickles or runs too
+ * long: see SourceLimits. Windows in which the build paused the download (backpressure) are not held against it.
+ */
+function guardDownload(response: http.IncomingMessage, url: string, limits: SourceLimits): void {
+  let received = 0;
+  let paused = response.isPaused();
+  const fail = (why: string) => response.destroy(new SourceError(`download of ${url} ${why}; the index was left as it was: try again later`));
+  response.on("data", (chunk: Buffer) => (received += chunk.length));
+  response.on("pause", () => (paused = true));
+  const stall = setInterval(() => {
+    if (!paused && received < limits.minBytesPerWindow) {
+      fail(received === 0 ? `stalled: nothing arrived for ${seconds(limits.stallMs)}` : `stalled: ${received} bytes arrived in ${seconds(limits.stallMs)} (at least ${limits.minBytesPerWindow} are expected)`);
+    }
+    received = 0;
+    paused = response.isPaused();
+  }, limits.stallMs);
+  const whole = setTimeout(() => fail(`took longer than ${seconds(limits.downloadMs)}`), limits.downloadMs);
+  response.once("close", () => {
+    clearInterval(stall);
+    clearTimeout(whole);
+  });
+}
+
+function seconds(ms: number): string {
+  return ms >= 60_000 ? `${ms / 60_000} min` : `${ms / 1000} s`;
 }
 
 function breakOffMessage(spec: string, error: unknown): string {
@@ -249,14 +321,21 @@ function readHead(path: string): Buffer {
   }
 }
 
-/** GET with redirects followed; resolves with a 2xx response, or rejects with SourceError. */
-function get(url: string, redirects = 0): Promise<http.IncomingMessage> {
+/**
+ * GET with redirects followed (http and https only); resolves with a 2xx response, or rejects with
+ * SourceError. Nothing the server sends can throw past it: a malformed or foreign redirect rejects too.
+ */
+function get(url: string, limits: SourceLimits, redirects = 0): Promise<http.IncomingMessage> {
   return new Promise((resolvePromise, reject) => {
     let parsed: URL;
     try {
       parsed = new URL(url);
     } catch (error) {
       reject(new SourceError(`${url} is not a valid URL: ${SPEC_HELP}`, { cause: error }));
+      return;
+    }
+    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+      reject(new SourceError(`${url} is not an http or https URL: ${SPEC_HELP}`));
       return;
     }
     const client = parsed.protocol === "https:" ? https : http;
@@ -270,7 +349,18 @@ function get(url: string, redirects = 0): Promise<http.IncomingMessage> {
           reject(new SourceError(`${url}: more than ${MAX_REDIRECTS} redirects; check the URL`));
           return;
         }
-        get(new URL(location, parsed).href, redirects + 1).then(resolvePromise, reject);
+        let target: URL;
+        try {
+          target = new URL(location, parsed);
+        } catch (error) {
+          reject(new SourceError(`${url} redirects to ${JSON.stringify(location.slice(0, 200))}, which is not a valid URL; check the URL`, { cause: error }));
+          return;
+        }
+        if (target.protocol !== "http:" && target.protocol !== "https:") {
+          reject(new SourceError(`${url} redirects to ${target.protocol}// (only http and https redirects are followed); check the URL`));
+          return;
+        }
+        get(target.href, limits, redirects + 1).then(resolvePromise, reject);
         return;
       }
       if (status < 200 || status >= 300) {
@@ -281,7 +371,7 @@ function get(url: string, redirects = 0): Promise<http.IncomingMessage> {
       }
       resolvePromise(response);
     });
-    request.setTimeout(RESPONSE_TIMEOUT_MS, () => request.destroy(new Error(`no answer within ${RESPONSE_TIMEOUT_MS / 1000} s`)));
+    request.setTimeout(limits.responseMs, () => request.destroy(new Error(`no answer within ${seconds(limits.responseMs)}`)));
     request.on("error", (error) => reject(new SourceError(`cannot download ${url} (${error.message}); check the URL and the network`, { cause: error })));
   });
 }

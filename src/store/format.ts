@@ -42,9 +42,10 @@ export const MAGIC = "KBSRCHIX";
  * over, and to recompress few blocks); 7: a posting's field frequencies as one code byte of a fixed
  * table rather than a field mask and a varint per field (the postings 5.6 MB smaller over the whole
  * archive); 8: stored blocks of ~16 KB deflated with the store dictionary (a hit inflates an eighth
- * of what it did), records as arrays. Other versions are refused with advice to rebuild.
+ * of what it did), records as arrays; 9: docMeta's keywords hold the footer's Technology, Issue
+ * type and Solution Type too. Other versions are refused with advice to rebuild.
  */
-export const FORMAT_VERSION = 8;
+export const FORMAT_VERSION = 9;
 export const INDEX_FILE = "kbsearch.idx";
 export const PREAMBLE_BYTES = 20;
 export const TERMS_PER_BLOCK = 64;

@@ -4,13 +4,13 @@
  * killed) is stale and is taken over. Readers never look at the lock: they open whichever index
  * file is in place, and the atomic rename in writer.ts means that is always a whole one.
  */
-import { linkSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { linkSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { KbSearchError } from "../errors.js";
 
 export const LOCK_FILE = "kbsearch.lock";
 
-/** Locks this process holds, so that one process's second build of a folder is busy too. */
+/** Locks this process holds, by the folder's real path, so that one process's second build of a folder is busy too, however the folder is spelled. */
 const held = new Set<string>();
 
 export interface BuildLock {
@@ -19,15 +19,22 @@ export interface BuildLock {
 
 /** Takes the build lock of `dir` (creating the folder), or throws index-busy naming the holder. */
 export function acquireBuildLock(dir: string): BuildLock {
-  const path = join(dir, LOCK_FILE);
-  const mine = `${path}.${process.pid}`;
+  let path: string;
   try {
     mkdirSync(dir, { recursive: true });
+    path = join(realpathSync(dir), LOCK_FILE);
+  } catch (err) {
+    throw new KbSearchError("build", `cannot create the index folder ${dir} (${(err as Error).message}): check the path and its permissions`, { cause: err });
+  }
+  const mine = `${path}.${process.pid}`;
+  try {
     // Written whole under a name of its own, then linked into place: linking fails if a lock
     // exists, so the lock appears with its owner already in it.
     writeFileSync(mine, `${process.pid}\n`);
   } catch (err) {
-    throw new KbSearchError("build", `cannot write in ${dir} (${(err as Error).message}): check the folder and its permissions`, { cause: err });
+    // A full disk may leave the file created but empty.
+    rmSync(mine, { force: true });
+    throw new KbSearchError("build", `cannot write in ${dir} (${(err as Error).message}): check the folder, its permissions and the free disk space`, { cause: err });
   }
   try {
     for (let attempt = 0; attempt < 3; attempt++) {

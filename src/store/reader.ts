@@ -3,7 +3,7 @@
  * block index and the field lengths; then, per query, one dictionary block and one postings list
  * per term, and the stored records of the hits shown. Nothing else of the file is decoded.
  */
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { brotliDecompressSync, crc32 } from "node:zlib";
 import { ANALYZER_ID } from "../analyze/analyzer.js";
@@ -48,6 +48,8 @@ export interface VerifyReport {
 export class IndexReader {
   readonly header: IndexHeader;
   readonly path: string;
+  /** The header's CRC-32 as 8 hex digits. The header holds every data chunk's checksum, so this names the whole file's content. */
+  readonly checksum: string;
   /** Field lengths as stored, FIELD_COUNT codes per document (LENGTH_OF_CODE gives the length). */
   readonly fieldLengthCodes: Uint8Array;
   private readonly fd: number;
@@ -82,12 +84,17 @@ export class IndexReader {
     const path = join(dir, INDEX_FILE);
     let fd: number;
     try {
-      fd = openSync(path, "r");
+      // Non-blocking, so that a FIFO in the index's place cannot hang the open; reads of a regular file ignore it.
+      fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
     } catch (err) {
-      const why = (err as NodeJS.ErrnoException).code === "ENOENT" ? "" : ` (${(err as NodeJS.ErrnoException).code ?? "unreadable"})`;
-      throw new KbSearchError("index-missing", `no index at ${dir}${why}: run \`kbsearch index SOURCE --index ${dir}\` to build one`, { cause: err });
+      throw openError(err as NodeJS.ErrnoException, dir, path);
     }
     try {
+      const stats = fstatSync(fd);
+      if (!stats.isFile()) {
+        const what = stats.isDirectory() ? "a folder" : stats.isFIFO() ? "a named pipe (FIFO)" : "not a regular file";
+        throw new KbSearchError("index-corrupt", `${path} is ${what}, not an index file: remove it, then run \`kbsearch index SOURCE --index ${dir}\``);
+      }
       return new IndexReader(fd, path, rebuild);
     } catch (err) {
       closeSync(fd);
@@ -109,10 +116,12 @@ export class IndexReader {
     }
     if (preamble.length < PREAMBLE_BYTES) throw this.corrupt(`is truncated (${this.fileSize} bytes)`);
     const headerLength = preamble.readUInt32LE(12);
-    this.dataStart = (PREAMBLE_BYTES + headerLength + 7) & ~7;
-    if (this.dataStart > this.fileSize) throw this.corrupt(`is truncated (${this.fileSize} bytes, its header alone needs ${this.dataStart})`);
+    // The data region starts at the next 8-byte boundary (arithmetic, not bit masks: a damaged length may pass 2^31).
+    this.dataStart = Math.ceil((PREAMBLE_BYTES + headerLength) / 8) * 8;
+    if (this.dataStart > this.fileSize) throw this.corrupt(`is truncated or its header length is damaged (${this.fileSize} bytes, its header alone needs ${this.dataStart})`);
     const headerBytes = this.readAt(PREAMBLE_BYTES, headerLength);
     if (crc32(headerBytes) !== preamble.readUInt32LE(16)) throw this.corrupt("has a damaged header (checksum mismatch)");
+    this.checksum = preamble.readUInt32LE(16).toString(16).padStart(8, "0");
     const { integrity, ...header } = this.decodeHeader(headerBytes);
     if (header.analyzerId !== ANALYZER_ID) {
       throw new KbSearchError("index-version", `${path} was built by analyzer ${header.analyzerId}; this kbsearch uses ${ANALYZER_ID}${this.advice()}`);
@@ -127,7 +136,7 @@ export class IndexReader {
     if (integrity.chunkCrcs.length !== chunkCount(integrity.dataBytes) * 4) throw this.corrupt("has a damaged header (checksum table)");
     for (const name of SECTION_NAMES) {
       const s = header.sections[name];
-      if (!s || s.offset + s.length > integrity.dataBytes) throw this.corrupt(`is damaged (section ${name} lies past the end)`);
+      if (s.offset + s.length > integrity.dataBytes) throw this.corrupt(`is damaged (section ${name} lies past the end)`);
     }
     this.header = header;
     this.integrity = integrity;
@@ -139,18 +148,24 @@ export class IndexReader {
     if (this.blockFirstTerms.length !== header.blockCount || this.fieldLengthCodes.length !== header.docCount * FIELD_COUNT) {
       throw this.corrupt("is damaged (dictionary or field lengths do not match the header)");
     }
+    // Offset tables: every later read between two of their entries is then within its section.
+    if (!isOffsetTable(this.blockOffsets, header.blockCount ? header.blockCount + 1 : 0, header.sections.dictionary.length)) {
+      throw this.corrupt("is damaged (the dictionary's block offsets)");
+    }
+    if (!isOffsetTable(this.storeOffsets, undefined, header.sections.store.length)) throw this.corrupt("is damaged (the store's block offsets)");
   }
 
+  /** The header decoded, each count, length and offset in it checked to be a whole number in range before any is used. */
   private decodeHeader(bytes: Uint8Array): StoredHeader {
+    let header: StoredHeader;
     try {
-      const header = decodeMsgpack(bytes) as StoredHeader;
-      if (typeof header !== "object" || header === null || !header.sections || !(header.integrity?.chunkCrcs instanceof Uint8Array)) {
-        throw new Error("fields missing");
-      }
-      return header;
+      header = decodeMsgpack(bytes) as StoredHeader;
     } catch (err) {
       throw this.corrupt("has a damaged header", err);
     }
+    const problem = headerProblem(header);
+    if (problem) throw this.corrupt(`has a damaged header (${problem})`);
+    return header;
   }
 
   /** Reads the whole file and checks every checksum: what `kbsearch stats --verify` runs. */
@@ -206,7 +221,7 @@ export class IndexReader {
   }
 
   postings(entry: TermEntry): Uint8Array {
-    return this.readData(this.sectionStart("postings") + entry.offset, entry.length);
+    return this.sectionRange("postings", entry.offset, entry.length);
   }
 
   /** Each document's article number, by document (for sorting by number). */
@@ -247,22 +262,24 @@ export class IndexReader {
 
   /** (article number, doc) pairs sorted by number, decoded on first use (the writer's encodeIds). */
   private idPairs(): Uint32Array {
-    if (!this.ids) {
-      const r = new ByteReader(this.section("ids"));
-      const pairs = new Uint32Array(this.docCount * 2);
-      let number = 0;
-      let doc = -1;
-      for (let i = 0; i < pairs.length; i += 2) {
-        number += r.varint();
-        const step = r.varint();
-        doc += step & 1 ? -((step + 1) >>> 1) : step >>> 1;
-        pairs[i] = number;
-        pairs[i + 1] = doc;
-      }
-      if (r.pos !== r.bytes.length || doc < 0 || doc >= this.docCount) throw this.corrupt("has a damaged ids section");
-      this.ids = pairs;
-    }
+    if (!this.ids) this.ids = this.decoding("ids section", () => this.decodeIds());
     return this.ids;
+  }
+
+  private decodeIds(): Uint32Array {
+    const r = new ByteReader(this.section("ids"));
+    const pairs = new Uint32Array(this.docCount * 2);
+    let number = 0;
+    let doc = -1;
+    for (let i = 0; i < pairs.length; i += 2) {
+      number += r.varint();
+      const step = r.varint();
+      doc += step & 1 ? -((step + 1) >>> 1) : step >>> 1;
+      pairs[i] = number;
+      pairs[i + 1] = doc;
+    }
+    if (r.pos !== r.bytes.length || doc < 0 || doc >= this.docCount) throw this.corrupt("has a damaged ids section");
+    return pairs;
   }
 
   /** The document's stored record; the last block read is kept, since neighbouring hits often share it. */
@@ -303,8 +320,8 @@ export class IndexReader {
   compressedStoreBlock(index: number): Uint8Array {
     const start = this.storeOffsets[index];
     const end = this.storeOffsets[index + 1];
-    if (start === undefined || end === undefined || end < start) throw this.corrupt(`lacks stored block ${index}`);
-    return this.readData(this.sectionStart("store") + start, end - start);
+    if (start === undefined || end === undefined) throw this.corrupt(`lacks stored block ${index}`);
+    return this.sectionRange("store", start, end - start);
   }
 
   /** Every term's dictionary entry, in order (for a build updating the index). */
@@ -328,10 +345,16 @@ export class IndexReader {
 
   /** Runs a decoding step of stored block `index`, turning a failure into a clear index error. */
   private unpackStored<T>(index: number, decode: () => T): T {
+    return this.decoding(`stored block (${index})`, decode);
+  }
+
+  /** Runs a decoding step of `what`, turning a failure (bytes that run out, a value out of range) into an index-corrupt error. */
+  private decoding<T>(what: string, decode: () => T): T {
     try {
       return decode();
     } catch (err) {
-      throw this.corrupt(`has a damaged stored block (${index})`, err);
+      if (err instanceof KbSearchError) throw err;
+      throw this.corrupt(`has a damaged ${what}`, err);
     }
   }
 
@@ -363,6 +386,10 @@ export class IndexReader {
    * blocks once each. `term` is ASCII, so the bytes it shares with a term are as many characters.
    */
   private scanBlock(block: number, term: string): TermEntry | undefined {
+    return this.decoding(`dictionary block (${block})`, () => this.scanBlockBytes(block, term));
+  }
+
+  private scanBlockBytes(block: number, term: string): TermEntry | undefined {
     // A copy of its own: a read's bytes may be a view of a larger buffer, which keeping would keep.
     const bytes = this.blockBytesCache.get(block, (b) => new Uint8Array(this.blockBytes(b)));
     const r = new ByteReader(bytes);
@@ -392,6 +419,10 @@ export class IndexReader {
   }
 
   private decodeBlock(block: number): TermEntry[] {
+    return this.decoding(`dictionary block (${block})`, () => this.decodeBlockBytes(block));
+  }
+
+  private decodeBlockBytes(block: number): TermEntry[] {
     const r = new ByteReader(this.blockBytes(block));
     let offset = r.varint();
     const entries: TermEntry[] = [];
@@ -412,7 +443,7 @@ export class IndexReader {
   /** Dictionary block `block` as stored: its first postings offset, then its front-coded terms. */
   private blockBytes(block: number): Uint8Array {
     const start = this.blockOffsets[block]!;
-    return this.readData(this.sectionStart("dictionary") + start, this.blockOffsets[block + 1]! - start);
+    return this.sectionRange("dictionary", start, this.blockOffsets[block + 1]! - start);
   }
 
   private sectionStart(name: SectionName): number {
@@ -423,13 +454,21 @@ export class IndexReader {
     return this.readData(this.sectionStart(name), this.header.sections[name].length);
   }
 
+  /** Bytes [offset, offset + length) of a section, as an entry read from the file names them: checked to lie within it. */
+  private sectionRange(name: SectionName, offset: number, length: number): Buffer {
+    if (!isRange(offset, length, this.header.sections[name].length)) {
+      throw this.corrupt(`is damaged (a read of ${length} bytes at ${offset} lies outside section ${name})`);
+    }
+    return this.readData(this.sectionStart(name) + offset, length);
+  }
+
   /** Bytes of the data region, read whole chunks at a time until each chunk has been checked once. */
   private readData(position: number, length: number): Buffer {
-    if (length === 0) return Buffer.alloc(0);
     const relative = position - this.dataStart;
+    if (!isRange(relative, length, this.integrity.dataBytes)) throw this.corrupt(`is damaged (a read at ${position} lies past the end)`);
+    if (length === 0) return Buffer.alloc(0);
     const first = Math.floor(relative / CHUNK_BYTES);
     const last = Math.floor((relative + length - 1) / CHUNK_BYTES);
-    if (relative < 0 || relative + length > this.integrity.dataBytes) throw this.corrupt(`is damaged (a read at ${position} lies past the end)`);
     if (this.verified.subarray(first, last + 1).every((v) => v === 1)) return this.readAt(position, length);
     const spanStart = first * CHUNK_BYTES;
     const span = this.readAt(this.dataStart + spanStart, Math.min((last + 1) * CHUNK_BYTES, this.integrity.dataBytes) - spanStart);
@@ -451,7 +490,9 @@ export class IndexReader {
     return names.length ? `section ${names.join(", ")}` : "padding";
   }
 
+  /** Bytes of the file; every read goes through here, so none is made of a range the file does not hold. */
   private readAt(position: number, length: number): Buffer {
+    if (!isRange(position, length, this.fileSize)) throw this.corrupt(`is damaged or truncated (a read of ${length} bytes at ${position} lies past its ${this.fileSize} bytes)`);
     const buf = Buffer.allocUnsafe(length);
     let done = 0;
     while (done < length) {
@@ -470,5 +511,62 @@ export class IndexReader {
   /** The rebuild advice as a message ends with it. */
   private advice(): string {
     return this.rebuild ? `: ${this.rebuild}` : "";
+  }
+}
+
+/** Whether [offset, offset + length) is a range of whole numbers within [0, size). */
+function isRange(offset: number, length: number, size: number): boolean {
+  return Number.isSafeInteger(offset) && Number.isSafeInteger(length) && offset >= 0 && length >= 0 && offset + length <= size;
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+}
+
+/**
+ * What is wrong with a decoded header, or undefined: every count, length and offset the reader
+ * uses must be a whole number of 0 or more (the header's checksum catches damage; this catches a
+ * file written wrong or on purpose), and every section must be named.
+ */
+function headerProblem(header: StoredHeader): string | undefined {
+  if (typeof header !== "object" || header === null) return "not a map";
+  for (const key of ["formatVersion", "docCount", "termCount", "blockCount", "textBytes", "storeDictionaryCrc"] as const) {
+    if (!isCount(header[key])) return `${key} is not a count`;
+  }
+  for (const key of ["analyzerId", "createdAt", "source"] as const) if (typeof header[key] !== "string") return `${key} is not text`;
+  if (!Array.isArray(header.avgFieldLength) || header.avgFieldLength.length !== FIELD_COUNT || !header.avgFieldLength.every((n) => typeof n === "number" && Number.isFinite(n) && n >= 0)) {
+    return "avgFieldLength";
+  }
+  if (typeof header.sections !== "object" || header.sections === null) return "no sections";
+  for (const name of SECTION_NAMES) {
+    const s = header.sections[name];
+    if (typeof s !== "object" || s === null || !isCount(s.offset) || !isCount(s.length)) return `section ${name}`;
+  }
+  const integrity = header.integrity;
+  if (typeof integrity !== "object" || integrity === null || !isCount(integrity.dataBytes) || !(integrity.chunkCrcs instanceof Uint8Array)) return "checksum table";
+  return undefined;
+}
+
+/** Whether `offsets` rise (never fall) from within `size` to within it, `count` of them when given. */
+function isOffsetTable(offsets: Uint32Array, count: number | undefined, size: number): boolean {
+  if (count !== undefined && offsets.length !== count) return false;
+  for (let i = 0; i < offsets.length; i++) {
+    if (offsets[i]! > size || (i > 0 && offsets[i]! < offsets[i - 1]!)) return false;
+  }
+  return true;
+}
+
+/** Why the index file could not be opened: none there, or a folder or file that cannot be read. */
+function openError(err: NodeJS.ErrnoException, dir: string, path: string): KbSearchError {
+  switch (err.code) {
+    case "ENOENT":
+      return new KbSearchError("index-missing", `no index at ${dir}: run \`kbsearch index SOURCE --index ${dir}\` to build one`, { cause: err });
+    case "EACCES":
+    case "EPERM":
+      return new KbSearchError("index-missing", `the index at ${dir} cannot be read (${err.code}: permission denied): check the permissions of ${dir} and ${path}`, { cause: err });
+    case "ENOTDIR":
+      return new KbSearchError("index-missing", `${dir} is not a folder: give --index the folder holding ${INDEX_FILE}`, { cause: err });
+    default:
+      return new KbSearchError("index-missing", `the index at ${dir} cannot be opened (${err.code ?? err.message}): check ${path}`, { cause: err });
   }
 }

@@ -58,17 +58,25 @@ export class ByteWriter implements ByteSink {
   }
 }
 
-/** Reads varints and raw bytes from a buffer, front to back. */
+/** Bytes that end before the value read from them does, or a varint longer than 32 bits. */
+export class TruncatedError extends Error {
+  override name = "TruncatedError";
+}
+
+/** Reads varints and raw bytes from a buffer, front to back; throws TruncatedError rather than read past its end. */
 export class ByteReader {
   pos = 0;
   constructor(readonly bytes: Uint8Array) {}
 
   varint(): number {
     const b = this.bytes;
+    const end = b.length;
+    if (this.pos >= end) throw this.truncated();
     let byte = b[this.pos++]!;
     let value = byte & 0x7f;
     let shift = 7;
     while (byte & 0x80) {
+      if (this.pos >= end || shift > 28) throw this.truncated();
       byte = b[this.pos++]!;
       value |= (byte & 0x7f) << shift;
       shift += 7;
@@ -77,10 +85,12 @@ export class ByteReader {
   }
 
   byte(): number {
+    if (this.pos >= this.bytes.length) throw this.truncated();
     return this.bytes[this.pos++]!;
   }
 
   raw(length: number): Uint8Array {
+    if (!(length >= 0 && this.pos + length <= this.bytes.length)) throw this.truncated();
     const out = this.bytes.subarray(this.pos, this.pos + length);
     this.pos += length;
     return out;
@@ -88,5 +98,9 @@ export class ByteReader {
 
   get done(): boolean {
     return this.pos >= this.bytes.length;
+  }
+
+  private truncated(): TruncatedError {
+    return new TruncatedError(`bytes end inside a value at ${this.pos} of ${this.bytes.length}`);
   }
 }

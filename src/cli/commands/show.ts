@@ -1,8 +1,12 @@
 /** `kbsearch show ID [--query Q]`: an article's text as the archive prints it, paged on a terminal. */
-import { spawn } from "node:child_process";
+import { KbSearchError } from "../../errors.js";
 import { highlightSpans } from "../../present/snippet.js";
-import { formatArticle, styleFor } from "../../present/terminal.js";
+import { articleNumberIn } from "../../query/parse.js";
+import { storedDocJson } from "../../present/json.js";
+import { formatArticle } from "../../present/terminal.js";
+import { page } from "../pager.js";
 import { EXIT_FOUND, EXIT_NOTHING_FOUND } from "../exit.js";
+import { writeOut } from "../output.js";
 import { openIndexForCli, type GlobalOptions } from "../options.js";
 
 export interface ShowOptions extends GlobalOptions {
@@ -11,43 +15,25 @@ export interface ShowOptions extends GlobalOptions {
 }
 
 export async function runShow(ref: string, options: ShowOptions): Promise<number> {
+  const number = articleNumberIn(ref);
+  if (number === undefined) throw new KbSearchError("usage", `show needs an article number (Q149387, 149387 or KB149387), not "${ref}"`);
   const index = await openIndexForCli(options);
   try {
     const doc = index.get(ref);
     if (!doc) {
-      process.stderr.write(`kbsearch: no article ${ref} in the index (kbsearch "${ref}" finds the articles citing it)\n`);
+      process.stderr.write(`kbsearch: no article Q${number} in the index (kbsearch Q${number} lists the articles citing it)\n`);
       return EXIT_NOTHING_FOUND;
     }
     if (options.json) {
-      process.stdout.write(JSON.stringify(doc) + "\n");
+      await writeOut(storedDocJson(doc) + "\n");
       return EXIT_FOUND;
     }
     // The query's terms as a search finds them (spellings and abbreviations included).
     const terms = options.query ? index.search(options.query, { limit: 0 }).terms : [];
-    const style = styleFor(process.stdout);
-    await page(formatArticle(doc, highlightSpans(doc.text, terms), style), style.color);
+    const spans = highlightSpans(doc.text, terms);
+    await page((style) => formatArticle(doc, spans, style), { color: options.color, pager: options.pager });
     return EXIT_FOUND;
   } finally {
     index.close();
   }
-}
-
-/** Writes `text` through $PAGER (default `less -R`) on a terminal, straight to stdout otherwise. */
-async function page(text: string, color: boolean): Promise<void> {
-  if (!process.stdout.isTTY) {
-    process.stdout.write(text);
-    return;
-  }
-  const pager = process.env.PAGER || "less";
-  const args = pager === "less" && color ? ["-R"] : [];
-  await new Promise<void>((resolve) => {
-    const child = spawn(pager, args, { stdio: ["pipe", "inherit", "inherit"], shell: pager !== "less" });
-    child.on("error", () => {
-      process.stdout.write(text);
-      resolve();
-    });
-    child.on("close", () => resolve());
-    child.stdin.on("error", () => undefined);
-    child.stdin.end(text);
-  });
 }
