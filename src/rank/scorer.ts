@@ -126,11 +126,17 @@ export const QUERY_WORDS_HELD_POWER = 2;
  * it earns the title phrase points (none for a symptom told as a list, see PHRASELESS_SYMPTOM_WORDS),
  * times the share of the line's words the query's make up to this power, since a long line of tags
  * holding them says less than a short one ("heap corruption" in Q149387's "heap corruption crash":
- * rank 16 -> 9 on the full archive. Dev querywords MRR .950 -> .962, on the held-out folds 2-3
- * .959 -> .970, typo .941 -> .943 at the 1st power rather than the square root, which put Q149387
- * 12th; as full points at every share, typo .941, querywords .957).
+ * rank 16 -> 9 on the full archive. Dev querywords MRR .950 -> .963, on the held-out folds 2-3
+ * .959 -> .970, no dev or real-dev class lower. At the 1st power rather than the square root,
+ * querywords .966 but Q149387 12th; as full points at every share, querywords .957, typo .941).
  */
 export const QUERY_WORDS_PHRASE_POWER = 0.5;
+/**
+ * A query making up less than this share of a query-words line is one tag among many there, not
+ * the search the line was written for (dev symptom "creative fine artist play" lost its article to
+ * one holding its four words among some fifty; symptom MRR .9299 -> .9306).
+ */
+export const QUERY_WORDS_PHRASE_MIN_SHARE = 1 / 3;
 /** Queries of this many typed words (chatter counting as much as it weighs) are long... */
 export const LONG_QUERY_WORDS = 6;
 /** ...and their words count at most as much as one held by this share of the archive. */
@@ -344,8 +350,10 @@ export function queryWordsHeldBonus(plan: QueryPlan, lengthCode: number, fieldMa
 export function queryWordsPhraseBonus(plan: QueryPlan, lengthCode: number, fieldMass: number, queryMass: number, phrasePoints: number, titleMass: number): number {
   const length = LENGTH_OF_CODE[lengthCode]!;
   if (length === 0 || phrasePoints === 0 || !namesWhole(plan.groups, fieldMass, queryMass)) return 0;
+  const share = Math.min(1, plan.groups.length / length);
+  if (share < QUERY_WORDS_PHRASE_MIN_SHARE) return 0;
   const untitled = Math.max(0, 1 - titleMass / queryMass);
-  return phrasePoints * Math.min(1, plan.groups.length / length) ** QUERY_WORDS_PHRASE_POWER * untitled;
+  return phrasePoints * share ** QUERY_WORDS_PHRASE_POWER * untitled;
 }
 
 /**
