@@ -1,7 +1,7 @@
 /**
  * `kbsearch serve` under load: autocannon against the server on 127.0.0.1 over the dev queries,
  * beside the library's own in-process query rate on the same queries, one server process and
- * `--workers 2`; RSS over a long run; and what the title suggestions (FlexSearch) cost at start
+ * `--workers 2`; latency at one connection, where no request waits for another; RSS over a long run; and what the title suggestions (FlexSearch) cost at start
  * and in memory and how fast they answer. Prints a table and writes every figure to JSON.
  * Measures; asserts nothing.
  *
@@ -223,6 +223,9 @@ async function main(): Promise<void> {
   }
   await stopServer(workers);
 
+  log(`kbsearch serve at 1 connection, ${settings.seconds} s: each request's own latency, nothing queued before it`);
+  const alone = await load(single, searchPaths, 1, settings.seconds);
+
   log(`kbsearch serve: ${settings.rssSeconds} s at ${connections} connections, RSS sampled every second`);
   const pid = single.child.pid!;
   const rssSamples: number[] = [rssOf(pid)];
@@ -275,12 +278,11 @@ async function main(): Promise<void> {
       workersP99Ms: med((r) => r.workers.latencyP99Ms),
       errors: rounds.reduce((n, r) => n + r.single.errors + r.single.non2xx + r.workers.errors + r.workers.non2xx, 0),
     },
+    oneConnection: alone,
     long: {
       ...long,
       rss: {
-        firstBytes: rssSamples[0],
-        midBytes: half,
-        lastBytes: rssSamples[rssSamples.length - 1],
+        quartersBytes: [0, 1, 2, 3, 4].map((q) => rssSamples[Math.min(rssSamples.length - 1, Math.round((q * (rssSamples.length - 1)) / 4))]!),
         maxBytes: Math.max(...rssSamples),
         secondHalfGrowthBytes: rssSamples[rssSamples.length - 1]! - half,
         samplesBytes: rssSamples,
@@ -302,8 +304,9 @@ async function main(): Promise<void> {
     [`serve --workers 2, ${connections} connections`, `${m.workersPerSecond.toFixed(0)} requests/s = ${(m.workersShareOfLibrary * 100).toFixed(0)}% of the library's, ${ms(m.workersCpuMsPerRequest)} CPU per request`],
     ["serve --workers 2 latency p50 / p99", `${m.workersP50Ms} / ${m.workersP99Ms} ms`],
     ["errors, timeouts, non-2xx (all rounds)", `${m.errors}`],
+    [`serve, 1 connection, ${alone.seconds} s`, `${alone.perSecond.toFixed(0)} requests/s, p50 ${alone.latencyP50Ms} ms, p99 ${alone.latencyP99Ms} ms, errors ${alone.errors + alone.non2xx}`],
     [`serve, ${connections} connections, ${settings.rssSeconds} s`, `${long.perSecond.toFixed(0)} requests/s, p50 ${long.latencyP50Ms} ms, p99 ${long.latencyP99Ms} ms, max ${long.latencyMaxMs} ms, errors ${long.errors + long.non2xx} of ${long.requests}`],
-    ["RSS over it: first / mid / last / max", `${mb(rss.firstBytes!)} / ${mb(rss.midBytes)} / ${mb(rss.lastBytes!)} / ${mb(rss.maxBytes)} (second half ${rss.secondHalfGrowthBytes >= 0 ? "+" : ""}${mb(rss.secondHalfGrowthBytes)})`],
+    ["RSS over it at 0, 1/4, 1/2, 3/4, the end; max", `${rss.quartersBytes.map(mb).join(" / ")}; ${mb(rss.maxBytes)} (second half ${rss.secondHalfGrowthBytes >= 0 ? "+" : ""}${mb(rss.secondHalfGrowthBytes)})`],
     ["title suggestions ready after", `${readyAfterSeconds.toFixed(1)} s (${JSON.stringify(suggestState)})`],
     ["RSS warm, with / without suggestions", `${mb(rssWithSuggestions)} / ${mb(rssWithoutSuggestions)}`],
     [`/api/suggest, ${connections} connections, ${suggestLoad.seconds} s`, `${suggestLoad.perSecond.toFixed(0)} requests/s, p50 ${suggestLoad.latencyP50Ms} ms, p99 ${suggestLoad.latencyP99Ms} ms, ${ms(suggestLoad.cpuMsPerRequest)} CPU per request, errors ${suggestLoad.errors + suggestLoad.non2xx}`],

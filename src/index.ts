@@ -18,7 +18,7 @@ export function buildIndex(source: string, options: Partial<BuildOptions> = {}):
   return build(source, { ...options, indexDir: options.indexDir ?? resolveIndexDir().dir });
 }
 
-/** Opens the index in `dir` (default: `$KBSEARCH_INDEX`, else the package's `index/`). */
+/** Opens the index in `dir` (default: `$KBSEARCH_INDEX`, else the per-user data folder: paths.ts). */
 export async function openIndex(dir?: string): Promise<KbIndex> {
   return KbIndex.open(resolveIndexDir(dir).dir);
 }

@@ -167,7 +167,10 @@ describe("shell completions", () => {
     assert.deepEqual(bashComplete(["list", ""]), ["products", "tags", "years"]);
     assert.deepEqual(bashComplete(["completions", "z"]), ["zsh"]);
     assert.deepEqual(bashComplete(["show", "Q1", "--q"]), ["--query"]);
-    assert.deepEqual(bashComplete(["stats", "--ver"]), ["--verify", "--version"]);
+    assert.deepEqual(bashComplete(["stats", "--ver"]), ["--verify"]);
+    // A command is offered the program's options it takes, and only those.
+    assert.deepEqual(bashComplete(["show", "Q1", "--"]).sort(), ["--color", "--help", "--index", "--json", "--no-pager", "--query"]);
+    assert.deepEqual(bashComplete(["open", "Q1", "--"]).sort(), ["--help", "--index"]);
     // After query words, only options.
     assert.deepEqual(bashComplete(["heap", "li"]), []);
   });
@@ -184,6 +187,8 @@ describe("shell completions", () => {
     assert.deepEqual(complete("kbsearch --sort ").sort(), ["date", "id", "relevance"]);
     assert.deepEqual(complete("kbsearch list ").sort(), ["products", "tags", "years"]);
     assert.deepEqual(complete("kbsearch show Q1 --q"), ["--query"]);
+    assert.deepEqual(complete("kbsearch open Q1 --").sort(), ["--index"]);
+    assert.deepEqual(complete("kbsearch heap --so"), ["--sort"]);
     for (const command of commands) assert.ok(complete("kbsearch ").includes(command), command);
     for (const option of longOptions) assert.ok(complete("kbsearch --").includes(option), option);
   });

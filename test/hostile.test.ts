@@ -20,7 +20,10 @@ import { PreviousIndex } from "../src/indexer/update.js";
 import { KbIndex } from "../src/query/engine.js";
 import { INDEX_FILE, PREAMBLE_BYTES, SECTION_NAMES } from "../src/store/format.js";
 import { IndexReader } from "../src/store/reader.js";
+import { StoreBlockCompressor } from "../src/store/store-blocks.js";
+import { renderScreen } from "../src/present/screen.js";
 import { createGzip, gzipSync } from "node:zlib";
+import { randomBytes } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { chmodSync, readdirSync } from "node:fs";
 import { relative } from "node:path";
@@ -440,6 +443,16 @@ describe("control characters from the archive (item 13)", () => {
     }
     const search = runCli(["zebrafish", "--index", dir]);
     assert.match(search.stdout, /Large \u241b\]0;owned\u2407Model \u241b\[31mProgram/);
+    // The interactive screen draws the same hits: its frame holds no control character either.
+    const index = KbIndex.open(dir);
+    try {
+      const result = index.search("zebrafish");
+      const frame = renderScreen({ query: "zebrafish", cursor: 9, result, selected: 0, scroll: 0, showFacets: false, articles: 1 }, { columns: 100, rows: 30 }, false);
+      assert.ok(frame.lines.join("\n").includes("Large \u241b]0;owned"), frame.lines.join("\n"));
+      assert.doesNotMatch(frame.lines.join("\n"), /[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+    } finally {
+      index.close();
+    }
     // The machine-readable output keeps the text as stored (JSON escapes it).
     const json = JSON.parse(runCli(["--json", "zebrafish", "--index", dir]).stdout) as { hits: { title: string }[] };
     assert.ok(json.hits[0]!.title.includes(OSC_TITLE));
@@ -553,5 +566,21 @@ describe("an update from a mistaken source (item 14)", () => {
     assert.ok(replaced.update && replaced.update.removed > 20);
     assert.equal(runCli(["index", few, "--index", dir, "--replace"]).status, 0);
     assert.equal(KbIndex.open(dir).stats().header.docCount, 2);
+  });
+});
+
+describe("build memory (item 6)", () => {
+  test("stored blocks waiting to be compressed are bounded: the build waits for the compressor past the bound", async () => {
+    const compressor = new StoreBlockCompressor();
+    let done = 0;
+    // Incompressible blocks of 1 MB, handed over at once as a build's thread would.
+    const blocks = Array.from({ length: 12 }, () => compressor.compress(randomBytes(1 << 20)).then((b) => (done++, b)));
+    assert.equal(compressor.backlogAtMost(64 << 20), undefined, "under the bound: no wait");
+    const wait = compressor.backlogAtMost(2 << 20);
+    assert.ok(wait instanceof Promise, "past the bound: a wait");
+    await wait;
+    // The wait ends in the tenth block's callback, before that block's own promise has settled.
+    assert.ok(done >= 9, `${done} of 12 compressed once the backlog is at most 2 MB`);
+    await Promise.all(blocks);
   });
 });

@@ -80,7 +80,8 @@ describe("kbsearch -i in a terminal", { skip: hasTmux ? false : NO_TMUX }, () =>
 
   test("hits update with every key typed; Backspace and Ctrl-U edit the query", async () => {
     const { tty } = await terminal();
-    tty.run(interactive("interactive"));
+    // -i alone: an empty query, which lists nothing until a key is typed.
+    tty.run(interactive("-i"));
     await tty.waitFor(/type to search 40 articles/);
     const seen: string[][] = [];
     for (const ch of "spooler") {
@@ -106,7 +107,7 @@ describe("kbsearch -i in a terminal", { skip: hasTmux ? false : NO_TMUX }, () =>
 
   test("arrows and Ctrl-N/Ctrl-P move the selection, and the preview follows it", async () => {
     const { tty } = await terminal();
-    tty.run(interactive("-i", "heap"));
+    tty.run(interactive("interactive", "heap"));
     const first = await tty.waitFor((s) => listed(s).length >= 4 && selected(s) !== undefined);
     const ids = listed(first);
     assert.equal(selected(first), ids[0]);

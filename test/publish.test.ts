@@ -39,7 +39,8 @@ function makeBigCorpus(dir: string): void {
 
 /** A build run by the CLI in the background; `exit` gives its exit code. */
 function spawnBuild(source: string, dir: string): { child: ChildProcess; exit: Promise<number | null>; stderr: () => string } {
-  const { child, done } = spawnCli(["index", source, "--index", dir]);
+  // --replace: these builds read a larger copy of the sample on purpose.
+  const { child, done } = spawnCli(["index", source, "--index", dir, "--replace"]);
   let stderr = "";
   const exit = done.then((run) => ((stderr = run.stderr), run.status));
   return { child, exit, stderr: () => stderr };
@@ -185,7 +186,7 @@ describe("a failed write", () => {
     assert.equal(runCli(["index", sampleCorpus, "--index", dir]).status, 0);
     const old = readFileSync(join(dir, INDEX_FILE));
     // SIGXFSZ ignored, so the write fails with EFBIG the way a full disk fails with ENOSPC.
-    const run = spawnSync("bash", ["-c", `ulimit -f 8; trap '' XFSZ; exec "${process.execPath}" "${CLI}" index "${bigCorpus}" --index "${dir}"`], { encoding: "utf8" });
+    const run = spawnSync("bash", ["-c", `ulimit -f 8; trap '' XFSZ; exec "${process.execPath}" "${CLI}" index "${bigCorpus}" --index "${dir}" --replace`], { encoding: "utf8" });
     assert.equal(run.status, 4, run.stderr);
     assert.match(run.stderr, /could not write the index in .* \(EFBIG: file too large, write\); the index there before is unchanged/);
     assert.ok(!hasStackTrace(run.stderr), run.stderr);
@@ -201,7 +202,7 @@ describe("a failed write", () => {
       `mount -t tmpfs -o size=64k tmpfs "${mount}" || exit 99`,
       `"${process.execPath}" "${CLI}" index "${sampleCorpus}" --index "${mount}/index" >/dev/null 2>&1 || exit 98`,
       `cksum < "${mount}/index/${INDEX_FILE}"`,
-      `"${process.execPath}" "${CLI}" index "${bigCorpus}" --index "${mount}/index" 2>&1; echo "exit $?"`,
+      `"${process.execPath}" "${CLI}" index "${bigCorpus}" --index "${mount}/index" --replace 2>&1; echo "exit $?"`,
       `cksum < "${mount}/index/${INDEX_FILE}"; ls "${mount}/index"`,
       `"${process.execPath}" "${CLI}" "heap corruption" --index "${mount}/index" >/dev/null; echo "search $?"`,
     ].join("\n");

@@ -11,6 +11,7 @@ import { pathToFileURL } from "node:url";
 import { spawnSync } from "node:child_process";
 import { buildIndex, openIndex, type KbIndex, type StoredDoc, type StructuredQuery } from "../src/index.js";
 import { parseArticle } from "../src/parse/article.js";
+import { IndexReader } from "../src/store/reader.js";
 import { projectRoot, runCli, sampleCorpus } from "./helpers.js";
 
 let tmp = "";
@@ -92,6 +93,30 @@ describe("query language over the sample corpus", () => {
     assert.deepEqual(new Set(ids('"heap corruption"')), new Set(docs.filter(says).map((d) => d.id)));
     for (const id of ids('stops -"heap corruption"')) assert.ok(!says(doc(id)), id);
     for (const id of ids("stops -heap")) assert.ok(!/heap/i.test(doc(id).text), id);
+  });
+
+  test("phrases are answered from the index: no stored article read, every candidate counted, the title included", () => {
+    const says = (d: StoredDoc, pattern: RegExp) => pattern.test(d.title) || pattern.test(d.text);
+    const errorIds = ids("error");
+    const stored = IndexReader.prototype.stored;
+    let reads = 0;
+    IndexReader.prototype.stored = function (this: IndexReader, doc: number) {
+      reads++;
+      return stored.call(this, doc);
+    };
+    try {
+      for (const [phrase, pattern] of [['"heap corruption"', /heap\s+corruption/i], ['"access violation"', /access\s+violation/i], ['"stops responding"', /\bstop(s|ped)?\s+respond(s|ed|ing)?\b/i]] as const) {
+        const result = index.search(phrase, { limit: 0 });
+        const expected = docs.filter((d) => says(d, pattern)).length;
+        assert.ok(expected > 0, phrase);
+        assert.equal(result.total, expected, phrase);
+        assert.deepEqual(result.warnings, [], phrase);
+        assert.equal(index.search(`-${phrase} error`, { limit: 0 }).total, errorIds.filter((id) => !says(doc(id), pattern)).length, `-${phrase}`);
+      }
+      assert.equal(reads, 0, "a phrase query read stored articles");
+    } finally {
+      IndexReader.prototype.stored = stored;
+    }
   });
 
   test("OR ranks articles matching either side; a plain query ranks as before", () => {

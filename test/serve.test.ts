@@ -14,8 +14,8 @@ import { after, before, describe, test } from "node:test";
 import { buildIndex, KbIndex } from "../src/index.js";
 import { LIMITS } from "../src/serve/params.js";
 import { SearchServer } from "../src/serve/server.js";
-import { INDEX_FILE } from "../src/store/format.js";
-import { hasStackTrace, runCli, sampleCorpus, spawnCli } from "./helpers.js";
+import { FORMAT_VERSION, INDEX_FILE } from "../src/store/format.js";
+import { hasStackTrace, projectRoot, runCli, sampleCorpus, spawnCli } from "./helpers.js";
 import { assertSearchResultSchema, assertStoredDocSchema } from "./result-schema.js";
 
 const HEAP = "Q949387";
@@ -133,8 +133,9 @@ describe("answers", () => {
 
   test("GET /api/stats gives the index's stats with its checksum; GET /api/suggest titles starting as typed", async () => {
     const stats = (await getJson("/api/stats")) as { docCount: number; checksum: string; serve: object };
-    const cli = JSON.parse(runCli(["stats", "--json", "--index", indexDir]).stdout) as { path: string };
-    const { path: _path, ...cliStats } = cli;
+    const cli = JSON.parse(runCli(["stats", "--json", "--index", indexDir]).stdout) as { path: string; indexFrom: string };
+    // Where the CLI found the index is the CLI's own business: the API names no file.
+    const { path: _path, indexFrom: _from, ...cliStats } = cli;
     const { serve: _serve, ...apiStats } = stats;
     assert.deepEqual(apiStats, cliStats);
     assert.match(stats.checksum, /^[0-9a-f]{8}$/);
@@ -276,6 +277,56 @@ describe("headers", () => {
   });
 });
 
+describe("the page", () => {
+  // The page's files as the page's builder hands them over (src/web/): what the server does with them is under test here.
+  const script = `/* the page's script */\n${"console.log('kbsearch');\n".repeat(200)}`;
+  const assets = new Map([
+    ["index.html", { bytes: new TextEncoder().encode('<!doctype html><title>KB</title><script src="kbsearch.js" defer></script>'), contentType: "text/html; charset=utf-8" }],
+    ["kbsearch.js", { bytes: new TextEncoder().encode(script), contentType: "text/javascript; charset=utf-8" }],
+  ]);
+
+  test("/ is the page (with its query in the URL), its files by exact name, compressed once, with ETags and a CSP", async () => {
+    const own = new SearchServer({ indexDir, suggest: false, log: () => undefined, page: assets });
+    const { port } = await own.listen(0, "127.0.0.1");
+    const at = (path: string, headers: Record<string, string> = {}) => fetch(`http://127.0.0.1:${port}${path}`, { headers });
+    try {
+      for (const path of ["/", "/?q=heap+corruption", "/index.html"]) {
+        const res = await at(path);
+        assert.equal(res.status, 200, path);
+        assert.equal(res.headers.get("content-type"), "text/html; charset=utf-8", path);
+        assert.match(res.headers.get("content-security-policy") ?? "", /default-src 'self'/, path);
+        assert.match(await res.text(), /<script src="kbsearch.js"/, path);
+      }
+      const js = await at("/kbsearch.js", { "Accept-Encoding": "br" });
+      assert.equal(js.headers.get("content-type"), "text/javascript; charset=utf-8");
+      assert.equal(js.headers.get("content-encoding"), "br");
+      assert.equal(await js.text(), script);
+      const etag = js.headers.get("etag")!;
+      assert.equal((await at("/kbsearch.js", { "If-None-Match": etag })).status, 304);
+      for (const path of ["/kbsearch.css", "/%6bbsearch.js", "/kbsearch.js/", "/web/kbsearch.js", "/dist/web/kbsearch.js"]) {
+        assert.equal((await at(path)).status, 404, path);
+      }
+      // fetch() would tidy the dots away; sent as typed, they name no file either.
+      const socket = connect(port, "127.0.0.1");
+      await once(socket, "connect");
+      socket.end("GET /../web/kbsearch.js HTTP/1.1\r\nHost: x\r\n\r\n");
+      let text = "";
+      socket.setEncoding("utf8").on("data", (s: string) => (text += s));
+      await once(socket, "close");
+      assert.match(text, /^HTTP\/1\.1 404/);
+      assert.equal((await at("/api/search?q=heap")).status, 200, "the API beside the page");
+    } finally {
+      await own.close(0);
+    }
+  });
+
+  test("without a page, / lists the API as JSON", async () => {
+    const home = (await getJson("/")) as { api: string[] };
+    assert.ok(home.api.includes("/api/search?q=QUERY"));
+    assertJsonError(await get("/kbsearch.js"), 404, "no page, no page files");
+  });
+});
+
 describe("lifecycle", () => {
   test("an index rebuilt in place is answered from at the next request, without a restart; a broken one is not", async () => {
     const dir = join(tmp, "reload");
@@ -292,7 +343,7 @@ describe("lifecycle", () => {
       const source = join(tmp, "fewer");
       cpSync(sampleCorpus, source, { recursive: true });
       rmSync(join(source, "kb", "949", HEAP), { recursive: true });
-      await buildIndex(source, { indexDir: dir });
+      await buildIndex(source, { indexDir: dir, replace: true });
 
       const after = (await (await at("/api/stats")).json()) as { docCount: number; checksum: string; serve: { generation: number } };
       assert.equal(after.docCount, before.docCount - 1);
@@ -396,6 +447,17 @@ describe("lifecycle", () => {
     assert.equal(run.status, 0, run.stderr);
     assert.ok(!hasStackTrace(run.stderr), run.stderr);
     for (const pid of pids) assert.throws(() => process.kill(pid, 0), "every worker should have stopped");
+  });
+
+  test("an index of another version stops serve, one process or several, with exit 3 and one message", () => {
+    const dir = join(tmp, "old-version");
+    cpSync(join(projectRoot, "test", "fixtures", `index-v${FORMAT_VERSION - 1}`), dir, { recursive: true });
+    for (const extra of [[], ["--workers", "2"]]) {
+      const run = runCli(["serve", "--port", "0", "--index", dir, "--no-suggest", ...extra], { timeout: 60_000 });
+      assert.equal(run.status, 3, `${extra.join(" ")}: ${run.stderr}`);
+      assert.equal(run.stderr.match(/built by an older kbsearch/g)?.length, 1, run.stderr);
+      assert.ok(!hasStackTrace(run.stderr), run.stderr);
+    }
   });
 
   test("a port already taken is a usage error (exit 2), not a stack trace", () => {

@@ -1,9 +1,13 @@
 /** Every engine the runners know, by key, loaded only when asked for (a one-shot loads just its own). */
+import { ensureBenchPackage } from "./install.js";
 import type { Engine, Peer } from "./types.js";
 
 const loaders = {
   kbsearch: async (): Promise<Engine> => (await import("./kbsearch.js")).kbsearch,
-  sqlite: async (): Promise<Engine> => (await import("./sqlite.js")).sqlite,
+  sqlite: async (): Promise<Engine> => {
+    ensureBenchPackage("better-sqlite3");
+    return (await import("./sqlite.js")).sqlite;
+  },
   flexsearch: async (): Promise<Engine> => (await import("./flexsearch.js")).flexsearch,
   minisearch: async (): Promise<Engine> => (await import("./minisearch.js")).minisearch,
   grep: async (): Promise<Engine> => (await import("./grep.js")).grep,

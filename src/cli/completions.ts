@@ -21,6 +21,7 @@ export interface OptionSpec {
 export interface CommandSpec {
   name: string;
   description: string;
+  /** Its own options and the program's it takes. */
   options: OptionSpec[];
   /** What the first argument accepts: choices, a file, or anything. */
   argument?: { choices?: readonly string[]; kind: "file" | "other" };
@@ -57,10 +58,12 @@ export function completionSpec(program: Command): CompletionSpec {
     options: optionsOf(program),
     commands: program.commands.map((command) => {
       const first = command.registeredArguments[0];
+      // The program's options this command takes, as its help lists them.
+      const shared = command.createHelp().visibleGlobalOptions(command).map((o) => o.long);
       return {
         name: command.name(),
         description: firstSentence(command.description()),
-        options: optionsOf(command).filter((o) => o.long !== "--help"),
+        options: [...optionsOf(command).filter((o) => o.long !== "--help"), ...optionsOf(program).filter((o) => shared.includes(o.long))],
         ...(first ? { argument: { ...(first.argChoices ? { choices: first.argChoices } : {}), kind: FILE_ARGUMENTS.has(first.name()) ? "file" : "other" } } : {}),
       } satisfies CommandSpec;
     }),
@@ -98,7 +101,7 @@ function bashScript(spec: CompletionSpec): string {
   }
   const globalFlags = spec.options.flatMap(flagsOf).join(" ");
   const commandCases = spec.commands.map((c) => {
-    const flags = [...c.options.flatMap(flagsOf), ...spec.options.flatMap(flagsOf)].join(" ");
+    const flags = [...c.options.flatMap(flagsOf), "-h", "--help"].join(" ");
     const argument = c.argument?.choices
       ? `COMPREPLY=($(compgen -W "${c.argument.choices.join(" ")}" -- "$cur"))`
       : c.argument?.kind === "file"
@@ -158,7 +161,7 @@ function zshScript(spec: CompletionSpec): string {
   const commands = spec.commands.map((c) => `    '${c.name}:${zshText(c.description)}'`);
   const cases = spec.commands.map((c) => {
     const argument = c.argument?.choices ? `'1:${c.name}:(${c.argument.choices.join(" ")})'` : c.argument?.kind === "file" ? "'1:file:_files'" : "'*:word: '";
-    return `        ${c.name}) _arguments -s ${[...zshOptionSpecs([...c.options, ...spec.options]), argument].join(" ")} ;;`;
+    return `        ${c.name}) _arguments -s ${[...zshOptionSpecs(c.options), argument].join(" ")} ;;`;
   });
   return `#compdef ${spec.name}
 # zsh completion for ${spec.name} (written by \`${spec.name} completions zsh\`)
@@ -215,7 +218,8 @@ function fishScript(spec: CompletionSpec): string {
     `# fish completion for ${name} (written by \`${name} completions fish\`)`,
     `# Save it as ~/.config/fish/completions/${name}.fish, or load it with:  ${name} completions fish | source`,
     `complete -c ${name} -f`,
-    ...spec.options.map((o) => fishOption(name, o, "")),
+    // The program's options before a command or among query words; a command takes those it lists.
+    ...spec.options.map((o) => fishOption(name, o, `not __fish_seen_subcommand_from ${spec.commands.map((c) => c.name).join(" ")}`)),
     ...spec.commands.map((c) => `complete -c ${name} -n '__fish_use_subcommand' -a ${c.name} -d ${fishText(c.description)}`),
   ];
   for (const c of spec.commands) {

@@ -90,7 +90,8 @@ export async function page(render: (style: Style) => string, options: PageOption
   const style = styleFor(process.stdout, options.color);
   const choice = process.stdout.isTTY && options.pager !== false ? choosePager(process.env, options.stayOpen) : ({ kind: "none" } as const);
   if (choice.kind === "missing") {
-    process.stderr.write(`kbsearch: pager "${choice.program}" not found (from ${process.env.KBSEARCH_PAGER !== undefined ? "KBSEARCH_PAGER" : "PAGER"}="${choice.command}"); printing without one\n`);
+    const from = process.env.KBSEARCH_PAGER !== undefined ? `KBSEARCH_PAGER="${choice.command}"` : process.env.PAGER !== undefined ? `PAGER="${choice.command}"` : "the default pager";
+    process.stderr.write(`kbsearch: pager "${choice.program}" not found (from ${from}); printing without one\n`);
   }
   if (choice.kind !== "pager") {
     process.stdout.write(render(style));

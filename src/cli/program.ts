@@ -26,6 +26,7 @@ export const HELP_AFTER = `Query syntax (one grammar for the CLI and the library
   words                  ranked: articles holding the most of the rarer words first;
                          misspellings, abbreviations (nt4, sp4) and article links understood
   "a phrase"             the words in this order          -word  -"phrase"   excluded
+                         (in a shell, quote the quotes: kbsearch '"could not open the file"')
   a OR b   (a b) OR c    either side                       conf*              any word starting so
   product:exchange  tag:XADM  kw:kbbug  os:winnt  version:4.0  id:Q149387
   section:symptoms       the query's words must stand in that section
@@ -68,6 +69,7 @@ const COMMAND_OPTIONS: Record<string, readonly string[]> = {
   stats: ["index", "json", "color"],
   list: ["index", "json", "color"],
   open: ["index"],
+  interactive: ["index", "product", "year", "since", "until", "sort", "color", "pager"],
   serve: ["index"],
 };
 
@@ -155,7 +157,7 @@ program
   .argument("[query...]", "words to start with")
   .action(async (words: string[], _options, command: Command) => {
     const { runInteractive } = await import("./commands/interactive.js");
-    process.exitCode = await runInteractive(words.join(" "), command.optsWithGlobals());
+    process.exitCode = await runInteractive(words.join(" "), optionsFor(command));
   });
 
 program
@@ -202,7 +204,7 @@ program
   .description("answer searches over HTTP: a JSON API (/api/search, /api/articles/ID, /api/related/ID, /api/suggest, /api/stats) until SIGTERM")
   .option("--port <n>", "the port to listen on (0 picks a free one)", port, 8080)
   .option("--host <address>", "the address to listen on (0.0.0.0 for every interface)", "127.0.0.1")
-  .option("--no-suggest", "leave out title suggestions (/api/suggest), which take seconds to build and about 100 MB")
+  .option("--no-suggest", "leave out title suggestions (/api/suggest), which take seconds to build and about 130 MB")
   .option("--workers <n>", "server processes sharing the port, for more than one core's worth of searches", workerCount, 1)
   .action(async (_options, command: Command) => {
     const { runServe } = await import("./commands/serve.js");

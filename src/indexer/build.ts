@@ -48,6 +48,8 @@ export interface BuildOptions {
  */
 const MAX_QUEUED = 1024;
 const MAX_QUEUED_BYTES = 16 * 1024 * 1024;
+/** Stored blocks waiting to be compressed, at most: past this the build waits for the compressor. */
+const MAX_STORE_BACKLOG_BYTES = 16 * 1024 * 1024;
 
 export interface BuildProgress {
   articles: number;
@@ -153,6 +155,7 @@ async function build(source: string, options: BuildOptions, previous: PreviousIn
     }
     progress.articles++;
     if ((progress.articles & 255) === 0) options.onProgress?.(progress);
+    await writer.storeBacklogAtMost(MAX_STORE_BACKLOG_BYTES);
   };
   /** The queue's first entry can be taken without waiting. */
   const headReady = (): boolean => {

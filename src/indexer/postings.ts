@@ -3,8 +3,8 @@
  * numbers, each term's postings are encoded as they arrive (store/postings.ts), so the build
  * holds compact bytes, not objects per posting.
  */
-import { FIELD, FIELD_COUNT } from "../store/format.js";
-import { encodePosting } from "../store/postings.js";
+import { FIELD, FIELD_COUNT, FIELD_POSITION_SPAN } from "../store/format.js";
+import { encodePosting, encodePositions } from "../store/postings.js";
 import { TermLists } from "./term-lists.js";
 
 /** The finished inverted index: terms in sorted order with their encoded postings, one list after another. */
@@ -14,6 +14,9 @@ export interface InvertedIndex {
   /** Byte length of each term's list in `postings`. */
   lengths: Uint32Array;
   postings: Uint8Array;
+  /** Byte length of each term's list in `positions`, and the lists (store/postings.ts, encodePositions). */
+  positionLengths: Uint32Array;
+  positions: Uint8Array;
 }
 
 export class PostingsBuilder {
@@ -21,6 +24,8 @@ export class PostingsBuilder {
   private termList: string[] = [];
   /** Each term's encoded postings. */
   private readonly lists = new TermLists();
+  /** Each term's encoded positions, posting by posting. */
+  private readonly positionLists = new TermLists();
   private lastDoc = new Int32Array(1 << 16);
   private docFreq = new Uint32Array(1 << 16);
   /** Term frequencies per field of the document being added, by term id. */
@@ -30,6 +35,8 @@ export class PostingsBuilder {
   private docTermsPrev: number[] = [];
   /** Title word positions of the current document's terms, by term id. */
   private titlePositions = new Map<number, number[]>();
+  /** Word positions of the current document's terms in every field (field x FIELD_POSITION_SPAN + position), by term id. */
+  private positions = new Map<number, number[]>();
   private doc = -1;
 
   /** Starts a document; its terms follow through `add`, and `endDocument` encodes them. */
@@ -53,6 +60,10 @@ export class PostingsBuilder {
     const slot = id * FIELD_COUNT + field;
     if (this.scratch[slot]! < 0xffff) {
       this.scratch[slot]!++;
+      const at = field * FIELD_POSITION_SPAN + Math.min(pos, FIELD_POSITION_SPAN - 1);
+      const positions = this.positions.get(id);
+      if (positions) positions.push(at);
+      else this.positions.set(id, [at]);
       if (field === FIELD.title) {
         const positions = this.titlePositions.get(id);
         if (positions) positions.push(pos);
@@ -68,12 +79,15 @@ export class PostingsBuilder {
       const slot = id * FIELD_COUNT;
       this.lists.select(id);
       encodePosting(this.lists, delta, this.scratch, slot, this.titlePositions.get(id));
+      this.positionLists.select(id);
+      encodePositions(this.positionLists, this.positions.get(id)!);
       this.scratch.fill(0, slot, slot + FIELD_COUNT);
       this.docFreq[id]!++;
     }
     this.docTerms.length = 0;
     this.docTermsPrev.length = 0;
     this.titlePositions.clear();
+    this.positions.clear();
   }
 
   private intern(term: string): number {
@@ -81,6 +95,7 @@ export class PostingsBuilder {
     this.termIds.set(term, id);
     this.termList.push(term);
     this.lists.addList();
+    this.positionLists.addList();
     if (id >= this.lastDoc.length) {
       this.lastDoc = grow(this.lastDoc);
       this.docFreq = grow(this.docFreq);
@@ -99,19 +114,27 @@ export class PostingsBuilder {
   finish(): InvertedIndex {
     const order = this.termList.map((_, i) => i).sort((a, b) => compare(this.termList[a]!, this.termList[b]!));
     const lengths = Uint32Array.from(order, (i) => this.lists.length(i));
-    const postings = new Uint8Array(lengths.reduce((sum, n) => sum + n, 0));
-    let offset = 0;
-    order.forEach((id, i) => {
-      this.lists.copyTo(id, postings, offset);
-      offset += lengths[i]!;
-    });
+    const positionLengths = Uint32Array.from(order, (i) => this.positionLists.length(i));
     return {
       terms: order.map((i) => this.termList[i]!),
       docFreqs: Uint32Array.from(order, (i) => this.docFreq[i]!),
       lengths,
-      postings,
+      postings: concatLists(this.lists, order, lengths),
+      positionLengths,
+      positions: concatLists(this.positionLists, order, positionLengths),
     };
   }
+}
+
+/** The lists `order` names, one after another. */
+function concatLists(lists: TermLists, order: number[], lengths: Uint32Array): Uint8Array {
+  const out = new Uint8Array(lengths.reduce((sum, n) => sum + n, 0));
+  let offset = 0;
+  order.forEach((id, i) => {
+    lists.copyTo(id, out, offset);
+    offset += lengths[i]!;
+  });
+  return out;
 }
 
 function compare(a: string, b: string): number {

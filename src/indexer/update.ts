@@ -10,7 +10,7 @@ import { KbSearchError } from "../errors.js";
 import { articleNumber } from "../parse/article.js";
 import type { DocMetaColumns } from "../store/docmeta.js";
 import { FIELD_COUNT } from "../store/format.js";
-import { mergePostings } from "../store/postings.js";
+import { mergePositions, mergePostings } from "../store/postings.js";
 import { IndexReader } from "../store/reader.js";
 import { DIGEST_BYTES } from "../store/sources.js";
 import { ByteWriter } from "../store/varint.js";
@@ -137,38 +137,58 @@ export class PreviousIndex {
   merge(fresh: InvertedIndex): InvertedIndex {
     if (this.lastCarried < 0) return fresh; // Nothing carried over: the new articles' postings are all there is.
     const carried = this.reader.allPostings();
+    const carriedPositions = this.reader.allPositions();
+    const positionOffsets = this.reader.allPositionOffsets();
     const out = new ByteWriter(carried.length + fresh.postings.length);
+    const outPositions = new ByteWriter(carriedPositions.length + fresh.positions.length);
     const terms: string[] = [];
     const docFreqs: number[] = [];
     const lengths: number[] = [];
-    const add = (term: string, before: Uint8Array, added: Uint8Array, addedCount: number) => {
+    const positionLengths: number[] = [];
+    type Lists = { postings: Uint8Array; positions: Uint8Array };
+    const add = (term: string, before: Lists, added: Lists, addedCount: number) => {
       const start = out.length;
+      const positionsStart = outPositions.length;
       let count = addedCount;
       // A term only new articles hold is already encoded in the new numbering.
-      if (before.length === 0) out.raw(added);
-      else count = mergePostings(out, before, this.renumber, added);
+      if (before.postings.length === 0) {
+        out.raw(added.postings);
+        outPositions.raw(added.positions);
+      } else {
+        count = mergePostings(out, before.postings, this.renumber, added.postings);
+        if (count > 0) mergePositions(outPositions, before, this.renumber, added);
+      }
       if (count === 0) return;
       terms.push(term);
       docFreqs.push(count);
       lengths.push(out.length - start);
+      positionLengths.push(outPositions.length - positionsStart);
     };
-    const none = new Uint8Array(0);
+    const none: Lists = { postings: new Uint8Array(0), positions: new Uint8Array(0) };
     let next = 0;
     let freshOffset = 0;
-    /** Adds the next term of `fresh`, with `before` the previous index's postings of the same term. */
-    const addFresh = (before: Uint8Array) => {
-      const added = fresh.postings.subarray(freshOffset, (freshOffset += fresh.lengths[next]!));
+    let freshPositionsOffset = 0;
+    /** Adds the next term of `fresh`, with `before` the previous index's lists of the same term. */
+    const addFresh = (before: Lists) => {
+      const added = {
+        postings: fresh.postings.subarray(freshOffset, (freshOffset += fresh.lengths[next]!)),
+        positions: fresh.positions.subarray(freshPositionsOffset, (freshPositionsOffset += fresh.positionLengths[next]!)),
+      };
       add(fresh.terms[next]!, before, added, fresh.docFreqs[next]!);
       next++;
     };
     for (const entry of this.reader.allTerms()) {
       while (next < fresh.terms.length && fresh.terms[next]! < entry.term) addFresh(none);
-      const before = carried.subarray(entry.offset, entry.offset + entry.length);
+      const positions = carriedPositions.subarray(positionOffsets[entry.ordinal]!, positionOffsets[entry.ordinal + 1]!);
+      const before = { postings: carried.subarray(entry.offset, entry.offset + entry.length), positions };
       if (fresh.terms[next] === entry.term) addFresh(before);
       else add(entry.term, before, none, 0);
     }
     while (next < fresh.terms.length) addFresh(none);
-    return { terms, docFreqs: Uint32Array.from(docFreqs), lengths: Uint32Array.from(lengths), postings: out.view() };
+    return {
+      terms, docFreqs: Uint32Array.from(docFreqs), lengths: Uint32Array.from(lengths), postings: out.view(),
+      positionLengths: Uint32Array.from(positionLengths), positions: outPositions.view(),
+    };
   }
 
   close(): void {

@@ -6,7 +6,9 @@
  */
 import type { Facets, SearchHit, SearchResult } from "../query/types.js";
 import { paint, truncateStyled, visibleWidth, wrapStyled } from "./ansi.js";
+import { terminalSafe } from "./terminal-safe.js";
 import { fillItems } from "./terminal.js";
+import { terminalSafeResult } from "./terminal-safe.js";
 
 export interface ScreenState {
   query: string;
@@ -46,6 +48,14 @@ export interface Frame {
 }
 
 const PROMPT = "> ";
+
+/**
+ * Text from the archive or the user made safe for a screen drawn by position: control characters
+ * shown as symbols (terminal-safe.ts), and tabs and line breaks as spaces, one character for one.
+ */
+function withoutControls(s: string): string {
+  return terminalSafe(s).replace(/[\t\n]/g, " ");
+}
 const KEYS = "↑↓ ^N ^P move · Enter read · Tab facets · Esc quit";
 
 /** How the rows are shared: the query, status and key lines, then the list and a preview under a rule. */
@@ -63,7 +73,9 @@ export function scrollFor(selected: number, scroll: number, listRows: number): n
   return scroll;
 }
 
-export function renderScreen(state: ScreenState, size: ScreenSize, color: boolean): Frame {
+export function renderScreen(unsafe: ScreenState, size: ScreenSize, color: boolean): Frame {
+  // The archive's text, shown and never obeyed by the terminal.
+  const state = unsafe.result ? { ...unsafe, result: terminalSafeResult(unsafe.result) } : unsafe;
   const width = Math.max(1, size.columns);
   const { listRows, previewRows } = layout(size);
   const fit = (line: string) => truncateStyled(line, width);
@@ -72,8 +84,8 @@ export function renderScreen(state: ScreenState, size: ScreenSize, color: boolea
   // The query: its tail stays in view when it is longer than the line.
   const room = Math.max(1, width - PROMPT.length - 1);
   const start = Math.max(0, state.cursor - room);
-  lines.push(fit(paint(color, "1", PROMPT) + state.query.slice(start, start + room)));
-  lines.push(fit(paint(color, "2", statusLine(state))));
+  lines.push(fit(paint(color, "1", PROMPT) + withoutControls(state.query.slice(start, start + room))));
+  lines.push(fit(paint(color, "2", withoutControls(statusLine(state)))));
 
   const hits = state.result?.hits ?? [];
   for (let row = 0; row < listRows; row++) {
@@ -85,7 +97,7 @@ export function renderScreen(state: ScreenState, size: ScreenSize, color: boolea
   if (previewRows > 0) {
     const hit = hits[state.selected];
     const facets = state.result?.facets;
-    const body = state.showFacets ? facetBody(facets, width, color) : hit ? previewBody(hit, width, color) : [];
+    const body = state.showFacets ? facetBody(facets, width, previewRows) : hit ? previewBody(hit, width, color) : [];
     const title = state.showFacets ? " facets " : hit ? ` ${hit.id} · ${hit.modified} ` : "";
     lines.push(fit(paint(color, "2", `──${title}${"─".repeat(Math.max(0, width - 2 - visibleWidth(title)))}`)));
     for (let row = 0; row < previewRows; row++) lines.push(fit(body[row] ?? ""));
@@ -117,7 +129,7 @@ function statusLine(state: ScreenState): string {
 
 /** `▌ Q149387  XFOR: MSMI.EXE Stops with ...`, the selected one marked. */
 function hitLine(hit: SearchHit, selected: boolean, width: number, color: boolean): string {
-  const title = hit.tag ? `${hit.tag}: ${hit.title}` : hit.title;
+  const title = withoutControls(hit.tag ? `${hit.tag}: ${hit.title}` : hit.title);
   const mark = selected ? paint(color, "1;35", "▌ ") : "  ";
   const text = `${paint(color, "36", hit.id.padEnd(8))} ${title}`;
   // The selected line stands out in bold; without colour, by its mark alone.
@@ -127,24 +139,43 @@ function hitLine(hit: SearchHit, selected: boolean, width: number, color: boolea
 
 /** The selected hit's products and page, then its best passage with the query's words highlighted. */
 function previewBody(hit: SearchHit, width: number, color: boolean): string[] {
+  // One character for one: the highlights' offsets still hold.
+  const text = withoutControls(hit.snippet);
   let snippet = "";
   let pos = 0;
   for (const [start, end] of hit.highlights) {
-    snippet += hit.snippet.slice(pos, start) + paint(color, "1;33", hit.snippet.slice(start, end));
+    snippet += text.slice(pos, start) + paint(color, "1;33", text.slice(start, end));
     pos = end;
   }
-  snippet += hit.snippet.slice(pos);
-  const title = hit.tag ? `${hit.tag}: ${hit.title}` : hit.title;
+  snippet += text.slice(pos);
+  const title = withoutControls(hit.tag ? `${hit.tag}: ${hit.title}` : hit.title);
   return [
     ...wrapStyled(paint(color, "1", title), width),
-    ...wrapStyled(paint(color, "2", `${hit.products.join(", ") || "—"} · ${hit.url}`), width),
+    ...wrapStyled(paint(color, "2", withoutControls(`${hit.products.join(", ") || "—"} · ${hit.url}`)), width),
     ...wrapStyled(snippet, width),
   ];
 }
 
-function facetBody(facets: Facets | undefined, width: number, color: boolean): string[] {
-  if (!facets) return [paint(color, "2", "counting...")];
-  const block = (name: string, counts: Facets["products"]) =>
-    fillItems(`${name}: `, counts.length ? counts.map((c) => `${c.value} ${c.count}`) : ["—"], " · ", width, "  ");
-  return [...block("products", facets.products), ...block("tags", facets.tags), ...block("years", facets.years)];
+/**
+ * The facets in `rows` rows: products, tags and years, each wrapped between values; when they do
+ * not all fit, the longest list gives up its last values (the rarest product or tag) one at a time,
+ * saying how many it left out.
+ */
+function facetBody(facets: Facets | undefined, width: number, rows: number): string[] {
+  if (!facets) return ["counting..."];
+  const lists = [
+    { name: "products", items: facets.products.map((c) => withoutControls(`${c.value} ${c.count}`)), left: 0 },
+    { name: "tags", items: facets.tags.map((c) => withoutControls(`${c.value} ${c.count}`)), left: 0 },
+    { name: "years", items: facets.years.map((c) => `${c.value} ${c.count}`), left: 0 },
+  ];
+  const render = (list: (typeof lists)[number]) =>
+    fillItems(`${list.name}: `, [...(list.items.length ? list.items : ["—"]), ...(list.left ? [`${list.left} more`] : [])], " · ", width, "  ");
+  for (;;) {
+    const blocks = lists.map(render);
+    if (blocks.flat().length <= rows) return blocks.flat();
+    const longest = lists.reduce((a, b, i) => (render(b).length > render(a).length || (render(b).length === render(a).length && i === 0) ? b : a));
+    if (longest.items.length <= 1) return blocks.flat().slice(0, rows);
+    longest.items.pop();
+    longest.left++;
+  }
 }

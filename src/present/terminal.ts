@@ -7,7 +7,7 @@ import type { StoredDoc } from "../store/format.js";
 import { paint, visibleWidth, wrapStyled } from "./ansi.js";
 import { articleUrl } from "./links.js";
 import type { Style } from "./terminal-style.js";
-import { terminalSafe } from "./terminal-safe.js";
+import { terminalSafe, terminalSafeResult } from "./terminal-safe.js";
 
 export { styleFor, type Style } from "./terminal-style.js";
 
@@ -142,22 +142,3 @@ function highlight(hit: SearchHit, color: boolean): string {
   return out + hit.snippet.slice(pos);
 }
 
-/** `result` with every string that came from the archive or the query made safe for a terminal (one character for one, so highlights hold). */
-function terminalSafeResult(result: SearchResult): SearchResult {
-  const counts = (list: FacetCount[]) => list.map((c) => ({ ...c, value: terminalSafe(c.value) }));
-  return {
-    ...result,
-    query: terminalSafe(result.query),
-    warnings: result.warnings.map(terminalSafe),
-    corrections: result.corrections.map((c) => ({ ...c, from: terminalSafe(c.from), to: terminalSafe(c.to) })),
-    hits: result.hits.map((hit) => ({
-      ...hit,
-      title: terminalSafe(hit.title),
-      tag: terminalSafe(hit.tag),
-      products: hit.products.map(terminalSafe),
-      snippet: terminalSafe(hit.snippet),
-      ...(hit.explain && { explain: hit.explain.map((part) => ({ ...part, term: terminalSafe(part.term) })) }),
-    })),
-    ...(result.facets && { facets: { products: counts(result.facets.products), tags: counts(result.facets.tags), years: counts(result.facets.years) } }),
-  };
-}

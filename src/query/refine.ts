@@ -2,8 +2,9 @@
  * The search path of a query with operators, filters, facets or a sort (plain queries take the
  * engine's own path and never load this). Filters become a mask of the documents they let
  * through, read from the docMeta section; each branch of the query (branches.ts) is ranked as a
- * plain query within the mask; an article ranks by the best branch whose phrases, exclusions and
- * sections its stored text passes. Text checks run best first and stop after TEXT_CHECK_LIMIT
+ * plain query within the mask, the mask narrowed by its phrases and exclusions (answered from the
+ * index: phrases.ts); an article ranks by the best branch whose sections its stored text passes.
+ * Section checks run best first and stop after TEXT_CHECK_LIMIT
  * articles, which bounds the stored text a query decompresses.
  */
 import { normalize } from "../analyze/analyzer.js";
@@ -18,9 +19,10 @@ import { parseQuery } from "./parse.js";
 import { rankWords, type RankedDoc, type ScoredBy } from "./rank-words.js";
 import { dateRange, type Filter, type QuerySyntax } from "./syntax.js";
 import type { Correction, Facets, ParsedQuery, SearchOptions } from "./types.js";
-import { needsText, passesTextChecks, phraseTerms, type TextChecks } from "./verify.js";
+import { phraseDocs } from "./phrases.js";
+import { needsText, passesTextChecks, phraseTerms, type PhraseTerms, type TextChecks } from "./verify.js";
 
-/** Articles whose stored text one query may check for phrases, exclusions and sections. */
+/** Articles whose stored text one query may check for sections. */
 export const TEXT_CHECK_LIMIT = 1000;
 /** Index terms a `word*` stands for, commonest first. */
 const PREFIX_TERMS = 16;
@@ -66,8 +68,8 @@ export function refinedSearch(reader: IndexReader, scorer: Scorer, syntax: Query
     plan.groups.push(...prefixGroups(branch.prefixes, parsed, reader, warnings));
     for (const g of plan.groups) for (const a of g.alternatives) terms.add(a.entry.term);
     for (const c of plan.corrections) if (!corrections.some((k) => k.from === c.from)) corrections.push(c);
-    const checks: TextChecks = { phrases: branch.phrases.map(phraseTerms), without: branch.without.map(phraseTerms), sections, sectionWords: parsed.words };
-    const allowed = branchMask(reader, mask, checks);
+    const checks: TextChecks = { sections, sectionWords: parsed.words };
+    const allowed = branchMask(reader, mask, branch.phrases.map(phraseTerms), branch.without.map(phraseTerms));
     const add = (r: RankedDoc, scoredBy: ScoredBy) => matches.set(r.doc, [...(matches.get(r.doc) ?? []), { ...r, checks, scoredBy }]);
     if (plan.groups.length) {
       const ranking = rankWords(reader, scorer, parsed, plan, reader.docCount, allowed);
@@ -87,7 +89,7 @@ export function refinedSearch(reader: IndexReader, scorer: Scorer, syntax: Query
   candidates.sort((a, b) => order(a.found[0]!, b.found[0]!));
   const { passed, checked } = checkTexts(reader, candidates);
   if (checked > TEXT_CHECK_LIMIT) {
-    warnings.push(`phrases, exclusions and sections were checked in the first ${TEXT_CHECK_LIMIT} of ${candidates.length} candidate articles; the rest are left out`);
+    warnings.push(`sections were checked in the first ${TEXT_CHECK_LIMIT} of ${candidates.length} candidate articles; the rest are left out`);
   }
   passed.sort(order);
 
@@ -115,14 +117,14 @@ function optionFilters(options: SearchOptions): Filter[] {
 }
 
 /**
- * The filters' mask narrowed by what postings tell about one branch: no article holding an
- * excluded word, none lacking a term of a required phrase.
+ * The filters' mask narrowed to the articles one branch's phrases and exclusions allow: those
+ * saying every required phrase (a one-word phrase: holding the word), none saying an excluded one.
  */
-function branchMask(reader: IndexReader, mask: Uint8Array | undefined, checks: TextChecks): Uint8Array | undefined {
-  const required = checks.phrases.filter((p) => p.length > 0);
-  const excluded = checks.without.filter((p) => p.length === 1);
-  if (required.length === 0 && excluded.length === 0) return mask;
-  const allowed = mask ? mask.slice() : new Uint8Array(reader.docCount).fill(1);
+function branchMask(reader: IndexReader, mask: Uint8Array | undefined, required: PhraseTerms[], excluded: PhraseTerms[]): Uint8Array | undefined {
+  const phrases = required.filter((p) => p.length > 0);
+  const without = excluded.filter((p) => p.length > 0);
+  if (phrases.length === 0 && without.length === 0) return mask;
+  let allowed: Uint8Array = mask ? mask.slice() : new Uint8Array(reader.docCount).fill(1);
   const postings = new DecodedPostings();
   const docsOf = (term: string): Int32Array => {
     const entry = reader.lookup(term);
@@ -130,12 +132,17 @@ function branchMask(reader: IndexReader, mask: Uint8Array | undefined, checks: T
     const decoded = postings.decode(reader.postings(entry));
     return decoded.docs.slice(0, decoded.count);
   };
-  for (const [{ term }] of excluded) for (const doc of docsOf(term)) allowed[doc] = 0;
-  for (const phrase of required) {
-    for (const term of new Set(phrase.map((p) => p.term))) {
+  for (const phrase of without) {
+    if (phrase.length === 1) for (const doc of docsOf(phrase[0]!.term)) allowed[doc] = 0;
+    else phraseDocs(reader, phrase, allowed).forEach((says, doc) => says && (allowed[doc] = 0));
+  }
+  for (const phrase of phrases) {
+    if (phrase.length > 1) {
+      allowed = phraseDocs(reader, phrase, allowed);
+    } else {
       const holding = new Uint8Array(reader.docCount);
-      for (const doc of docsOf(term)) holding[doc] = 1;
-      for (let doc = 0; doc < allowed.length; doc++) allowed[doc]! &= holding[doc]!;
+      for (const doc of docsOf(phrase[0]!.term)) holding[doc] = allowed[doc]!;
+      allowed = holding;
     }
   }
   return allowed;

@@ -7,6 +7,16 @@
  */
 import cluster, { type Worker } from "node:cluster";
 
+/** A worker stopped before all were serving; it said why on stderr, and its exit code is the command's. */
+export class WorkerStartError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
 /** A worker that dies sooner than this after its start is not restarted: it would die again (a bad index, say). */
 const MIN_WORKER_LIFE_MS = 5000;
 
@@ -30,7 +40,7 @@ export async function startWorkers(count: number, log: (line: string) => void): 
       startedAt.delete(worker);
       if (stopping) return;
       if (ready < count || lived < MIN_WORKER_LIFE_MS) {
-        reject(new Error(`a worker stopped at its start (${signal ?? `exit ${code}`})`));
+        reject(new WorkerStartError(`a worker stopped at its start (${signal ?? `exit ${code}`})`, code ?? 1));
         for (const other of Object.values(cluster.workers ?? {})) other?.kill("SIGTERM");
         return;
       }

@@ -45,6 +45,8 @@ export interface Body {
   etag?: string;
   cacheControl: string;
   headers?: Record<string, string>;
+  /** `data` compressed already (the page's files): sent as it is when the client takes that encoding. */
+  compressed?: { br: Buffer; gzip: Buffer };
 }
 
 /** Headers on every answer, errors included. */
@@ -71,7 +73,8 @@ export function send(req: IncomingMessage, res: ServerResponse, body: Body): voi
   }
   let data = typeof body.data === "string" ? Buffer.from(body.data) : body.data;
   const encoding = data.length >= MIN_COMPRESS_BYTES ? chooseEncoding(req.headers["accept-encoding"]) : "identity";
-  if (encoding === "br") data = brotliCompressSync(data, { ...BROTLI_OPTIONS, params: { ...BROTLI_OPTIONS.params, [constants.BROTLI_PARAM_SIZE_HINT]: data.length } });
+  if (encoding !== "identity" && body.compressed) data = body.compressed[encoding];
+  else if (encoding === "br") data = brotliCompressSync(data, { ...BROTLI_OPTIONS, params: { ...BROTLI_OPTIONS.params, [constants.BROTLI_PARAM_SIZE_HINT]: data.length } });
   else if (encoding === "gzip") data = gzipSync(data);
   if (encoding !== "identity") headers["Content-Encoding"] = encoding;
   headers["Content-Length"] = data.length;

@@ -25,6 +25,7 @@ import { LIMITS, decodeComponent, noParameters, relatedRequest, searchRequest, s
 import { matchesEtag, send, sendError } from "./respond.js";
 import { TitleSuggestions } from "./suggest.js";
 import { TurnQueue } from "./turn-queue.js";
+import { PAGE_SECURITY_POLICY, pageFiles, type PageAsset, type PageFile } from "./page-files.js";
 
 export interface ServerOptions {
   /** The index directory. */
@@ -35,11 +36,15 @@ export interface ServerOptions {
   log: (line: string) => void;
   /** Requests that may wait for their turn (default MAX_WAITING); more get a 503. */
   maxWaiting?: number;
+  /** The search page's files by name (`index.html` answers `/`); without them `/` lists the API. */
+  page?: ReadonlyMap<string, PageAsset>;
 }
 
 const JSON_TYPE = "application/json; charset=utf-8";
 /** Caches may keep an answer but must ask again each time: the ETag makes that a 304 until the index changes. */
 const API_CACHE_CONTROL = "public, no-cache";
+/** The page's files change only with kbsearch: caches may keep them an hour, then ask again (their ETag makes that a 304). */
+const PAGE_CACHE_CONTROL = "public, max-age=3600";
 /** Requests that may wait for their turn; more get a 503 (at 2 ms a search, half a second's work). */
 const MAX_WAITING = 256;
 /** How long SIGTERM waits for requests under way before closing their connections. */
@@ -61,11 +66,13 @@ export class SearchServer {
   private closing = false;
   private readonly turns: TurnQueue;
   private readonly routes: Record<string, Route>;
+  private readonly page: Map<string, PageFile> | undefined;
 
   /** Opens the index (throws KbSearchError when there is none); `listen` then serves it. */
   constructor(private readonly options: ServerOptions) {
     this.live = new LiveIndex(options.indexDir, options.log);
     this.turns = new TurnQueue(options.maxWaiting ?? MAX_WAITING);
+    this.page = options.page ? pageFiles(options.page) : undefined;
     this.routes = {
       "/api/search": (req, res, search) => this.search(req, res, search),
       "/api/related/": (req, res, search, ref) => this.related(req, res, search, ref),
@@ -139,6 +146,9 @@ export class SearchServer {
     const exact = this.routes[path];
     if (exact && !path.endsWith("/")) return exact(req, res, search, "");
     if (path === "/") return this.routes["/"]!(req, res, search, "");
+    // The page's files by exact name (`/kbsearch.js`): a name holding anything else is no file of it.
+    const pageFile = this.page?.get(path.slice(1));
+    if (pageFile) return this.sendPageFile(req, res, pageFile);
     for (const prefix of ["/api/related/", "/api/articles/"]) {
       if (!path.startsWith(prefix)) continue;
       const ref = decodeComponent(path.slice(prefix.length));
@@ -207,12 +217,20 @@ export class SearchServer {
     this.json(req, res, opened.checksum, () => JSON.stringify({ ...statsRecord(opened.index.stats()), serve: this.serveState(opened) }));
   }
 
+  /** `/`: the search page (which reads its own parameters, `?q=...`), or without one a list of the API. */
   private home(req: IncomingMessage, res: ServerResponse, search: string): void {
+    const page = this.page?.get("index.html");
+    if (page) return this.sendPageFile(req, res, page);
     noParameters(search);
     const opened = this.live.current();
     this.json(req, res, opened.checksum, () =>
       JSON.stringify({ api: ["/api/search?q=QUERY", "/api/articles/ID", "/api/related/ID", "/api/suggest?q=TEXT", "/api/stats"] }),
     );
+  }
+
+  private sendPageFile(req: IncomingMessage, res: ServerResponse, file: PageFile): void {
+    const headers: Record<string, string> = file.contentType.startsWith("text/html") ? { "Content-Security-Policy": PAGE_SECURITY_POLICY } : {};
+    send(req, res, { type: file.contentType, data: file.identity, compressed: file, etag: file.etag, cacheControl: PAGE_CACHE_CONTROL, headers });
   }
 
   /** What the server adds to the index's stats: the process, whether its title suggestions are ready and what they cost, its memory. */

@@ -4,7 +4,7 @@
  * library's search answers a different question (the whole article's text, ranked by BM25F), and
  * its hits for a half-typed query are poor title suggestions; FlexSearch's forward index of
  * titles answers in well under a millisecond. It costs the titles' read and FlexSearch's build at
- * start and on each reopened index (seconds) and about 80 MB of heap: the build runs in slices
+ * start and on each reopened index (seconds) and about 130 MB of RSS: the build runs in slices
  * of a few milliseconds between requests, and `serve --no-suggest` leaves it out.
  */
 import { setImmediate as nextTurn } from "node:timers/promises";

@@ -43,9 +43,10 @@ export const MAGIC = "KBSRCHIX";
  * table rather than a field mask and a varint per field (the postings 5.6 MB smaller over the whole
  * archive); 8: stored blocks of ~16 KB deflated with the store dictionary (a hit inflates an eighth
  * of what it did), records as arrays; 9: docMeta's keywords hold the footer's Technology, Issue
- * type and Solution Type too. Other versions are refused with advice to rebuild.
+ * type and Solution Type too; 10: the positions sections (each term's word positions in every field,
+ * for phrases). Other versions are refused with advice to rebuild.
  */
-export const FORMAT_VERSION = 9;
+export const FORMAT_VERSION = 10;
 export const INDEX_FILE = "kbsearch.idx";
 export const PREAMBLE_BYTES = 20;
 export const TERMS_PER_BLOCK = 64;
@@ -89,9 +90,16 @@ export const FIELD = { title: 0, queryWords: 1, meta: 2, lead: 3, body: 4 } as c
 export const FIELD_COUNT = FIELDS.length;
 
 export const SECTION_NAMES = [
-  "blockIndex", "blockOffsets", "dictionary", "postings", "fieldLengths",
+  "blockIndex", "blockOffsets", "dictionary", "postings", "positions", "positionOffsets", "fieldLengths",
   "ids", "docMeta", "sources", "storeDocs", "storeOffsets", "store",
 ] as const;
+
+/**
+ * A position in the positions section is a word's position in its field plus the field's number
+ * times this: one ascending sequence per posting, no phrase spanning two fields (word positions
+ * stay below it: the archive's longest article has some 40,000 words).
+ */
+export const FIELD_POSITION_SPAN = 1 << 20;
 export type SectionName = (typeof SECTION_NAMES)[number];
 
 /** Byte range of a section in the file. */

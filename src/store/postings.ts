@@ -9,7 +9,7 @@
  */
 import { CODE_COUNT, CODE_FIELDS, CODE_TFS, CODE_TITLE_TF, ESCAPE, fieldCode } from "./field-codes.js";
 import { hasDoc } from "./doc-bits.js";
-import { FIELD, FIELD_COUNT } from "./format.js";
+import { FIELD, FIELD_COUNT, FIELD_POSITION_SPAN } from "./format.js";
 import { ByteReader, type ByteSink, type ByteWriter } from "./varint.js";
 
 /** The field mask of a posting in the body only. */
@@ -41,6 +41,87 @@ export function encodePosting(out: ByteSink, docDelta: number, tfs: ArrayLike<nu
     out.varint(pos - last);
     last = pos;
   }
+}
+
+/**
+ * The positions section holds, per term, one entry per posting in the postings' order: the
+ * term's word positions in each field the posting names, field by field, each field's as varints
+ * of the gap from the one before (the first from 0). How many there are in each field is the
+ * posting's frequency there, so the entry needs no count of its own.
+ *
+ * Appends one posting's entry; `positions` are field x FIELD_POSITION_SPAN + word position.
+ */
+export function encodePositions(out: ByteSink, positions: number[]): void {
+  positions.sort((a, b) => a - b);
+  let field = -1;
+  let last = 0;
+  for (const at of positions) {
+    const f = Math.floor(at / FIELD_POSITION_SPAN);
+    if (f !== field) {
+      field = f;
+      last = 0;
+    }
+    const pos = at - f * FIELD_POSITION_SPAN;
+    out.varint(pos - last);
+    last = pos;
+  }
+}
+
+/** How many positions posting `i` of `decoded` has in the positions section: its frequencies summed. */
+function positionCount(decoded: DecodedPostings, i: number): number {
+  const at = i * FIELD_COUNT;
+  const tfs = decoded.tfs;
+  return tfs[at]! + tfs[at + 1]! + tfs[at + 2]! + tfs[at + 3]! + tfs[at + 4]!;
+}
+
+/** Where each posting's entry starts in a term's positions list, and where the last ends (count + 1 offsets). */
+function entryStarts(decoded: DecodedPostings, positions: Uint8Array): Int32Array {
+  const starts = new Int32Array(decoded.count + 1);
+  let pos = 0;
+  for (let i = 0; i < decoded.count; i++) {
+    starts[i] = pos;
+    for (let n = positionCount(decoded, i); n > 0; n--) {
+      if (pos >= positions.length) throw new Error("positions list shorter than its postings say");
+      while (positions[pos++]! & 0x80);
+    }
+  }
+  starts[decoded.count] = pos;
+  return starts;
+}
+
+/**
+ * The positions of a term in the documents `wanted` holds (1 per document), as field x
+ * FIELD_POSITION_SPAN + word position, ascending: `decoded` is the term's postings, decoded whole
+ * (not with `kept`), `positions` its positions list.
+ */
+export function positionsIn(decoded: DecodedPostings, positions: Uint8Array, wanted: Uint8Array): Map<number, number[]> {
+  const found = new Map<number, number[]>();
+  let pos = 0;
+  const { docs, tfs } = decoded;
+  for (let i = 0; i < decoded.count; i++) {
+    const at = i * FIELD_COUNT;
+    if (wanted[docs[i]!] !== 1) {
+      // Not wanted: its positions are stepped over, a varint's bytes but the last having the high bit.
+      for (let n = tfs[at]! + tfs[at + 1]! + tfs[at + 2]! + tfs[at + 3]! + tfs[at + 4]!; n > 0; n--) while (positions[pos++]! & 0x80);
+      continue;
+    }
+    const list: number[] = [];
+    for (let f = 0; f < FIELD_COUNT; f++) {
+      let last = 0;
+      for (let n = tfs[at + f]!; n > 0; n--) {
+        let b = positions[pos++]!;
+        let v = b & 0x7f;
+        for (let shift = 7; b & 0x80; shift += 7) {
+          b = positions[pos++]!;
+          v |= (b & 0x7f) << shift;
+        }
+        last += v;
+        list.push(f * FIELD_POSITION_SPAN + last);
+      }
+    }
+    found.set(docs[i]!, list);
+  }
+  return found;
 }
 
 /** A term's postings decoded into flat arrays, reused from list to list (see decodePostings). */
@@ -213,6 +294,37 @@ export function mergePostings(out: ByteWriter, carried: Uint8Array, renumber: In
     else hasB = b.next();
   }
   return count;
+}
+
+const carriedDecoded = new DecodedPostings();
+const addedDecoded = new DecodedPostings();
+
+/**
+ * Appends to `out` the positions entries that go with mergePostings' output for the same lists:
+ * the carried postings' entries (documents renumbered, those mapped to -1 left out) and the added
+ * ones', in document order, each entry's bytes copied as they are.
+ */
+export function mergePositions(out: ByteWriter, carried: { postings: Uint8Array; positions: Uint8Array }, renumber: Int32Array, added: { postings: Uint8Array; positions: Uint8Array }): void {
+  const a = carriedDecoded.decode(carried.postings);
+  const b = addedDecoded.decode(added.postings);
+  const aStarts = entryStarts(a, carried.positions);
+  const bStarts = entryStarts(b, added.positions);
+  let i = 0;
+  let j = 0;
+  const nextCarried = () => {
+    while (i < a.count && renumber[a.docs[i]!]! < 0) i++;
+  };
+  nextCarried();
+  while (i < a.count || j < b.count) {
+    if (i < a.count && (j >= b.count || renumber[a.docs[i]!]! < b.docs[j]!)) {
+      out.raw(carried.positions, aStarts[i]!, aStarts[i + 1]!);
+      i++;
+      nextCarried();
+    } else {
+      out.raw(added.positions, bStarts[j]!, bStarts[j + 1]!);
+      j++;
+    }
+  }
 }
 
 /** Steps through an encoded postings list, one posting at a time, without decoding its fields. */

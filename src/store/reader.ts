@@ -29,6 +29,8 @@ export interface TermEntry {
   /** Byte range of its postings within the postings section. */
   offset: number;
   length: number;
+  /** Its place in the dictionary's order (0 for the first term), which indexes the positionOffsets section. */
+  ordinal: number;
 }
 
 const decoder = new TextDecoder();
@@ -224,6 +226,21 @@ export class IndexReader {
     return this.sectionRange("postings", entry.offset, entry.length);
   }
 
+  /** The term's positions list (store/postings.ts: one entry per posting), read only by a phrase. */
+  positions(entry: TermEntry): Uint8Array {
+    const { start, end } = this.positionRange(entry.ordinal);
+    return this.readData(this.sectionStart("positions") + start, end - start);
+  }
+
+  /** Where term `ordinal`'s positions list lies in the positions section. */
+  positionRange(ordinal: number): { start: number; end: number } {
+    const offsets = this.readData(this.sectionStart("positionOffsets") + ordinal * 4, 8);
+    const start = offsets.readUInt32LE(0);
+    const end = offsets.readUInt32LE(4);
+    if (ordinal >= this.header.termCount || end < start || end > this.header.sections.positions.length) throw this.corrupt(`has a damaged positionOffsets section (term ${ordinal})`);
+    return { start, end };
+  }
+
   /** Each document's article number, by document (for sorting by number). */
   articleNumbers(): Uint32Array {
     const ids = this.idPairs();
@@ -334,6 +351,18 @@ export class IndexReader {
     return this.section("postings");
   }
 
+  /** The whole positions section (for a build updating the index): term `ordinal`'s list is at allPositionOffsets()[ordinal]. */
+  allPositions(): Uint8Array {
+    return this.section("positions");
+  }
+
+  /** Where each term's positions list starts in the positions section, by ordinal, and where the last ends. */
+  allPositionOffsets(): Uint32Array {
+    const offsets = u32(this.section("positionOffsets"));
+    if (offsets.length !== this.header.termCount + 1) throw this.corrupt("has a damaged positionOffsets section");
+    return offsets;
+  }
+
   /** Each document's source digest, DIGEST_BYTES apiece (for a build updating the index). */
   sourceDigests(): Uint8Array {
     try {
@@ -412,7 +441,7 @@ export class IndexReader {
       r.pos = suffixEnd;
       const docFreq = r.varint();
       const length = r.varint();
-      if (matched) return { term, docFreq, offset, length };
+      if (matched) return { term, docFreq, offset, length, ordinal: block * TERMS_PER_BLOCK + i };
       offset += length;
     }
     return undefined;
@@ -433,7 +462,7 @@ export class IndexReader {
       const term = prev.slice(0, shared) + decoder.decode(r.raw(suffixLength));
       const docFreq = r.varint();
       const length = r.varint();
-      entries.push({ term, docFreq, offset, length });
+      entries.push({ term, docFreq, offset, length, ordinal: block * TERMS_PER_BLOCK + i });
       offset += length;
       prev = term;
     }

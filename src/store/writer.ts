@@ -76,6 +76,11 @@ export class IndexWriter {
     return this.sourceBytes;
   }
 
+  /** Resolves once the stored blocks waiting to be compressed hold at most `bytes` (undefined: already so). */
+  storeBacklogAtMost(bytes: number): Promise<void> | undefined {
+    return this.compressor.backlogAtMost(bytes);
+  }
+
   addDocument(doc: DocumentToStore): void {
     this.add(doc, Array.from(doc.fieldLengths, lengthCode), doc.stored);
   }
@@ -121,12 +126,14 @@ export class IndexWriter {
       blockOffsets: bytesOf(Uint32Array.from(dictionary.blockOffsets)),
       dictionary: dictionary.bytes,
       postings: inverted.postings,
+      positions: inverted.positions,
+      positionOffsets: bytesOf(Uint32Array.from(offsetsOf(inverted.positionLengths))),
       fieldLengths: this.fieldLengths.slice(0, docCount * FIELD_COUNT),
       ids: encodeIds(this.numbers),
       docMeta: await compress(info.docMeta, BROTLI_OPTIONS),
       sources: concat(this.digests),
       storeDocs: bytesOf(Uint32Array.from([...this.storeStarts, docCount])),
-      storeOffsets: bytesOf(Uint32Array.from(offsetsOf(storeBlocks))),
+      storeOffsets: bytesOf(Uint32Array.from(offsetsOf(storeBlocks.map((b) => b.length)))),
       store: concat(storeBlocks),
     };
 
@@ -249,9 +256,10 @@ function encodeIds(numbers: number[]): Uint8Array {
   return out.view();
 }
 
-function offsetsOf(blocks: Uint8Array[]): number[] {
+/** Where each of pieces of these lengths starts when laid one after another, and where the last ends. */
+function offsetsOf(lengths: ArrayLike<number>): number[] {
   const offsets = [0];
-  for (const b of blocks) offsets.push(offsets[offsets.length - 1]! + b.length);
+  for (let i = 0; i < lengths.length; i++) offsets.push(offsets[i]! + lengths[i]!);
   return offsets;
 }
 

@@ -1,5 +1,6 @@
 /** `kbsearch serve`: the HTTP JSON API over the index (src/serve/), until SIGTERM or SIGINT. */
 import { KbSearchError } from "../../errors.js";
+import { KbIndex } from "../../query/engine.js";
 import { SearchServer } from "../../serve/server.js";
 import { EXIT_FOUND } from "../exit.js";
 import { indexDirForCli, type GlobalOptions } from "../options.js";
@@ -16,17 +17,31 @@ export interface ServeOptions extends Pick<GlobalOptions, "index"> {
 export async function runServe(options: ServeOptions): Promise<number> {
   const dir = await indexDirForCli(options);
   const log = (line: string) => process.stderr.write(`kbsearch serve: ${line}\n`);
-  const { isWorker, leaveCluster, startWorkers } = await import("../../serve/cluster.js");
+  const { isWorker, leaveCluster, startWorkers, WorkerStartError } = await import("../../serve/cluster.js");
   if (options.workers > 1 && !isWorker()) {
-    const { address, port, stopped } = await startWorkers(options.workers, log).catch((err: unknown) => {
-      throw new KbSearchError("usage", `the workers could not start serving on ${options.host}:${options.port}: ${err instanceof Error ? err.message : String(err)}`);
-    });
-    announce(dir, address, port, `, ${options.workers} workers`);
-    await stopped;
-    return EXIT_FOUND;
+    // An index that cannot be opened is told once, here, rather than by every worker.
+    KbIndex.open(dir).close();
+    try {
+      const { address, port, stopped } = await startWorkers(options.workers, log);
+      announce(dir, address, port, `, ${options.workers} workers`);
+      await stopped;
+      return EXIT_FOUND;
+    } catch (err) {
+      if (!(err instanceof WorkerStartError)) throw err;
+      log(`${err.message}; stopped`);
+      return err.exitCode;
+    }
   }
+  try {
+    return await serveHere(dir, options, isWorker() ? (line) => log(`[${process.pid}] ${line}`) : log, isWorker());
+  } finally {
+    // A worker's channel to the primary would keep it alive after its server has closed, or failed to start.
+    leaveCluster();
+  }
+}
 
-  const server = new SearchServer({ indexDir: dir, suggest: options.suggest, log: isWorker() ? (line) => log(`[${process.pid}] ${line}`) : log });
+async function serveHere(dir: string, options: ServeOptions, log: (line: string) => void, worker: boolean): Promise<number> {
+  const server = new SearchServer({ indexDir: dir, suggest: options.suggest, log });
   let address;
   try {
     address = await server.listen(options.port, options.host);
@@ -36,16 +51,15 @@ export async function runServe(options: ServeOptions): Promise<number> {
     throw new KbSearchError("usage", `cannot listen on ${options.host}:${options.port} (${code ?? String(err)})`, { cause: err });
   }
   // A worker's primary says where the workers listen.
-  if (!isWorker()) announce(dir, address.address, address.port, "");
+  if (!worker) announce(dir, address.address, address.port, "");
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
-      if (!isWorker()) log(`${signal}: finishing the requests under way, then stopping`);
+      if (!worker) log(`${signal}: finishing the requests under way, then stopping`);
       server.close().then(resolve, resolve);
     };
     process.once("SIGTERM", () => stop("SIGTERM"));
     process.once("SIGINT", () => stop("SIGINT"));
   });
-  leaveCluster();
   return EXIT_FOUND;
 }
 
