@@ -171,6 +171,15 @@ describe("spaced words", () => {
     assert.ok(terms(sampleText("Q984455")).includes("lmpatch"), "Q984455");
   });
 
+  test("spaced words standing side by side in columns stay apart; digits join as letters do", () => {
+    // As Q114398 lists them: a gap wider than a few spaces parts two spaced words.
+    const columns = "(without the spaces):\n\n   x 4 0 0 f c c          m s f c c\n   3 c o m f c c          p r o f s f c c\n";
+    assert.deepEqual(terms(columns).slice(-4), ["x400fcc", "msfcc", "3comfcc", "profsfcc"]);
+    assert.deepEqual(terms("3 c o m f c c"), terms("3comfcc"));
+    assert.deepEqual(terms("S  E  R  V  P  A  C  K"), ["servpack"], "two or three spaces still join letters");
+    assert.deepEqual(terms("S E R V\t\tP A C K"), ["servpack"]);
+  });
+
   test("fewer than three single letters are not joined", () => {
     const cases: [string, string[]][] = [
       ["I O", ["i", "o"]],

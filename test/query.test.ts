@@ -95,6 +95,12 @@ describe("abbreviations", () => {
     ["fp2000", "frontpage 2000"],
     ["o2k", "office 2000"],
     ["vba6", "visual basic for applications 6.0"], // the users' name, not the archive's kbVBA (Visual Basic)
+    // a quantity and its unit typed as one word, as articles also write it apart
+    ["2gb", "2 gb"],
+    ["16mb", "16 mb"],
+    ["1.2gb", "1.2 gb"],
+    ["56kbps", "56 kbps"],
+    ["2gbs", undefined],
     ["heap", undefined],
     ["nt", undefined], // a product name alone is a word the archive uses
     ["smtp", undefined], // the archive's SMTP: tag is its Mail gateway, but articles write SMTP for the protocol
@@ -221,7 +227,7 @@ describe("parseQuery", () => {
   });
 
   test("how-to questions and problems told in the user's own words are told from other queries", () => {
-    const howTo = ["how do i move the spool folder", "How can you read a registry value", "how to configure a memory dump", "  How could we stop a service", "how should one install sp4"];
+    const howTo = ["how do i move the spool folder", "How can you read a registry value", "how to configure a memory dump", "  How could we stop a service", "how should one install sp4", "word 97 how do i change the default font", "nt4 ras callback - server rings back too soon, how do i make it wait"];
     const problem = ["why does my spooler stop", "my pc keeps crashing", "word wont print and i tried everything"];
     const other = ["move spool folder", "how windows 95 stores long file names", "spool folder how to", "however the spooler stops", "show how to", "spooler stops", "Setup cannot continue because some system files are out of date"];
     for (const q of howTo) assert.equal(parseQuery(q).intent, "howTo", q);
@@ -273,6 +279,20 @@ describe("parseQuery", () => {
     const sp = parseQuery("sp4").words;
     assert.deepEqual(sp.map((w) => w.term), ["servic", "pack", "4"]);
     assert.ok(sp.every((w) => w.aka.some((a) => a.term === "sp4")));
+  });
+
+  test("a quantity and its unit match articles writing them joined (2GB) or apart (2 GB), typed either way", () => {
+    const joined = parseQuery("2gb limit").words;
+    assert.deepEqual(joined.map((w) => w.term), ["2", "gb", "limit"]);
+    for (const w of joined.slice(0, 2)) assert.ok(w.aka.some((a) => a.term === "2gb" && a.weight === 1 / 2), `${w.term}: ${JSON.stringify(w.aka)}`);
+    const apart = parseQuery("2 GB limit").words;
+    assert.deepEqual(apart.map((w) => w.term), ["2", "gb", "limit"]);
+    for (const w of apart.slice(0, 2)) assert.ok(w.aka.some((a) => a.term === "2gb" && a.weight === 1 / 2), `${w.term}: ${JSON.stringify(w.aka)}`);
+    assert.deepEqual(apart[2]!.aka, []);
+    // Only a number followed right away by a unit: "2, gb" and "gb 2" are two words.
+    for (const query of ["gb 2", "2, gb", "version 2 of gbview"]) {
+      assert.ok(!parseQuery(query).words.some((w) => w.aka.some((a) => a.term === "2gb")), query);
+    }
   });
 
   test("a lone digit also matches its .0 version", () => {

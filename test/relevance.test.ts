@@ -113,6 +113,8 @@ describe("explain", () => {
     assert.ok(parts("move spool folder", "Q947315").some((p) => p.field === "title held" && p.points > 0), "a list of words making up the title gets the title-held bonus");
     assert.ok(!parts("move the spool folder", "Q947315").some((p) => p.field === "title held"), "not a query typed with its stopwords, unless a how-to question");
     assert.ok(parts("heap corruption crash", "Q949387").some((p) => p.field === "queryWords held" && p.points > 0), "a list of words making up the query words gets the query-words-held bonus");
+    assert.ok(parts("printers server", "Q947315").some((p) => p.field === "queryWords phrase" && p.points > 0), "query words holding every word of a list earn phrase points");
+    assert.ok(!parts("printers on the server", "Q947315").some((p) => p.field === "queryWords phrase"), "not for a query typed with its stopwords");
     assert.ok(parts("my spooler keeps stopping and i cant print", "Q947320").some((p) => p.term === "troubleshoot"), "a problem told in own words: troubleshooting hint");
     assert.ok(parts("heap corrupton", "Q949387").some((p) => p.term === "corrupt" && p.kind === "spelling"));
     assert.ok(parts("memory dum", "Q936120").some((p) => p.term.startsWith("dum") && p.kind === "prefix"));

@@ -8,7 +8,7 @@ import { tokenize } from "./tokenizer.js";
 import type { Token, TokenSink } from "./types.js";
 
 /** Names this analyzer in index headers: change it whenever the terms it produces change. */
-export const ANALYZER_ID = "kbsearch-en/6";
+export const ANALYZER_ID = "kbsearch-en/7";
 
 /** Letters only (after folding): such tokens are words and get stemmed; anything else is an identifier. */
 const PLAIN_WORD = /^[a-z\u00c0-\u024f]+$/;

@@ -63,18 +63,41 @@ const MIN_SPACED = 3;
 export const MAX_SPACED = 64;
 
 /**
- * Whether text[from, to) may stand between spaced letters: spaces or tabs, and at most one line
- * break (a wrapped word).
+ * The widest gap of spaces between two spaced letters on one line. Articles list spaced words side
+ * by side in columns (`3 c o m f c c          p r o f s f c c` in Q114398): a wider gap there
+ * parts two words, not two letters of one.
  */
-function isSpacedGap(text: string, from: number, to: number): boolean {
+const MAX_SPACED_GAP = 3;
+
+/**
+ * Whether text[from, to) may stand between spaced letters: up to MAX_SPACED_GAP spaces or tabs, or,
+ * when the word may wrap, one line break with any indentation around it.
+ */
+function isSpacedGap(text: string, from: number, to: number, mayWrap: boolean): boolean {
   let breaks = 0;
   for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
     if (c === 10 /* \n */) {
-      if (++breaks > 1) return false;
+      if (!mayWrap || ++breaks > 1) return false;
     } else if (c !== 32 && c !== 9) {
       return false;
     }
+  }
+  return breaks === 1 || to - from <= MAX_SPACED_GAP;
+}
+
+/**
+ * Whether a spaced word starting at text[start] may be wrapped onto the next line: unless it is a
+ * column standing after a wide gap, whose line's next line holds the next row (Q114398's two
+ * columns of gateway names: `x 4 0 0 f c c          m s f c c` over `3 c o m f c c ...`).
+ */
+function mayWrapFrom(text: string, start: number): boolean {
+  let gap = 0;
+  for (let i = start - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 10 /* \n */ || c === 13 /* \r */) return true;
+    if (c !== 32 && c !== 9) return gap <= MAX_SPACED_GAP;
+    gap++;
   }
   return true;
 }
@@ -83,6 +106,8 @@ export function tokenize(text: string, emit: RawTokenSink): void {
   let pos = 0;
   // A run of single-character tokens that may turn out to be a spaced word.
   let run: { surface: string; start: number; end: number }[] = [];
+  // Whether the run may go on across a line break (see mayWrapFrom).
+  let runMayWrap = false;
   let prevEnd = -2;
   let prevSurface = "";
 
@@ -111,8 +136,9 @@ export function tokenize(text: string, emit: RawTokenSink): void {
   const word = (surface: string, start: number, end: number) => {
     if (surface.length === 1) {
       const last = run[run.length - 1];
-      if (last && !isSpacedGap(text, last.end, start)) flushRun();
+      if (last && !isSpacedGap(text, last.end, start, runMayWrap)) flushRun();
       if (hyphenated(start)) joinHyphenated(surface, start, end);
+      if (run.length === 0) runMayWrap = mayWrapFrom(text, start);
       run.push({ surface, start, end });
       prevEnd = -2;
       return;

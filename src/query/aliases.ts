@@ -38,6 +38,11 @@ const USER_NAMES: Readonly<Record<string, string>> = {
 /** Short product names (as typed, before a version or alone) and the archive's words for them. */
 export const PRODUCT_NAMES: Readonly<Record<string, string>> = { ...TAG_PRODUCTS, ...USER_NAMES };
 
+/** Whether users type `word` as a short name of a product (`exch`, `acc`, `vb`). */
+export function isProductName(word: string): boolean {
+  return ownValue(PRODUCT_NAMES, word) !== undefined;
+}
+
 /** Whole words users type for the archive's words (not name-plus-version). */
 export const WORD_ALIASES: Readonly<Record<string, string>> = {
   bsod: "blue screen stop",
@@ -68,10 +73,24 @@ export function archiveVersion(typed: string): string {
   return typed;
 }
 
+/**
+ * A quantity and its unit typed as one word (`2gb`, `16mb`, `1.2gb`, `56kbps`): articles write it
+ * so or as two words (`2 GB`), and a query typed either way finds both (see numberWithUnit).
+ */
+const NUMBER_AND_UNIT = /^(\d+(?:\.\d+)?)(kb|mb|gb|tb|khz|mhz|ghz|kbps|mbps)$/;
+
+/** `2gb`, or `2` and `gb` typed apart, as the one word articles may write (`2gb`), or undefined when they are not a quantity and unit. */
+export function numberWithUnit(number: string, unit: string): string | undefined {
+  const joined = number + unit;
+  return NUMBER_AND_UNIT.test(joined) ? joined : undefined;
+}
+
 /** The archive's words for a word as typed (lower-case), or undefined when it is not an abbreviation. */
 export function expandAlias(word: string): string | undefined {
   const whole = ownValue(WORD_ALIASES, word);
   if (whole) return whole;
+  const quantity = NUMBER_AND_UNIT.exec(word);
+  if (quantity) return `${quantity[1]} ${quantity[2]}`;
   const tagged = ownValue(TAG_TERMS, word);
   if (tagged) return `${TAG_PRODUCTS[tagged[0]]} ${tagged[1]}`;
   // A name alone is the archive's product only where articles write it so (`vfp`, not `nt`).

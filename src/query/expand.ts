@@ -8,6 +8,7 @@
 import { normalize } from "../analyze/analyzer.js";
 import { idf } from "../rank/bm25f.js";
 import type { IndexReader, TermEntry } from "../store/index-reader.js";
+import { isProductName } from "./aliases.js";
 import { oneEditAway } from "./spelling.js";
 import type { Correction, MatchKind, ParsedQuery, QueryIntent, QueryWord } from "./types.js";
 
@@ -15,6 +16,13 @@ import type { Correction, MatchKind, ParsedQuery, QueryIntent, QueryWord } from 
 const RARE_DOC_FREQ = 3;
 /** A spelling stands in for a word only when this many times as many articles hold it... */
 const CORRECTION_RATIO = 20;
+/**
+ * A word held by more articles than RARE_DOC_FREQ but at most this many is a misspelling too when a
+ * spelling one edit away is held by MISSPELT_RATIO times as many: the archive has its own typos
+ * ("unistall" stands in 6 articles, "uninstall" in thousands), and a user typing one means the word.
+ */
+const UNCOMMON_DOC_FREQ = 30;
+const MISSPELT_RATIO = 100;
 /** ...and at least this many. */
 const MIN_CORRECTION_DOC_FREQ = 3;
 /** Shorter words have too many neighbours one edit away to guess from. */
@@ -88,11 +96,14 @@ export function planQuery(parsed: ParsedQuery, index: IndexReader): QueryPlan {
     }
     // A word the archive hardly holds is likely typed in part (when it ends the query) or
     // misspelt; whichever reading finds the commoner word stands in for it.
-    const rare = word.plain && (exact?.docFreq ?? 0) <= RARE_DOC_FREQ;
+    const docFreq = exact?.docFreq ?? 0;
+    const rare = word.plain && docFreq <= RARE_DOC_FREQ;
+    // A short name users type for a product (`exch`, `acc`) is an abbreviation, not a misspelling.
+    const uncommon = word.plain && docFreq <= UNCOMMON_DOC_FREQ && !isProductName(word.surface);
     const open = word.term === parsed.openTerm && word.surface.length >= MIN_PREFIX_LENGTH;
     const correctable = word.surface.length >= MIN_CORRECTABLE_LENGTH && word.surface.length <= MAX_CORRECTABLE_LENGTH;
     const completed = rare && open ? completions(word, index) : [];
-    const spellings = rare && correctable ? commonerSpellings(word, exact?.docFreq ?? 0, index) : [];
+    const spellings = uncommon && correctable ? commonerSpellings(word, docFreq * (rare ? CORRECTION_RATIO : MISSPELT_RATIO), index) : [];
     if (spellings.length && (spellings[0]!.entry.docFreq >= (completed[0]?.docFreq ?? 0))) {
       for (const s of spellings) alternatives.push({ entry: s.entry, weight: word.weight * SPELLING_WEIGHT, kind: "spelling" });
       corrections.push({ from: word.surface, to: spellings[0]!.surface, term: spellings[0]!.entry.term });
@@ -114,9 +125,9 @@ export function planQuery(parsed: ParsedQuery, index: IndexReader): QueryPlan {
   return { groups, hints, corrections, intent: parsed.intent };
 }
 
-/** Index terms one edit from the word, much commoner than it, commonest first, each with a spelling that gives it. */
-function commonerSpellings(word: QueryWord, docFreq: number, index: IndexReader): { entry: TermEntry; surface: string }[] {
-  const minDocFreq = Math.max(MIN_CORRECTION_DOC_FREQ, docFreq * CORRECTION_RATIO);
+/** Index terms one edit from the word held by `atLeast` articles or more, commonest first, each with a spelling that gives it. */
+function commonerSpellings(word: QueryWord, atLeast: number, index: IndexReader): { entry: TermEntry; surface: string }[] {
+  const minDocFreq = Math.max(MIN_CORRECTION_DOC_FREQ, atLeast);
   const found = new Map<string, { entry: TermEntry; surface: string }>();
   // Each distinct term of a variant, with the first variant giving it.
   const variants = new Map<string, string>([[word.term, ""]]);

@@ -3,7 +3,7 @@
  * archive writes them, chatter weighed down; and, when it names one, an article number.
  */
 import { analyzeToTokens } from "../analyze/analyzer.js";
-import { archiveVersion, expandAlias, tagTermsFor } from "./aliases.js";
+import { archiveVersion, expandAlias, numberWithUnit, tagTermsFor } from "./aliases.js";
 import { CHATTER_WEIGHT, isChatter, isUserVoice } from "./chatter.js";
 import type { Token } from "../analyze/types.js";
 import { SYNONYM_WEIGHT, synonymsOf, userPhrasesIn, type UserPhrase } from "./synonyms.js";
@@ -26,8 +26,12 @@ const LETTERS = /^[a-z\u00c0-\u024f]+$/;
 /** A word joined by one of these to more letters or digits is part of an identifier (`msmi` in `msmi.exe`). */
 const JOINED_BEFORE = /\w[._]$/;
 const JOINED_AFTER = /^[._]\w/;
-/** "how do i", "how can you", "how to": the user wants a procedure. */
-const HOW_TO = /^\W*how\s+(?:(?:do|can|could|would|should|does)\s+(?:i|you|we|one)|to)\b/i;
+/**
+ * "how do i", "how can you", "how to": the user wants a procedure, wherever they ask it: people
+ * name the product first or tell what happened before the question ("word 97 how do i change the
+ * default font", "nt4 ras callback - ... how do i make it wait"), as long as a task follows.
+ */
+const HOW_TO = /(?:^|[^\w'])how\s+(?:(?:do|can|could|would|should|does)\s+(?:i|you|we|one)|to)\s+\w/i;
 /**
  * What a word an error message quotes counts for: messages put the user's own values in quotes or
  * brackets ("no server on port 80 at 'localhost'", "(Budget.doc)"), and the article about the
@@ -101,6 +105,9 @@ export function parseQuery(text: string): ParsedQuery {
     const aka = LONE_DIGIT.test(surface) ? [{ term: `${surface}.0`, weight: VERSION_WEIGHT }] : synonymsOf(surface).map((term) => ({ term, weight: SYNONYM_WEIGHT }));
     // `word 97`, `visual basic 6`: the version also matches the archive's tag for the product's version (wd97, kbvb600).
     if (VERSION.test(surface)) aka.push(...tagTermsBefore(searched, tokens, token, surface));
+    // `2 gb` typed apart also matches articles writing `2GB`: the joined word stands for both typed ones.
+    const quantity = quantityAround(searched, tokens, token);
+    if (quantity) aka.push({ term: quantity, weight: 1 / 2 });
     add({ surface, term: token.term, plain, pos, weight, share: 1, aka });
   }
   const parsedWords = [...words.values()];
@@ -144,6 +151,15 @@ function tagTermsBefore(text: string, tokens: readonly Token[], version: Token, 
     if (found.length) return found;
   }
   return [];
+}
+
+/** The joined word (`2gb`) of a number and a unit typed apart (`2 GB`) of which `token` is one, or undefined. */
+function quantityAround(text: string, tokens: readonly Token[], token: Token): string | undefined {
+  const at = tokens.indexOf(token);
+  const surfaceOf = (t: Token) => text.slice(t.start, t.end).toLowerCase();
+  const joined = (a: Token | undefined, b: Token | undefined) =>
+    a && b && b.pos === a.pos + 1 && /^\s*$/.test(text.slice(a.end, b.start)) ? numberWithUnit(surfaceOf(a), surfaceOf(b)) : undefined;
+  return joined(token, tokens[at + 1]) ?? joined(tokens[at - 1], token);
 }
 
 function partOfIdentifier(text: string, start: number, end: number): boolean {

@@ -120,6 +120,23 @@ const TITLE_HELD_MIN = 2;
  */
 export const NAMED_HELD_BONUS = 10;
 export const QUERY_WORDS_HELD_POWER = 2;
+/**
+ * A query-words line holding every word of a list of words typed without stopwords is the support
+ * engineers' own tag for that search, as a title saying the query is the article's own name for it:
+ * it earns the title phrase points (none for a symptom told as a list, see PHRASELESS_SYMPTOM_WORDS),
+ * times the share of the line's words the query's make up to this power, since a long line of tags
+ * holding them says less than a short one ("heap corruption" in Q149387's "heap corruption crash":
+ * rank 16 -> 9 on the full archive. Dev querywords MRR .950 -> .963, on the held-out folds 2-3
+ * .959 -> .970, no dev or real-dev class lower. At the 1st power rather than the square root,
+ * querywords .966 but Q149387 12th; as full points at every share, querywords .957, typo .941).
+ */
+export const QUERY_WORDS_PHRASE_POWER = 0.5;
+/**
+ * A query making up less than this share of a query-words line is one tag among many there, not
+ * the search the line was written for (dev symptom "creative fine artist play" lost its article to
+ * one holding its four words among some fifty; symptom MRR .9299 -> .9306).
+ */
+export const QUERY_WORDS_PHRASE_MIN_SHARE = 1 / 3;
 /** Queries of this many typed words (chatter counting as much as it weighs) are long... */
 export const LONG_QUERY_WORDS = 6;
 /** ...and their words count at most as much as one held by this share of the archive. */
@@ -324,6 +341,22 @@ export function queryWordsHeldBonus(plan: QueryPlan, lengthCode: number, fieldMa
 }
 
 /**
+ * The query-words phrase points of a document for `plan` when a title phrase is worth `phrasePoints`:
+ * for a list of words its query words (of `lengthCode`, stored) hold every one of, by the share of
+ * their words the query's make up (see QUERY_WORDS_PHRASE_POWER), times the share of the query's
+ * idf mass its title lacks (`titleMass` held): support engineers add query words for the searches
+ * an article's title does not name, and a title holding the query has its own phrase points.
+ */
+export function queryWordsPhraseBonus(plan: QueryPlan, lengthCode: number, fieldMass: number, queryMass: number, phrasePoints: number, titleMass: number): number {
+  const length = LENGTH_OF_CODE[lengthCode]!;
+  if (length === 0 || phrasePoints === 0 || !namesWhole(plan.groups, fieldMass, queryMass)) return 0;
+  const share = Math.min(1, plan.groups.length / length);
+  if (share < QUERY_WORDS_PHRASE_MIN_SHARE) return 0;
+  const untitled = Math.max(0, 1 - titleMass / queryMass);
+  return phrasePoints * share ** QUERY_WORDS_PHRASE_POWER * untitled;
+}
+
+/**
  * Whether a field holding `fieldMass` of the query's `queryMass` holds every word of a query of
  * TITLE_HELD_MIN words or more typed without stopwords (the masses are summed in different orders,
  * so equal within rounding).
@@ -515,7 +548,7 @@ export class Scorer {
       let ceiling = scores[slot]!;
       for (let c = 0; c < COVERED_FIELDS.length; c++) ceiling += sl.fieldMass[at + c]! * coverageCeiling[c]!;
       if (sl.titleHeld[slot] !== 0) ceiling += titleCeiling;
-      if (queryWordsMass > 0) ceiling += NAMED_HELD_BONUS;
+      if (queryWordsMass > 0) ceiling += NAMED_HELD_BONUS + lead.phrasePoints;
       // The slack covers rounding: a share a hair over 1 raised to a power exceeds itself by as little.
       if (ceiling * (1 + 1e-9) < cut) continue;
       let score = scores[slot]!;
@@ -528,7 +561,10 @@ export class Scorer {
         if (lead.phrasePoints > 0) score += lead.phrasePoints * titlePhraseShare(groups, sl.titleMasks, slot * PHRASE_WORDS, phrasePairs);
         score += titleHeldBonus(plan, sl.titleHeld[slot]!, lengths[docOf[slot]! * FIELD_COUNT + FIELD.title]!, sl.fieldMass[at + TITLE_COVERED]!, queryMass);
       }
-      if (queryWordsMass > 0) score += queryWordsHeldBonus(plan, lengths[docOf[slot]! * FIELD_COUNT + FIELD.queryWords]!, queryWordsMass, queryMass);
+      if (queryWordsMass > 0) {
+        const lengthCode = lengths[docOf[slot]! * FIELD_COUNT + FIELD.queryWords]!;
+        score += queryWordsHeldBonus(plan, lengthCode, queryWordsMass, queryMass) + queryWordsPhraseBonus(plan, lengthCode, queryWordsMass, queryMass, lead.phrasePoints, sl.fieldMass[at + TITLE_COVERED]!);
+      }
       // The factor is at most 1: a score already below the cut cannot enter.
       if (score < cut) continue;
       const matchedMass = sl.matchedMass[slot]!;
