@@ -16,7 +16,7 @@ import { KbIndex } from "../src/query/engine.js";
 import type { SearchResult } from "../src/query/types.js";
 import { writeSite } from "../src/web/site.js";
 import { chromiumPath, launchChromium, NO_CHROMIUM } from "./browser.js";
-import { buildSampleIndex, projectRoot, sharedTarball } from "./helpers.js";
+import { buildSampleIndex, projectRoot, sharedTarball, spawnCli } from "./helpers.js";
 import { serveStatic, type StaticServer } from "./static-server.js";
 
 const skip = chromiumPath ? false : NO_CHROMIUM;
@@ -92,6 +92,36 @@ describe("the static site in Chromium", { skip }, () => {
       await page.close();
     });
   }
+
+  it("kbsearch serve answers / with the page, which searches through its API", async () => {
+    const { child, done } = spawnCli(["serve", "--port", "0", "--no-suggest", "--index", indexDir]);
+    try {
+      // The server says where it listens on its first line.
+      const base = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        child.stdout!.on("data", (s: string) => {
+          out += s;
+          const at = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+          if (at) resolve(at[1]!);
+        });
+        void done.then((run) => reject(new Error(`serve ended: ${run.stderr}`)));
+      });
+      const page = await openPage(browser, `${base}?q=${encodeURIComponent("heap corruption")}`);
+      const searched: string[] = [];
+      page.on("request", (r) => searched.push(new URL(r.url()).pathname));
+      await until(page, () => document.querySelector("#status")?.textContent === "7 articles match.");
+      assert.match((await titles(page))[0]!, /^Q949387: MSMI\.EXE Stops with Access Violation After Heap Corruption/);
+      await typeQuery(page, "printer driver");
+      assert.match((await titles(page))[0]!, /^Q947325: Remove a Printer Driver from Windows NT 4\.0/);
+      // Through the API, not the index's files.
+      assert.ok(searched.some((p) => p === "/api/search"), searched.join(" "));
+      assert.ok(!searched.some((p) => p.startsWith("/index/")), searched.join(" "));
+      await page.close();
+    } finally {
+      child.kill("SIGTERM");
+      assert.equal((await done).status, 0);
+    }
+  });
 
   it("a misspelt query says did you mean, and searches the spelling", async () => {
     const page = await openPage(browser, `${ranged.url}?q=${encodeURIComponent("heap corruptoin")}`);
