@@ -1,4 +1,4 @@
-/** The eval sets' metrics at 10 (../shared/eval/README.md): MRR, recall and nDCG, per class, overall and macro. */
+/** The eval sets' metrics at 10 (../shared/eval/README.md): MRR, recall and nDCG, per class, overall and macro; one table format for them. */
 import type { EvalQuery } from "./shared.js";
 
 export interface Scores {
@@ -8,10 +8,12 @@ export interface Scores {
   n: number;
 }
 
+export type QueryScores = Omit<Scores, "n">;
+
 export const K = 10;
 
 /** One query's metrics; graded nDCG when the query has grades, binary otherwise. */
-function score(q: EvalQuery, ranked: string[]): Omit<Scores, "n"> {
+export function score(q: EvalQuery, ranked: string[]): QueryScores & { rank: number } {
   const ids = ranked.slice(0, K).map((id) => id.toUpperCase());
   const gain = (id: string) => (q.grades ? (q.grades[id] ?? 0) : q.relevant.some((r) => r.toUpperCase() === id) ? 1 : 0);
   const relevant = new Set(q.relevant.map((r) => r.toUpperCase()));
@@ -19,13 +21,13 @@ function score(q: EvalQuery, ranked: string[]): Omit<Scores, "n"> {
   const dcg = ids.reduce((sum, id, i) => sum + gain(id) / Math.log2(i + 2), 0);
   const ideal = (q.grades ? Object.values(q.grades) : q.relevant.map(() => 1)).sort((a, b) => b - a).slice(0, K);
   const idcg = ideal.reduce((sum, g, i) => sum + g / Math.log2(i + 2), 0);
-  return { mrr: first < 0 ? 0 : 1 / (first + 1), recall: first < 0 ? 0 : 1, ndcg: idcg ? dcg / idcg : 0 };
+  return { mrr: first < 0 ? 0 : 1 / (first + 1), recall: first < 0 ? 0 : 1, ndcg: idcg ? dcg / idcg : 0, rank: first + 1 };
 }
 
-/** Each class's mean metrics over `queries` ranked by `search`, with "overall" and "macro" (the mean of the class means). */
-export function summarize(queries: EvalQuery[], search: (query: string) => string[]): Map<string, Scores> {
+/** Per class, overall (mean over queries) and macro (mean of class means), of the queries `keep` lets through. */
+export function summarize(queries: readonly EvalQuery[], perQuery: ReadonlyMap<string, QueryScores>, keep: (q: EvalQuery) => boolean = () => true): Map<string, Scores> {
   const byClass = new Map<string, Scores>();
-  const add = (key: string, s: Omit<Scores, "n">) => {
+  const add = (key: string, s: QueryScores) => {
     const t = byClass.get(key) ?? { mrr: 0, recall: 0, ndcg: 0, n: 0 };
     t.mrr += s.mrr;
     t.recall += s.recall;
@@ -34,7 +36,8 @@ export function summarize(queries: EvalQuery[], search: (query: string) => strin
     byClass.set(key, t);
   };
   for (const q of queries) {
-    const s = score(q, search(q.query));
+    if (!keep(q)) continue;
+    const s = perQuery.get(q.qid)!;
     add(q.class, s);
     add("overall", s);
   }
@@ -53,4 +56,29 @@ export function summarize(queries: EvalQuery[], search: (query: string) => strin
   return byClass;
 }
 
-/** One row per class (overall and macro last), one MRR/Recall/nDCG column group per engine. */
+/** One row per class (overall and macro last), one column group per engine: MRR/Recall/nDCG, or MRR/Recall when `compact`. */
+export function table(title: string, byEngine: Map<string, Map<string, Scores>>, compact = false): string {
+  const f = (x: number) => x.toFixed(3).replace(/^0/, "");
+  const last = (k: string) => (k === "overall" ? 1 : k === "macro" ? 2 : 0);
+  const engines = [...byEngine.keys()];
+  const classes = [...byEngine.values().next().value!.entries()].sort(([a], [b]) => last(a) - last(b) || (a < b ? -1 : 1));
+  const metrics = compact ? ["MRR@10", "R@10"] : ["MRR@10", "R@10", "nDCG@10"];
+  const rows = classes.map(([k, { n }]) => {
+    const cells = engines.flatMap((e) => {
+      const s = byEngine.get(e)!.get(k)!;
+      return compact ? [f(s.mrr), f(s.recall)] : [f(s.mrr), f(s.recall), f(s.ndcg)];
+    });
+    return `| ${k} | ${n} | ${cells.join(" | ")} |`;
+  });
+  return [
+    title,
+    `| class | n | ${engines.map((e) => metrics.map((m) => `${e} ${m}`).join(" | ")).join(" | ")} |`,
+    `|---|---:|${engines.map(() => metrics.map(() => "---:|").join("")).join("")}`,
+    ...rows,
+  ].join("\n");
+}
+
+/** `summarize` of `queries` as `search` ranks them. */
+export function summarizeSearch(queries: readonly EvalQuery[], search: (query: string) => string[]): Map<string, Scores> {
+  return summarize(queries, new Map(queries.map((q) => [q.qid, score(q, search(q.query))])));
+}

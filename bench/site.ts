@@ -20,7 +20,7 @@ import type { SiteLayout } from "../src/web/manifest.js";
 import { chromiumPath, launchChromium } from "../test/browser.js";
 import { serveStatic, type StaticServer } from "../test/static-server.js";
 import { percentile, sampleEvenly } from "./measure.js";
-import { K, summarize, type Scores } from "./metrics.js";
+import { K, summarizeSearch, type Scores } from "./metrics.js";
 import { kbsearch } from "./peers/kbsearch.js";
 import { benchCacheDir, benchIndexDir, commandLine, ensureIndex, loadEvalSet, requireArchive, type EvalQuery } from "./shared.js";
 
@@ -216,8 +216,8 @@ async function main(): Promise<void> {
       const relevance: Record<string, Record<string, Record<string, Scores>>> = {};
       for (const [name, set] of [["dev.jsonl", dev], ["real-dev.jsonl", realDev]] as const) {
         relevance[name] = {
-          kbsearch: Object.fromEntries(summarize(set, (q) => index.search(q, K).map((h) => h.id))),
-          pagefind: Object.fromEntries(summarize(set, (q) => measured.ranked.get(q) ?? [])),
+          kbsearch: Object.fromEntries(summarizeSearch(set, (q) => index.search(q, K).map((h) => h.id))),
+          pagefind: Object.fromEntries(summarizeSearch(set, (q) => measured.ranked.get(q) ?? [])),
         };
       }
       index.close();
