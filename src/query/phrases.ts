@@ -6,7 +6,7 @@
  * every article, with no stored text read, so a phrase's total is exact too.
  */
 import { DecodedPostings, positionsIn } from "../store/postings.js";
-import type { IndexReader } from "../store/reader.js";
+import type { IndexReader } from "../store/index-reader.js";
 import type { PhraseTerms } from "./verify.js";
 
 /** One byte per document, 1 for those (of `within`, when given) that say `phrase` (two terms or more). */
