@@ -138,6 +138,12 @@ for (const { name, modulesLoaded } of ways) {
         // A plain search's command line is read without the full parser.
         /^src\/cli\/program\.ts$/,
         /^node_modules\/commander\//,
+        // Nor the server, the browser's page and site, the pager, the full-screen mode or phrases.
+        /^src\/(serve|web)\//,
+        /^src\/cli\/(pager|full-screen|keys|completions|man-page)\.ts$/,
+        /^src\/cli\/commands\/(interactive|serve|list|open)\.ts$/,
+        /^src\/query\/phrases\.ts$/,
+        /^node_modules\/fflate\//,
       ];
       for (const path of loaded) {
         for (const pattern of forbidden) assert.doesNotMatch(path, pattern, `a search should not load ${path}`);
