@@ -422,9 +422,11 @@ export class Scorer {
   /**
    * The best `k` documents for `plan`'s groups (its hints add to documents those match); `watch`
    * names one more document whose score is wanted wherever it ranks. With `allowed`, only
-   * documents whose byte there is 1 are scored (a query's filters).
+   * documents whose byte there is 1 are scored (a query's filters). With `each`, every document
+   * matched is told to it with its score, every one then scored in full (none passed over for
+   * falling below the k-th best): what a query ordered otherwise than by score needs.
    */
-  score(plan: QueryPlan, k: number, watch?: number, allowed?: Uint8Array): Scored {
+  score(plan: QueryPlan, k: number, watch?: number, allowed?: Uint8Array, each?: (doc: number, score: number) => void): Scored {
     const { groups, hints } = plan;
     // Every list this query reads, said at once: a browser fetches them together.
     this.index.willReadPostings([...groups.flatMap((g) => g.alternatives.map((a) => a.entry)), ...hints.map((h) => h.entry)]);
@@ -544,7 +546,7 @@ export class Scorer {
       const queryWordsMass = sl.fieldMass[at + QUERY_WORDS_COVERED]!;
       // The score to beat: the k-th best's, once k are kept (the watched document is always scored).
       const floor = top.worst();
-      const cut = floor !== undefined && slot !== watchedSlot ? scores[floor]! : -Infinity;
+      const cut = floor !== undefined && slot !== watchedSlot && !each ? scores[floor]! : -Infinity;
       let ceiling = scores[slot]!;
       for (let c = 0; c < COVERED_FIELDS.length; c++) ceiling += sl.fieldMass[at + c]! * coverageCeiling[c]!;
       if (sl.titleHeld[slot] !== 0) ceiling += titleCeiling;
@@ -574,6 +576,7 @@ export class Scorer {
         score *= factor;
       }
       scores[slot] = score;
+      each?.(docOf[slot]!, score);
       top.offer(slot);
     }
     const scored = (slot: number): ScoredDoc => ({ doc: docOf[slot]!, score: scores[slot]!, matched: sl.matched[slot]! });

@@ -90,38 +90,72 @@ function entryStarts(decoded: DecodedPostings, positions: Uint8Array): Int32Arra
 }
 
 /**
- * The positions of a term in the documents `wanted` holds (1 per document), as field x
- * FIELD_POSITION_SPAN + word position, ascending: `decoded` is the term's postings, decoded whole
- * (not with `kept`), `positions` its positions list.
+ * Reads one term's positions list alongside its decoded postings, in posting order: an entry is
+ * decoded only when asked for, the entries before it stepped over (a varint's bytes but the last
+ * have the high bit), so a phrase reads the positions of only the documents it still needs.
  */
-export function positionsIn(decoded: DecodedPostings, positions: Uint8Array, wanted: Uint8Array): Map<number, number[]> {
-  const found = new Map<number, number[]>();
-  let pos = 0;
-  const { docs, tfs } = decoded;
-  for (let i = 0; i < decoded.count; i++) {
+export class PositionCursor {
+  /** The posting whose entry starts at `byte`. */
+  private entry = 0;
+  private byte = 0;
+
+  constructor(
+    readonly postings: DecodedPostings,
+    private readonly positions: Uint8Array,
+  ) {}
+
+  /**
+   * Writes posting `i`'s positions in the fields `fields` names (bit f for field f) to `out`, as
+   * field x FIELD_POSITION_SPAN + word position, ascending, and returns how many; `out` must have
+   * room for the posting's frequencies summed. `i` must not be below the last posting read.
+   */
+  read(i: number, fields: number, out: Int32Array): number {
+    if (i < this.entry) throw new Error(`positions are read in posting order (posting ${i} after ${this.entry})`);
+    const { tfs } = this.postings;
+    const bytes = this.positions;
+    let pos = this.skipVarints(this.byte, stepped(tfs, this.entry, i));
     const at = i * FIELD_COUNT;
-    if (wanted[docs[i]!] !== 1) {
-      // Not wanted: its positions are stepped over, a varint's bytes but the last having the high bit.
-      for (let n = tfs[at]! + tfs[at + 1]! + tfs[at + 2]! + tfs[at + 3]! + tfs[at + 4]!; n > 0; n--) while (positions[pos++]! & 0x80);
-      continue;
-    }
-    const list: number[] = [];
+    let n = 0;
     for (let f = 0; f < FIELD_COUNT; f++) {
+      const tf = tfs[at + f]!;
+      if (!(fields & (1 << f))) {
+        pos = this.skipVarints(pos, tf);
+        continue;
+      }
+      const base = f * FIELD_POSITION_SPAN;
       let last = 0;
-      for (let n = tfs[at + f]!; n > 0; n--) {
-        let b = positions[pos++]!;
+      for (let k = tf; k > 0; k--) {
+        let b = bytes[pos++]!;
         let v = b & 0x7f;
         for (let shift = 7; b & 0x80; shift += 7) {
-          b = positions[pos++]!;
+          b = bytes[pos++]!;
           v |= (b & 0x7f) << shift;
         }
         last += v;
-        list.push(f * FIELD_POSITION_SPAN + last);
+        out[n++] = base + last;
       }
     }
-    found.set(docs[i]!, list);
+    if (pos > bytes.length) throw new Error("positions list shorter than its postings say");
+    this.entry = i + 1;
+    this.byte = pos;
+    return n;
   }
-  return found;
+
+  /** Where the `count` varints from `pos` end. */
+  private skipVarints(pos: number, count: number): number {
+    const bytes = this.positions;
+    const end = bytes.length;
+    while (count > 0 && pos < end) if (!(bytes[pos++]! & 0x80)) count--;
+    if (count > 0) throw new Error("positions list shorter than its postings say");
+    return pos;
+  }
+}
+
+/** The positions postings [from, to) of `tfs` hold: their frequencies summed. */
+function stepped(tfs: Uint16Array, from: number, to: number): number {
+  let n = 0;
+  for (let at = from * FIELD_COUNT, end = to * FIELD_COUNT; at < end; at++) n += tfs[at]!;
+  return n;
 }
 
 /** A term's postings decoded into flat arrays, reused from list to list (see decodePostings). */

@@ -1,0 +1,168 @@
+/**
+ * Phrases answered from the index against a brute-force reading of the articles themselves: every
+ * article's fields analyzed anew, a phrase found where its terms stand at its distances in one
+ * field. Over a corpus of the sample articles and many variants of them (words dropped and
+ * swapped), so that common words hold hundreds of articles and their lists are long enough to be
+ * skipped through in blocks, and the same phrase stands in some variants and not in others.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { analyzeToTokens } from "../src/analyze/analyzer.js";
+import { buildIndex, openIndex, type KbIndex } from "../src/index.js";
+import { fieldTexts } from "../src/indexer/fields.js";
+import { parseArticle } from "../src/parse/article.js";
+import { phraseDocs } from "../src/query/phrases.js";
+import { phraseTerms, type PhraseTerms } from "../src/query/verify.js";
+import { IndexReader } from "../src/store/reader.js";
+import { random, sampleCorpus } from "./helpers.js";
+
+/** Variants of each sample article: 40 x 16 articles, a common word's list several blocks long. */
+const VARIANTS = 16;
+
+let tmp = "";
+let index: KbIndex;
+let reader: IndexReader;
+/** Per article id, per field, its terms by word position (a position may hold more than one term). */
+const fieldsOf = new Map<string, Map<number, Set<string>>[]>();
+/** Raw lines of the articles' text, to take phrases from. */
+const lines: string[] = [];
+
+/** The sample article at `path` with its number and words changed: a new article. */
+function variant(source: string, id: string, number: number, next: () => number): string {
+  const renamed = source.replaceAll(id, `Q${number}`).replaceAll(`/kb/${id.slice(1, 4)}/`, `/kb/${String(Math.floor(number / 1000))}/`);
+  return renamed
+    .split("\n")
+    .map((line) => {
+      // Sentences of the text only: header lines (`Name: value`), headings and lists stay as they are.
+      const words = line.trim().split(/\s+/);
+      if (!line.startsWith("\t") || line.includes(":") || line.trim().startsWith("-") || words.length < 4) return line;
+      const kept = words.filter(() => next() > 0.12);
+      for (let i = 0; i + 1 < kept.length; i++) if (next() < 0.05) [kept[i], kept[i + 1]] = [kept[i + 1]!, kept[i]!];
+      return `\t${kept.join(" ")}`;
+    })
+    .join("\n");
+}
+
+/** The articles saying `phrase`, found by reading every article's fields word by word. */
+function bruteForce(phrase: PhraseTerms): Set<string> {
+  const found = new Set<string>();
+  if (phrase.length === 0) return found;
+  for (const [id, fields] of fieldsOf) {
+    const says = fields.some((at) => [...at].some(([pos, terms]) => terms.has(phrase[0]!.term) && phrase.every((p) => at.get(pos + p.offset)?.has(p.term))));
+    if (says) found.add(id);
+  }
+  return found;
+}
+
+const idsOf = (says: Uint8Array) => new Set([...says.keys()].filter((doc) => says[doc]).map((doc) => `Q${reader.articleNumbers()[doc]}`));
+
+describe("phrases against a brute-force reading of the articles", () => {
+  before(async () => {
+    tmp = mkdtempSync(join(tmpdir(), "kbsearch-phrases-"));
+    const source = join(tmp, "source");
+    const next = random(7);
+    const articles = readdirSync(join(sampleCorpus, "kb"), { recursive: true }).map(String).filter((p) => p.endsWith("README.md"));
+    let number = 800_000;
+    for (const path of articles) {
+      const text = readFileSync(join(sampleCorpus, "kb", path), "utf8");
+      const id = path.split("/").at(-2)!;
+      for (let v = 0; v < VARIANTS; v++) {
+        number++;
+        const dir = join(source, "kb", String(Math.floor(number / 1000)), `Q${number}`);
+        mkdirSync(dir, { recursive: true });
+        const written = v === 0 ? text.replaceAll(id, `Q${number}`) : variant(text, id, number, next);
+        writeFileSync(join(dir, "README.md"), written);
+        const article = parseArticle(join(dir, "README.md"), written);
+        fieldsOf.set(article.id, fieldTexts(article).map((field) => {
+          const at = new Map<number, Set<string>>();
+          for (const token of analyzeToTokens(field)) at.set(token.pos, (at.get(token.pos) ?? new Set()).add(token.term));
+          return at;
+        }));
+        if (v === 0) lines.push(article.title, ...article.text.split("\n").filter((l) => l.trim().split(/\s+/).length >= 4));
+      }
+    }
+    await buildIndex(source, { indexDir: join(tmp, "index") });
+    index = await openIndex(join(tmp, "index"));
+    reader = IndexReader.open(join(tmp, "index"));
+  });
+  after(() => {
+    index?.close();
+    reader?.close();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  /** Phrases of two to five words from the articles' own lines and titles, and some of the commonest words. */
+  function phrases(): string[] {
+    const next = random(11);
+    const taken: string[] = ["windows nt", "microsoft windows", "the file", "is not", "the following", "for more information", "this article", "microsoft windows nt", "windows windows"];
+    while (taken.length < 400) {
+      const words = lines[Math.floor(next() * lines.length)]!.trim().split(/\s+/);
+      const length = 2 + Math.floor(next() * 4);
+      const start = Math.floor(next() * Math.max(1, words.length - length));
+      taken.push(words.slice(start, start + length).join(" ").replaceAll('"', ""));
+    }
+    return taken;
+  }
+
+  test("the index's phrase answer is the brute-force one, for every phrase", () => {
+    assert.ok(reader.lookup("window")!.docFreq > 300, "common words hold long lists");
+    let matched = 0;
+    for (const phrase of phrases()) {
+      const terms = phraseTerms(phrase);
+      if (terms.length < 2) continue;
+      const expected = bruteForce(terms);
+      assert.deepEqual(idsOf(phraseDocs(reader, terms)), expected, phrase);
+      if (expected.size > 0) matched++;
+    }
+    assert.ok(matched > 200, `only ${matched} phrases stand in any article`);
+  });
+
+  test("within a mask: the articles of the mask saying the phrase", () => {
+    const next = random(3);
+    const within = Uint8Array.from({ length: reader.docCount }, () => (next() < 0.3 ? 1 : 0));
+    const inMask = idsOf(within);
+    for (const phrase of phrases().slice(0, 80)) {
+      const terms = phraseTerms(phrase);
+      if (terms.length < 2) continue;
+      const expected = new Set([...bruteForce(terms)].filter((id) => inMask.has(id)));
+      assert.deepEqual(idsOf(phraseDocs(reader, terms, within)), expected, phrase);
+    }
+  });
+
+  test("a search's total and hits are every article saying the phrase; exclusions and ORs count exactly", () => {
+    const all = new Set(fieldsOf.keys());
+    for (const phrase of ["windows nt", "microsoft windows", "the following", "for more information", "this article", "error message"]) {
+      const expected = bruteForce(phraseTerms(phrase));
+      assert.ok(expected.size > 30, phrase);
+      const result = index.search(`"${phrase}"`, { limit: 3 });
+      assert.equal(result.total, expected.size, phrase);
+      assert.equal(result.hits.length, 3);
+      for (const hit of result.hits) assert.ok(expected.has(hit.id), `${phrase}: ${hit.id}`);
+      const every = index.search(`"${phrase}"`, { limit: 1000 }).hits.map((h) => h.id);
+      assert.deepEqual(new Set(every), expected, phrase);
+      // The first hits of a long answer are the first of the whole ranking.
+      assert.deepEqual(result.hits.map((h) => h.id), every.slice(0, 3), phrase);
+      assert.deepEqual(index.search(`"${phrase}"`, { limit: 3, offset: 5 }).hits.map((h) => h.id), every.slice(5, 8), phrase);
+      const without = index.search(`-"${phrase}"`, { limit: 0 });
+      assert.equal(without.total, all.size - expected.size, `-"${phrase}"`);
+    }
+    const either = new Set([...bruteForce(phraseTerms("windows nt")), ...bruteForce(phraseTerms("error message"))]);
+    assert.equal(index.search('"windows nt" OR "error message"', { limit: 0 }).total, either.size);
+    const both = [...bruteForce(phraseTerms("windows nt"))].filter((id) => bruteForce(phraseTerms("error message")).has(id));
+    assert.equal(index.search('"windows nt" "error message"', { limit: 0 }).total, both.length);
+  });
+
+  test("sorted by date or id and with facets, a phrase's hits are the first of all its matches in that order", () => {
+    for (const sort of ["date", "id"] as const) {
+      const every = index.search('"windows nt"', { sort, limit: 1000 }).hits;
+      const first = index.search('"windows nt"', { sort, limit: 7, facets: true });
+      assert.deepEqual(first.hits.map((h) => h.id), every.slice(0, 7).map((h) => h.id), sort);
+      assert.equal(first.total, every.length);
+      const years = first.facets!.years.reduce((sum, y) => sum + y.count, 0);
+      assert.equal(years, every.length, "facets count every match");
+    }
+  });
+});
