@@ -17,7 +17,7 @@ import { parseArticle } from "../src/parse/article.js";
 import { phraseDocs } from "../src/query/phrases.js";
 import { phraseTerms, type PhraseTerms } from "../src/query/verify.js";
 import { IndexReader } from "../src/store/reader.js";
-import { random, sampleCorpus } from "./helpers.js";
+import { assertSameIndex, random, sampleCorpus } from "./helpers.js";
 
 /** Variants of each sample article: 40 x 16 articles, a common word's list several blocks long. */
 const VARIANTS = 16;
@@ -163,6 +163,29 @@ describe("phrases against a brute-force reading of the articles", () => {
       assert.equal(first.total, every.length);
       const years = first.facets!.years.reduce((sum, y) => sum + y.count, 0);
       assert.equal(years, every.length, "facets count every match");
+    }
+  });
+
+  test("an update carrying long lists over writes the index a fresh build does, and answers phrases alike", async () => {
+    const source = join(tmp, "source");
+    // Some articles gone, one changed: the carried lists are merged with the new ones.
+    for (const number of [800_003, 800_100, 800_101, 800_377]) rmSync(join(source, "kb", "800", `Q${number}`), { recursive: true });
+    const changed = join(source, "kb", "800", "Q800200", "README.md");
+    writeFileSync(changed, readFileSync(changed, "utf8").replace(/\t([A-Za-z]+ [A-Za-z]+ )/, "\tMicrosoft Windows NT $1"));
+    await buildIndex(source, { indexDir: join(tmp, "index") });
+    await buildIndex(source, { indexDir: join(tmp, "fresh"), full: true });
+    assertSameIndex(join(tmp, "index"), join(tmp, "fresh"));
+    const updated = IndexReader.open(join(tmp, "index"));
+    try {
+      assert.ok(updated.lookup("window")!.docFreq > 300);
+      const fresh = IndexReader.open(join(tmp, "fresh"));
+      for (const phrase of phrases().slice(0, 60)) {
+        const terms = phraseTerms(phrase);
+        if (terms.length > 1) assert.deepEqual(phraseDocs(updated, terms), phraseDocs(fresh, terms), phrase);
+      }
+      fresh.close();
+    } finally {
+      updated.close();
     }
   });
 });
