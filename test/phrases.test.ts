@@ -14,6 +14,7 @@ import { analyzeToTokens } from "../src/analyze/analyzer.js";
 import { buildIndex, openIndex, type KbIndex } from "../src/index.js";
 import { fieldTexts } from "../src/indexer/fields.js";
 import { parseArticle } from "../src/parse/article.js";
+import { findSections } from "../src/text/sections.js";
 import { phraseDocs } from "../src/query/phrases.js";
 import { phraseTerms, type PhraseTerms } from "../src/query/verify.js";
 import { IndexReader } from "../src/store/reader.js";
@@ -163,6 +164,27 @@ describe("phrases against a brute-force reading of the articles", () => {
       assert.equal(first.total, every.length);
       const years = first.facets!.years.reduce((sum, y) => sum + y.count, 0);
       assert.equal(years, every.length, "facets count every match");
+    }
+  });
+
+  test("a phrase within a section: every candidate's section checked, the hits the first of them in order", () => {
+    for (const [phrase, section] of [["windows nt", "symptoms"], ["error message", "symptoms"], ["windows nt", "resolution"], ["microsoft windows", "more information"]] as const) {
+      const expected = [...bruteForce(phraseTerms(phrase))].filter((id) => {
+        const doc = index.get(id)!;
+        const words = phraseTerms(phrase).map((p) => p.term);
+        return findSections(doc.text, 0, doc.bodyEnd).some((s) => {
+          if (!s.name.toLowerCase().startsWith(section)) return false;
+          const terms = new Set(analyzeToTokens(doc.text.slice(s.start, s.end)).map((t) => t.term));
+          return words.every((w) => terms.has(w));
+        });
+      });
+      const query = `"${phrase}" section:"${section}"`;
+      const every = index.search(query, { limit: 1000 });
+      assert.ok(expected.length > 2, `${query}: ${expected.length}`);
+      assert.equal(every.total, expected.length, query);
+      assert.deepEqual(new Set(every.hits.map((h) => h.id)), new Set(expected), query);
+      assert.deepEqual(index.search(query, { limit: 4, offset: 2 }).hits.map((h) => h.id), every.hits.slice(2, 6).map((h) => h.id), query);
+      assert.deepEqual(every.warnings, []);
     }
   });
 

@@ -11,12 +11,12 @@
  * blocks between are never read; only an article holding every term in a field they share has its
  * positions read, and only in those fields; and an article is done at the phrase's first occurrence.
  */
-import { END, PostingSeeker } from "../store/postings.js";
+import { DecodedPostings, END, PostingSeeker } from "../store/postings.js";
 import type { IndexReader } from "../store/index-reader.js";
 import type { PhraseTerms } from "./verify.js";
 
-/** Per distinct term of a phrase, its positions in the article being checked (reused from phrase to phrase). */
-const positionsPool: Int32Array[] = [];
+/** Per distinct term of a phrase, the block of postings its seeker decodes into (reused from phrase to phrase). */
+const blocks: DecodedPostings[] = [];
 
 /** One byte per document, 1 for those (of `within`, when given) that say `phrase` (two terms or more). */
 export function phraseDocs(reader: IndexReader, phrase: PhraseTerms, within?: Uint8Array): Uint8Array {
@@ -26,9 +26,9 @@ export function phraseDocs(reader: IndexReader, phrase: PhraseTerms, within?: Ui
   if (entries.some((e) => e === undefined)) return says;
   // Rarest first: its documents are the candidates, the others only sought to.
   const order = distinct.map((_, i) => i).sort((a, b) => entries[a]!.docFreq - entries[b]!.docFreq);
-  const terms = order.map((i) => {
+  const terms = order.map((i, t) => {
     const entry = entries[i]!;
-    return new PostingSeeker(reader.postings(entry), reader.positions(entry), entry.docFreq);
+    return new PostingSeeker(reader.postings(entry), reader.positions(entry), entry.docFreq, (blocks[t] ??= new DecodedPostings()));
   });
   // Each word of the phrase as the term (by its place in `terms`) that stands at its offset.
   const words = phrase.map((p) => ({ term: order.findIndex((i) => distinct[i] === p.term), offset: p.offset }));
@@ -56,13 +56,12 @@ export function phraseDocs(reader: IndexReader, phrase: PhraseTerms, within?: Ui
   return says;
 }
 
-/** The current posting's positions of term number `t` in `fields`, in a scratch array, and how many. */
-function positionsOf(term: PostingSeeker, t: number, fields: number): { list: Int32Array; length: number } {
-  const room = term.positionCount();
-  let list = positionsPool[t];
-  if (!list || list.length < room) list = positionsPool[t] = new Int32Array(Math.max(room, 64, (list?.length ?? 0) * 2));
-  return { list, length: term.read(fields, list) };
-}
+/**
+ * The scratch of the document being checked, reused from document to document and phrase to
+ * phrase (a common phrase checks tens of thousands): per term its positions and how many, per word
+ * where its search through them stands.
+ */
+const scratch = { positions: [] as Int32Array[], counts: new Int32Array(16), from: new Int32Array(16) };
 
 /**
  * Whether the current document of every term (all at the same one) holds the phrase in one of
@@ -71,17 +70,28 @@ function positionsOf(term: PostingSeeker, t: number, fields: number): { list: In
  * positions only moves forward.
  */
 function saysPhrase(terms: PostingSeeker[], words: { term: number; offset: number }[], fields: number): boolean {
-  const read = terms.map((term, t) => positionsOf(term, t, fields));
+  if (scratch.counts.length < terms.length) scratch.counts = new Int32Array(terms.length * 2);
+  if (scratch.from.length < words.length) scratch.from = new Int32Array(words.length * 2);
+  const { positions, counts, from } = scratch;
+  for (let t = 0; t < terms.length; t++) {
+    const room = terms[t]!.positionCount();
+    if (!positions[t] || positions[t]!.length < room) positions[t] = new Int32Array(Math.max(room, 64, (positions[t]?.length ?? 0) * 2));
+    counts[t] = terms[t]!.read(fields, positions[t]!);
+  }
   let anchor = 0;
-  for (let w = 1; w < words.length; w++) if (read[words[w]!.term]!.length < read[words[anchor]!.term]!.length) anchor = w;
-  const { list: anchors, length: anchorCount } = read[words[anchor]!.term]!;
-  const from = words.map(() => 0);
+  for (let w = 1; w < words.length; w++) if (counts[words[w]!.term]! < counts[words[anchor]!.term]!) anchor = w;
+  const anchors = positions[words[anchor]!.term]!;
+  const anchorCount = counts[words[anchor]!.term]!;
+  const anchorOffset = words[anchor]!.offset;
+  from.fill(0, 0, words.length);
   for (let a = 0; a < anchorCount; a++) {
-    const start = anchors[a]! - words[anchor]!.offset;
+    const start = anchors[a]! - anchorOffset;
     let all = true;
     for (let w = 0; w < words.length && all; w++) {
-      const { list, length } = read[words[w]!.term]!;
-      const wanted = start + words[w]!.offset;
+      const { term, offset } = words[w]!;
+      const list = positions[term]!;
+      const length = counts[term]!;
+      const wanted = start + offset;
       let i = from[w]!;
       while (i < length && list[i]! < wanted) i++;
       from[w] = i;

@@ -59,7 +59,14 @@ export function refinedSearch(reader: IndexReader, scorer: Scorer, syntax: Query
   if (filters.some((f) => f.kind === "field" && f.field === "section" && f.negated)) warnings.push("-section: is not supported and was ignored");
   const branches: Branch[] = syntax.tree ? toBranches(syntax.tree, warnings) : [{ text: "", prefixes: [], phrases: [], without: [] }];
 
-  // Section checks may pass over a document's best branch for another: they need every branch's score.
+  const wordless = branches.every((b) => b.text === "" && b.prefixes.length === 0);
+  const sort = wordless && (options.sort ?? "relevance") === "relevance" ? "date" : (options.sort ?? "relevance");
+  // Ranked by score and every match passing (no section checks), the first `wanted` are among each
+  // branch's own best `wanted`: only those are scored in full, the others only counted. Otherwise
+  // every match is scored; section checks may pass over a document's best branch for another, and
+  // need every branch's score.
+  const byScore = sections.length === 0 && (sort === "relevance" || wanted === 0);
+  const counted = byScore ? new Uint8Array(reader.docCount) : undefined;
   const matches = new BranchMatches(reader.docCount, branches.length, sections.length > 0);
   const scoredBy: (ScoredBy | undefined)[] = [];
   const checks: TextChecks[] = [];
@@ -77,44 +84,57 @@ export function refinedSearch(reader: IndexReader, scorer: Scorer, syntax: Query
     checks.push({ sections, sectionWords: parsed.words });
     const allowed = branchMask(reader, mask, branch.phrases.map(phraseTerms), branch.without.map(phraseTerms), phrases);
     if (plan.groups.length) {
-      // Every match with its score (the order asked for may not be the score's), but the one the
-      // query names by number, which comes back ranked as the id match.
-      const ranking = rankWords(reader, scorer, parsed, plan, 0, allowed, (doc, score) => matches.add(doc, b, score, "text"));
+      // Every match with its score, unless by score (the one the query names by number comes back
+      // ranked, as the id match, either way).
+      const ranking = counted
+        ? rankWords(reader, scorer, parsed, plan, wanted, allowed, undefined, counted)
+        : rankWords(reader, scorer, parsed, plan, 0, allowed, (doc, score) => matches.add(doc, b, score, "text"));
       missingArticle ??= ranking.missingArticle;
       scoredBy[b] = { plan, namedShare: ranking.namedShare };
       for (const r of ranking.ranked) matches.add(r.doc, b, r.score, r.match);
     } else if (parsed.words.length === 0 && branch.prefixes.length === 0 && listsAll) {
       // Filters or exclusions alone: every article they let through.
       scoredBy[b] = { plan, namedShare: 1 };
-      for (let doc = 0; doc < reader.docCount; doc++) if (!allowed || allowed[doc]) matches.add(doc, b, 0, "text");
+      for (let doc = 0; doc < reader.docCount; doc++) {
+        if (allowed && !allowed[doc]) continue;
+        matches.add(doc, b, 0, "text");
+        if (counted) counted[doc] = 1;
+      }
     }
   });
 
-  const wordless = branches.every((b) => b.text === "" && b.prefixes.length === 0);
-  const order = sortOrder(reader, wordless && (options.sort ?? "relevance") === "relevance" ? "date" : options.sort);
+  const order = sortOrder(reader, sort);
   const candidates = matches.ranked(scoredBy);
   let ranked: RankedDoc[];
-  let passed: RankedDoc[];
+  /** Every document passing, in no particular order. */
+  let passed: number[];
   if (sections.length === 0) {
     // Every match passes: only the first `wanted` need their order.
-    passed = candidates;
+    passed = counted ? docsIn(counted) : candidates.map((r) => r.doc);
     ranked = firstInOrder(candidates, wanted, order);
   } else {
-    candidates.sort(order);
-    const checked = checkTexts(reader, candidates, (doc) => matches.branchesOf(doc).map((m) => ({ ...m, checks: checks[m.branch]!, scoredBy: scoredBy[m.branch] })));
-    if (checked.checked > TEXT_CHECK_LIMIT) {
+    // The sections are every branch's: each candidate's text is checked, the first TEXT_CHECK_LIMIT in order.
+    const checked = firstInOrder(candidates, TEXT_CHECK_LIMIT, order);
+    if (candidates.length > TEXT_CHECK_LIMIT) {
       warnings.push(`sections were checked in the first ${TEXT_CHECK_LIMIT} of ${candidates.length} candidate articles; the rest are left out`);
     }
-    passed = checked.passed.sort(order);
-    ranked = passed;
+    ranked = checkTexts(reader, checked, (doc) => matches.branchesOf(doc).map((m) => ({ ...m, checks: checks[m.branch]!, scoredBy: scoredBy[m.branch] }))).sort(order);
+    passed = ranked.map((r) => r.doc);
   }
 
   const ranking: Ranking = { ranked, total: passed.length, terms: [...terms], corrections, missingArticle, warnings };
-  if (options.facets) ranking.facets = countFacets(reader.docMeta(), passed.map((r) => r.doc));
+  if (options.facets) ranking.facets = countFacets(reader.docMeta(), passed);
   if (passed.length === 0 && filters.length > 0 && syntax.tree) {
     ranking.unfilteredTotal = refinedSearch(reader, scorer, { ...syntax, filters: [] }, { sort: options.sort }, 0).total;
   }
   return ranking;
+}
+
+/** The documents whose byte in `marks` is 1, ascending. */
+function docsIn(marks: Uint8Array): number[] {
+  const docs: number[] = [];
+  for (let doc = 0; doc < marks.length; doc++) if (marks[doc]) docs.push(doc);
+  return docs;
 }
 
 /** The first `count` of `items` in `order`, without putting the rest in order. */
@@ -240,27 +260,18 @@ interface BranchMatch {
 
 /**
  * Each candidate's best branch whose text checks it passes (`found` tells a candidate's branch
- * matches, best first), in candidate order; a candidate needing its text is checked only while
- * fewer than TEXT_CHECK_LIMIT have been.
+ * matches, best first); the texts are read only where a branch's checks need them.
  */
-function checkTexts(reader: IndexReader, candidates: RankedDoc[], found: (doc: number) => BranchMatch[]): { passed: RankedDoc[]; checked: number } {
+function checkTexts(reader: IndexReader, candidates: RankedDoc[], found: (doc: number) => BranchMatch[]): RankedDoc[] {
   const passed: RankedDoc[] = [];
-  let checked = 0;
+  const withMatches = candidates.map(({ doc }) => ({ doc, matches: found(doc) }));
+  const textual = new Set(withMatches.filter((c) => c.matches.some((m) => needsText(m.checks))).map((c) => c.doc));
   // The texts this step reads, said at once (a browser fetches them together).
-  const textual = (matches: BranchMatch[]) => matches.some((m) => needsText(m.checks));
-  const reading: number[] = [];
-  for (const { doc } of candidates) {
-    if (reading.length >= TEXT_CHECK_LIMIT) break;
-    if (textual(found(doc))) reading.push(doc);
-  }
-  reader.willReadStored(reading);
-  for (const { doc } of candidates) {
-    const matches = found(doc);
-    const needed = textual(matches);
-    if (needed && ++checked > TEXT_CHECK_LIMIT) continue;
-    const stored = needed ? reader.stored(doc) : undefined;
+  reader.willReadStored([...textual]);
+  for (const { doc, matches } of withMatches) {
+    const stored = textual.has(doc) ? reader.stored(doc) : undefined;
     const match = matches.find((m) => !stored || passesTextChecks(stored, m.checks));
     if (match) passed.push({ doc, score: match.score, match: match.match, scoredBy: match.scoredBy });
   }
-  return { passed, checked };
+  return passed;
 }

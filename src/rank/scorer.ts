@@ -424,9 +424,10 @@ export class Scorer {
    * names one more document whose score is wanted wherever it ranks. With `allowed`, only
    * documents whose byte there is 1 are scored (a query's filters). With `each`, every document
    * matched is told to it with its score, every one then scored in full (none passed over for
-   * falling below the k-th best): what a query ordered otherwise than by score needs.
+   * falling below the k-th best): what a query ordered otherwise than by score needs. With
+   * `matched`, every document matched has its byte there set to 1.
    */
-  score(plan: QueryPlan, k: number, watch?: number, allowed?: Uint8Array, each?: (doc: number, score: number) => void): Scored {
+  score(plan: QueryPlan, k: number, watch?: number, allowed?: Uint8Array, each?: (doc: number, score: number) => void, matched?: Uint8Array): Scored {
     const { groups, hints } = plan;
     // Every list this query reads, said at once: a browser fetches them together.
     this.index.willReadPostings([...groups.flatMap((g) => g.alternatives.map((a) => a.entry)), ...hints.map((h) => h.entry)]);
@@ -542,6 +543,7 @@ export class Scorer {
     for (let slot = 0; slot < used; slot++) {
       if (sl.matched[slot] === 0) continue;
       total++;
+      if (matched) matched[docOf[slot]!] = 1;
       const at = slot * COVERED_FIELDS.length;
       const queryWordsMass = sl.fieldMass[at + QUERY_WORDS_COVERED]!;
       // The score to beat: the k-th best's, once k are kept (the watched document is always scored).

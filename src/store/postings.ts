@@ -221,8 +221,7 @@ export function withSkipTables(lists: { docFreqs: Uint32Array; lengths: Uint32Ar
  * be in, and only that block is decoded; blocks passed over are not read at all, in either list.
  */
 export class PostingSeeker {
-  /** The current block's postings, and the posting the seeker is at in it. */
-  readonly block = new DecodedPostings();
+  /** The posting the seeker is at in the current block. */
   private at = 0;
   private blockNumber = -1;
   private readonly blocks: number;
@@ -232,8 +231,11 @@ export class PostingSeeker {
   /** The document the seeker is at, or END once past the last. */
   doc = -1;
 
-  /** `postings` and `positions` are the term's lists as stored, `docFreq` its document count. */
-  constructor(private readonly postings: Uint8Array, positions: Uint8Array, docFreq: number) {
+  /**
+   * `postings` and `positions` are the term's lists as stored, `docFreq` its document count; `block`
+   * is where the current block is decoded (a seeker's own, or one reused from seeker to seeker).
+   */
+  constructor(private readonly postings: Uint8Array, positions: Uint8Array, docFreq: number, private readonly block = new DecodedPostings()) {
     const tableBytes = skipTableBytes(docFreq);
     if (tableBytes > positions.length) throw new Error("positions list shorter than its skip table");
     this.table = new DataView(positions.buffer, positions.byteOffset, tableBytes);
