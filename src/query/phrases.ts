@@ -65,11 +65,20 @@ const scratch = { positions: [] as Int32Array[], counts: new Int32Array(16), fro
 
 /**
  * Whether the current document of every term (all at the same one) holds the phrase in one of
- * `fields`: each occurrence of the word with the fewest positions there anchors a start, and each
- * other word must stand at the start plus its offset. Starts rise, so each word's place in its
- * positions only moves forward.
+ * `fields`, looked for a field at a time: the document is done at the first field saying it, the
+ * later fields' positions (the body's, the most) left unread.
  */
 function saysPhrase(terms: PostingSeeker[], words: { term: number; offset: number }[], fields: number): boolean {
+  for (let f = 0; 1 << f <= fields; f++) if (fields & (1 << f) && saysPhraseIn(terms, words, 1 << f)) return true;
+  return false;
+}
+
+/**
+ * Whether the current document holds the phrase in `fields`: each occurrence of the word with the
+ * fewest positions there anchors a start, and each other word must stand at the start plus its
+ * offset. Starts rise, so each word's place in its positions only moves forward.
+ */
+function saysPhraseIn(terms: PostingSeeker[], words: { term: number; offset: number }[], fields: number): boolean {
   if (scratch.counts.length < terms.length) scratch.counts = new Int32Array(terms.length * 2);
   if (scratch.from.length < words.length) scratch.from = new Int32Array(words.length * 2);
   const { positions, counts, from } = scratch;

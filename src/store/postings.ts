@@ -98,6 +98,9 @@ export class PositionCursor {
   /** The posting whose entry starts at `byte`. */
   private entry = 0;
   private byte = 0;
+  /** The posting last read, and where its entry starts: it may be read again, for other fields. */
+  private last = -1;
+  private lastStart = 0;
 
   constructor(
     readonly postings: DecodedPostings,
@@ -110,10 +113,16 @@ export class PositionCursor {
    * room for the posting's frequencies summed. `i` must not be below the last posting read.
    */
   read(i: number, fields: number, out: Int32Array): number {
-    if (i < this.entry) throw new Error(`positions are read in posting order (posting ${i} after ${this.entry})`);
     const { tfs } = this.postings;
     const bytes = this.positions;
-    let pos = this.skipVarints(this.byte, stepped(tfs, this.entry, i));
+    let pos: number;
+    if (i === this.last) {
+      pos = this.lastStart;
+    } else {
+      if (i < this.entry) throw new Error(`positions are read in posting order (posting ${i} after ${this.entry})`);
+      pos = this.lastStart = this.skipVarints(this.byte, stepped(tfs, this.entry, i));
+      this.last = i;
+    }
     const at = i * FIELD_COUNT;
     let n = 0;
     for (let f = 0; f < FIELD_COUNT; f++) {
