@@ -52,11 +52,12 @@ export function measurePhrases(dir: string): PhraseFigures {
 }
 
 export function phraseTable(figures: PhraseFigures): string {
+  const ms = (value: number | undefined) => value?.toFixed(2) ?? "-";
   const row = (label: string, f: WarmFigures) =>
-    `| ${label} | ${f.queries} | ${f.p50Ms.toFixed(2)} | ${f.p95Ms.toFixed(2)} | ${f.p99Ms.toFixed(2)} | ${f.maxMs.toFixed(1)} (${f.slowest}) | ${f.cpuPerQueryMs!.toFixed(2)} |`;
+    `| ${label} | ${f.queries} | ${ms(f.p50Ms)} / ${ms(f.p95Ms)} / ${ms(f.p99Ms)} | ${f.maxMs.toFixed(1)} (${f.slowest}) | ${ms(f.cpuP50Ms)} / ${ms(f.cpuP95Ms)} / ${ms(f.cpuP99Ms)} | ${ms(f.cpuPerQueryMs)} |`;
   return [
-    "| phrases | queries | warm p50 (ms) | warm p95 (ms) | warm p99 (ms) | slowest (ms) | warm CPU per query, mean (ms) |",
-    "|---|---:|---:|---:|---:|---|---:|",
+    "| phrases | queries | warm p50 / p95 / p99 (ms) | slowest (ms) | CPU per query p50 / p95 / p99 (ms) | CPU per query, mean (ms) |",
+    "|---|---:|---|---|---|---:|",
     row("titles' phrases (dev error messages, quoted)", figures.title),
     row("phrases of the commonest words", figures.common),
   ].join("\n");

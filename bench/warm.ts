@@ -28,6 +28,10 @@ export interface WarmFigures {
    * engine whose queries run in other processes (grep).
    */
   cpuPerQueryMs?: number;
+  /** Percentiles of each query's own CPU time (as cpuPerQueryMs, and undefined where it is). */
+  cpuP50Ms?: number;
+  cpuP95Ms?: number;
+  cpuP99Ms?: number;
 }
 
 /** Untimed searches first, for an engine that keeps an index in the process; grep spawns a process per query, so a few do. */
@@ -54,12 +58,16 @@ for (let i = 0; i < warmUpSearches; i++) index.search(warmUp[i % warmUp.length]!
 if (phraseSet) for (const query of warmUpPhrases().slice(0, WARM_UP_SEARCHES)) index.search(query, 10);
 const cpuBefore = process.cpuUsage();
 const timed = queries.map((query) => {
+  const cpuStarted = process.cpuUsage();
   const started = performance.now();
   index.search(query, 10);
-  return { query, ms: performance.now() - started };
+  const ms = performance.now() - started;
+  const cpu = process.cpuUsage(cpuStarted);
+  return { query, ms, cpuMs: (cpu.user + cpu.system) / 1000 };
 });
 const cpu = process.cpuUsage(cpuBefore);
 const times = timed.map((t) => t.ms).sort((a, b) => a - b);
+const cpuTimes = timed.map((t) => t.cpuMs).sort((a, b) => a - b);
 const slowest = timed.reduce((a, b) => (b.ms > a.ms ? b : a));
 const figures: WarmFigures = {
   openMs,
@@ -70,6 +78,8 @@ const figures: WarmFigures = {
   p99Ms: percentile(times, 99),
   maxMs: slowest.ms,
   slowest: slowest.query,
-  ...(engine.hasIndex ? { cpuPerQueryMs: (cpu.user + cpu.system) / 1000 / queries.length } : {}),
+  ...(engine.hasIndex
+    ? { cpuPerQueryMs: (cpu.user + cpu.system) / 1000 / queries.length, cpuP50Ms: percentile(cpuTimes, 50), cpuP95Ms: percentile(cpuTimes, 95), cpuP99Ms: percentile(cpuTimes, 99) }
+    : {}),
 };
 process.stdout.write(JSON.stringify(figures) + "\n");
