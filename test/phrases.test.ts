@@ -17,7 +17,10 @@ import { parseArticle } from "../src/parse/article.js";
 import { findSections } from "../src/text/sections.js";
 import { phraseDocs } from "../src/query/phrases.js";
 import { phraseTerms, type PhraseTerms } from "../src/query/verify.js";
+import { FIELD, FIELD_POSITION_SPAN, SKIP_INTERVAL } from "../src/store/format.js";
+import { encodePosting, encodePositions, END, PostingSeeker, skipTableBytes, withSkipTables } from "../src/store/postings.js";
 import { IndexReader } from "../src/store/reader.js";
+import { ByteWriter } from "../src/store/varint.js";
 import { assertSameIndex, random, sampleCorpus } from "./helpers.js";
 
 /** Variants of each sample article: 40 x 16 articles, a common word's list several blocks long. */
@@ -210,4 +213,52 @@ describe("phrases against a brute-force reading of the articles", () => {
       updated.close();
     }
   });
+});
+
+test("a seeker through a long list finds every document and its positions, wherever it is sought from", () => {
+  // One term's lists as the builder writes them: 1,000 postings, some simple, some in several fields.
+  const next = random(5);
+  const postings = new ByteWriter();
+  const entries = new ByteWriter();
+  const docs: number[] = [];
+  const positionsOf = new Map<number, number[]>();
+  let doc = -1;
+  for (let n = 0; n < 1000; n++) {
+    const last = doc;
+    doc += 1 + Math.floor(next() * 40);
+    const tfs: number[] = [0, 0, next() < 0.2 ? 1 : 0, next() < 0.3 ? 2 : 0, next() < 0.5 ? 1 + Math.floor(next() * 5) : 0];
+    if (!tfs.some((tf) => tf > 0)) tfs[FIELD.body] = 1;
+    const positions = tfs.flatMap((tf, f) => Array.from({ length: tf }, (_, i) => f * FIELD_POSITION_SPAN + i * 7 + Math.floor(next() * 5)));
+    encodePosting(postings, doc - last, tfs);
+    encodePositions(entries, [...positions]);
+    docs.push(doc);
+    positionsOf.set(doc, positions);
+  }
+  const written = withSkipTables({
+    docFreqs: Uint32Array.of(docs.length), lengths: Uint32Array.of(postings.length), postings: postings.view(),
+    positionLengths: Uint32Array.of(entries.length), positions: entries.view(),
+  });
+  assert.equal(written.lengths[0], entries.length + skipTableBytes(docs.length));
+  // Straight to the documents either side of each block's start, from a fresh seeker.
+  for (let start = 0; start < docs.length; start += SKIP_INTERVAL) {
+    for (const i of [start - 1, start, start + 1].filter((i) => i >= 0)) {
+      assert.equal(new PostingSeeker(postings.view(), written.positions, docs.length).seek(docs[i]!), docs[i], `posting ${i}`);
+    }
+  }
+  for (let trial = 0; trial < 20; trial++) {
+    const seeker = new PostingSeeker(postings.view(), written.positions, docs.length);
+    let target = 0;
+    while (target <= doc + 1) {
+      const found = seeker.seek(target);
+      const expected = docs.find((d) => d >= target);
+      assert.equal(found, expected ?? END, `seek ${target}`);
+      if (expected === undefined) break;
+      // Read now and then, as a phrase reads only the documents its other words share.
+      if (next() < 0.5) {
+        const out = new Int32Array(seeker.positionCount());
+        assert.deepEqual([...out.subarray(0, seeker.read(0b11111, out))], positionsOf.get(expected), `positions of ${expected}`);
+      }
+      target = expected + 1 + Math.floor(next() * next() * 400);
+    }
+  }
 });
