@@ -14,9 +14,11 @@
  * cross-validation of the fitting itself, so the gain it reports is what fitting gives on unseen
  * queries, not what one lucky split gives.
  *
- * Usage: npm run fit-weights [-- --tune-folds 0,1] [--cross] [--rounds 3] [--json FILE]
+ * `--weights FILE` scores weights fitted before (some of RankingWeights, as JSON) in the same way.
+ *
+ * Usage: npm run fit-weights [-- --tune-folds 0,1] [--cross] [--rounds 3] [--weights FILE] [--json FILE]
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { SearchEngine } from "../src/query/search-engine.js";
@@ -27,7 +29,7 @@ import { score, summarize, table, type QueryScores } from "./metrics.js";
 import { loadEngine } from "./peers/registry.js";
 import { benchCacheDir, commandLine, engineIndexDir, ensureIndex, loadEvalSet, requireArchive, type EvalQuery } from "./shared.js";
 
-const USAGE = "npm run fit-weights [-- --tune-folds 0,1] [--cross] [--rounds 3] [--json FILE]";
+const USAGE = "npm run fit-weights [-- --tune-folds 0,1] [--cross] [--rounds 3] [--weights FILE] [--json FILE]";
 const FOLDS = 4;
 const SETS = ["real-dev.jsonl", "dev.jsonl"] as const;
 
@@ -185,6 +187,7 @@ async function main(): Promise<void> {
         cross: { type: "boolean", default: false },
         rounds: { type: "string", default: "3" },
         json: { type: "string", default: join(benchCacheDir, "fitted-weights.json") },
+        weights: { type: "string" },
       },
     }),
   );
@@ -206,7 +209,9 @@ async function main(): Promise<void> {
     const tuned = judged.filter((q) => tuneFolds.includes(q.fold) && q.query.class !== "id");
     const held = judged.filter((q) => !tuneFolds.includes(q.fold));
     console.log(`fitting on folds ${tuneFolds.join(",")} (${tuned.length} queries), judging on the other ${held.length}`);
-    const fitted = fit(reader, tuned, Number(values.rounds), (line) => console.log(line));
+    // --weights scores weights fitted before (a JSON object of some of RankingWeights) without fitting.
+    const given = values.weights ? (JSON.parse(readFileSync(values.weights, "utf8")) as Partial<RankingWeights>) : undefined;
+    const fitted = given ? { weights: { ...hand, ...given }, best: NaN, trace: [] } : fit(reader, tuned, Number(values.rounds), (line) => console.log(line));
     console.log(heldOutTables(reader, held, hand, fitted.weights, `folds ${[0, 1, 2, 3].filter((f) => !tuneFolds.includes(f)).join(",")} held out`));
     results.push({ tuneFolds, objective: fitted.best, weights: fitted.weights, trace: fitted.trace });
   }
