@@ -37,7 +37,7 @@ export const WEIGHTS: RankingWeights = {
   coverageBonus: [5, 5, 0, 3, 0],
   phraseBonus: 10,
   coordinationPower: 1.5,
-  titleHeldBonus: 8,
+  titleHeldBonus: 32,
   namedHeldBonus: 10,
   leadEmphasis: 16,
   chatterWeight: 0.3,
