@@ -5,7 +5,8 @@
  * if it were one file, and the site source finds them in the files.
  */
 
-export const SITE_FORMAT = 1;
+/** 2: docMeta as site-docmeta.ts codes it; the header without the data chunks' checksums. */
+export const SITE_FORMAT = 2;
 export const MANIFEST_FILE = "index/manifest.json";
 
 /**
@@ -69,11 +70,13 @@ export function filterRange(bytes: Uint8Array, filter: RangeFilter, undo: boolea
   return out;
 }
 
-/** The docMeta section as files of its own, each a deflated msgpack map (store/docmeta.ts's columns). */
+/** The docMeta section as files of its own, each a deflated msgpack map (site-docmeta.ts). */
 export interface DocMetaFiles {
-  /** modified, tags, tagOf, productsFromTag: what dates, tags and facets need. */
-  columns: string;
-  /** One file per list field (products, appliesTo, keywords, os, versions), loaded when a query asks about it. */
+  /** Tags, products and years: what facets count, and a tag or product filter asks about. */
+  facets: string;
+  /** The rest of every date: for a date filter or a sort by date. */
+  dates: string;
+  /** One file per list field but products (appliesTo, keywords, os, versions), loaded when a query asks about it. */
   lists: Record<string, string>;
 }
 
