@@ -7,24 +7,23 @@
  *
  * Usage: npm run bench:site [-- --queries N] [--cold N] [--no-pagefind] [--json FILE]
  * Needs ../shared/kbarchive/kb.tar.gz and Chromium (CHROMIUM_PATH or /usr/bin/chromium); Pagefind
- * is fetched by npm exec on first use (its Linux binary ships in the package), not by npm ci.
+ * is installed on first use (peers/install.ts), not by npm ci, and its index of the archive is
+ * made once and kept in bench/.cache/pagefind-site (pagefind-site.ts).
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { Browser, Page } from "playwright-core";
-import { IndexReader } from "../src/store/reader.js";
 import { writeSite } from "../src/web/site.js";
 import type { SiteLayout } from "../src/web/manifest.js";
 import { chromiumPath, launchChromium } from "../test/browser.js";
 import { serveStatic, type StaticServer } from "../test/static-server.js";
 import { percentile, sampleEvenly } from "./measure.js";
+import { pagefindSite } from "./pagefind-site.js";
 import { K, summarizeSearch, type Scores } from "./metrics.js";
 import { kbsearch } from "./peers/kbsearch.js";
 import { benchCacheDir, benchIndexDir, commandLine, ensureIndex, loadEvalSet, requireArchive, type EvalQuery } from "./shared.js";
 
-const PAGEFIND_VERSION = "1.6.0";
 const USAGE = "npm run bench:site [-- --queries N] [--cold N] [--no-pagefind] [--json FILE]";
 
 interface Distribution {
@@ -114,26 +113,6 @@ async function measureSite(browser: Browser, server: StaticServer, queries: Eval
   };
 }
 
-/** The archive's articles as HTML pages for Pagefind, at their archive paths (kb/NNN/QNNNNNN/), and Pagefind's index of them. */
-function pagefindSite(dir: string): void {
-  if (existsSync(join(dir, "pagefind", "pagefind.js"))) return;
-  rmSync(dir, { recursive: true, force: true });
-  log(`rendering the archive's articles as HTML in ${dir}`);
-  const reader = IndexReader.open(benchIndexDir);
-  const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
-  for (let doc = 0; doc < reader.docCount; doc++) {
-    const a = reader.stored(doc);
-    const folder = join(dir, "kb", String(Math.floor(Number(a.id.slice(1)) / 1000)).padStart(3, "0"), a.id);
-    mkdirSync(folder, { recursive: true });
-    writeFileSync(join(folder, "index.html"), `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(a.id)}: ${escape(a.title)}</title></head><body><main data-pagefind-body><h1>${escape(a.id)}: ${escape(a.title)}</h1><pre>${escape(a.text)}</pre></main></body></html>`);
-  }
-  reader.close();
-  writeFileSync(join(dir, "search.html"), `<!doctype html><html><head><meta charset="utf-8"></head><body><script type="module">window.pagefind = await import("/pagefind/pagefind.js"); await window.pagefind.init(); document.body.dataset.ready = "true";</script></body></html>`);
-  log(`indexing them with Pagefind ${PAGEFIND_VERSION} (npm exec)`);
-  const run = spawnSync("npm", ["exec", "--yes", `--package=pagefind@${PAGEFIND_VERSION}`, "--", "pagefind", "--site", dir], { stdio: ["ignore", "ignore", "inherit"] });
-  if (run.status !== 0) throw new Error(`pagefind failed (exit ${run.status ?? run.signal})`);
-}
-
 /** Pagefind in Chromium: bytes and requests per query (cold, then later), and its top 10 for each query. */
 async function measurePagefind(browser: Browser, server: StaticServer, queries: EvalQuery[], coldCount: number, relevanceQueries: EvalQuery[]) {
   const top10 = (page: Page, query: string) =>
@@ -207,7 +186,7 @@ async function main(): Promise<void> {
     }
     if (!values["no-pagefind"]) {
       const dir = join(benchCacheDir, "pagefind-site");
-      pagefindSite(dir);
+      const made = await pagefindSite(dir, benchIndexDir, Infinity, log);
       const server = await serveStatic(dir, { ranges: false, gzip: true });
       log("Pagefind");
       const measured = await measurePagefind(browser, server, queries, coldCount, [...dev, ...realDev]);
@@ -221,7 +200,7 @@ async function main(): Promise<void> {
         };
       }
       index.close();
-      report.pagefind = { version: PAGEFIND_VERSION, ...measured.bytes, relevance };
+      report.pagefind = { version: made.pagefind, articles: made.articles, indexingSeconds: Math.round(made.seconds), ...measured.bytes, relevance };
     }
   } finally {
     await browser.close();
