@@ -17,7 +17,7 @@ import { IndexReader } from "../store/index-reader.js";
 import { nodeCodecs } from "../store/node-codecs.js";
 import { LIST_FIELDS } from "../store/docmeta.js";
 import { encodeFacetColumns, encodeMonthDays, encodeSetList } from "./site-docmeta.js";
-import { filterRange, MANIFEST_FILE, SITE_FORMAT, type DocMetaFiles, type PackedFile, type RangeFilter, type SiteFile, type SiteLayout, type SiteManifest } from "./manifest.js";
+import { compressedListPath, filterRange, MANIFEST_FILE, SITE_FORMAT, type CompressedLists, type DocMetaFiles, type PackedFile, type RangeFilter, type SiteFile, type SiteLayout, type SiteManifest } from "./manifest.js";
 import { pageHtml, type PageOptions } from "./page-html.js";
 
 export type { PageOptions } from "./page-html.js";
@@ -29,6 +29,8 @@ export const MAX_SITE_FILE_BYTES = 40 * 1024 * 1024;
 /** Pieces (layout "pieces") by section: about what one look-up, list or hit reads there, so a query fetches little it does not read. */
 const PIECE_BYTES: Partial<Record<SectionName, number>> = { dictionary: 4 * 1024, postings: 8 * 1024, store: 8 * 1024 };
 const OTHER_PIECE_BYTES = 64 * 1024;
+/** Postings lists this long are also written deflated (some 670 of the archive's 300,000 terms, 9 MB of its 15.6 MB of postings, 40% smaller). */
+const COMPRESSED_LIST_BYTES = 4096;
 /** How the sections the page reads whole are filtered before deflating (manifest.ts): they shrink by a quarter to nine tenths. */
 const SECTION_FILTERS: Partial<Record<SectionName, RangeFilter>> = { blockOffsets: "delta32", storeOffsets: "delta32", storeDocs: "delta32", fieldLengths: "columns5" };
 
@@ -129,6 +131,8 @@ export function writeSite(dir: string, options: SiteOptions): SiteReport {
     files.push({ path, start, end });
   });
 
+  const lists = compressLongLists(reader, dataStart + reader.header.sections.postings.offset, file, write);
+
   const manifest: SiteManifest = {
     format: SITE_FORMAT,
     size: file.length,
@@ -137,6 +141,7 @@ export function writeSite(dir: string, options: SiteOptions): SiteReport {
     files,
     packed,
     docMeta,
+    lists,
     articles: reader.docCount,
   };
   write(MANIFEST_FILE, new TextEncoder().encode(JSON.stringify(manifest)));
@@ -169,6 +174,21 @@ function pageHeader(file: Buffer): Buffer {
   headerBytes.fill(0, at, at + integrity.chunkCrcs.length);
   out.writeUInt32LE(crc32(headerBytes), 16);
   return out;
+}
+
+/** Writes each postings list of COMPRESSED_LIST_BYTES or more deflated into a file of its own (manifest.ts's CompressedLists). */
+function compressLongLists(reader: IndexReader, postingsStart: number, file: Buffer, write: (path: string, bytes: Uint8Array) => void): CompressedLists {
+  const lists: CompressedLists = { gaps: [], lengths: [] };
+  let end = 0;
+  for (const entry of reader.allTerms()) {
+    if (entry.length < COMPRESSED_LIST_BYTES) continue;
+    const position = postingsStart + entry.offset;
+    write(compressedListPath(lists.lengths.length), deflateRawSync(file.subarray(position, position + entry.length), { level: 9 }));
+    lists.gaps.push(position - end);
+    lists.lengths.push(entry.length);
+    end = position + entry.length;
+  }
+  return lists;
 }
 
 function readIndexFile(indexDir: string): Buffer {
