@@ -41,6 +41,19 @@ function distribution(values: number[]): Distribution {
 
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
+/** What a cold page's bytes are for: the page's code, opening the index, the query's own reads, the facets' columns. */
+const PARTS = ["page", "open", "query", "facets"] as const;
+type Part = (typeof PARTS)[number];
+
+function bytesByPart(requests: { path: string; bytes: number }[]): Record<Part, number> {
+  const by: Record<Part, number> = { page: 0, open: 0, query: 0, facets: 0 };
+  for (const { path, bytes } of requests) {
+    const part: Part = !path.startsWith("/index/") ? "page" : /^\/index\/(manifest\.json|open\.bin)$/.test(path) ? "open" : path.startsWith("/index/docmeta/") ? "facets" : "query";
+    by[part] += bytes;
+  }
+  return by;
+}
+
 /** A fresh page (no cache) at `url`. */
 async function coldPage(browser: Browser, url: string): Promise<Page> {
   const context = await browser.newContext();
@@ -51,9 +64,10 @@ async function coldPage(browser: Browser, url: string): Promise<Page> {
 
 /** kbsearch's page: first queries on cold pages, then every query typed into one page. */
 async function measureSite(browser: Browser, server: StaticServer, queries: EvalQuery[], coldCount: number) {
-  const first: { bytes: number; requests: number; bytesWithFacets: number; requestsWithFacets: number; ms: number }[] = [];
+  const first: { bytes: number; requests: number; bytesWithFacets: number; requestsWithFacets: number; ms: number; by: Record<Part, number> }[] = [];
   for (const q of sampleEvenly(queries, coldCount)) {
     const before = { ...server.sent };
+    const logged = server.log.length;
     const page = await coldPage(browser, `${server.url}?q=${encodeURIComponent(q.query)}`);
     await page.waitForSelector("body[data-results]", { timeout: 60_000 });
     const ms = await page.evaluate(() => performance.now());
@@ -65,6 +79,7 @@ async function measureSite(browser: Browser, server: StaticServer, queries: Eval
       bytesWithFacets: server.sent.bytes - before.bytes,
       requestsWithFacets: server.sent.requests - before.requests,
       ms,
+      by: bytesByPart(server.log.slice(logged)),
     });
     await page.context().close();
   }
@@ -104,6 +119,7 @@ async function measureSite(browser: Browser, server: StaticServer, queries: Eval
       bytesWithFacets: distribution(first.map((f) => f.bytesWithFacets)),
       requestsWithFacets: distribution(first.map((f) => f.requestsWithFacets)),
       msFromNavigationToResults: distribution(first.map((f) => f.ms)),
+      bytesByPart: Object.fromEntries(PARTS.map((part) => [part, distribution(first.map((f) => f.by[part]))])),
     },
     laterQueries: {
       bytes: distribution(later.map((l) => l.bytes)),
@@ -150,6 +166,43 @@ async function measurePagefind(browser: Browser, server: StaticServer, queries: 
     },
     ranked,
   };
+}
+
+type Measured = Awaited<ReturnType<typeof measureSite>>;
+type PagefindMeasured = Awaited<ReturnType<typeof measurePagefind>>["bytes"];
+
+/** The figures the issue's goals name, side by side (kB are 1,000 bytes). */
+function summary(report: Record<string, unknown>): Record<string, Record<string, number>> {
+  const kB = (n: number) => Math.round(n / 100) / 10;
+  const rows: Record<string, Record<string, number>> = {};
+  for (const layout of ["ranges", "pieces"]) {
+    const m = report[`kbsearch-${layout}`] as Measured | undefined;
+    if (!m) continue;
+    rows[`kbsearch (${layout})`] = {
+      firstQueryKBp50: kB(m.firstQuery.bytesWithFacets.p50),
+      firstQueryKBp95: kB(m.firstQuery.bytesWithFacets.p95),
+      firstQueryRequestsP50: m.firstQuery.requestsWithFacets.p50,
+      laterQueryKBp50: kB(m.laterQueries.bytes.p50),
+      laterQueryKBp95: kB(m.laterQueries.bytes.p95),
+      laterQueryRequestsP50: m.laterQueries.requests.p50,
+      laterQueryRequestsP95: m.laterQueries.requests.p95,
+      msTypingToResultsP50: Math.round(m.laterQueries.msFromTypingToResults.p50),
+      msTypingToResultsP95: Math.round(m.laterQueries.msFromTypingToResults.p95),
+    };
+  }
+  const pf = report.pagefind as PagefindMeasured | undefined;
+  if (pf) {
+    rows.pagefind = {
+      firstQueryKBp50: kB(pf.firstQuery.bytes.p50),
+      firstQueryKBp95: kB(pf.firstQuery.bytes.p95),
+      firstQueryRequestsP50: pf.firstQuery.requests.p50,
+      laterQueryKBp50: kB(pf.laterQueries.bytes.p50),
+      laterQueryKBp95: kB(pf.laterQueries.bytes.p95),
+      laterQueryRequestsP50: pf.laterQueries.requests.p50,
+      laterQueryRequestsP95: pf.laterQueries.requests.p95,
+    };
+  }
+  return rows;
 }
 
 async function main(): Promise<void> {
@@ -205,6 +258,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
   }
+  report.summary = summary(report);
   writeFileSync(values.json, JSON.stringify(report, null, 2) + "\n");
   process.stdout.write(JSON.stringify(report, null, 2) + "\n");
   log(`figures written to ${values.json}`);
