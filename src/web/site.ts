@@ -145,7 +145,7 @@ export function writeSite(dir: string, options: SiteOptions): SiteReport {
     articles: reader.docCount,
   };
   write(MANIFEST_FILE, new TextEncoder().encode(JSON.stringify(manifest)));
-  for (const [name, asset] of pageAssets(options)) write(name, asset.bytes);
+  for (const [name, asset] of pageAssets({ ...options, preload: [packed[0]!.path] })) write(name, asset.bytes);
   // GitHub Pages would otherwise run the folder through Jekyll first.
   write(".nojekyll", new Uint8Array(0));
   reader.close();
