@@ -5,7 +5,7 @@
  * rendered as HTML pages, its bytes per query on the same queries and its relevance on dev.jsonl
  * and real-dev.jsonl. Measures; asserts nothing.
  *
- * Usage: npm run bench:site [-- --queries N] [--cold N] [--no-pagefind] [--json FILE]
+ * Usage: npm run bench:site [-- --queries N] [--cold N] [--no-pagefind] [--no-kbsearch] [--json FILE]
  * Needs ../shared/kbarchive/kb.tar.gz and Chromium (CHROMIUM_PATH or /usr/bin/chromium); Pagefind
  * is installed on first use (peers/install.ts), not by npm ci, and its index of the archive is
  * made once and kept in bench/.cache/pagefind-site (pagefind-site.ts).
@@ -24,7 +24,7 @@ import { K, summarizeSearch, type Scores } from "./metrics.js";
 import { kbsearch } from "./peers/kbsearch.js";
 import { benchCacheDir, benchIndexDir, commandLine, ensureIndex, loadEvalSet, requireArchive, type EvalQuery } from "./shared.js";
 
-const USAGE = "npm run bench:site [-- --queries N] [--cold N] [--no-pagefind] [--json FILE]";
+const USAGE = "npm run bench:site [-- --queries N] [--cold N] [--no-pagefind] [--no-kbsearch] [--json FILE]";
 
 interface Distribution {
   n: number;
@@ -142,13 +142,13 @@ async function measurePagefind(browser: Browser, server: StaticServer, queries: 
   for (const q of sampleEvenly(queries, coldCount)) {
     const before = { ...server.sent };
     const page = await coldPage(browser, `${server.url}search.html`);
-    await page.waitForSelector("body[data-ready]", { timeout: 60_000 });
+    await page.waitForSelector("body[data-ready]", { state: "attached", timeout: 60_000 });
     await top10(page, q.query);
     first.push({ bytes: server.sent.bytes - before.bytes, requests: server.sent.requests - before.requests });
     await page.context().close();
   }
   const page = await coldPage(browser, `${server.url}search.html`);
-  await page.waitForSelector("body[data-ready]", { timeout: 60_000 });
+  await page.waitForSelector("body[data-ready]", { state: "attached", timeout: 60_000 });
   await top10(page, "windows");
   const later: { bytes: number; requests: number }[] = [];
   for (const q of queries) {
@@ -212,6 +212,7 @@ async function main(): Promise<void> {
         queries: { type: "string", default: "400" },
         cold: { type: "string", default: "15" },
         "no-pagefind": { type: "boolean", default: false },
+        "no-kbsearch": { type: "boolean", default: false },
         json: { type: "string", default: join(benchCacheDir, "site.json") },
       },
     }),
@@ -226,7 +227,7 @@ async function main(): Promise<void> {
   const browser = await launchChromium();
   const report: Record<string, unknown> = { queries: queries.length, coldPages: coldCount, chromium: browser.version() };
   try {
-    for (const layout of ["ranges", "pieces"] as SiteLayout[]) {
+    for (const layout of values["no-kbsearch"] ? [] : (["ranges", "pieces"] as SiteLayout[])) {
       const dir = join(benchCacheDir, `site-${layout}`);
       const site = writeSite(dir, { indexDir: benchIndexDir, layout });
       // Text gzipped as GitHub Pages serves it; the index files are binary and go as they are.

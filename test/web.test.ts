@@ -19,6 +19,7 @@ import { LIST_FIELDS } from "../src/store/docmeta.js";
 import { decodeMsgpack } from "../src/store/msgpack.js";
 import { IndexReader } from "../src/store/reader.js";
 import { decodeDates, decodeFacetColumns, decodeSetList, encodeFacetColumns, encodeMonthDays, encodeSetList } from "../src/web/site-docmeta.js";
+import { SiteIndex } from "../src/web/site-index.js";
 import { writeSite } from "../src/web/site.js";
 import { chromiumPath, launchChromium, NO_CHROMIUM } from "./browser.js";
 import { buildSampleIndex, projectRoot, sharedTarball, spawnCli } from "./helpers.js";
@@ -297,6 +298,39 @@ function sampleQueries(): string[] {
   for (let i = 0; i < words.length; i++) for (let j = i + 1; j < words.length; j++) queries.push(`${words[i]} ${words[j]}`);
   return queries.slice(0, 150).concat(words.map((w) => `${w.slice(0, -1)}x`));
 }
+
+describe("the site's compressed postings lists", () => {
+  it("are fetched in place of their ranges, and the engine reads the same bytes from them", async () => {
+    const indexDir = await buildSampleIndex("kbsearch-web-lists-");
+    const site = mkdtempSync(join(tmpdir(), "kbsearch-web-lists-site-"));
+    try {
+      // The sample's lists are short: compress every one of 24 bytes or more.
+      writeSite(site, { indexDir, layout: "ranges", compressListsFrom: 24 });
+      const manifest = JSON.parse(readFileSync(join(site, "index", "manifest.json"), "utf8")) as { lists: { lengths: number[] } };
+      assert.ok(manifest.lists.lengths.length > 10, `${manifest.lists.lengths.length} lists compressed`);
+      const asked: string[] = [];
+      // The site's files as a static host with range requests serves them, without a server.
+      const fetcher = (async (input: string | URL | Request, init?: RequestInit) => {
+        const path = new URL(String(input)).pathname;
+        asked.push(path);
+        const bytes = readFileSync(join(site, path));
+        const range = /^bytes=(\d+)-(\d+)$/.exec(new Headers(init?.headers).get("range") ?? "");
+        return range ? new Response(bytes.subarray(Number(range[1]), Number(range[2]) + 1), { status: 206 }) : new Response(bytes);
+      }) as typeof fetch;
+      const index = await SiteIndex.open("http://site.test/", fetcher);
+      const library = KbIndex.open(indexDir);
+      const strip = ({ tookMs: _t, ...rest }: SearchResult) => rest;
+      for (const q of ["heap corruption", "printer driver spooler", "exchange mta", "access violation -heap"]) {
+        assert.deepEqual(strip(await index.search(q)), strip(library.search(q)), q);
+      }
+      library.close();
+      assert.ok(asked.some((path) => path.startsWith("/index/lists/")), "a compressed list was fetched");
+    } finally {
+      rmSync(indexDir, { recursive: true, force: true });
+      rmSync(site, { recursive: true, force: true });
+    }
+  });
+});
 
 describe("the site's docMeta files", () => {
   it("give back every column and list of the index's docMeta", async () => {

@@ -38,6 +38,8 @@ export interface SiteOptions extends PageOptions {
   /** The folder holding kbsearch.idx. */
   indexDir: string;
   layout?: SiteLayout;
+  /** Postings lists this long or longer are also written compressed (default COMPRESSED_LIST_BYTES; tests take less, for a small index's short lists). */
+  compressListsFrom?: number;
 }
 
 export interface SiteReport {
@@ -131,7 +133,7 @@ export function writeSite(dir: string, options: SiteOptions): SiteReport {
     files.push({ path, start, end });
   });
 
-  const lists = compressLongLists(reader, dataStart + reader.header.sections.postings.offset, file, write);
+  const lists = compressLongLists(reader, dataStart + reader.header.sections.postings.offset, file, options.compressListsFrom ?? COMPRESSED_LIST_BYTES, write);
 
   const manifest: SiteManifest = {
     format: SITE_FORMAT,
@@ -176,12 +178,12 @@ function pageHeader(file: Buffer): Buffer {
   return out;
 }
 
-/** Writes each postings list of COMPRESSED_LIST_BYTES or more deflated into a file of its own (manifest.ts's CompressedLists). */
-function compressLongLists(reader: IndexReader, postingsStart: number, file: Buffer, write: (path: string, bytes: Uint8Array) => void): CompressedLists {
+/** Writes each postings list of `minBytes` or more deflated into a file of its own (manifest.ts's CompressedLists). */
+function compressLongLists(reader: IndexReader, postingsStart: number, file: Buffer, minBytes: number, write: (path: string, bytes: Uint8Array) => void): CompressedLists {
   const lists: CompressedLists = { gaps: [], lengths: [] };
   let end = 0;
   for (const entry of reader.allTerms()) {
-    if (entry.length < COMPRESSED_LIST_BYTES) continue;
+    if (entry.length < minBytes) continue;
     const position = postingsStart + entry.offset;
     write(compressedListPath(lists.lengths.length), deflateRawSync(file.subarray(position, position + entry.length), { level: 9 }));
     lists.gaps.push(position - end);
