@@ -130,7 +130,7 @@ async function measureSite(browser: Browser, server: StaticServer, queries: Eval
 }
 
 /** Pagefind in Chromium: bytes and requests per query (cold, then later), and its top 10 for each query. */
-async function measurePagefind(browser: Browser, server: StaticServer, queries: EvalQuery[], coldCount: number, relevanceQueries: EvalQuery[]) {
+async function measurePagefind(browser: Browser, server: StaticServer, queries: EvalQuery[], coldCount: number, relevanceQueries: EvalQuery[], onBytes: (bytes: PagefindBytes) => void) {
   const top10 = (page: Page, query: string) =>
     page.evaluate(async ([q, k]) => {
       const pf = (window as unknown as { pagefind: { search(q: string): Promise<{ results: { data(): Promise<{ url: string }> }[] } | null> } }).pagefind;
@@ -156,20 +156,28 @@ async function measurePagefind(browser: Browser, server: StaticServer, queries: 
     await top10(page, q.query);
     later.push({ bytes: server.sent.bytes - before.bytes, requests: server.sent.requests - before.requests });
   }
-  const ranked = new Map<string, string[]>();
-  for (const q of relevanceQueries) if (!ranked.has(q.query)) ranked.set(q.query, await top10(page, q.query));
-  await page.context().close();
-  return {
-    bytes: {
-      firstQuery: { bytes: distribution(first.map((f) => f.bytes)), requests: distribution(first.map((f) => f.requests)) },
-      laterQueries: { bytes: distribution(later.map((l) => l.bytes)), requests: distribution(later.map((l) => l.requests)) },
-    },
-    ranked,
+  const bytes: PagefindBytes = {
+    firstQuery: { bytes: distribution(first.map((f) => f.bytes)), requests: distribution(first.map((f) => f.requests)) },
+    laterQueries: { bytes: distribution(later.map((l) => l.bytes)), requests: distribution(later.map((l) => l.requests)) },
   };
+  // Kept before the relevance queries, the longest part.
+  onBytes(bytes);
+  const ranked = new Map<string, string[]>();
+  for (const q of relevanceQueries) {
+    if (!ranked.has(q.query)) ranked.set(q.query, await top10(page, q.query));
+    if (ranked.size % 250 === 0) log(`  Pagefind: ${ranked.size} queries ranked`);
+  }
+  await page.context().close();
+  return { bytes, ranked };
+}
+
+interface PagefindBytes {
+  firstQuery: { bytes: Distribution; requests: Distribution };
+  laterQueries: { bytes: Distribution; requests: Distribution };
 }
 
 type Measured = Awaited<ReturnType<typeof measureSite>>;
-type PagefindMeasured = Awaited<ReturnType<typeof measurePagefind>>["bytes"];
+type PagefindMeasured = PagefindBytes;
 
 /** The figures the issue's goals name, side by side (kB are 1,000 bytes). */
 function summary(report: Record<string, unknown>): Record<string, Record<string, number>> {
@@ -243,7 +251,11 @@ async function main(): Promise<void> {
       const made = await pagefindSite(dir, benchIndexDir, Infinity, log);
       const server = await serveStatic(dir, { ranges: false, gzip: true });
       log("Pagefind");
-      const measured = await measurePagefind(browser, server, queries, coldCount, [...dev, ...realDev]);
+      const about = { version: made.pagefind, articles: made.articles, indexingSeconds: Math.round(made.seconds) };
+      const measured = await measurePagefind(browser, server, queries, coldCount, [...dev, ...realDev], (bytes) => {
+        report.pagefind = { ...about, ...bytes };
+        writeFileSync(values.json, JSON.stringify(report, null, 2) + "\n");
+      });
       await server.close();
       const index = kbsearch.open(benchIndexDir);
       const relevance: Record<string, Record<string, Record<string, Scores>>> = {};
@@ -254,7 +266,7 @@ async function main(): Promise<void> {
         };
       }
       index.close();
-      report.pagefind = { version: made.pagefind, articles: made.articles, indexingSeconds: Math.round(made.seconds), ...measured.bytes, relevance };
+      report.pagefind = { ...about, ...measured.bytes, relevance };
     }
   } finally {
     await browser.close();
