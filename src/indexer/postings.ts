@@ -14,7 +14,7 @@ export interface InvertedIndex {
   /** Byte length of each term's list in `postings`. */
   lengths: Uint32Array;
   postings: Uint8Array;
-  /** Byte length of each term's list in `positions`, and the lists (store/postings.ts, encodePositions). */
+  /** Byte length of each term's list in `positions`, and the lists (store/postings.ts, encodePositions; the writer puts each one's skip table before it). */
   positionLengths: Uint32Array;
   positions: Uint8Array;
 }

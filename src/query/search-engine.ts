@@ -65,7 +65,7 @@ export class SearchEngine {
     const key = JSON.stringify([query, options]);
     const waiting = this.awaitingText?.key === key ? this.awaitingText.ranking : undefined;
     this.awaitingText = undefined;
-    const ranking = waiting ?? (syntax.plain && !refines(options) ? this.rankPlain(syntax, offset + limit + 1) : refinedPath().refinedSearch(this.reader, this.scorer, syntax, options));
+    const ranking = waiting ?? (syntax.plain && !refines(options) ? this.rankPlain(syntax, offset + limit + 1) : refinedPath().refinedSearch(this.reader, this.scorer, syntax, options, offset + limit));
     try {
       return this.present(syntax.text, ranking, offset, limit, options, started);
     } catch (err) {

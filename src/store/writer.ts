@@ -18,6 +18,7 @@ import {
   endsStoreBlock, FIELD_COUNT, FORMAT_VERSION, INDEX_FILE, LENGTH_OF_CODE, lengthCode, MAGIC, PREAMBLE_BYTES, TERMS_PER_BLOCK,
   type SectionName, type SectionRange, type StoredHeader,
 } from "./format.js";
+import { withSkipTables } from "./postings.js";
 import { ByteWriter } from "./varint.js";
 
 const compress = promisify(brotliCompress);
@@ -120,14 +121,15 @@ export class IndexWriter {
     const docCount = this.numbers.length;
     const storeBlocks = await Promise.all(this.storeBlocks);
     const dictionary = encodeDictionary(inverted);
+    const positions = withSkipTables(inverted);
 
     const sections: Record<SectionName, Uint8Array> = {
       blockIndex: encoder.encode(dictionary.firstTerms.join("\n")),
       blockOffsets: bytesOf(Uint32Array.from(dictionary.blockOffsets)),
       dictionary: dictionary.bytes,
       postings: inverted.postings,
-      positions: inverted.positions,
-      positionOffsets: bytesOf(Uint32Array.from(offsetsOf(inverted.positionLengths))),
+      positions: positions.positions,
+      positionOffsets: bytesOf(Uint32Array.from(offsetsOf(positions.lengths))),
       fieldLengths: this.fieldLengths.slice(0, docCount * FIELD_COUNT),
       ids: encodeIds(this.numbers),
       docMeta: await compress(info.docMeta, BROTLI_OPTIONS),
