@@ -5,27 +5,26 @@
  * rendered as HTML pages, its bytes per query on the same queries and its relevance on dev.jsonl
  * and real-dev.jsonl. Measures; asserts nothing.
  *
- * Usage: npm run bench:site [-- --queries N] [--cold N] [--no-pagefind] [--json FILE]
+ * Usage: npm run bench:site [-- --queries N] [--cold N] [--no-pagefind] [--no-kbsearch] [--json FILE]
  * Needs ../shared/kbarchive/kb.tar.gz and Chromium (CHROMIUM_PATH or /usr/bin/chromium); Pagefind
- * is fetched by npm exec on first use (its Linux binary ships in the package), not by npm ci.
+ * is installed on first use (peers/install.ts), not by npm ci, and its index of the archive is
+ * made once and kept in bench/.cache/pagefind-site (pagefind-site.ts).
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { Browser, Page } from "playwright-core";
-import { IndexReader } from "../src/store/reader.js";
 import { writeSite } from "../src/web/site.js";
 import type { SiteLayout } from "../src/web/manifest.js";
 import { chromiumPath, launchChromium } from "../test/browser.js";
 import { serveStatic, type StaticServer } from "../test/static-server.js";
 import { percentile, sampleEvenly } from "./measure.js";
+import { pagefindSite } from "./pagefind-site.js";
 import { K, summarizeSearch, type Scores } from "./metrics.js";
 import { kbsearch } from "./peers/kbsearch.js";
 import { benchCacheDir, benchIndexDir, commandLine, ensureIndex, loadEvalSet, requireArchive, type EvalQuery } from "./shared.js";
 
-const PAGEFIND_VERSION = "1.6.0";
-const USAGE = "npm run bench:site [-- --queries N] [--cold N] [--no-pagefind] [--json FILE]";
+const USAGE = "npm run bench:site [-- --queries N] [--cold N] [--no-pagefind] [--no-kbsearch] [--json FILE]";
 
 interface Distribution {
   n: number;
@@ -42,6 +41,19 @@ function distribution(values: number[]): Distribution {
 
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
+/** What a cold page's bytes are for: the page's code, opening the index, the query's own reads, the facets' columns. */
+const PARTS = ["page", "open", "query", "facets"] as const;
+type Part = (typeof PARTS)[number];
+
+function bytesByPart(requests: { path: string; bytes: number }[]): Record<Part, number> {
+  const by: Record<Part, number> = { page: 0, open: 0, query: 0, facets: 0 };
+  for (const { path, bytes } of requests) {
+    const part: Part = !path.startsWith("/index/") ? "page" : /^\/index\/(manifest\.json|open\.bin)$/.test(path) ? "open" : path.startsWith("/index/docmeta/") ? "facets" : "query";
+    by[part] += bytes;
+  }
+  return by;
+}
+
 /** A fresh page (no cache) at `url`. */
 async function coldPage(browser: Browser, url: string): Promise<Page> {
   const context = await browser.newContext();
@@ -52,9 +64,10 @@ async function coldPage(browser: Browser, url: string): Promise<Page> {
 
 /** kbsearch's page: first queries on cold pages, then every query typed into one page. */
 async function measureSite(browser: Browser, server: StaticServer, queries: EvalQuery[], coldCount: number) {
-  const first: { bytes: number; requests: number; bytesWithFacets: number; requestsWithFacets: number; ms: number }[] = [];
+  const first: { bytes: number; requests: number; bytesWithFacets: number; requestsWithFacets: number; ms: number; by: Record<Part, number> }[] = [];
   for (const q of sampleEvenly(queries, coldCount)) {
     const before = { ...server.sent };
+    const logged = server.log.length;
     const page = await coldPage(browser, `${server.url}?q=${encodeURIComponent(q.query)}`);
     await page.waitForSelector("body[data-results]", { timeout: 60_000 });
     const ms = await page.evaluate(() => performance.now());
@@ -66,6 +79,7 @@ async function measureSite(browser: Browser, server: StaticServer, queries: Eval
       bytesWithFacets: server.sent.bytes - before.bytes,
       requestsWithFacets: server.sent.requests - before.requests,
       ms,
+      by: bytesByPart(server.log.slice(logged)),
     });
     await page.context().close();
   }
@@ -105,6 +119,7 @@ async function measureSite(browser: Browser, server: StaticServer, queries: Eval
       bytesWithFacets: distribution(first.map((f) => f.bytesWithFacets)),
       requestsWithFacets: distribution(first.map((f) => f.requestsWithFacets)),
       msFromNavigationToResults: distribution(first.map((f) => f.ms)),
+      bytesByPart: Object.fromEntries(PARTS.map((part) => [part, distribution(first.map((f) => f.by[part]))])),
     },
     laterQueries: {
       bytes: distribution(later.map((l) => l.bytes)),
@@ -114,28 +129,8 @@ async function measureSite(browser: Browser, server: StaticServer, queries: Eval
   };
 }
 
-/** The archive's articles as HTML pages for Pagefind, at their archive paths (kb/NNN/QNNNNNN/), and Pagefind's index of them. */
-function pagefindSite(dir: string): void {
-  if (existsSync(join(dir, "pagefind", "pagefind.js"))) return;
-  rmSync(dir, { recursive: true, force: true });
-  log(`rendering the archive's articles as HTML in ${dir}`);
-  const reader = IndexReader.open(benchIndexDir);
-  const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
-  for (let doc = 0; doc < reader.docCount; doc++) {
-    const a = reader.stored(doc);
-    const folder = join(dir, "kb", String(Math.floor(Number(a.id.slice(1)) / 1000)).padStart(3, "0"), a.id);
-    mkdirSync(folder, { recursive: true });
-    writeFileSync(join(folder, "index.html"), `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(a.id)}: ${escape(a.title)}</title></head><body><main data-pagefind-body><h1>${escape(a.id)}: ${escape(a.title)}</h1><pre>${escape(a.text)}</pre></main></body></html>`);
-  }
-  reader.close();
-  writeFileSync(join(dir, "search.html"), `<!doctype html><html><head><meta charset="utf-8"></head><body><script type="module">window.pagefind = await import("/pagefind/pagefind.js"); await window.pagefind.init(); document.body.dataset.ready = "true";</script></body></html>`);
-  log(`indexing them with Pagefind ${PAGEFIND_VERSION} (npm exec)`);
-  const run = spawnSync("npm", ["exec", "--yes", `--package=pagefind@${PAGEFIND_VERSION}`, "--", "pagefind", "--site", dir], { stdio: ["ignore", "ignore", "inherit"] });
-  if (run.status !== 0) throw new Error(`pagefind failed (exit ${run.status ?? run.signal})`);
-}
-
 /** Pagefind in Chromium: bytes and requests per query (cold, then later), and its top 10 for each query. */
-async function measurePagefind(browser: Browser, server: StaticServer, queries: EvalQuery[], coldCount: number, relevanceQueries: EvalQuery[]) {
+async function measurePagefind(browser: Browser, server: StaticServer, queries: EvalQuery[], coldCount: number, relevanceQueries: EvalQuery[], onBytes: (bytes: PagefindBytes) => void) {
   const top10 = (page: Page, query: string) =>
     page.evaluate(async ([q, k]) => {
       const pf = (window as unknown as { pagefind: { search(q: string): Promise<{ results: { data(): Promise<{ url: string }> }[] } | null> } }).pagefind;
@@ -147,13 +142,13 @@ async function measurePagefind(browser: Browser, server: StaticServer, queries: 
   for (const q of sampleEvenly(queries, coldCount)) {
     const before = { ...server.sent };
     const page = await coldPage(browser, `${server.url}search.html`);
-    await page.waitForSelector("body[data-ready]", { timeout: 60_000 });
+    await page.waitForSelector("body[data-ready]", { state: "attached", timeout: 60_000 });
     await top10(page, q.query);
     first.push({ bytes: server.sent.bytes - before.bytes, requests: server.sent.requests - before.requests });
     await page.context().close();
   }
   const page = await coldPage(browser, `${server.url}search.html`);
-  await page.waitForSelector("body[data-ready]", { timeout: 60_000 });
+  await page.waitForSelector("body[data-ready]", { state: "attached", timeout: 60_000 });
   await top10(page, "windows");
   const later: { bytes: number; requests: number }[] = [];
   for (const q of queries) {
@@ -161,16 +156,61 @@ async function measurePagefind(browser: Browser, server: StaticServer, queries: 
     await top10(page, q.query);
     later.push({ bytes: server.sent.bytes - before.bytes, requests: server.sent.requests - before.requests });
   }
-  const ranked = new Map<string, string[]>();
-  for (const q of relevanceQueries) if (!ranked.has(q.query)) ranked.set(q.query, await top10(page, q.query));
-  await page.context().close();
-  return {
-    bytes: {
-      firstQuery: { bytes: distribution(first.map((f) => f.bytes)), requests: distribution(first.map((f) => f.requests)) },
-      laterQueries: { bytes: distribution(later.map((l) => l.bytes)), requests: distribution(later.map((l) => l.requests)) },
-    },
-    ranked,
+  const bytes: PagefindBytes = {
+    firstQuery: { bytes: distribution(first.map((f) => f.bytes)), requests: distribution(first.map((f) => f.requests)) },
+    laterQueries: { bytes: distribution(later.map((l) => l.bytes)), requests: distribution(later.map((l) => l.requests)) },
   };
+  // Kept before the relevance queries, the longest part.
+  onBytes(bytes);
+  const ranked = new Map<string, string[]>();
+  for (const q of relevanceQueries) {
+    if (!ranked.has(q.query)) ranked.set(q.query, await top10(page, q.query));
+    if (ranked.size % 250 === 0) log(`  Pagefind: ${ranked.size} queries ranked`);
+  }
+  await page.context().close();
+  return { bytes, ranked };
+}
+
+interface PagefindBytes {
+  firstQuery: { bytes: Distribution; requests: Distribution };
+  laterQueries: { bytes: Distribution; requests: Distribution };
+}
+
+type Measured = Awaited<ReturnType<typeof measureSite>>;
+type PagefindMeasured = PagefindBytes;
+
+/** The figures the issue's goals name, side by side (kB are 1,000 bytes). */
+function summary(report: Record<string, unknown>): Record<string, Record<string, number>> {
+  const kB = (n: number) => Math.round(n / 100) / 10;
+  const rows: Record<string, Record<string, number>> = {};
+  for (const layout of ["ranges", "pieces"]) {
+    const m = report[`kbsearch-${layout}`] as Measured | undefined;
+    if (!m) continue;
+    rows[`kbsearch (${layout})`] = {
+      firstQueryKBp50: kB(m.firstQuery.bytesWithFacets.p50),
+      firstQueryKBp95: kB(m.firstQuery.bytesWithFacets.p95),
+      firstQueryRequestsP50: m.firstQuery.requestsWithFacets.p50,
+      laterQueryKBp50: kB(m.laterQueries.bytes.p50),
+      laterQueryKBp95: kB(m.laterQueries.bytes.p95),
+      laterQueryRequestsP50: m.laterQueries.requests.p50,
+      laterQueryRequestsP95: m.laterQueries.requests.p95,
+      msTypingToResultsP50: Math.round(m.laterQueries.msFromTypingToResults.p50),
+      msTypingToResultsP95: Math.round(m.laterQueries.msFromTypingToResults.p95),
+    };
+  }
+  const pf = report.pagefind as PagefindMeasured | undefined;
+  if (pf) {
+    rows.pagefind = {
+      firstQueryKBp50: kB(pf.firstQuery.bytes.p50),
+      firstQueryKBp95: kB(pf.firstQuery.bytes.p95),
+      firstQueryRequestsP50: pf.firstQuery.requests.p50,
+      laterQueryKBp50: kB(pf.laterQueries.bytes.p50),
+      laterQueryKBp95: kB(pf.laterQueries.bytes.p95),
+      laterQueryRequestsP50: pf.laterQueries.requests.p50,
+      laterQueryRequestsP95: pf.laterQueries.requests.p95,
+    };
+  }
+  return rows;
 }
 
 async function main(): Promise<void> {
@@ -180,6 +220,7 @@ async function main(): Promise<void> {
         queries: { type: "string", default: "400" },
         cold: { type: "string", default: "15" },
         "no-pagefind": { type: "boolean", default: false },
+        "no-kbsearch": { type: "boolean", default: false },
         json: { type: "string", default: join(benchCacheDir, "site.json") },
       },
     }),
@@ -194,7 +235,7 @@ async function main(): Promise<void> {
   const browser = await launchChromium();
   const report: Record<string, unknown> = { queries: queries.length, coldPages: coldCount, chromium: browser.version() };
   try {
-    for (const layout of ["ranges", "pieces"] as SiteLayout[]) {
+    for (const layout of values["no-kbsearch"] ? [] : (["ranges", "pieces"] as SiteLayout[])) {
       const dir = join(benchCacheDir, `site-${layout}`);
       const site = writeSite(dir, { indexDir: benchIndexDir, layout });
       // Text gzipped as GitHub Pages serves it; the index files are binary and go as they are.
@@ -207,10 +248,14 @@ async function main(): Promise<void> {
     }
     if (!values["no-pagefind"]) {
       const dir = join(benchCacheDir, "pagefind-site");
-      pagefindSite(dir);
+      const made = await pagefindSite(dir, benchIndexDir, Infinity, log);
       const server = await serveStatic(dir, { ranges: false, gzip: true });
       log("Pagefind");
-      const measured = await measurePagefind(browser, server, queries, coldCount, [...dev, ...realDev]);
+      const about = { version: made.pagefind, articles: made.articles, indexingSeconds: Math.round(made.seconds) };
+      const measured = await measurePagefind(browser, server, queries, coldCount, [...dev, ...realDev], (bytes) => {
+        report.pagefind = { ...about, ...bytes };
+        writeFileSync(values.json, JSON.stringify(report, null, 2) + "\n");
+      });
       await server.close();
       const index = kbsearch.open(benchIndexDir);
       const relevance: Record<string, Record<string, Record<string, Scores>>> = {};
@@ -221,11 +266,12 @@ async function main(): Promise<void> {
         };
       }
       index.close();
-      report.pagefind = { version: PAGEFIND_VERSION, ...measured.bytes, relevance };
+      report.pagefind = { ...about, ...measured.bytes, relevance };
     }
   } finally {
     await browser.close();
   }
+  report.summary = summary(report);
   writeFileSync(values.json, JSON.stringify(report, null, 2) + "\n");
   process.stdout.write(JSON.stringify(report, null, 2) + "\n");
   log(`figures written to ${values.json}`);

@@ -21,14 +21,22 @@ export interface StaticServer {
   url: string;
   /** Requests answered and body bytes sent (after compression). */
   sent: { requests: number; bytes: number };
+  /** Each request's path and body bytes sent, in the order answered. */
+  log: { path: string; bytes: number }[];
   close(): Promise<void>;
 }
 
 export async function serveStatic(root: string, options: { ranges: boolean; gzip?: boolean }): Promise<StaticServer> {
   const sent = { requests: 0, bytes: 0 };
+  const log: { path: string; bytes: number }[] = [];
   const server = http.createServer((req, res) => {
     sent.requests++;
-    const path = normalize(join(root, decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname)));
+    const urlPath = new URL(req.url ?? "/", "http://x").pathname;
+    const count = (bytes: number) => {
+      sent.bytes += bytes;
+      log.push({ path: urlPath, bytes });
+    };
+    const path = normalize(join(root, decodeURIComponent(urlPath)));
     if (!path.startsWith(root + sep) && path !== root) return void res.writeHead(403).end();
     let file = path;
     let size: number;
@@ -48,15 +56,15 @@ export async function serveStatic(root: string, options: { ranges: boolean; gzip
       const end = range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
       if (start > end || start >= size) return void res.writeHead(416, { "Content-Range": `bytes */${size}` }).end();
       res.writeHead(206, { ...headers, "Content-Range": `bytes ${start}-${end}/${size}`, "Content-Length": end - start + 1 });
-      sent.bytes += end - start + 1;
+      count(end - start + 1);
       return void createReadStream(file, { start, end }).pipe(res);
     }
     if (options.gzip !== false && type !== "application/octet-stream" && /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""))) {
       const body = gzipSync(readFileSync(file));
-      sent.bytes += body.length;
+      count(body.length);
       return void res.writeHead(200, { ...headers, "Content-Encoding": "gzip", "Content-Length": body.length }).end(body);
     }
-    sent.bytes += size;
+    count(size);
     res.writeHead(200, { ...headers, "Content-Length": size });
     createReadStream(file).pipe(res);
   });
@@ -65,6 +73,7 @@ export async function serveStatic(root: string, options: { ranges: boolean; gzip
   return {
     url: `http://127.0.0.1:${port}/`,
     sent,
+    log,
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }

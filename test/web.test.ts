@@ -14,6 +14,12 @@ import type { Browser, Page } from "playwright-core";
 import { buildIndex } from "../src/index.js";
 import { KbIndex } from "../src/query/engine.js";
 import type { SearchResult } from "../src/query/types.js";
+import { pack } from "msgpackr";
+import { LIST_FIELDS } from "../src/store/docmeta.js";
+import { decodeMsgpack } from "../src/store/msgpack.js";
+import { IndexReader } from "../src/store/reader.js";
+import { decodeDates, decodeFacetColumns, decodeSetList, encodeFacetColumns, encodeMonthDays, encodeSetList } from "../src/web/site-docmeta.js";
+import { SiteIndex } from "../src/web/site-index.js";
 import { writeSite } from "../src/web/site.js";
 import { chromiumPath, launchChromium, NO_CHROMIUM } from "./browser.js";
 import { buildSampleIndex, projectRoot, sharedTarball, spawnCli } from "./helpers.js";
@@ -264,6 +270,10 @@ describe("the engine in the browser gives the library's results", { skip }, () =
       ["product:exchange mta", { facets: true }],
       ['"access violation" -heap', { limit: 10 }],
       ["printer year:1999..2001", { sort: "date" }],
+      ["driver os:winnt", { facets: true }],
+      ["setup kw:kbbug", { limit: 10 }],
+      ["excel version:5.0", { limit: 10 }],
+      ["word tag:WORD", { facets: true }],
       ["Q949387", { limit: 3 }],
     ];
     const library = KbIndex.open(indexDir);
@@ -288,6 +298,68 @@ function sampleQueries(): string[] {
   for (let i = 0; i < words.length; i++) for (let j = i + 1; j < words.length; j++) queries.push(`${words[i]} ${words[j]}`);
   return queries.slice(0, 150).concat(words.map((w) => `${w.slice(0, -1)}x`));
 }
+
+describe("the site's compressed postings lists", () => {
+  it("are fetched in place of their ranges, and the engine reads the same bytes from them", async () => {
+    const indexDir = await buildSampleIndex("kbsearch-web-lists-");
+    const site = mkdtempSync(join(tmpdir(), "kbsearch-web-lists-site-"));
+    try {
+      // The sample's lists are short: compress every one of 24 bytes or more.
+      writeSite(site, { indexDir, layout: "ranges", compressListsFrom: 24 });
+      const manifest = JSON.parse(readFileSync(join(site, "index", "manifest.json"), "utf8")) as { lists: { lengths: number[] } };
+      assert.ok(manifest.lists.lengths.length > 10, `${manifest.lists.lengths.length} lists compressed`);
+      const asked: string[] = [];
+      // The site's files as a static host with range requests serves them, without a server.
+      const fetcher = (async (input: string | URL | Request, init?: RequestInit) => {
+        const path = new URL(String(input)).pathname;
+        asked.push(path);
+        const bytes = readFileSync(join(site, path));
+        const range = /^bytes=(\d+)-(\d+)$/.exec(new Headers(init?.headers).get("range") ?? "");
+        return range ? new Response(bytes.subarray(Number(range[1]), Number(range[2]) + 1), { status: 206 }) : new Response(bytes);
+      }) as typeof fetch;
+      const index = await SiteIndex.open("http://site.test/", fetcher);
+      const library = KbIndex.open(indexDir);
+      const strip = ({ tookMs: _t, ...rest }: SearchResult) => rest;
+      for (const q of ["heap corruption", "printer driver spooler", "exchange mta", "access violation -heap"]) {
+        assert.deepEqual(strip(await index.search(q)), strip(library.search(q)), q);
+      }
+      library.close();
+      assert.ok(asked.some((path) => path.startsWith("/index/lists/")), "a compressed list was fetched");
+    } finally {
+      rmSync(indexDir, { recursive: true, force: true });
+      rmSync(site, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the site's docMeta files", () => {
+  it("give back every column and list of the index's docMeta", async () => {
+    const indexDir = await buildSampleIndex("kbsearch-web-docmeta-");
+    try {
+      const reader = IndexReader.open(indexDir);
+      const meta = reader.docMeta();
+      const n = reader.docCount;
+      // Through msgpack, as the files carry them.
+      const roundTrip = <T>(value: T): T => decodeMsgpack(pack(value)) as T;
+      const facets = decodeFacetColumns(roundTrip(encodeFacetColumns(meta, n)), n);
+      assert.deepEqual(facets.tags, meta.tags);
+      assert.deepEqual([...facets.tagOf], [...meta.tagOf]);
+      assert.deepEqual([...facets.years], [...meta.modified].map((date) => Math.floor(date / 10_000)));
+      assert.deepEqual(facets.products, meta.lists.products);
+      assert.deepEqual([...decodeDates(facets.years, roundTrip(encodeMonthDays(meta.modified)))], [...meta.modified]);
+      for (const field of LIST_FIELDS) assert.deepEqual(decodeSetList(roundTrip(encodeSetList(meta.lists[field], n)), n), meta.lists[field], field);
+      assert.ok(meta.lists.products.ids.length > 0 && meta.tags.length > 1 && meta.modified.some((d) => d > 0), "the sample has products, tags and dates to compare");
+      reader.close();
+    } finally {
+      rmSync(indexDir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuse a document naming a kind the file lacks", async () => {
+    const encoded = { tags: [""], productNames: [], productSets: Uint8Array.of(0), kinds: Uint8Array.of(0, 0, 0), docKinds: Uint8Array.of(0, 1) };
+    assert.throws(() => decodeFacetColumns(encoded, 2), /kind out of range/);
+  });
+});
 
 describe("the page's bundle", () => {
   it("holds the engine and none of Node's modules or the build stages", () => {

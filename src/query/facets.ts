@@ -15,8 +15,8 @@ export function countFacets(meta: DocMetaColumns, docs: Iterable<number>, limit 
     for (let i = starts[doc]!; i < starts[doc + 1]!; i++) bump(products, names[ids[i]!]!);
     const tag = meta.tags[meta.tagOf[doc]!]!;
     if (tag) bump(tags, tag);
-    const modified = meta.modified[doc]!;
-    if (modified) bump(years, String(Math.floor(modified / 10_000)));
+    const year = meta.years ? meta.years[doc]! : Math.floor(meta.modified[doc]! / 10_000);
+    if (year) bump(years, String(year));
   }
   return {
     products: commonest(products, limit),

@@ -8,6 +8,7 @@ import { KbSearchError } from "../errors.js";
 import { articleUrl } from "../present/links.js";
 import { makeSnippet } from "../present/snippet.js";
 import { Scorer } from "../rank/scorer.js";
+import { BytesNotHere } from "../store/byte-source.js";
 import type { IndexHeader, StoredDoc } from "../store/format.js";
 import type { IndexReader } from "../store/index-reader.js";
 import { planQuery } from "./expand.js";
@@ -35,6 +36,12 @@ export interface IndexStats {
 export class SearchEngine {
   private scorer: Scorer | undefined;
   private closed = false;
+  /**
+   * A ranking whose hits' stored text was not fetched yet (a browser's source threw BytesNotHere
+   * presenting them): the same search run again once it is fetched presents it rather than ranking
+   * the query a second time. A local file never throws so, and never sets it.
+   */
+  private awaitingText: { key: string; ranking: Ranking } | undefined;
 
   /** Searches the index `reader` reads, which it now owns (close() closes it). */
   constructor(protected readonly reader: IndexReader) {}
@@ -55,8 +62,16 @@ export class SearchEngine {
     const { limit, offset } = pageOf(options);
     const syntax = parseSyntax(typeof query === "string" ? query : "");
     this.scorer ??= new Scorer(this.reader);
-    const ranking = syntax.plain && !refines(options) ? this.rankPlain(syntax, offset + limit + 1) : refinedPath().refinedSearch(this.reader, this.scorer, syntax, options, offset + limit);
-    return this.present(syntax.text, ranking, offset, limit, options, started);
+    const key = JSON.stringify([query, options]);
+    const waiting = this.awaitingText?.key === key ? this.awaitingText.ranking : undefined;
+    this.awaitingText = undefined;
+    const ranking = waiting ?? (syntax.plain && !refines(options) ? this.rankPlain(syntax, offset + limit + 1) : refinedPath().refinedSearch(this.reader, this.scorer, syntax, options, offset + limit));
+    try {
+      return this.present(syntax.text, ranking, offset, limit, options, started);
+    } catch (err) {
+      if (err instanceof BytesNotHere) this.awaitingText = { key, ranking };
+      throw err;
+    }
   }
 
   /**

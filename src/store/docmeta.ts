@@ -31,6 +31,11 @@ export interface DocMetaColumns {
   tagOf: Uint16Array;
   productsFromTag: Uint8Array;
   lists: Record<ListField, DocMetaList>;
+  /**
+   * Each document's year (its date's yyyy, 0 for none), where a reader holds the years apart from
+   * the dates: a static site's page fetches the whole dates only for a date filter or a sort.
+   */
+  years?: Uint16Array;
 }
 
 /** The section as msgpack holds it: typed arrays travel as their bytes. */

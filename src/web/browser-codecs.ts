@@ -1,15 +1,16 @@
 /**
  * The reader's codecs in a browser: CRC-32 in JavaScript, fflate's inflater (which takes the store
  * dictionary, as zlib does), and the docMeta section from the site's own files for it: a browser
- * has no synchronous brotli, and a query needing only dates and products need not fetch the
- * keyword lists. Columns not yet fetched throw BytesNotHere naming their file.
+ * has no synchronous brotli, and a query needing only tags, products and years (facets) need not
+ * fetch the dates or the keyword lists. Columns not yet fetched throw BytesNotHere naming their file.
  */
 import { inflateSync } from "fflate";
 import { BytesNotHere } from "../store/byte-source.js";
 import { storeDictionaryBytes, type ReaderCodecs } from "../store/codecs.js";
-import { decodeDocMetaColumns, decodeDocMetaList, LIST_FIELDS, type DocMetaColumns, type DocMetaList, type EncodedDocMeta, type ListField } from "../store/docmeta.js";
+import { LIST_FIELDS, type DocMetaColumns, type DocMetaList, type ListField } from "../store/docmeta.js";
 import { decodeMsgpack } from "../store/msgpack.js";
 import type { DocMetaFiles } from "./manifest.js";
+import { decodeDates, decodeFacetColumns, decodeSetList, type EncodedFacetColumns, type EncodedMonthDays, type EncodedSetList } from "./site-docmeta.js";
 
 const CRC_TABLE = (() => {
   const table = new Uint32Array(256);
@@ -39,28 +40,44 @@ export function browserCodecs(files: DocMetaFiles, fetched: FetchedFiles): Reade
   };
 }
 
-/** The docMeta columns from the site's files: the lists each decoded on first use, or BytesNotHere until fetched. */
+/**
+ * The docMeta columns from the site's files (site-docmeta.ts): tags, products and years from the
+ * facets file, the full dates and the other lists each decoded on first use; a column whose file
+ * is not fetched yet throws BytesNotHere naming it.
+ */
 function siteDocMeta(files: DocMetaFiles, fetched: FetchedFiles, docCount: number): DocMetaColumns {
-  const columns = fetched.get(files.columns);
-  if (!columns) throw new BytesNotHere([], [files.columns]);
-  const decoded = decodeDocMetaColumns(decodeMsgpack(columns) as Omit<EncodedDocMeta, "lists">, docCount);
-  const lists = {} as Record<ListField, DocMetaList>;
+  const fileBytes = (path: string): Uint8Array => {
+    const bytes = fetched.get(path);
+    if (!bytes) throw new BytesNotHere([], [path]);
+    return bytes;
+  };
+  const facets = decodeFacetColumns(decodeMsgpack(fileBytes(files.facets)) as EncodedFacetColumns, docCount);
+  let modified: Uint32Array | undefined;
+  const lists = { products: facets.products } as Record<ListField, DocMetaList>;
   const made = new Map<ListField, DocMetaList>();
   for (const field of LIST_FIELDS) {
+    if (field === "products") continue;
     Object.defineProperty(lists, field, {
       enumerable: true,
       get(): DocMetaList {
         let list = made.get(field);
-        if (!list) {
-          const path = files.lists[field]!;
-          const bytes = fetched.get(path);
-          if (!bytes) throw new BytesNotHere([], [path]);
-          list = decodeDocMetaList(decodeMsgpack(bytes) as EncodedDocMeta["lists"][ListField], field, docCount);
-          made.set(field, list);
-        }
+        if (!list) made.set(field, (list = decodeSetList(decodeMsgpack(fileBytes(files.lists[field]!)) as EncodedSetList, docCount)));
         return list;
       },
     });
   }
-  return { ...decoded, lists };
+  const columns = {
+    tags: facets.tags,
+    tagOf: facets.tagOf,
+    years: facets.years,
+    lists,
+    get modified(): Uint32Array {
+      return (modified ??= decodeDates(facets.years, decodeMsgpack(fileBytes(files.dates)) as EncodedMonthDays));
+    },
+    get productsFromTag(): Uint8Array {
+      // Only a build updating an index reads it; a page never does.
+      throw new Error("a static site does not carry which products come from tags");
+    },
+  };
+  return columns;
 }

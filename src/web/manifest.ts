@@ -5,7 +5,8 @@
  * if it were one file, and the site source finds them in the files.
  */
 
-export const SITE_FORMAT = 1;
+/** 2: docMeta as site-docmeta.ts codes it; the header without the data chunks' checksums; long postings lists compressed. */
+export const SITE_FORMAT = 2;
 export const MANIFEST_FILE = "index/manifest.json";
 
 /**
@@ -69,13 +70,28 @@ export function filterRange(bytes: Uint8Array, filter: RangeFilter, undo: boolea
   return out;
 }
 
-/** The docMeta section as files of its own, each a deflated msgpack map (store/docmeta.ts's columns). */
+/** The docMeta section as files of its own, each a deflated msgpack map (site-docmeta.ts). */
 export interface DocMetaFiles {
-  /** modified, tags, tagOf, productsFromTag: what dates, tags and facets need. */
-  columns: string;
-  /** One file per list field (products, appliesTo, keywords, os, versions), loaded when a query asks about it. */
+  /** Tags, products and years: what facets count, and a tag or product filter asks about. */
+  facets: string;
+  /** The rest of every date: for a date filter or a sort by date. */
+  dates: string;
+  /** One file per list field but products (appliesTo, keywords, os, versions), loaded when a query asks about it. */
   lists: Record<string, string>;
 }
+
+/**
+ * The long postings lists, each also as a deflated file of its own (index/lists/N.bin, N its place
+ * here): a query with a common word fetches that rather than the list's range, 40% fewer bytes.
+ * Lists ascending by position; `gaps` holds each one's position less the end of the one before.
+ */
+export interface CompressedLists {
+  gaps: number[];
+  lengths: number[];
+}
+
+/** The file holding compressed list `i`. */
+export const compressedListPath = (i: number) => `index/lists/${i}.bin`;
 
 export interface SiteManifest {
   format: number;
@@ -88,5 +104,6 @@ export interface SiteManifest {
   /** The first of these is fetched at open. */
   packed: PackedFile[];
   docMeta: DocMetaFiles;
+  lists: CompressedLists;
   articles: number;
 }

@@ -5,6 +5,8 @@ export interface PageOptions {
   articleBase?: string;
   /** The base path of kbsearch serve's HTTP API (`/api`): the page searches through it instead of reading index files. */
   api?: string;
+  /** Files the page's script will fetch first (what opening the index reads), asked for beside the script rather than after it has run. */
+  preload?: string[];
 }
 
 const escapeAttribute = (value: string) => value.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
@@ -22,6 +24,7 @@ export function pageHtml(options: PageOptions): string {
 <title>Search the Microsoft Knowledge Base archive</title>
 ${metas.join("\n")}
 <link rel="stylesheet" href="kbsearch.css">
+${(options.preload ?? []).map((path) => `<link rel="preload" href="${escapeAttribute(path)}" as="fetch" crossorigin="anonymous">`).join("\n")}
 <script src="kbsearch.js" defer></script>
 </head>
 <body>

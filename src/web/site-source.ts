@@ -1,12 +1,13 @@
 /**
  * The index of a static site as a byte source, in a browser: ranges the reader asks for are looked
  * up in what has been fetched; those missing throw BytesNotHere, and fetchMissing() fetches them
- * (by HTTP range requests, or whole pieces, as the site's layout says) for the search to run again.
+ * (by HTTP range requests, or whole pieces, as the site's layout says; a long postings list from
+ * its compressed file) for the search to run again.
  */
 import { inflateSync } from "fflate";
 import { BytesNotHere, type ByteRange, type ByteSource } from "../store/byte-source.js";
 import type { FetchedFiles } from "./browser-codecs.js";
-import { filterRange, type PackedFile, type SiteFile, type SiteManifest } from "./manifest.js";
+import { compressedListPath, filterRange, type PackedFile, type SiteFile, type SiteManifest } from "./manifest.js";
 
 /** What the page has fetched of the index: requests made and bytes received (bodies as delivered to the script). */
 export interface Traffic {
@@ -36,9 +37,19 @@ export class SiteSource implements ByteSource {
   /** Files or ranges on their way, so that two searches in flight fetch them once. */
   private readonly inFlight = new Map<string, Promise<void>>();
 
+  /** Where each compressed postings list starts in the index, ascending, and its length (manifest.lists). */
+  private readonly listStarts: number[] = [];
+  private readonly listLengths: number[];
+
   constructor(private readonly base: URL, private readonly manifest: SiteManifest, private readonly fetcher: typeof fetch) {
     this.name = new URL("index/", base).href;
     this.size = manifest.size;
+    this.listLengths = manifest.lists.lengths;
+    let end = 0;
+    manifest.lists.gaps.forEach((gap, i) => {
+      this.listStarts.push(end + gap);
+      end += gap + this.listLengths[i]!;
+    });
   }
 
   read(position: number, length: number): Uint8Array {
@@ -93,7 +104,7 @@ export class SiteSource implements ByteSource {
         jobs.push(this.loadPacked(packed));
         continue;
       }
-      for (const gap of this.gaps(range.position, range.length)) {
+      for (const gap of this.gaps(range.position, range.length).flatMap((g) => this.outsideLists(g, jobs))) {
         for (const file of this.filesOver(gap.position, gap.position + gap.length)) {
           if (this.manifest.layout === "pieces") {
             pieces.add(file);
@@ -114,6 +125,46 @@ export class SiteSource implements ByteSource {
     }
     for (const file of pieces) jobs.push(this.once(file.path, async () => this.add(file.start, await this.get(file.path))));
     await Promise.all(jobs);
+  }
+
+  /** The parts of `range` outside the compressed postings lists; a job fetching each list it overlaps is added to `jobs`. */
+  private outsideLists(range: ByteRange, jobs: Promise<void>[]): ByteRange[] {
+    const starts = this.listStarts;
+    const end = range.position + range.length;
+    // The last list starting at or before the range, then those after it that start within it.
+    let lo = 0;
+    let hi = starts.length - 1;
+    let i = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid]! <= range.position) {
+        i = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    const outside: ByteRange[] = [];
+    let at = range.position;
+    for (i = Math.max(0, i); i < starts.length && starts[i]! < end; i++) {
+      const listEnd = starts[i]! + this.listLengths[i]!;
+      if (listEnd <= at) continue;
+      if (starts[i]! > at) outside.push({ position: at, length: starts[i]! - at });
+      jobs.push(this.fetchList(i));
+      at = listEnd;
+    }
+    if (at < end) outside.push({ position: at, length: end - at });
+    return outside;
+  }
+
+  /** Compressed postings list `i`, fetched whole and inflated into its place in the index. */
+  private fetchList(i: number): Promise<void> {
+    const path = compressedListPath(i);
+    return this.once(path, async () => {
+      const bytes = inflateSync(await this.get(path));
+      if (bytes.length !== this.listLengths[i]) throw new Error(`${path}: expected ${this.listLengths[i]} bytes, got ${bytes.length}`);
+      this.add(this.listStarts[i]!, bytes);
+    });
   }
 
   /** Bytes [start, end) of the index from `file` by a range request; a host answering with the whole file is read from that. */
