@@ -127,6 +127,17 @@ describe("query language over the sample corpus", () => {
     assert.deepEqual(ids("heap corruption", { sort: "relevance", facets: true }), ids("heap corruption"));
   });
 
+  test("facets or a sort by relevance leave a plain query's hits and total as they are: pasted messages, article numbers", () => {
+    for (const query of ["Q949387", "949387", "heap corruption (0xc0000005)", "Error: Cannot Find File Specified (0x80070002)", "eseutil: database", "printer driver"]) {
+      const plain = index.search(query, { limit: 20 });
+      for (const options of [{ facets: true }, { sort: "relevance" as const }]) {
+        const refined = index.search(query, { limit: 20, ...options });
+        assert.deepEqual(refined.hits.map((h) => [h.id, h.score]), plain.hits.map((h) => [h.id, h.score]), `${query} ${JSON.stringify(options)}`);
+        assert.equal(refined.total, plain.total, query);
+      }
+    }
+  });
+
   test("--explain tells an OR query's hit by the side that ranked it", () => {
     const result = index.search("relaying OR eseutil", { limit: 100, explain: true });
     const sides = ["relaying", "eseutil"].map((word) => new Set(ids(word)));

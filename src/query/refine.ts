@@ -57,7 +57,12 @@ export function refinedSearch(reader: IndexReader, scorer: Scorer, syntax: Query
   const mask = filterMask(reader, filters, warnings);
   const sections = filters.flatMap((f) => (f.kind === "field" && f.field === "section" && !f.negated ? [f.value.toLowerCase()] : []));
   if (filters.some((f) => f.kind === "field" && f.field === "section" && f.negated)) warnings.push("-section: is not supported and was ignored");
-  const branches: Branch[] = syntax.tree ? toBranches(syntax.tree, warnings) : [{ text: "", prefixes: [], phrases: [], without: [] }];
+  // A plain query (facets or a sort asked of it) is searched as typed, one branch, as the plain path
+  // searches it: its words rebuilt from the tree would lose what the plain path reads in the text
+  // (parentheses and colons in a pasted message, an article number alone).
+  const branches: Branch[] = syntax.plain
+    ? [{ text: syntax.text, prefixes: [], phrases: [], without: [] }]
+    : syntax.tree ? toBranches(syntax.tree, warnings) : [{ text: "", prefixes: [], phrases: [], without: [] }];
 
   const wordless = branches.every((b) => b.text === "" && b.prefixes.length === 0);
   const sort = wordless && (options.sort ?? "relevance") === "relevance" ? "date" : (options.sort ?? "relevance");
@@ -83,7 +88,8 @@ export function refinedSearch(reader: IndexReader, scorer: Scorer, syntax: Query
     for (const c of plan.corrections) if (!corrections.some((k) => k.from === c.from)) corrections.push(c);
     checks.push({ sections, sectionWords: parsed.words });
     const allowed = branchMask(reader, mask, branch.phrases.map(phraseTerms), branch.without.map(phraseTerms), phrases);
-    if (plan.groups.length) {
+    // An article named by number is a match though none of the query's words is indexed.
+    if (plan.groups.length || parsed.articleNumber !== undefined) {
       // Every match with its score, unless by score (the one the query names by number comes back
       // ranked, as the id match, either way).
       const ranking = counted
