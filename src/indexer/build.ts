@@ -39,6 +39,11 @@ export interface BuildOptions {
   analysis?: Partial<AnalysisPoolOptions>;
   /** Bounds on reading the source other than SOURCE_LIMITS (how long a download may stall, how much a tarball may unpack to). */
   sourceLimits?: Partial<SourceLimits>;
+  /**
+   * Bytes of postings and of compressed stored blocks held in memory, each, before they go to a
+   * temporary file beside the index (MAX_POSTINGS_BYTES and MAX_STORED_BYTES).
+   */
+  memory?: { postings?: number; stored?: number };
 }
 
 /**
@@ -50,6 +55,11 @@ const MAX_QUEUED = 1024;
 const MAX_QUEUED_BYTES = 16 * 1024 * 1024;
 /** Stored blocks waiting to be compressed, at most: past this the build waits for the compressor. */
 const MAX_STORE_BACKLOG_BYTES = 16 * 1024 * 1024;
+/**
+ * Postings held in memory, at most: past this they are spilled to a temporary file. The whole
+ * archive's take about 40 MB, so only a far larger source spills.
+ */
+export const MAX_POSTINGS_BYTES = 160 * 1024 * 1024;
 
 export interface BuildProgress {
   articles: number;
@@ -97,10 +107,20 @@ export async function buildIndex(source: string, options: BuildOptions): Promise
 }
 
 async function build(source: string, options: BuildOptions, previous: PreviousIndex | undefined): Promise<BuildReport> {
+  const postings = new PostingsBuilder({ dir: options.indexDir, maxBytes: options.memory?.postings ?? MAX_POSTINGS_BYTES });
+  const writer = new IndexWriter(options.indexDir, previous?.reader, options.memory?.stored);
+  try {
+    return await buildInto(source, options, previous, postings, writer);
+  } finally {
+    postings.dispose();
+    await writer.dispose();
+  }
+}
+
+/** The build proper, into `postings` and `writer` (whose temporary files the caller removes). */
+async function buildInto(source: string, options: BuildOptions, previous: PreviousIndex | undefined, postings: PostingsBuilder, writer: IndexWriter): Promise<BuildReport> {
   const started = performance.now();
   const skipped: SkippedEntry[] = [];
-  const postings = new PostingsBuilder();
-  const writer = new IndexWriter(previous?.reader);
   const docMeta = new DocMetaBuilder();
   const seen = new Set<number>();
   const progress: BuildProgress = { articles: 0, bytesRead: 0, totalBytes: undefined };
@@ -195,7 +215,7 @@ async function build(source: string, options: BuildOptions, previous: PreviousIn
   if (previous && !options.replace) checkReplacement(previous, sourceName, options.indexDir);
   options.onProgress?.(progress);
   const inverted = previous ? previous.merge(postings.finish()) : postings.finish();
-  const indexBytes = await writer.publish(options.indexDir, inverted, { source: sourceName, analyzerId: ANALYZER_ID, docMeta: docMeta.finish() });
+  const indexBytes = await writer.publish(inverted, { source: sourceName, analyzerId: ANALYZER_ID, docMeta: docMeta.finish() });
   return {
     source: sourceName,
     indexDir: options.indexDir,

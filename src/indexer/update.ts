@@ -16,7 +16,7 @@ import { DIGEST_BYTES } from "../store/sources.js";
 import { ByteWriter } from "../store/varint.js";
 import type { IndexWriter } from "../store/writer.js";
 import type { DocMetaBuilder } from "./docmeta.js";
-import type { InvertedIndex } from "./postings.js";
+import { listsInMemory, type InvertedIndex } from "./postings.js";
 
 /** What an update did, by article. */
 export interface UpdateCounts {
@@ -166,14 +166,11 @@ export class PreviousIndex {
     };
     const none: Lists = { postings: new Uint8Array(0), positions: new Uint8Array(0) };
     let next = 0;
-    let freshOffset = 0;
-    let freshPositionsOffset = 0;
+    const freshPostings = fresh.postings.lists()[Symbol.iterator]();
+    const freshPositions = fresh.positions.lists()[Symbol.iterator]();
     /** Adds the next term of `fresh`, with `before` the previous index's lists of the same term. */
     const addFresh = (before: Lists) => {
-      const added = {
-        postings: fresh.postings.subarray(freshOffset, (freshOffset += fresh.lengths[next]!)),
-        positions: fresh.positions.subarray(freshPositionsOffset, (freshPositionsOffset += fresh.positionLengths[next]!)),
-      };
+      const added = { postings: freshPostings.next().value as Uint8Array, positions: freshPositions.next().value as Uint8Array };
       add(fresh.terms[next]!, before, added, fresh.docFreqs[next]!);
       next++;
     };
@@ -186,8 +183,8 @@ export class PreviousIndex {
     }
     while (next < fresh.terms.length) addFresh(none);
     return {
-      terms, docFreqs: Uint32Array.from(docFreqs), lengths: Uint32Array.from(lengths), postings: out.view(),
-      positionLengths: Uint32Array.from(positionLengths), positions: outPositions.view(),
+      terms, docFreqs: Uint32Array.from(docFreqs), lengths: Uint32Array.from(lengths), postings: listsInMemory(out.view(), lengths),
+      positionLengths: Uint32Array.from(positionLengths), positions: listsInMemory(outPositions.view(), positionLengths),
     };
   }
 
