@@ -579,6 +579,48 @@ describe("an update from a mistaken source (item 14)", () => {
   });
 });
 
+describe("an update over an index that cannot be read, from a mistaken source", () => {
+  test("a damaged index is rebuilt only from the source its header still names; another source, or none readable, asks for --replace", () => {
+    const few = join(tmp, "few-for-damaged");
+    cpSync(join(sampleCorpus, "kb", "949", "Q949387"), join(few, "kb", "949", "Q949387"), { recursive: true });
+    const { headerLength } = headerOf(original);
+    const sourceAt = original.indexOf(Buffer.from([0xa6, ...Buffer.from("source")]));
+    assert.ok(sourceAt > 0 && sourceAt < PREAMBLE_BYTES + headerLength, "the header names its source");
+    const damages: [string, (bytes: Buffer) => void][] = [
+      ["a bit of the store", (b) => (b[b.length - 100]! ^= 0x40)],
+      ["the header length's top bit", (b) => (b[15]! ^= 0x80)],
+      ["the magic", (b) => (b[0]! ^= 0x01)],
+    ];
+    for (const [label, damage] of damages) {
+      const bytes = Buffer.from(original);
+      damage(bytes);
+      const dir = indexWith(`damaged-${label.replace(/\W+/g, "-")}`, bytes);
+      // Another source: refused, the damaged index left for the user to decide.
+      const other = runCli(["index", few, "--index", dir]);
+      assert.equal(other.status, 4, `${label}: ${other.stderr}`);
+      assert.match(other.stderr, /^kbsearch: the index in .* cannot be updated \(.*\), and it was built from .*corpus, not from .*few-for-damaged; the index was left as it was: to replace it, run again with --replace \(or --full\)$/m, label);
+      assert.ok(!hasStackTrace(other.stderr), other.stderr);
+      assert.ok(readFileSync(join(dir, INDEX_FILE)).equals(bytes), `${label}: unchanged`);
+      assert.deepEqual(readdirSync(dir), [INDEX_FILE], `${label}: no lock or temporary file left`);
+      // The source it was built from: rebuilt, saying why.
+      const same = runCli(["index", sampleCorpus, "--index", dir]);
+      assert.equal(same.status, 0, `${label}: ${same.stderr}`);
+      assert.match(same.stdout, /^built afresh, since /, label);
+    }
+    // The header's source itself unreadable: any source asks for confirmation; --replace (or --full) gives it.
+    const bytes = Buffer.from(original);
+    bytes[sourceAt + 1]! ^= 0x20; // "source" -> "Source": the key is no longer found, and the header's checksum fails
+    const dir = indexWith("damaged-source-name", bytes);
+    const refused = runCli(["index", sampleCorpus, "--index", dir]);
+    assert.equal(refused.status, 4, refused.stderr);
+    assert.match(refused.stderr, /cannot be updated \(.*damaged header.*\), and what it was built from cannot be read; the index was left as it was: to replace it, run again with --replace \(or --full\)$/m);
+    assert.ok(readFileSync(join(dir, INDEX_FILE)).equals(bytes));
+    const confirmed = runCli(["index", few, "--index", dir, "--replace"]);
+    assert.equal(confirmed.status, 0, confirmed.stderr);
+    assert.equal(KbIndex.open(dir).stats().header.docCount, 1);
+  });
+});
+
 describe("build memory (item 6)", () => {
   test("stored blocks waiting to be compressed are bounded: the build waits for the compressor past the bound", async () => {
     const compressor = new StoreBlockCompressor();

@@ -17,7 +17,7 @@ import { DocMetaBuilder } from "./docmeta.js";
 import type { AnalyzedArticle } from "./analysis.js";
 import { AnalysisPool, type AnalysisPoolOptions, type ArrivedBatch, type Ticket } from "./analysis-pool.js";
 import { PostingsBuilder } from "./postings.js";
-import { PreviousIndex, sourceDigest, type UpdateCounts } from "./update.js";
+import { PreviousIndex, sourceDigest, type CannotUpdate, type UpdateCounts } from "./update.js";
 
 export interface BuildOptions {
   /** Where the index is written (replacing the one there only when the build succeeds). */
@@ -94,10 +94,11 @@ export async function buildIndex(source: string, options: BuildOptions): Promise
   try {
     removeTemporaryFiles(options.indexDir);
     const opened = options.full ? { cannot: undefined } : PreviousIndex.open(options.indexDir);
+    if ("cannot" in opened && opened.cannot && !options.replace) checkRebuild(opened.cannot, sourceNameOf(source), options.indexDir);
     const previous = "previous" in opened ? opened.previous : undefined;
     try {
       const report = await build(source, options, previous);
-      return "cannot" in opened && opened.cannot ? { ...report, rebuiltBecause: opened.cannot } : report;
+      return "cannot" in opened && opened.cannot ? { ...report, rebuiltBecause: opened.cannot.reason } : report;
     } finally {
       previous?.close();
     }
@@ -124,7 +125,7 @@ async function buildInto(source: string, options: BuildOptions, previous: Previo
   const docMeta = new DocMetaBuilder();
   const seen = new Set<number>();
   const progress: BuildProgress = { articles: 0, bytesRead: 0, totalBytes: undefined };
-  const sourceName = /^https?:\/\//i.test(source) ? source : resolve(source);
+  const sourceName = sourceNameOf(source);
   const pool = new AnalysisPool({ workers: defaultWorkers(), ...options.analysis });
   /** Entries read and not yet taken into the index, in source order (skips too, to report them in order). */
   const queue: (Queued | SkippedEntry)[] = [];
@@ -245,6 +246,25 @@ function checkReplacement(previous: PreviousIndex, source: string, indexDir: str
   if (removed * 2 > docs) {
     throw new KbSearchError("source", `${source} lacks ${removed.toLocaleString("en-US")} of the ${docs.toLocaleString("en-US")} articles indexed from it before; ${confirm}`);
   }
+}
+
+/**
+ * Throws when the index there cannot be updated (damaged, or another format) and rebuilding it
+ * from `source` may be a mistake: its header, as far as it can still be read, names another
+ * source, or names none. An index rebuilt from the source it was built from loses nothing (nor
+ * does replacing a folder or FIFO in its place); one from another source is confirmed as any
+ * replacement is (`replace` or a full build).
+ */
+function checkRebuild(cannot: CannotUpdate, source: string, indexDir: string): void {
+  const confirm = `the index was left as it was: to replace it, run again with --replace (or --full)`;
+  if (!cannot.isIndexFile || cannot.builtFrom === source) return;
+  const from = cannot.builtFrom === undefined ? "what it was built from cannot be read" : `it was built from ${cannot.builtFrom}, not from ${source}`;
+  throw new KbSearchError("source", `the index in ${indexDir} cannot be updated (${cannot.reason}), and ${from}; ${confirm}`);
+}
+
+/** How the index records its source: a URL as given, a path made absolute. */
+function sourceNameOf(source: string): string {
+  return /^https?:\/\//i.test(source) ? source : resolve(source);
 }
 
 /** A source file read and waiting for its turn; `ticket` when it was sent for analysis. */
