@@ -11,6 +11,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 
 /** Distinct words drawn from; an article of 3.5 MB holds some 500,000 words. */
 const VOCABULARY = 400_000;
@@ -31,11 +32,11 @@ function generator(seed: number): () => number {
 }
 
 /** Pronounceable-ish words of 3 to 12 letters, all distinct. */
-function vocabulary(random: () => number): string[] {
+function vocabulary(random: () => number, size: number): string[] {
   const consonants = "bcdfghjklmnprstvwz";
   const vowels = "aeiou";
   const words = new Set<string>();
-  while (words.size < VOCABULARY) {
+  while (words.size < size) {
     const length = 3 + Math.floor(random() * 10);
     let word = "";
     for (let i = 0; i < length; i++) word += i % 2 ? vowels[Math.floor(random() * vowels.length)] : consonants[Math.floor(random() * consonants.length)];
@@ -67,20 +68,26 @@ function article(number: number, bytes: number, words: string[], random: () => n
   return lines.join("\n");
 }
 
-function main(): void {
-  const [out, countArg = "1100", sizeArg = "3.5", seedArg = "1"] = process.argv.slice(2);
-  if (!out) throw new Error("usage: node dist/bench/hostile-source.js OUT_DIR [COUNT] [SIZE_MB] [SEED]");
-  const count = Number(countArg);
-  const bytes = Math.round(Number(sizeArg) * 1024 * 1024);
-  const random = generator(Number(seedArg));
-  const words = vocabulary(random);
+/** Writes `count` articles of about `bytes` bytes each into `out`, words drawn from `words` distinct ones. */
+export function writeHostileSource(out: string, count: number, bytes: number, seed = 1, words = VOCABULARY, onArticle?: (done: number) => void): void {
+  const random = generator(seed);
+  const drawn = vocabulary(random, words);
   for (let i = 0; i < count; i++) {
     const number = FIRST_NUMBER + i;
     const dir = join(out, "kb", String(Math.floor(number / 1000)).padStart(3, "0"), `Q${number}`);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, "README.md"), article(number, bytes, words, random));
-    if ((i + 1) % 100 === 0) process.stderr.write(`${i + 1} of ${count} articles\n`);
+    writeFileSync(join(dir, "README.md"), article(number, bytes, drawn, random));
+    onArticle?.(i + 1);
   }
 }
 
-main();
+function main(): void {
+  const [out, countArg = "1100", sizeArg = "3.5", seedArg = "1"] = process.argv.slice(2);
+  if (!out) throw new Error("usage: node dist/bench/hostile-source.js OUT_DIR [COUNT] [SIZE_MB] [SEED]");
+  const count = Number(countArg);
+  writeHostileSource(out, count, Math.round(Number(sizeArg) * 1024 * 1024), Number(seedArg), VOCABULARY, (done) => {
+    if (done % 100 === 0) process.stderr.write(`${done} of ${count} articles\n`);
+  });
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();

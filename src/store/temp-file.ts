@@ -13,7 +13,7 @@ import { INDEX_FILE } from "./format.js";
 /** Temporary files are named `kbsearch.idx.tmp-PID` (the index being written) and `kbsearch.idx.tmp-PID.NAME`. */
 export const TEMP_INFIX = ".tmp-";
 /** Writes and reads go through a buffer of this size: few system calls for many small lists. */
-const BUFFER_BYTES = 1 << 20;
+const BUFFER_BYTES = 256 * 1024;
 
 /** The path of this process's temporary file `name` in `dir` (none: the index file being written). */
 export function temporaryPath(dir: string, name?: string): string {
