@@ -29,8 +29,8 @@ const compress = promisify(brotliCompress);
 const BROTLI_OPTIONS = { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 6, [zlibConstants.BROTLI_PARAM_LGWIN]: 18 } };
 const encoder = new TextEncoder();
 /**
- * Compressed stored blocks held in memory, at most (the whole archive's are 50 MB): more go to a
- * temporary file, so a build holds none of a large source's.
+ * Compressed stored blocks held in memory, at most (the whole archive's are 50 MB): past this they
+ * all go to a temporary file, so a large source's build holds only the few being compressed.
  */
 export const MAX_STORED_BYTES = 32 * 1024 * 1024;
 /** Bytes written to the index file at a time (sections in memory and streamed alike go through it). */
@@ -136,8 +136,9 @@ export class IndexWriter {
   }
 
   /**
-   * Lays out every section and writes the file into its folder, replacing any index there. Returns its
-   * size. Throws KbSearchError "build" when it cannot be written, leaving the old index in place. Its temporary file is removed either way.
+   * Lays out every section and writes the file into its folder, replacing any index there. Returns
+   * its size. Throws KbSearchError "build" when it cannot be written, leaving the old index in
+   * place. The stored blocks' temporary file is removed either way.
    */
   async publish(inverted: InvertedIndex, info: { source: string; analyzerId: string; docMeta: Uint8Array }): Promise<number> {
     try {
@@ -196,7 +197,7 @@ export class IndexWriter {
     };
     return writeAtomically(this.dir, (file) => {
       const headerLength = pack(header).length;
-      file.write(new Uint8Array(align8(PREAMBLE_BYTES + headerLength)));
+      file.reserveHead(align8(PREAMBLE_BYTES + headerLength));
       const checksums = new ChunkChecksums();
       file.onFlush = (bytes) => checksums.update(bytes);
       for (const name of SECTION_NAMES) {
@@ -342,20 +343,21 @@ class IndexFileWriter {
   private buffered = 0;
   /** Bytes written so far (flushed or not). */
   length = 0;
-  /** Where the data region starts: set by the first write's end (the preamble, header and padding). */
-  dataStart = -1;
+  /** Where the data region starts: after the room reserved for the preamble, header and padding. */
+  dataStart = 0;
   /** Called with each piece of the data region as it is flushed. */
   onFlush: ((bytes: Uint8Array) => void) | undefined;
   private flushed = 0;
 
   constructor(private readonly fd: number) {}
 
+  /** Leaves the file's first `bytes` bytes for the preamble and header, written last (writeAt). */
+  reserveHead(bytes: number): void {
+    this.writeAt(new Uint8Array(bytes), 0);
+    this.length = this.flushed = this.dataStart = bytes;
+  }
+
   write(bytes: Uint8Array): void {
-    if (this.dataStart < 0) {
-      this.writeAt(bytes, 0);
-      this.length = this.flushed = this.dataStart = bytes.length;
-      return;
-    }
     if (this.buffered + bytes.length > this.buffer.length) this.flush();
     if (bytes.length >= this.buffer.length) this.put(bytes);
     else {
