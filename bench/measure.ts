@@ -2,9 +2,10 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "./peers/types.js";
+import type { WarmFigures } from "./warm.js";
 
 export interface ProcessRun {
   seconds: number;
@@ -61,4 +62,14 @@ export function directoryBytes(path: string): number {
 export function sampleEvenly<T>(items: T[], count: number): T[] {
   if (items.length <= count) return items;
   return Array.from({ length: count }, (_, i) => items[Math.floor((i * items.length) / count)]!);
+}
+
+/**
+ * An engine's warm figures over its index in `dir`, measured by warm.js in a fresh process: at most
+ * `limit` of the dev queries, or of a phrase set's (phrase-speed.ts).
+ */
+export function measureWarm(engineKey: string, dir: string, limit: number, phraseSet?: string): WarmFigures {
+  const script = join(dirname(fileURLToPath(import.meta.url)), "warm.js");
+  const args = [script, engineKey, dir, String(limit), ...(phraseSet ? [phraseSet] : [])];
+  return JSON.parse(runMeasured({ file: process.execPath, args }).stdout) as WarmFigures;
 }

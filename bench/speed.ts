@@ -1,16 +1,17 @@
 /**
  * Speed and size runner: kbsearch and its peers in one run over the full archive, each step in a
- * fresh process, then how kbsearch grows with the corpus. Prints markdown tables and writes every
- * figure to JSON. Usage: npm run bench [-- --skip minisearch,grep] [--quick] [--no-scaling] [--json FILE]
+ * fresh process, kbsearch's phrases (phrase-speed.ts), then how kbsearch grows with the corpus.
+ * Prints markdown tables and writes every figure to JSON. Usage: npm run bench [-- --skip minisearch,grep] [--quick] [--no-scaling] [--json FILE]
  */
 import { writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { directoryBytes, median, runMeasured } from "./measure.js";
+import { directoryBytes, measureWarm, median, runMeasured } from "./measure.js";
 import { ENGINE_KEYS, isEngineKey, loadEngine } from "./peers/registry.js";
 import type { Command, Engine } from "./peers/types.js";
 import { archiveTarball, benchCacheDir, commandLine, engineIndexDir, requireArchive, usageError } from "./shared.js";
+import { measurePhrases, phraseTable } from "./phrase-speed.js";
 import { writeSubArchives } from "./sub-archive.js";
 import type { WarmFigures } from "./warm.js";
 
@@ -100,12 +101,6 @@ function measureBuild(engine: Engine, source: string, dir: string): BuildFigures
   return { seconds: run.seconds, peakRssBytes: run.peakRssBytes!, articles: report.articles, textBytes: report.textBytes, indexBytes: directoryBytes(dir) };
 }
 
-function measureWarm(engine: Engine, dir: string, quick: boolean): WarmFigures {
-  const limit = Math.min(engine.warmQueryLimit ?? Infinity, quick ? 300 : Infinity);
-  const script = join(import.meta.dirname, "warm.js");
-  return JSON.parse(runMeasured({ file: process.execPath, args: [script, engine.key, dir, String(limit)] }).stdout) as WarmFigures;
-}
-
 /** An engine's one-shot search of ONE_SHOT_QUERY over the index in `dir`. */
 function oneShotOf(engine: Engine, dir: string): OneShotSubject {
   return {
@@ -145,7 +140,7 @@ function measureEngine(engine: Engine, settings: Settings): Omit<EngineFigures, 
   log(`${engine.name}: build`);
   const build = measureBuild(engine, archiveTarball, dir);
   log(`${engine.name}: built in ${build.seconds.toFixed(1)} s; warm queries`);
-  const warm = measureWarm(engine, dir, settings.quick);
+  const warm = measureWarm(engine.key, dir, Math.min(engine.warmQueryLimit ?? Infinity, settings.quick ? 300 : Infinity));
   return { key: engine.key, name: engine.name, hasIndex: engine.hasIndex, build, warm };
 }
 
@@ -280,6 +275,8 @@ async function main(): Promise<void> {
   }
 
   const measured = engines.map((engine) => measureEngine(engine, settings));
+  log("kbsearch: phrases");
+  const phrases = measurePhrases(engineIndexDir(engines[0]!));
   const scaleBuilds = settings.scaling ? await buildScaling(engines[0]!, measured[0]!.build.articles) : [];
   // Every one-shot at the end, taking turns: `node -e 0`, each engine's, then the smaller archives' kbsearch.
   const oneShotRuns = settings.quick ? QUICK_ONE_SHOT_RUNS : ONE_SHOT_RUNS;
@@ -309,11 +306,15 @@ async function main(): Promise<void> {
     speedTable(figures, baselineSeconds),
     "",
     ...notes.map((note) => `- ${note}`),
+    "",
+    "kbsearch's phrases, answered from the index (10 hits each, with snippets; each set in a fresh process, after untimed searches of other phrases):",
+    "",
+    phraseTable(phrases),
     ...(scaling.length ? ["", "kbsearch as the corpus grows (first N articles of the archive):", "", scalingTable(scaling, baselineSeconds)] : []),
   ].join("\n");
   process.stdout.write(output + "\n");
 
-  const report = { date: new Date().toISOString(), machine, corpus, query: ONE_SHOT_QUERY, baselineSeconds, engines: figures, scaling, notes };
+  const report = { date: new Date().toISOString(), machine, corpus, query: ONE_SHOT_QUERY, baselineSeconds, engines: figures, phrases, scaling, notes };
   writeFileSync(settings.jsonPath, JSON.stringify(report, null, 2) + "\n");
   log(`figures written to ${settings.jsonPath} (${((performance.now() - started) / 1000).toFixed(0)} s in all)`);
 }

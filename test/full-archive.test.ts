@@ -69,6 +69,14 @@ describe("full archive", () => {
     assert.deepEqual(index!.search("exch unistall").corrections.map((c) => c.from), ["unistall"], "a product's short name (exch) is not a misspelling");
   });
 
+  test("a how-to question leads with the article whose title names the task in the question's words", (t) => {
+    if (!sharedTarball) return t.skip(NO_SHARED);
+    // "How to Stop Publishing Free and Busy Times in Outlook": third at the title-held bonus's former 8 points.
+    const result = index!.search("outlook 98 how do i stop my coworkers from seeing when i'm free or busy when they plan meetings", { explain: true });
+    assert.equal(result.hits[0]?.id, "Q199297", result.hits.slice(0, 3).map((h) => `${h.id} ${h.title}`).join("\n"));
+    assert.ok(result.hits[0]!.explain!.some((p) => p.field === "title held" && p.points > 10), JSON.stringify(result.hits[0]!.explain));
+  });
+
   test("spaced words mixing digits and letters, listed in columns (Q114398), are found spaced or joined", (t) => {
     if (!sharedTarball) return t.skip(NO_SHARED);
     const joined = ids("3comfcc");

@@ -2,7 +2,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { archiveVersion, expandAlias, tagTermsFor } from "../src/query/aliases.js";
-import { CHATTER_WEIGHT } from "../src/query/chatter.js";
+import { WEIGHTS } from "../src/rank/weights.js";
 import { SYNONYM_WEIGHT } from "../src/query/synonyms.js";
 import { parseQuery } from "../src/query/parse.js";
 import { oneEditAway } from "../src/query/spelling.js";
@@ -220,7 +220,7 @@ describe("parseQuery", () => {
   test("chatter words weigh less than 1, content words 1", () => {
     const weights = Object.fromEntries(parseQuery("how do i stop my spooler from crashing").words.map((w) => [w.surface, w.weight]));
     for (const chatter of ["how", "do", "i", "my", "from"]) {
-      assert.equal(weights[chatter], CHATTER_WEIGHT, chatter);
+      assert.equal(weights[chatter], WEIGHTS.chatterWeight, chatter);
       assert.ok(weights[chatter]! < 1);
     }
     for (const content of ["stop", "spooler", "crashing"]) assert.equal(weights[content], 1, content);
@@ -237,9 +237,9 @@ describe("parseQuery", () => {
 
   test("a value an error message quotes or brackets weighs little: it is the user's own", () => {
     const weight = (q: string) => Object.fromEntries(parseQuery(q).words.map((w) => [w.surface, w.weight]));
-    assert.deepEqual(weight("There is no server on port 80 at 'localhost'"), { no: 1, server: 1, port: 1, "80": 1, localhost: CHATTER_WEIGHT });
+    assert.deepEqual(weight("There is no server on port 80 at 'localhost'"), { no: 1, server: 1, port: 1, "80": 1, localhost: WEIGHTS.chatterWeight });
     const brackets = weight("network or file permission error (Budget.doc)");
-    for (const w of ["budget.doc", "budget", "doc"]) assert.equal(brackets[w], CHATTER_WEIGHT, w);
+    for (const w of ["budget.doc", "budget", "doc"]) assert.equal(brackets[w], WEIGHTS.chatterWeight, w);
     assert.equal(brackets["permission"], 1);
     // Quotes around several words, or an apostrophe, mark no value.
     assert.equal(weight("the 'server is busy' message")["server"], 1);
@@ -258,7 +258,7 @@ describe("parseQuery", () => {
     assert.deepEqual(freezes.aka, [{ term: "hang", weight: SYNONYM_WEIGHT }]);
     const backUp = parseQuery("back   up the registry").words;
     assert.deepEqual(backUp.map((w) => w.term), ["backup", "registri"]);
-    assert.deepEqual(backUp[0]!.aka, [{ term: "back", weight: CHATTER_WEIGHT }, { term: "up", weight: CHATTER_WEIGHT }], "the phrase's own words, chatter weighed as chatter");
+    assert.deepEqual(backUp[0]!.aka, [{ term: "back", weight: WEIGHTS.chatterWeight }, { term: "up", weight: WEIGHTS.chatterWeight }], "the phrase's own words, chatter weighed as chatter");
     assert.deepEqual(parseQuery("backup registry").words[0]!.aka, [], "a word outside the table has no synonyms");
   });
 

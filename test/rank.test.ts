@@ -8,10 +8,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArticle } from "../src/parse/article.js";
 import { articleNumberIn, parseQuery } from "../src/query/parse.js";
-import { FIELD_B, FIELD_WEIGHTS, idf, inverseAverages, K1, occurrenceUnit, occurrenceUnits, pseudoFrequency, saturate } from "../src/rank/bm25f.js";
+import { idf, inverseAverages, occurrenceUnit, occurrenceUnits, pseudoFrequency, saturate } from "../src/rank/bm25f.js";
 import { TopK } from "../src/rank/topk.js";
-import { coverageBonus, COVERAGE_BONUS, DIALOG_PHRASE_PAIRS, fullPhrasePairs, LEAD_EMPHASIS, leadEmphasis, LONG_QUERY_WORDS, queryWeights, RARE_SHARE, titlePhraseShare } from "../src/rank/scorer.js";
-import { CHATTER_WEIGHT } from "../src/query/chatter.js";
+import { coverageBonus, DIALOG_PHRASE_PAIRS, fullPhrasePairs, leadEmphasis, LONG_QUERY_WORDS, queryWeights, RARE_SHARE, titlePhraseShare } from "../src/rank/scorer.js";
+import { WEIGHTS } from "../src/rank/weights.js";
 import type { PlannedGroup, QueryPlan } from "../src/query/expand.js";
 import type { IndexReader, TermEntry } from "../src/store/reader.js";
 import { FIELD, FIELD_COUNT, LENGTH_OF_CODE, lengthCode } from "../src/store/format.js";
@@ -35,11 +35,11 @@ describe("bm25f", () => {
   }
 
   test("the tables have one entry per field", () => {
-    assert.equal(FIELD_WEIGHTS.length, FIELD_COUNT);
-    assert.equal(FIELD_B.length, FIELD_COUNT);
+    assert.equal(WEIGHTS.fieldWeights.length, FIELD_COUNT);
+    assert.equal(WEIGHTS.fieldB.length, FIELD_COUNT);
     for (let f = 0; f < FIELD_COUNT; f++) {
-      assert.ok(FIELD_WEIGHTS[f]! > 0, `weight ${f}`);
-      assert.ok(FIELD_B[f]! >= 0 && FIELD_B[f]! <= 1, `b ${f}`);
+      assert.ok(WEIGHTS.fieldWeights[f]! > 0, `weight ${f}`);
+      assert.ok(WEIGHTS.fieldB[f]! >= 0 && WEIGHTS.fieldB[f]! <= 1, `b ${f}`);
     }
   });
 
@@ -57,17 +57,17 @@ describe("bm25f", () => {
     assert.ok(Math.abs(idf(100, 10) - Math.log(1 + 90.5 / 10.5)) < 1e-12);
   });
 
-  test("saturate is 0 at 0, increasing, and bounded by K1 + 1", () => {
+  test("saturate is 0 at 0, increasing, and bounded by k1 + 1", () => {
     assert.equal(saturate(0), 0);
     let previous = 0;
     for (const x of [1e-6, 0.01, 0.5, 1, 2, 5, 10, 100, 1e4, 1e8]) {
       const value = saturate(x);
       assert.ok(value > previous, `saturate(${x}) does not increase`);
-      assert.ok(value < K1 + 1, `saturate(${x}) = ${value} exceeds K1 + 1`);
+      assert.ok(value < WEIGHTS.k1 + 1, `saturate(${x}) = ${value} exceeds k1 + 1`);
       previous = value;
     }
-    assert.ok(K1 + 1 - saturate(1e8) < 1e-6, "approaches K1 + 1");
-    assert.ok(Math.abs(saturate(K1) - (K1 + 1) / 2) < 1e-12, "half way at K1");
+    assert.ok(WEIGHTS.k1 + 1 - saturate(1e8) < 1e-6, "approaches WEIGHTS.k1 + 1");
+    assert.ok(Math.abs(saturate(WEIGHTS.k1) - (WEIGHTS.k1 + 1) / 2) < 1e-12, "half way at k1");
   });
 
   test("pseudoFrequency grows with tf in every field", () => {
@@ -96,7 +96,7 @@ describe("bm25f", () => {
     }
     // At average length, a field's pseudo frequency is its weight times tf.
     for (let f = 0; f < FIELD_COUNT; f++) {
-      assert.ok(Math.abs(pf(only(f, 3), AVG, 0, invAvg) - 3 * FIELD_WEIGHTS[f]!) < 1e-9, `field ${f}`);
+      assert.ok(Math.abs(pf(only(f, 3), AVG, 0, invAvg) - 3 * WEIGHTS.fieldWeights[f]!) < 1e-9, `field ${f}`);
     }
   });
 
@@ -157,11 +157,11 @@ describe("query weights", () => {
 
   test("in a long query the rarest words count no more than one held by RARE_SHARE of the archive", () => {
     const words = ["packed", "file", "corrupt", "error", "message", "program"].map((w) => group(w, 900));
-    const weights = queryWeights(index, [group("gamexe", 1), group("mess", 2, CHATTER_WEIGHT), ...words]);
+    const weights = queryWeights(index, [group("gamexe", 1), group("mess", 2, WEIGHTS.chatterWeight), ...words]);
     const cap = idf(60000, 60000 * RARE_SHARE);
     assert.ok(cap < idf(60000, 1) && cap > idf(60000, 900));
     assert.equal(weights[0]![0], cap);
-    assert.equal(weights[1]![0], CHATTER_WEIGHT * cap, "a chatty word's weight applies to the capped idf");
+    assert.equal(weights[1]![0], WEIGHTS.chatterWeight * cap, "a chatty word's weight applies to the capped idf");
     assert.equal(weights[2]![0], idf(60000, 900), "words commoner than the cap keep their idf");
     assert.ok(LONG_QUERY_WORDS <= 7);
   });
@@ -185,15 +185,15 @@ describe("query weights", () => {
       corrections: [],
       intent,
     });
-    assert.equal(leadEmphasis(plan(4), 0), 1 + LEAD_EMPHASIS, "held by no title: the full emphasis");
+    assert.equal(leadEmphasis(plan(4), 0), 1 + WEIGHTS.leadEmphasis, "held by no title: the full emphasis");
     assert.equal(leadEmphasis(plan(4), 1), 1, "held whole by a title: none");
-    assert.ok(leadEmphasis(plan(4), 0.5) > 1 && leadEmphasis(plan(4), 0.5) < 1 + LEAD_EMPHASIS);
+    assert.ok(leadEmphasis(plan(4), 0.5) > 1 && leadEmphasis(plan(4), 0.5) < 1 + WEIGHTS.leadEmphasis);
     assert.equal(leadEmphasis(plan(LONG_QUERY_WORDS), 0), 1 + LONG_QUERY_WORDS, "a pasted dialog: as many times as it has words");
     assert.equal(leadEmphasis(plan(LONG_QUERY_WORDS), 1), 1, "a pasted dialog a title holds whole: none");
     assert.equal(leadEmphasis(plan(LONG_QUERY_WORDS, "problem"), 0), 1, "a long problem in the user's voice goes without");
     assert.equal(leadEmphasis(plan(4, "howTo"), 0), 1, "a how-to question goes without");
-    assert.equal(coverageBonus(FIELD.lead, 10, 10, 2), 2 * COVERAGE_BONUS[FIELD.lead]!);
-    assert.equal(coverageBonus(FIELD.title, 10, 10, 2), COVERAGE_BONUS[FIELD.title], "only the lead's bonus is multiplied");
+    assert.equal(coverageBonus(FIELD.lead, 10, 10, 2), 2 * WEIGHTS.coverageBonus[FIELD.lead]!);
+    assert.equal(coverageBonus(FIELD.title, 10, 10, 2), WEIGHTS.coverageBonus[FIELD.title], "only the lead's bonus is multiplied");
   });
 });
 

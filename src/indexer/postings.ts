@@ -18,7 +18,7 @@ export interface InvertedIndex {
   /** Byte length of each term's list in `postings`. */
   lengths: Uint32Array;
   postings: ListsSection;
-  /** Byte length of each term's list in `positions`, and the lists (store/postings.ts, encodePositions). */
+  /** Byte length of each term's list in `positions`, and the lists (store/postings.ts, encodePositions; the writer puts each one's skip table before it). */
   positionLengths: Uint32Array;
   positions: ListsSection;
 }

@@ -12,7 +12,7 @@ import { KbSearchError } from "../errors.js";
 import { articleNumber } from "../parse/article.js";
 import type { DocMetaColumns } from "../store/docmeta.js";
 import { FIELD_COUNT, INDEX_FILE } from "../store/format.js";
-import { mergePositions, mergePostings } from "../store/postings.js";
+import { mergePositions, mergePostings, skipTableBytes } from "../store/postings.js";
 import { IndexReader } from "../store/reader.js";
 import { DIGEST_BYTES } from "../store/sources.js";
 import { ByteWriter } from "../store/varint.js";
@@ -240,7 +240,8 @@ export class PreviousIndex {
     };
     for (const entry of this.reader.allTerms()) {
       while (next < fresh.terms.length && fresh.terms[next]! < entry.term) addFresh(none);
-      const positions = carriedPositions.subarray(positionOffsets[entry.ordinal]!, positionOffsets[entry.ordinal + 1]!);
+      // The entries alone: the writer puts a skip table before each list anew.
+      const positions = carriedPositions.subarray(positionOffsets[entry.ordinal]! + skipTableBytes(entry.docFreq), positionOffsets[entry.ordinal + 1]!);
       const before = { postings: carried.subarray(entry.offset, entry.offset + entry.length), positions };
       if (fresh.terms[next] === entry.term) addFresh(before);
       else add(entry.term, before, none, 0);

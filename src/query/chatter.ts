@@ -26,8 +26,6 @@ const USER_VOICE = new Set([
   "keep", "keeps", "kept", "keeping", "suddenly", "anymore", "never",
 ]);
 
-/** What a chatty word's match counts for, against 1 for a content word. */
-export const CHATTER_WEIGHT = 0.3;
 
 export function isChatter(word: string): boolean {
   return CHATTER.has(word);

@@ -7,6 +7,7 @@
  */
 import { normalize } from "../analyze/analyzer.js";
 import { idf } from "../rank/bm25f.js";
+import { WEIGHTS } from "../rank/weights.js";
 import type { IndexReader, TermEntry } from "../store/index-reader.js";
 import { isProductName } from "./aliases.js";
 import { oneEditAway } from "./spelling.js";
@@ -120,7 +121,7 @@ export function planQuery(parsed: ParsedQuery, index: IndexReader): QueryPlan {
   const hints: PlannedAlternative[] = [];
   for (const term of hint.terms) {
     const entry = index.lookup(term);
-    if (entry) hints.push({ entry, weight: hint.weight, kind: "exact" });
+    if (entry) hints.push({ entry, weight: hint.weight * WEIGHTS.intentHint, kind: "exact" });
   }
   return { groups, hints, corrections, intent: parsed.intent };
 }

@@ -4,7 +4,8 @@
  */
 import { analyzeToTokens } from "../analyze/analyzer.js";
 import { archiveVersion, expandAlias, numberWithUnit, tagTermsFor } from "./aliases.js";
-import { CHATTER_WEIGHT, isChatter, isUserVoice } from "./chatter.js";
+import { WEIGHTS } from "../rank/weights.js";
+import { isChatter, isUserVoice } from "./chatter.js";
 import type { Token } from "../analyze/types.js";
 import { SYNONYM_WEIGHT, synonymsOf, userPhrasesIn, type UserPhrase } from "./synonyms.js";
 import type { Alias, ParsedQuery, QueryIntent, QueryWord } from "./types.js";
@@ -101,7 +102,7 @@ export function parseQuery(text: string): ParsedQuery {
     if (token.end === searched.length) openTerm = token.term;
     const typed = searched.slice(token.start, token.end);
     const plain = LETTERS.test(surface) && !NAME_CASE.test(typed) && !partOfIdentifier(searched, token.start, token.end);
-    const weight = plain && isChatter(surface) ? CHATTER_WEIGHT : quoted.some(([from, to]) => token.start >= from && token.end <= to) ? QUOTED_VALUE_WEIGHT : 1;
+    const weight = plain && isChatter(surface) ? WEIGHTS.chatterWeight : quoted.some(([from, to]) => token.start >= from && token.end <= to) ? QUOTED_VALUE_WEIGHT : 1;
     const aka = LONE_DIGIT.test(surface) ? [{ term: `${surface}.0`, weight: VERSION_WEIGHT }] : synonymsOf(surface).map((term) => ({ term, weight: SYNONYM_WEIGHT }));
     // `word 97`, `visual basic 6`: the version also matches the archive's tag for the product's version (wd97, kbvb600).
     if (VERSION.test(surface)) aka.push(...tagTermsBefore(searched, tokens, token, surface));
@@ -125,7 +126,7 @@ function phraseWord(text: string, phrase: UserPhrase, pos: number, tokens: reado
   const typed = tokens.filter((t) => t.start >= phrase.start && t.end <= phrase.end);
   const aka: Alias[] = [
     ...others.map((t) => ({ term: t, weight: SYNONYM_WEIGHT })),
-    ...typed.map((t) => ({ term: t.term, weight: isChatter(text.slice(t.start, t.end).toLowerCase()) ? CHATTER_WEIGHT : 1 })),
+    ...typed.map((t) => ({ term: t.term, weight: isChatter(text.slice(t.start, t.end).toLowerCase()) ? WEIGHTS.chatterWeight : 1 })),
   ];
   return { surface: phrase.surface, term: term!, plain: false, pos, weight: 1, share: 1, aka };
 }

@@ -33,11 +33,17 @@ export interface WordRanking {
   namedShare: number;
 }
 
-/** The best `k` documents for `plan`; with `allowed`, only documents whose byte there is 1. */
-export function rankWords(reader: IndexReader, scorer: Scorer, parsed: ParsedQuery, plan: QueryPlan, k: number, allowed?: Uint8Array): WordRanking {
+/**
+ * The best `k` documents for `plan`; with `allowed`, only documents whose byte there is 1. With
+ * `each`, every document matching is told to it with its score, but the one the query names by
+ * number, which is ranked first as the id match. With `matched`, every document matching has its
+ * byte there set to 1.
+ */
+export function rankWords(reader: IndexReader, scorer: Scorer, parsed: ParsedQuery, plan: QueryPlan, k: number, allowed?: Uint8Array, each?: (doc: number, score: number) => void, matched?: Uint8Array): WordRanking {
   const named = parsed.articleNumber === undefined ? undefined : reader.docForArticle(parsed.articleNumber);
   const pinnedDoc = named !== undefined && (!allowed || allowed[named]) ? named : undefined;
-  const scored = scorer.score(plan, k, pinnedDoc, allowed);
+  const scored = scorer.score(plan, k, pinnedDoc, allowed, each && ((doc, score) => doc !== pinnedDoc && each(doc, score)), matched);
+  if (matched && pinnedDoc !== undefined) matched[pinnedDoc] = 1;
   const ranked: RankedDoc[] = [];
   if (pinnedDoc !== undefined) ranked.push({ doc: pinnedDoc, score: scored.watched?.score ?? 0, match: "id" });
   for (const s of scored.top) if (s.doc !== pinnedDoc) ranked.push({ doc: s.doc, score: s.score, match: "text" });

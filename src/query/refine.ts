@@ -17,6 +17,8 @@ import { countFacets } from "./facets.js";
 import { filterMask } from "./filters.js";
 import { parseQuery } from "./parse.js";
 import { rankWords, type RankedDoc, type ScoredBy } from "./rank-words.js";
+import { BranchMatches } from "./branch-matches.js";
+import { TopK } from "../rank/topk.js";
 import { dateRange, type Filter, type QuerySyntax } from "./syntax.js";
 import type { Correction, Facets, ParsedQuery, SearchOptions } from "./types.js";
 import { phraseDocs } from "./phrases.js";
@@ -44,12 +46,12 @@ export interface Ranking {
   scoredBy?: ScoredBy;
 }
 
-/** A document's score in one branch, and what that branch asks of its text. */
-interface BranchMatch extends RankedDoc {
-  checks: TextChecks;
-}
-
-export function refinedSearch(reader: IndexReader, scorer: Scorer, syntax: QuerySyntax, options: SearchOptions): Ranking {
+/**
+ * Ranks `syntax`'s matches as `options` ask. `wanted` is how many of the first ranked documents
+ * the caller shows (0: only the total and facets): without section checks, only those are put in
+ * order, however many match; the total counts every match all the same.
+ */
+export function refinedSearch(reader: IndexReader, scorer: Scorer, syntax: QuerySyntax, options: SearchOptions, wanted = Infinity): Ranking {
   const warnings = [...syntax.warnings];
   const filters = [...syntax.filters, ...optionFilters(options)];
   const mask = filterMask(reader, filters, warnings);
@@ -57,48 +59,90 @@ export function refinedSearch(reader: IndexReader, scorer: Scorer, syntax: Query
   if (filters.some((f) => f.kind === "field" && f.field === "section" && f.negated)) warnings.push("-section: is not supported and was ignored");
   const branches: Branch[] = syntax.tree ? toBranches(syntax.tree, warnings) : [{ text: "", prefixes: [], phrases: [], without: [] }];
 
-  const matches = new Map<number, BranchMatch[]>();
+  const wordless = branches.every((b) => b.text === "" && b.prefixes.length === 0);
+  const sort = wordless && (options.sort ?? "relevance") === "relevance" ? "date" : (options.sort ?? "relevance");
+  // Ranked by score and every match passing (no section checks), the first `wanted` are among each
+  // branch's own best `wanted`: only those are scored in full, the others only counted. Otherwise
+  // every match is scored; section checks may pass over a document's best branch for another, and
+  // need every branch's score.
+  const byScore = sections.length === 0 && (sort === "relevance" || wanted === 0);
+  const counted = byScore ? new Uint8Array(reader.docCount) : undefined;
+  const matches = new BranchMatches(reader.docCount, branches.length, sections.length > 0);
+  const scoredBy: (ScoredBy | undefined)[] = [];
+  const checks: TextChecks[] = [];
   const terms = new Set<string>();
   const corrections: Correction[] = [];
   let missingArticle: number | undefined;
   const listsAll = filters.length > 0 || branches.some((b) => b.without.length > 0);
-  for (const branch of branches) {
+  const phrases = new PhraseCache(reader);
+  branches.forEach((branch, b) => {
     const parsed = parseQuery(branch.text);
     const plan = planQuery(parsed, reader);
     plan.groups.push(...prefixGroups(branch.prefixes, parsed, reader, warnings));
     for (const g of plan.groups) for (const a of g.alternatives) terms.add(a.entry.term);
     for (const c of plan.corrections) if (!corrections.some((k) => k.from === c.from)) corrections.push(c);
-    const checks: TextChecks = { sections, sectionWords: parsed.words };
-    const allowed = branchMask(reader, mask, branch.phrases.map(phraseTerms), branch.without.map(phraseTerms));
-    const add = (r: RankedDoc, scoredBy: ScoredBy) => matches.set(r.doc, [...(matches.get(r.doc) ?? []), { ...r, checks, scoredBy }]);
+    checks.push({ sections, sectionWords: parsed.words });
+    const allowed = branchMask(reader, mask, branch.phrases.map(phraseTerms), branch.without.map(phraseTerms), phrases);
     if (plan.groups.length) {
-      const ranking = rankWords(reader, scorer, parsed, plan, reader.docCount, allowed);
+      // Every match with its score, unless by score (the one the query names by number comes back
+      // ranked, as the id match, either way).
+      const ranking = counted
+        ? rankWords(reader, scorer, parsed, plan, wanted, allowed, undefined, counted)
+        : rankWords(reader, scorer, parsed, plan, 0, allowed, (doc, score) => matches.add(doc, b, score, "text"));
       missingArticle ??= ranking.missingArticle;
-      const scoredBy = { plan, namedShare: ranking.namedShare };
-      for (const r of ranking.ranked) add(r, scoredBy);
+      scoredBy[b] = { plan, namedShare: ranking.namedShare };
+      for (const r of ranking.ranked) matches.add(r.doc, b, r.score, r.match);
     } else if (parsed.words.length === 0 && branch.prefixes.length === 0 && listsAll) {
       // Filters or exclusions alone: every article they let through.
-      const scoredBy = { plan, namedShare: 1 };
-      for (let doc = 0; doc < reader.docCount; doc++) if (!allowed || allowed[doc]) add({ doc, score: 0, match: "text" }, scoredBy);
+      scoredBy[b] = { plan, namedShare: 1 };
+      for (let doc = 0; doc < reader.docCount; doc++) {
+        if (allowed && !allowed[doc]) continue;
+        matches.add(doc, b, 0, "text");
+        if (counted) counted[doc] = 1;
+      }
     }
+  });
+
+  const order = sortOrder(reader, sort);
+  const candidates = matches.ranked(scoredBy);
+  let ranked: RankedDoc[];
+  /** Every document passing, in no particular order. */
+  let passed: number[];
+  if (sections.length === 0) {
+    // Every match passes: only the first `wanted` need their order.
+    passed = counted ? docsIn(counted) : candidates.map((r) => r.doc);
+    ranked = firstInOrder(candidates, wanted, order);
+  } else {
+    // The sections are every branch's: each candidate's text is checked, the first TEXT_CHECK_LIMIT in order.
+    const checked = firstInOrder(candidates, TEXT_CHECK_LIMIT, order);
+    if (candidates.length > TEXT_CHECK_LIMIT) {
+      warnings.push(`sections were checked in the first ${TEXT_CHECK_LIMIT} of ${candidates.length} candidate articles; the rest are left out`);
+    }
+    ranked = checkTexts(reader, checked, (doc) => matches.branchesOf(doc).map((m) => ({ ...m, checks: checks[m.branch]!, scoredBy: scoredBy[m.branch] }))).sort(order);
+    passed = ranked.map((r) => r.doc);
   }
 
-  const wordless = branches.every((b) => b.text === "" && b.prefixes.length === 0);
-  const order = sortOrder(reader, wordless && (options.sort ?? "relevance") === "relevance" ? "date" : options.sort);
-  const candidates = [...matches].map(([doc, found]) => ({ doc, found: found.sort((a, b) => b.score - a.score) }));
-  candidates.sort((a, b) => order(a.found[0]!, b.found[0]!));
-  const { passed, checked } = checkTexts(reader, candidates);
-  if (checked > TEXT_CHECK_LIMIT) {
-    warnings.push(`sections were checked in the first ${TEXT_CHECK_LIMIT} of ${candidates.length} candidate articles; the rest are left out`);
-  }
-  passed.sort(order);
-
-  const ranking: Ranking = { ranked: passed, total: passed.length, terms: [...terms], corrections, missingArticle, warnings };
-  if (options.facets) ranking.facets = countFacets(reader.docMeta(), passed.map((r) => r.doc));
+  const ranking: Ranking = { ranked, total: passed.length, terms: [...terms], corrections, missingArticle, warnings };
+  if (options.facets) ranking.facets = countFacets(reader.docMeta(), passed);
   if (passed.length === 0 && filters.length > 0 && syntax.tree) {
-    ranking.unfilteredTotal = refinedSearch(reader, scorer, { ...syntax, filters: [] }, { sort: options.sort }).total;
+    ranking.unfilteredTotal = refinedSearch(reader, scorer, { ...syntax, filters: [] }, { sort: options.sort }, 0).total;
   }
   return ranking;
+}
+
+/** The documents whose byte in `marks` is 1, ascending. */
+function docsIn(marks: Uint8Array): number[] {
+  const docs: number[] = [];
+  for (let doc = 0; doc < marks.length; doc++) if (marks[doc]) docs.push(doc);
+  return docs;
+}
+
+/** The first `count` of `items` in `order`, without putting the rest in order. */
+function firstInOrder<T>(items: T[], count: number, order: (a: T, b: T) => number): T[] {
+  if (count >= items.length) return items.sort(order);
+  const top = new TopK<T>(count, (a, b) => order(a, b) < 0);
+  for (const item of items) top.offer(item);
+  return top.sorted();
 }
 
 /** The filters the options ask for, as the query's own would (the options are checked: search-options.ts). */
@@ -120,32 +164,51 @@ function optionFilters(options: SearchOptions): Filter[] {
  * The filters' mask narrowed to the articles one branch's phrases and exclusions allow: those
  * saying every required phrase (a one-word phrase: holding the word), none saying an excluded one.
  */
-function branchMask(reader: IndexReader, mask: Uint8Array | undefined, required: PhraseTerms[], excluded: PhraseTerms[]): Uint8Array | undefined {
-  const phrases = required.filter((p) => p.length > 0);
+function branchMask(reader: IndexReader, mask: Uint8Array | undefined, required: PhraseTerms[], excluded: PhraseTerms[], phrases: PhraseCache): Uint8Array | undefined {
+  const needed = required.filter((p) => p.length > 0);
   const without = excluded.filter((p) => p.length > 0);
-  if (phrases.length === 0 && without.length === 0) return mask;
-  let allowed: Uint8Array = mask ? mask.slice() : new Uint8Array(reader.docCount).fill(1);
-  const postings = new DecodedPostings();
-  const docsOf = (term: string): Int32Array => {
-    const entry = reader.lookup(term);
-    if (!entry) return new Int32Array(0);
-    const decoded = postings.decode(reader.postings(entry));
-    return decoded.docs.slice(0, decoded.count);
-  };
+  if (needed.length === 0 && without.length === 0) return mask;
+  const allowed: Uint8Array = mask ? mask.slice() : new Uint8Array(reader.docCount).fill(1);
   for (const phrase of without) {
-    if (phrase.length === 1) for (const doc of docsOf(phrase[0]!.term)) allowed[doc] = 0;
-    else phraseDocs(reader, phrase, allowed).forEach((says, doc) => says && (allowed[doc] = 0));
+    const says = phrases.docs(phrase, mask);
+    for (let doc = 0; doc < allowed.length; doc++) if (says[doc]) allowed[doc] = 0;
   }
-  for (const phrase of phrases) {
-    if (phrase.length > 1) {
-      allowed = phraseDocs(reader, phrase, allowed);
-    } else {
-      const holding = new Uint8Array(reader.docCount);
-      for (const doc of docsOf(phrase[0]!.term)) holding[doc] = allowed[doc]!;
-      allowed = holding;
-    }
+  for (const phrase of needed) {
+    const says = phrases.docs(phrase, mask);
+    for (let doc = 0; doc < allowed.length; doc++) if (!says[doc]) allowed[doc] = 0;
   }
   return allowed;
+}
+
+/**
+ * The articles (of the filters' mask) saying each phrase a query names, found once however many of
+ * its branches name it: `(a OR b) ("c d" OR e)` names "c d" in two. A one-word phrase is its word's postings.
+ */
+class PhraseCache {
+  private readonly found = new Map<string, Uint8Array>();
+  private readonly postings = new DecodedPostings();
+
+  constructor(private readonly reader: IndexReader) {}
+
+  /** One byte per document, 1 for those of `mask` (the same mask every time) saying `phrase`. */
+  docs(phrase: PhraseTerms, mask: Uint8Array | undefined): Uint8Array {
+    const key = phrase.map((p) => `${p.offset}:${p.term}`).join(" ");
+    let says = this.found.get(key);
+    if (!says) {
+      says = phrase.length > 1 ? phraseDocs(this.reader, phrase, mask) : this.holding(phrase[0]!.term, mask);
+      this.found.set(key, says);
+    }
+    return says;
+  }
+
+  private holding(term: string, mask: Uint8Array | undefined): Uint8Array {
+    const says = new Uint8Array(this.reader.docCount);
+    const entry = this.reader.lookup(term);
+    if (!entry) return says;
+    const { docs, count } = this.postings.decode(this.reader.postings(entry));
+    for (let i = 0; i < count; i++) if (!mask || mask[docs[i]!]) says[docs[i]!] = 1;
+    return says;
+  }
 }
 
 /** Groups for `word*`: the commonest index terms starting with the word, and the word's own term. */
@@ -187,22 +250,28 @@ function sortOrder(reader: IndexReader, sort: SearchOptions["sort"]): (a: Ranked
   return byScore;
 }
 
+/** A document's match in one branch, and what that branch asks of its text. */
+interface BranchMatch {
+  score: number;
+  match: RankedDoc["match"];
+  scoredBy: ScoredBy | undefined;
+  checks: TextChecks;
+}
+
 /**
- * Each candidate's best branch whose text checks it passes, in candidate order; a candidate
- * needing its text is checked only while fewer than TEXT_CHECK_LIMIT have been.
+ * Each candidate's best branch whose text checks it passes (`found` tells a candidate's branch
+ * matches, best first); the texts are read only where a branch's checks need them.
  */
-function checkTexts(reader: IndexReader, candidates: { doc: number; found: BranchMatch[] }[]): { passed: RankedDoc[]; checked: number } {
+function checkTexts(reader: IndexReader, candidates: RankedDoc[], found: (doc: number) => BranchMatch[]): RankedDoc[] {
   const passed: RankedDoc[] = [];
-  let checked = 0;
+  const withMatches = candidates.map(({ doc }) => ({ doc, matches: found(doc) }));
+  const textual = new Set(withMatches.filter((c) => c.matches.some((m) => needsText(m.checks))).map((c) => c.doc));
   // The texts this step reads, said at once (a browser fetches them together).
-  const textual = (found: BranchMatch[]) => found.some((m) => needsText(m.checks));
-  reader.willReadStored(candidates.filter((c) => textual(c.found)).slice(0, TEXT_CHECK_LIMIT).map((c) => c.doc));
-  for (const { doc, found } of candidates) {
-    const needed = textual(found);
-    if (needed && ++checked > TEXT_CHECK_LIMIT) continue;
-    const stored = needed ? reader.stored(doc) : undefined;
-    const match = found.find((m) => !stored || passesTextChecks(stored, m.checks));
+  reader.willReadStored([...textual]);
+  for (const { doc, matches } of withMatches) {
+    const stored = textual.has(doc) ? reader.stored(doc) : undefined;
+    const match = matches.find((m) => !stored || passesTextChecks(stored, m.checks));
     if (match) passed.push({ doc, score: match.score, match: match.match, scoredBy: match.scoredBy });
   }
-  return { passed, checked };
+  return passed;
 }

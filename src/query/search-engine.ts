@@ -55,7 +55,7 @@ export class SearchEngine {
     const { limit, offset } = pageOf(options);
     const syntax = parseSyntax(typeof query === "string" ? query : "");
     this.scorer ??= new Scorer(this.reader);
-    const ranking = syntax.plain && !refines(options) ? this.rankPlain(syntax, offset + limit + 1) : refinedPath().refinedSearch(this.reader, this.scorer, syntax, options);
+    const ranking = syntax.plain && !refines(options) ? this.rankPlain(syntax, offset + limit + 1) : refinedPath().refinedSearch(this.reader, this.scorer, syntax, options, offset + limit);
     return this.present(syntax.text, ranking, offset, limit, options, started);
   }
 

@@ -7,22 +7,23 @@
  *   idf(t)    = ln(1 + (N - df + 0.5) / (df + 0.5))
  */
 import { FIELD, FIELD_COUNT, LENGTH_OF_CODE } from "../store/format.js";
+import { WEIGHTS } from "./weights.js";
 
-export const K1 = 1.2;
+/** The saturation constant is WEIGHTS.k1 (weights.ts). */
 /**
  * Field weights in FIELDS order: title, query words, meta (tag, products, keywords), lead sections,
  * body. "Additional query words" are the words support engineers attached so that a search for them
  * finds the article: a match there is the strongest evidence (measured on the dev set: querywords
  * MRR .83 at weight 3, .95 at 16, other classes unchanged).
  */
-export const FIELD_WEIGHTS: readonly number[] = [4.0, 16.0, 1.5, 1.5, 1.0];
+// WEIGHTS.fieldWeights (weights.ts)
 /**
  * Length normalization per field: short fields (title, query words) barely vary, so normalize them
  * less. The lead's mean length counts the many articles without SYMPTOMS, CAUSE or SUMMARY as 0,
  * so at 0.75 a lead of ordinary length was taken for a long one (lead 0.75 -> 0.6: dev symptom MRR
  * .920 -> .922, errmsg .994 -> .995, real-dev natural .738 -> .780; no class lower; .920 at 0.5 and 0.65).
  */
-export const FIELD_B: readonly number[] = [0.3, 0.3, 0.5, 0.6, 0.75];
+// WEIGHTS.fieldB (weights.ts)
 
 export function idf(docCount: number, docFreq: number): number {
   return Math.log(1 + (docCount - docFreq + 0.5) / (docFreq + 0.5));
@@ -35,12 +36,13 @@ export function inverseAverages(avgFieldLength: readonly number[]): Float64Array
 
 /** The divisor normalizing a tf in field f by the field's length. */
 function lengthNorm(f: number, length: number, invAvg: Float64Array): number {
-  return 1 - FIELD_B[f]! + FIELD_B[f]! * length * invAvg[f]!;
+  const b = WEIGHTS.fieldB[f]!;
+  return 1 - b + b * length * invAvg[f]!;
 }
 
 /** What one occurrence in field f, of `length` words, adds to a term's pseudo frequency: the field's weight over its length divisor. */
 export function occurrenceUnit(f: number, length: number, invAvg: Float64Array): number {
-  return FIELD_WEIGHTS[f]! / lengthNorm(f, length, invAvg);
+  return WEIGHTS.fieldWeights[f]! / lengthNorm(f, length, invAvg);
 }
 
 /**
@@ -84,5 +86,6 @@ export function singleBodyPoints(units: Float64Array): Float64Array {
 }
 
 export function saturate(pseudoTf: number): number {
-  return (pseudoTf * (K1 + 1)) / (K1 + pseudoTf);
+  const k1 = WEIGHTS.k1;
+  return (pseudoTf * (k1 + 1)) / (k1 + pseudoTf);
 }

@@ -13,6 +13,7 @@ import { addDoc, docBits, hasDoc } from "../store/doc-bits.js";
 import { BODY_ONLY_MASK, DecodedPostings } from "../store/postings.js";
 import { idf, inverseAverages, occurrenceUnits, pseudoFrequency, saturate, singleBodyPoints } from "./bm25f.js";
 import { TopK } from "./topk.js";
+import { WEIGHTS } from "./weights.js";
 
 /**
  * Coverage bonus per field (FIELDS order): points for a field holding the query's words, times the
@@ -20,7 +21,7 @@ import { TopK } from "./topk.js";
  * the best evidence the archive offers (users paste error messages and name problems the way titles
  * do); so are the query words support engineers attached, and a symptom told in the lead sections.
  */
-export const COVERAGE_BONUS: readonly number[] = [5, 5, 0, 3, 0];
+// WEIGHTS.coverageBonus (weights.ts)
 export const COVERAGE_POWER = 2;
 /**
  * The power of the lead's share for a query the lead is emphasized for (see LEAD_EMPHASIS): a
@@ -39,7 +40,7 @@ export const DIALOG_LEAD_POWER = 4;
  * query's neighbouring word pairs that stand the same distance apart in the title (stopwords
  * count, so "could not open the file" matches that phrase, not "the file could not be opened").
  */
-export const PHRASE_BONUS = 10;
+// WEIGHTS.phraseBonus (weights.ts)
 /**
  * A symptom of this many typed words or more, told as a list of plain words (plainWordList), of
  * which no candidate's title or query words hold PHRASELESS_NAMED_SHARE of the idf mass (see
@@ -77,7 +78,7 @@ export const LOOSE_PAIR_GAP = 2;
  * Scores are multiplied by the share of the query's idf mass an article holds, to this power: an
  * article lacking a rare query word falls far, one lacking a chatty word ("how", "my") hardly.
  */
-export const COORDINATION_POWER = 1.5;
+// WEIGHTS.coordinationPower (weights.ts)
 /** Queries up to this many words get the full power. */
 export const COORDINATION_WORDS = 4;
 /**
@@ -101,8 +102,11 @@ export const MIN_CANDIDATES = 50;
  * title's words it holds: such a title names the task asked about ("How to Remove DoubleSpace and
  * Preserve Your Files" for "how do i get rid of doublespace"). For queries typed with their
  * stopwords it favoured the shorter of two titles saying the same error, so they go without.
+ * At 32 points rather than 8 (both fits of bench/fit-weights.ts, on folds 0,1 and on 2,3, raised
+ * it): real-dev how-to MRR .488 -> .567 on folds 0,1 and .456 -> .522 on held-out folds 2,3, no
+ * other class of either set changed; at 48, folds 0,1 fell back to .562.
  */
-export const TITLE_HELD_BONUS = 8;
+// WEIGHTS.titleHeldBonus (weights.ts)
 /** Title words the question must hold for the bonus: one shared word says little. */
 const TITLE_HELD_MIN = 2;
 /**
@@ -118,7 +122,7 @@ const TITLE_HELD_MIN = 2;
  * typo .941 -> .938; at 8 points rather than 10, querywords .944, typo .939; at 12, held-out
  * titles fell .985 -> .984).
  */
-export const NAMED_HELD_BONUS = 10;
+// WEIGHTS.namedHeldBonus (weights.ts)
 export const QUERY_WORDS_HELD_POWER = 2;
 /**
  * A query-words line holding every word of a list of words typed without stopwords is the support
@@ -156,12 +160,12 @@ export const RARE_SHARE = 0.004;
  * typed words, not LEAD_EMPHASIS, since the longer the paste, the more its standing in the lead says
  * (real-dev errmsg MRR .854 -> .892, nDCG .697 -> .704; no dev or real-dev class lower).
  */
-export const LEAD_EMPHASIS = 16;
+// WEIGHTS.leadEmphasis (weights.ts)
 /** Title positions past this are not compared (titles are rarely longer). */
 const TITLE_POSITIONS = 32;
 /** Query words past this take no part in the phrase bonus (bounds the scratch space). */
 const PHRASE_WORDS = 16;
-const COVERED_FIELDS = COVERAGE_BONUS.flatMap((w, f) => (w > 0 ? [f] : []));
+const COVERED_FIELDS = WEIGHTS.coverageBonus.flatMap((w, f) => (w > 0 ? [f] : []));
 const TITLE_COVERED = COVERED_FIELDS.indexOf(FIELD.title);
 const QUERY_WORDS_COVERED = COVERED_FIELDS.indexOf(FIELD.queryWords);
 const TITLE_FIELD = 1 << FIELD.title;
@@ -217,7 +221,7 @@ export function coveredMass(f: number, groupMass: number, altMass: number): numb
 export function coverageBonus(f: number, fieldMass: number, queryMass: number, leadEmphasis: number, leadPower = COVERAGE_POWER): number {
   if (queryMass <= 0) return 0;
   const lead = f === FIELD.lead;
-  return COVERAGE_BONUS[f]! * (fieldMass / queryMass) ** (lead ? leadPower : COVERAGE_POWER) * (lead ? leadEmphasis : 1);
+  return WEIGHTS.coverageBonus[f]! * (fieldMass / queryMass) ** (lead ? leadPower : COVERAGE_POWER) * (lead ? leadEmphasis : 1);
 }
 
 /** How a query's lead and title phrase count, the same for every article it meets. */
@@ -235,7 +239,7 @@ export function readLead(plan: QueryPlan, namedShare: number): LeadReading {
   const emphasis = leadEmphasis(plan, namedShare);
   const power = emphasis <= 1 ? COVERAGE_POWER : dialogLead(plan) ? DIALOG_LEAD_POWER : EMPHASIZED_LEAD_POWER;
   const toldSymptom = emphasis > 1 && namedShare < PHRASELESS_NAMED_SHARE && plainWordList(plan.groups) && typedWords(plan.groups) >= PHRASELESS_SYMPTOM_WORDS;
-  return { emphasis, power, phrasePoints: toldSymptom ? 0 : PHRASE_BONUS };
+  return { emphasis, power, phrasePoints: toldSymptom ? 0 : WEIGHTS.phraseBonus };
 }
 
 /**
@@ -251,7 +255,7 @@ export function leadEmphasis(plan: QueryPlan, namedShare: number): number {
   const words = typedWords(plan.groups);
   const long = words >= LONG_QUERY_WORDS;
   if (plan.intent === "howTo" || (long && !pastedDialog(plan))) return 1;
-  return 1 + (dialogLead(plan) ? words : LEAD_EMPHASIS) * (1 - namedShare) ** 2;
+  return 1 + (dialogLead(plan) ? words : WEIGHTS.leadEmphasis) * (1 - namedShare) ** 2;
 }
 
 /** Whether the query's words stand at neighbouring positions: typed as a list of words, without the stopwords of a sentence. */
@@ -280,7 +284,7 @@ export function pastedDialog(plan: QueryPlan): boolean {
  * way of saying it) that no article has, so the power falls as the number of typed `words` grows.
  */
 export function coordinationPower(words: number): number {
-  return COORDINATION_POWER * Math.min(1, (COORDINATION_WORDS / words) ** 2);
+  return WEIGHTS.coordinationPower * Math.min(1, (COORDINATION_WORDS / words) ** 2);
 }
 
 /** The factor for holding `matchedMass` of the query's idf mass: missing a rare word costs much, a common one little. */
@@ -326,7 +330,7 @@ export function titleHeldBonus(plan: QueryPlan, held: number, titleLengthCode: n
   const titleLength = LENGTH_OF_CODE[titleLengthCode]!;
   if (covered < TITLE_HELD_MIN || titleLength === 0) return 0;
   const share = Math.min(1, covered / titleLength);
-  return plan.intent === "howTo" ? TITLE_HELD_BONUS * share : NAMED_HELD_BONUS * share;
+  return plan.intent === "howTo" ? WEIGHTS.titleHeldBonus * share : WEIGHTS.namedHeldBonus * share;
 }
 
 /**
@@ -337,7 +341,7 @@ export function titleHeldBonus(plan: QueryPlan, held: number, titleLengthCode: n
 export function queryWordsHeldBonus(plan: QueryPlan, lengthCode: number, fieldMass: number, queryMass: number): number {
   const length = LENGTH_OF_CODE[lengthCode]!;
   if (length === 0 || !namesWhole(plan.groups, fieldMass, queryMass)) return 0;
-  return NAMED_HELD_BONUS * Math.min(1, plan.groups.length / length) ** QUERY_WORDS_HELD_POWER;
+  return WEIGHTS.namedHeldBonus * Math.min(1, plan.groups.length / length) ** QUERY_WORDS_HELD_POWER;
 }
 
 /**
@@ -422,9 +426,12 @@ export class Scorer {
   /**
    * The best `k` documents for `plan`'s groups (its hints add to documents those match); `watch`
    * names one more document whose score is wanted wherever it ranks. With `allowed`, only
-   * documents whose byte there is 1 are scored (a query's filters).
+   * documents whose byte there is 1 are scored (a query's filters). With `each`, every document
+   * matched is told to it with its score, every one then scored in full (none passed over for
+   * falling below the k-th best): what a query ordered otherwise than by score needs. With
+   * `matched`, every document matched has its byte there set to 1.
    */
-  score(plan: QueryPlan, k: number, watch?: number, allowed?: Uint8Array): Scored {
+  score(plan: QueryPlan, k: number, watch?: number, allowed?: Uint8Array, each?: (doc: number, score: number) => void, matched?: Uint8Array): Scored {
     const { groups, hints } = plan;
     // Every list this query reads, said at once: a browser fetches them together.
     this.index.willReadPostings([...groups.flatMap((g) => g.alternatives.map((a) => a.entry)), ...hints.map((h) => h.entry)]);
@@ -534,21 +541,23 @@ export class Scorer {
     const watchedSlot = watch === undefined || !hasDoc(met, watch) ? -1 : slotOf[watch]!;
     // The most a slot's bonuses can add, so that most slots are passed over before their powers are
     // worked out: a share raised to a power of 1 or more is at most the share itself, and the held
-    // bonuses are at most NAMED_HELD_BONUS each (TITLE_HELD_BONUS is less).
-    const coverageCeiling = COVERED_FIELDS.map((f) => (queryMass > 0 ? (COVERAGE_BONUS[f]! * (f === FIELD.lead ? lead.emphasis : 1)) / queryMass : 0));
-    const titleCeiling = lead.phrasePoints + NAMED_HELD_BONUS;
+    // bonuses are at most the larger of their points.
+    const coverageCeiling = COVERED_FIELDS.map((f) => (queryMass > 0 ? (WEIGHTS.coverageBonus[f]! * (f === FIELD.lead ? lead.emphasis : 1)) / queryMass : 0));
+    const heldCeiling = Math.max(WEIGHTS.namedHeldBonus, WEIGHTS.titleHeldBonus);
+    const titleCeiling = lead.phrasePoints + heldCeiling;
     for (let slot = 0; slot < used; slot++) {
       if (sl.matched[slot] === 0) continue;
       total++;
+      if (matched) matched[docOf[slot]!] = 1;
       const at = slot * COVERED_FIELDS.length;
       const queryWordsMass = sl.fieldMass[at + QUERY_WORDS_COVERED]!;
       // The score to beat: the k-th best's, once k are kept (the watched document is always scored).
       const floor = top.worst();
-      const cut = floor !== undefined && slot !== watchedSlot ? scores[floor]! : -Infinity;
+      const cut = floor !== undefined && slot !== watchedSlot && !each ? scores[floor]! : -Infinity;
       let ceiling = scores[slot]!;
       for (let c = 0; c < COVERED_FIELDS.length; c++) ceiling += sl.fieldMass[at + c]! * coverageCeiling[c]!;
       if (sl.titleHeld[slot] !== 0) ceiling += titleCeiling;
-      if (queryWordsMass > 0) ceiling += NAMED_HELD_BONUS + lead.phrasePoints;
+      if (queryWordsMass > 0) ceiling += WEIGHTS.namedHeldBonus + lead.phrasePoints;
       // The slack covers rounding: a share a hair over 1 raised to a power exceeds itself by as little.
       if (ceiling * (1 + 1e-9) < cut) continue;
       let score = scores[slot]!;
@@ -574,6 +583,7 @@ export class Scorer {
         score *= factor;
       }
       scores[slot] = score;
+      each?.(docOf[slot]!, score);
       top.offer(slot);
     }
     const scored = (slot: number): ScoredDoc => ({ doc: docOf[slot]!, score: scores[slot]!, matched: sl.matched[slot]! });

@@ -17,6 +17,9 @@
  *                  byte, a field mask byte and a varint tf for each field in the mask; then the
  *                  term's title positions, delta-coded. "simple" means tf 1 in the body field
  *                  only, the commonest case by far.
+ *     positions    per term, a skip table when it has more than SKIP_INTERVAL postings, then per posting
+ *                  its word positions in each field (store/postings.ts; read only by a phrase)
+ *     positionOffsets u32 offset of every term's positions list, plus the end
  *     fieldLengths a byte per document per field, the length's code (lengthCode; read at open:
  *                  BM25F length normalization)
  *     ids          (article number, doc) pairs sorted by number, as varint gaps (read for id look-ups)
@@ -44,9 +47,11 @@ export const MAGIC = "KBSRCHIX";
  * archive); 8: stored blocks of ~16 KB deflated with the store dictionary (a hit inflates an eighth
  * of what it did), records as arrays; 9: docMeta's keywords hold the footer's Technology, Issue
  * type and Solution Type too; 10: the positions sections (each term's word positions in every field,
- * for phrases). Other versions are refused with advice to rebuild.
+ * for phrases); 11: a skip table at the head of each long positions list (where each block of
+ * SKIP_INTERVAL postings starts in the term's postings and positions), so that a phrase seeks through
+ * a common word's lists instead of reading them whole. Other versions are refused with advice to rebuild.
  */
-export const FORMAT_VERSION = 10;
+export const FORMAT_VERSION = 11;
 export const INDEX_FILE = "kbsearch.idx";
 export const PREAMBLE_BYTES = 20;
 export const TERMS_PER_BLOCK = 64;
@@ -101,6 +106,13 @@ export const SECTION_NAMES = [
  */
 export const FIELD_POSITION_SPAN = 1 << 20;
 export type SectionName = (typeof SECTION_NAMES)[number];
+
+/**
+ * A term's postings are in blocks of this many for seeking (store/postings.ts: the skip table a
+ * positions list of more postings starts with). Lucene's choice, near enough: a seek decodes at most
+ * one block, and the tables take about 1% of the index.
+ */
+export const SKIP_INTERVAL = 128;
 
 /** Byte range of a section in the file. */
 export interface SectionRange {

@@ -9,7 +9,7 @@
  */
 import { CODE_COUNT, CODE_FIELDS, CODE_TFS, CODE_TITLE_TF, ESCAPE, fieldCode } from "./field-codes.js";
 import { hasDoc } from "./doc-bits.js";
-import { FIELD, FIELD_COUNT, FIELD_POSITION_SPAN } from "./format.js";
+import { FIELD, FIELD_COUNT, FIELD_POSITION_SPAN, SKIP_INTERVAL } from "./format.js";
 import { ByteReader, type ByteSink, type ByteWriter } from "./varint.js";
 
 /** The field mask of a posting in the body only. */
@@ -90,39 +90,228 @@ function entryStarts(decoded: DecodedPostings, positions: Uint8Array): Int32Arra
 }
 
 /**
- * The positions of a term in the documents `wanted` holds (1 per document), as field x
- * FIELD_POSITION_SPAN + word position, ascending: `decoded` is the term's postings, decoded whole
- * (not with `kept`), `positions` its positions list.
+ * Reads one term's positions list alongside its decoded postings, in posting order: an entry is
+ * decoded only when asked for, the entries before it stepped over (a varint's bytes but the last
+ * have the high bit), so a phrase reads the positions of only the documents it still needs.
  */
-export function positionsIn(decoded: DecodedPostings, positions: Uint8Array, wanted: Uint8Array): Map<number, number[]> {
-  const found = new Map<number, number[]>();
-  let pos = 0;
-  const { docs, tfs } = decoded;
-  for (let i = 0; i < decoded.count; i++) {
-    const at = i * FIELD_COUNT;
-    if (wanted[docs[i]!] !== 1) {
-      // Not wanted: its positions are stepped over, a varint's bytes but the last having the high bit.
-      for (let n = tfs[at]! + tfs[at + 1]! + tfs[at + 2]! + tfs[at + 3]! + tfs[at + 4]!; n > 0; n--) while (positions[pos++]! & 0x80);
-      continue;
+export class PositionCursor {
+  /** The posting whose entry starts at `byte`. */
+  private entry = 0;
+  private byte = 0;
+  /** The posting last read, and where its entry starts: it may be read again, for other fields. */
+  private last = -1;
+  private lastStart = 0;
+
+  constructor(
+    readonly postings: DecodedPostings,
+    private readonly positions: Uint8Array,
+  ) {}
+
+  /**
+   * Writes posting `i`'s positions in the fields `fields` names (bit f for field f) to `out`, as
+   * field x FIELD_POSITION_SPAN + word position, ascending, and returns how many; `out` must have
+   * room for the posting's frequencies summed. `i` must not be below the last posting read.
+   */
+  read(i: number, fields: number, out: Int32Array): number {
+    const { tfs } = this.postings;
+    const bytes = this.positions;
+    let pos: number;
+    if (i === this.last) {
+      pos = this.lastStart;
+    } else {
+      if (i < this.entry) throw new Error(`positions are read in posting order (posting ${i} after ${this.entry})`);
+      pos = this.lastStart = this.skipVarints(this.byte, stepped(tfs, this.entry, i));
+      this.last = i;
     }
-    const list: number[] = [];
+    const at = i * FIELD_COUNT;
+    let n = 0;
     for (let f = 0; f < FIELD_COUNT; f++) {
+      const tf = tfs[at + f]!;
+      if (!(fields & (1 << f))) {
+        pos = this.skipVarints(pos, tf);
+        continue;
+      }
+      const base = f * FIELD_POSITION_SPAN;
       let last = 0;
-      for (let n = tfs[at + f]!; n > 0; n--) {
-        let b = positions[pos++]!;
+      for (let k = tf; k > 0; k--) {
+        let b = bytes[pos++]!;
         let v = b & 0x7f;
         for (let shift = 7; b & 0x80; shift += 7) {
-          b = positions[pos++]!;
+          b = bytes[pos++]!;
           v |= (b & 0x7f) << shift;
         }
         last += v;
-        list.push(f * FIELD_POSITION_SPAN + last);
+        out[n++] = base + last;
       }
     }
-    found.set(docs[i]!, list);
+    if (pos > bytes.length) throw new Error("positions list shorter than its postings say");
+    this.entry = i + 1;
+    this.byte = pos;
+    return n;
   }
-  return found;
+
+  /** Where the `count` varints from `pos` end. */
+  private skipVarints(pos: number, count: number): number {
+    const bytes = this.positions;
+    const end = bytes.length;
+    while (count > 0 && pos < end) if (!(bytes[pos++]! & 0x80)) count--;
+    if (count > 0) throw new Error("positions list shorter than its postings say");
+    return pos;
+  }
 }
+
+/** The positions postings [from, to) of `tfs` hold: their frequencies summed. */
+function stepped(tfs: Uint16Array, from: number, to: number): number {
+  let n = 0;
+  for (let at = from * FIELD_COUNT, end = to * FIELD_COUNT; at < end; at++) n += tfs[at]!;
+  return n;
+}
+
+/**
+ * A positions list of more than SKIP_INTERVAL postings starts with a skip table: for each block of
+ * SKIP_INTERVAL postings after the first, three u32 (little-endian): the document of the posting
+ * before the block, where the block starts in the term's postings list, and where its first entry
+ * starts among the positions entries (which follow the table). How many entries the table has
+ * follows from the term's document frequency, so the list needs no count of its own.
+ */
+const SKIP_ENTRY_BYTES = 12;
+
+/** Bytes of the skip table at the head of the positions list of a term in `docFreq` documents. */
+export function skipTableBytes(docFreq: number): number {
+  return Math.floor(Math.max(0, docFreq - 1) / SKIP_INTERVAL) * SKIP_ENTRY_BYTES;
+}
+
+/** The skip table of a term's postings list and its positions entries (the list without a table), of `docFreq` postings. */
+export function encodeSkipTable(postings: Uint8Array, entries: Uint8Array, docFreq: number): Uint8Array {
+  const table = new Uint8Array(skipTableBytes(docFreq));
+  if (table.length === 0) return table;
+  const view = new DataView(table.buffer);
+  const decoded = new DecodedPostings().decode(postings);
+  if (decoded.count !== docFreq) throw new Error(`a postings list of ${decoded.count} postings, its term in ${docFreq} documents`);
+  const starts = entryStarts(decoded, entries);
+  const cursor = new PostingCursor(postings, undefined);
+  for (let i = 0; cursor.next(); i++) {
+    if (i === 0 || i % SKIP_INTERVAL !== 0) continue;
+    const at = (i / SKIP_INTERVAL - 1) * SKIP_ENTRY_BYTES;
+    view.setUint32(at, decoded.docs[i - 1]!, true);
+    view.setUint32(at + 4, cursor.start, true);
+    view.setUint32(at + 8, starts[i]!, true);
+  }
+  return table;
+}
+
+/**
+ * The positions section as written: each term's positions list of `entries` (one after another,
+ * `entryLengths` bytes each) with its skip table before it. Returns the section and each list's length.
+ */
+export function withSkipTables(lists: { docFreqs: Uint32Array; lengths: Uint32Array; postings: Uint8Array; positionLengths: Uint32Array; positions: Uint8Array }): { positions: Uint8Array; lengths: Uint32Array } {
+  const { docFreqs, lengths, postings, positionLengths, positions } = lists;
+  const tableBytes = docFreqs.reduce((sum, df) => sum + skipTableBytes(df), 0);
+  const out = new Uint8Array(positions.length + tableBytes);
+  const outLengths = new Uint32Array(docFreqs.length);
+  let postingsAt = 0;
+  let entriesAt = 0;
+  let at = 0;
+  for (let t = 0; t < docFreqs.length; t++) {
+    const entries = positions.subarray(entriesAt, (entriesAt += positionLengths[t]!));
+    const termPostings = postings.subarray(postingsAt, (postingsAt += lengths[t]!));
+    const table = skipTableBytes(docFreqs[t]!) > 0 ? encodeSkipTable(termPostings, entries, docFreqs[t]!) : undefined;
+    if (table) out.set(table, at);
+    out.set(entries, at + (table?.length ?? 0));
+    outLengths[t] = (table?.length ?? 0) + entries.length;
+    at += outLengths[t]!;
+  }
+  return { positions: out, lengths: outLengths };
+}
+
+/**
+ * Seeks through one term's postings and reads its positions, a block of SKIP_INTERVAL postings at a
+ * time, as search engines answer phrases: the skip table tells which block a document sought can
+ * be in, and only that block is decoded; blocks passed over are not read at all, in either list.
+ */
+export class PostingSeeker {
+  /** The posting the seeker is at in the current block. */
+  private at = 0;
+  private blockNumber = -1;
+  private readonly blocks: number;
+  private readonly table: DataView;
+  private readonly entries: Uint8Array;
+  private positions: PositionCursor | undefined;
+  /** The document the seeker is at, or END once past the last. */
+  doc = -1;
+
+  /**
+   * `postings` and `positions` are the term's lists as stored, `docFreq` its document count; `block`
+   * is where the current block is decoded (a seeker's own, or one reused from seeker to seeker).
+   */
+  constructor(private readonly postings: Uint8Array, positions: Uint8Array, docFreq: number, private readonly block = new DecodedPostings()) {
+    const tableBytes = skipTableBytes(docFreq);
+    if (tableBytes > positions.length) throw new Error("positions list shorter than its skip table");
+    this.table = new DataView(positions.buffer, positions.byteOffset, tableBytes);
+    this.entries = positions.subarray(tableBytes);
+    this.blocks = tableBytes / SKIP_ENTRY_BYTES + 1;
+  }
+
+  /** Moves to the first posting of a document at `target` or after and returns its document (END past the last). */
+  seek(target: number): number {
+    if (this.doc >= target || this.doc === END) return this.doc;
+    const block = this.block;
+    if (this.blockNumber < 0 || block.docs[block.count - 1]! < target) {
+      if (this.blockNumber === this.blocks - 1) return (this.doc = END);
+      // The last block whose previous document is before the target holds it, if any does.
+      let lo = Math.max(this.blockNumber + 1, 0);
+      let hi = this.blocks - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1;
+        if (this.before(mid) < target) lo = mid;
+        else hi = mid - 1;
+      }
+      this.load(lo);
+    }
+    const { docs, count } = this.block;
+    let i = this.at;
+    while (i < count && docs[i]! < target) i++;
+    this.at = i;
+    this.doc = i < count ? docs[i]! : END;
+    return this.doc;
+  }
+
+  /** The fields the current posting's term is in (bit f for field f). */
+  fields(): number {
+    return this.block.fields[this.at]!;
+  }
+
+  /** How many positions the current posting has in all. */
+  positionCount(): number {
+    return positionCount(this.block, this.at);
+  }
+
+  /** The current posting's positions in `fields`, into `out` (PositionCursor.read); returns how many. */
+  read(fields: number, out: Int32Array): number {
+    return this.positions!.read(this.at, fields, out);
+  }
+
+  /** The document before block `n` (-1 for the first). */
+  private before(n: number): number {
+    return n === 0 ? -1 : this.table.getUint32((n - 1) * SKIP_ENTRY_BYTES, true);
+  }
+
+  private load(n: number): void {
+    const start = (b: number, field: number) => (b === 0 ? 0 : this.table.getUint32((b - 1) * SKIP_ENTRY_BYTES + field, true));
+    const last = n + 1 >= this.blocks;
+    const postingsStart = start(n, 4);
+    const postingsEnd = last ? this.postings.length : start(n + 1, 4);
+    const entriesStart = start(n, 8);
+    if (postingsStart > postingsEnd || postingsEnd > this.postings.length || entriesStart > this.entries.length) throw new Error("a skip table points past its lists");
+    this.block.decode(this.postings.subarray(postingsStart, postingsEnd), undefined, this.before(n));
+    this.positions = new PositionCursor(this.block, this.entries.subarray(entriesStart));
+    this.blockNumber = n;
+    this.at = 0;
+  }
+}
+
+/** PostingSeeker's document once past its last posting. */
+export const END = 0x7fffffff;
 
 /** A term's postings decoded into flat arrays, reused from list to list (see decodePostings). */
 export class DecodedPostings {
@@ -153,8 +342,10 @@ export class DecodedPostings {
    * posting: the scorer's loop over them stays monomorphic and fast from a process's first query.
    * With `kept` (doc-bits.ts), only the postings of the documents it holds are kept, the
    * others' bytes stepped over: a common word's list is mostly of documents its query has not met.
+   * `before` is the document of the posting before `bytes` when they start a block of a list
+   * (PostingSeeker), -1 for a whole list.
    */
-  decode(bytes: Uint8Array, kept?: Uint32Array): this {
+  decode(bytes: Uint8Array, kept?: Uint32Array, before = -1): this {
     // Every posting and every position takes at least a byte: the list's length bounds both.
     this.room(bytes.length, bytes.length);
     const { docs, tfs, fields, titleStart, titlePositions } = this;
@@ -164,7 +355,8 @@ export class DecodedPostings {
     let pos = 0;
     let n = 0;
     let positions = 0;
-    let doc = -1;
+    // `before`: the document of the posting before these, when they are a block of a longer list.
+    let doc = before;
     while (pos < end) {
       let b = bytes[pos++]!;
       let v = b & 0x7f;
@@ -329,7 +521,8 @@ export function mergePositions(out: ByteWriter, carried: { postings: Uint8Array;
 
 /** Steps through an encoded postings list, one posting at a time, without decoding its fields. */
 class PostingCursor {
-  /** The current posting's document (renumbered), whether it is simple, and its bytes after the delta. */
+  /** Where the current posting starts (its delta), its document (renumbered), whether it is simple, and its bytes after the delta. */
+  start = 0;
   doc = -1;
   simple = false;
   bodyStart = 0;
@@ -345,6 +538,7 @@ class PostingCursor {
   next(): boolean {
     const r = this.reader;
     while (!r.done) {
+      this.start = r.pos;
       const v = r.varint();
       this.sourceDoc += v >>> 1;
       this.simple = (v & 1) === 1;

@@ -21,6 +21,7 @@ import {
   endsStoreBlock, FIELD_COUNT, FORMAT_VERSION, INDEX_FILE, LENGTH_OF_CODE, lengthCode, MAGIC, PREAMBLE_BYTES, TERMS_PER_BLOCK,
   SECTION_NAMES, type SectionName, type SectionRange, type StoredHeader,
 } from "./format.js";
+import { encodeSkipTable, skipTableBytes } from "./postings.js";
 import { TEMP_INFIX, TempFile, temporaryPath, writeFailure } from "./temp-file.js";
 import { ByteWriter } from "./varint.js";
 
@@ -154,14 +155,15 @@ export class IndexWriter {
     await this.stored;
     const { storeFile, heldBlocks } = this;
     const dictionary = encodeDictionary(inverted);
+    const positions = withSkipTables(inverted);
 
     const sections: Record<SectionName, Section> = {
       blockIndex: encoder.encode(dictionary.firstTerms.join("\n")),
       blockOffsets: bytesOf(Uint32Array.from(dictionary.blockOffsets)),
       dictionary: dictionary.bytes,
       postings: inverted.postings,
-      positions: inverted.positions,
-      positionOffsets: bytesOf(Uint32Array.from(offsetsOf(inverted.positionLengths))),
+      positions,
+      positionOffsets: bytesOf(Uint32Array.from(offsetsOf(positions.listLengths))),
       fieldLengths: this.fieldLengths.slice(0, docCount * FIELD_COUNT),
       ids: encodeIds(this.numbers),
       docMeta: await compress(info.docMeta, BROTLI_OPTIONS),
@@ -271,6 +273,30 @@ export class IndexWriter {
     if (block.first !== first || this.pending.length !== block.end - first || this.pending.some((doc, i) => doc !== first + i)) return undefined;
     return this.previous!.compressedStoreBlock(block.index);
   }
+}
+
+/**
+ * The positions section as written: each term's positions list with its skip table before it
+ * (store/postings.ts), made a term at a time as the section is written, from the term's postings
+ * and positions lists read again in order; and each list's length with its table.
+ */
+function withSkipTables(inverted: InvertedIndex): Section & { listLengths: Uint32Array } {
+  const { docFreqs, postings, positions, positionLengths } = inverted;
+  const listLengths = Uint32Array.from(docFreqs, (df, t) => skipTableBytes(df) + positionLengths[t]!);
+  return {
+    length: listLengths.reduce((sum, n) => sum + n, 0),
+    listLengths,
+    writeTo(write) {
+      const postingLists = postings.lists()[Symbol.iterator]();
+      let t = 0;
+      for (const entries of positions.lists()) {
+        const termPostings = postingLists.next().value as Uint8Array;
+        const df = docFreqs[t++]!;
+        if (skipTableBytes(df) > 0) write(encodeSkipTable(termPostings, entries, df));
+        write(entries);
+      }
+    },
+  };
 }
 
 /** Front-coded dictionary blocks: per term, shared-prefix length, suffix, df and postings length. */
