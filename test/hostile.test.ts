@@ -29,7 +29,9 @@ import { chmodSync, readdirSync } from "node:fs";
 import { relative } from "node:path";
 import { spawnSync } from "node:child_process";
 import type { ServerResponse } from "node:http";
-import { CLI, hasStackTrace, projectRoot, random, runCli, sampleCorpus, serveLocally, spawnCli, type Run } from "./helpers.js";
+import { writeHostileSource } from "../bench/hostile-source.js";
+import { statSync } from "node:fs";
+import { assertSameIndex, CLI, hasStackTrace, projectRoot, random, runCli, sampleCorpus, serveLocally, spawnCli, type Run } from "./helpers.js";
 
 let tmp = "";
 /** The sample corpus's index, left as built. */
@@ -579,7 +581,90 @@ describe("an update from a mistaken source (item 14)", () => {
   });
 });
 
+describe("an update over an index that cannot be read, from a mistaken source", () => {
+  test("a damaged index is rebuilt only from the source its header still names; another source, or none readable, asks for --replace", () => {
+    const few = join(tmp, "few-for-damaged");
+    cpSync(join(sampleCorpus, "kb", "949", "Q949387"), join(few, "kb", "949", "Q949387"), { recursive: true });
+    const { headerLength } = headerOf(original);
+    const sourceAt = original.indexOf(Buffer.from([0xa6, ...Buffer.from("source")]));
+    assert.ok(sourceAt > 0 && sourceAt < PREAMBLE_BYTES + headerLength, "the header names its source");
+    const damages: [string, (bytes: Buffer) => void][] = [
+      ["a bit of the store", (b) => (b[b.length - 100]! ^= 0x40)],
+      ["the header length's top bit", (b) => (b[15]! ^= 0x80)],
+      ["the magic", (b) => (b[0]! ^= 0x01)],
+    ];
+    for (const [label, damage] of damages) {
+      const bytes = Buffer.from(original);
+      damage(bytes);
+      const dir = indexWith(`damaged-${label.replace(/\W+/g, "-")}`, bytes);
+      // Another source: refused, the damaged index left for the user to decide.
+      const other = runCli(["index", few, "--index", dir]);
+      assert.equal(other.status, 4, `${label}: ${other.stderr}`);
+      assert.match(other.stderr, /^kbsearch: the index in .* cannot be updated \(.*\), and it was built from .*corpus, not from .*few-for-damaged; the index was left as it was: to replace it, run again with --replace \(or --full\)$/m, label);
+      assert.ok(!hasStackTrace(other.stderr), other.stderr);
+      assert.ok(readFileSync(join(dir, INDEX_FILE)).equals(bytes), `${label}: unchanged`);
+      assert.deepEqual(readdirSync(dir), [INDEX_FILE], `${label}: no lock or temporary file left`);
+      // The source it was built from: rebuilt, saying why.
+      const same = runCli(["index", sampleCorpus, "--index", dir]);
+      assert.equal(same.status, 0, `${label}: ${same.stderr}`);
+      assert.match(same.stdout, /^built afresh, since /, label);
+    }
+    // The header's source itself unreadable: any source asks for confirmation; --replace (or --full) gives it.
+    const bytes = Buffer.from(original);
+    bytes[sourceAt + 1]! ^= 0x20; // "source" -> "Source": the key is no longer found, and the header's checksum fails
+    const dir = indexWith("damaged-source-name", bytes);
+    const refused = runCli(["index", sampleCorpus, "--index", dir]);
+    assert.equal(refused.status, 4, refused.stderr);
+    assert.match(refused.stderr, /cannot be updated \(.*damaged header.*\), and what it was built from cannot be read; the index was left as it was: to replace it, run again with --replace \(or --full\)$/m);
+    assert.ok(readFileSync(join(dir, INDEX_FILE)).equals(bytes));
+    const confirmed = runCli(["index", few, "--index", dir, "--replace"]);
+    assert.equal(confirmed.status, 0, confirmed.stderr);
+    assert.equal(KbIndex.open(dir).stats().header.docCount, 1);
+  });
+});
+
 describe("build memory (item 6)", () => {
+  test("stored blocks and postings past their memory bounds go to temporary files as the build goes; the index is the same, and no file is left", async () => {
+    const source = join(tmp, "large-articles");
+    writeHostileSource(source, 12, 200 * 1024, 7, 20_000);
+    const dir = join(tmp, "spilled");
+    const limit = 64 * 1024;
+    /** The largest size each temporary file was seen at during the build, looked at every few milliseconds. */
+    const seen = new Map<string, number>();
+    const look = setInterval(() => {
+      try {
+        for (const name of readdirSync(dir)) {
+          const kind = /\.tmp-\d+\.(\w+)$/.exec(name)?.[1];
+          if (kind) seen.set(kind, Math.max(seen.get(kind) ?? 0, statSync(join(dir, name)).size));
+        }
+      } catch {
+        // A file removed between the listing and its stat, or no folder yet.
+      }
+    }, 2);
+    const report = await buildIndex(source, { indexDir: dir, full: true, memory: { postings: limit, stored: limit } }).finally(() => clearInterval(look));
+    assert.equal(report.articles, 12);
+    const header = KbIndex.open(dir).stats().header;
+    assert.ok(header.sections.store.length > 8 * limit, `a store of ${header.sections.store.length} bytes, well past the bound`);
+    // Written out while articles were still being read, not held until the end.
+    assert.ok(seen.has("postings"), "postings spilled");
+    for (const kind of ["store", "positions"]) assert.ok((seen.get(kind) ?? 0) > limit, `${kind}: ${seen.get(kind) ?? "never"} bytes on disk during the build (store section: ${header.sections.store.length} bytes)`);
+    assert.deepEqual(readdirSync(dir), [INDEX_FILE]);
+    // The same index as one built in memory.
+    const inMemory = join(tmp, "in-memory");
+    await buildIndex(source, { indexDir: inMemory, full: true });
+    assertSameIndex(dir, inMemory);
+    // A build failing on the way leaves no temporary file either; a killed build's are removed by the next.
+    const cut = join(tmp, "large-articles.tar.gz");
+    execFileSync("tar", ["-czf", cut, "-C", source, "kb"]);
+    writeFileSync(cut, readFileSync(cut).subarray(0, Math.floor(statSync(cut).size * 0.8)));
+    await assert.rejects(buildIndex(cut, { indexDir: dir, full: true, memory: { postings: limit, stored: limit } }), (err: unknown) => err instanceof KbSearchError && err.code === "source");
+    assert.deepEqual(readdirSync(dir), [INDEX_FILE]);
+    const gone = spawnSync(process.execPath, ["-e", "0"]).pid;
+    for (const kind of ["", ".store", ".postings", ".positions"]) writeFileSync(join(dir, `${INDEX_FILE}.tmp-${gone}${kind}`), "left by a killed build");
+    await buildIndex(source, { indexDir: dir });
+    assert.deepEqual(readdirSync(dir), [INDEX_FILE]);
+  });
+
   test("stored blocks waiting to be compressed are bounded: the build waits for the compressor past the bound", async () => {
     const compressor = new StoreBlockCompressor();
     let done = 0;

@@ -371,7 +371,7 @@ function expectedPostings(docs: SyntheticDoc[]): Map<string, Map<number, number[
 
 async function writeIndex(dir: string, docs: SyntheticDoc[], analyzerId = ANALYZER_ID): Promise<number> {
   const builder = new PostingsBuilder();
-  const writer = new IndexWriter();
+  const writer = new IndexWriter(dir);
   const docMeta = new DocMetaBuilder();
   docs.forEach((d, doc) => {
     builder.startDocument(doc);
@@ -382,7 +382,7 @@ async function writeIndex(dir: string, docs: SyntheticDoc[], analyzerId = ANALYZ
     writer.addDocument({ number: d.number, digest: new Uint8Array(8).fill(doc), sourceBytes: SOURCE_BYTES, stored: pack(storedRecord(d.stored)), fieldLengths: d.fields.map((f) => f.length) });
     docMeta.add({ ...d.stored, appliesTo: [], versions: ["1.0", `${doc}.0`], operatingSystems: [], keywords: ["kbsynthetic", `kb${doc}`], technology: [], issueType: [], solutionType: [] });
   });
-  return writer.publish(dir, builder.finish(), { source: "synthetic", analyzerId, docMeta: docMeta.finish() });
+  return writer.publish(builder.finish(), { source: "synthetic", analyzerId, docMeta: docMeta.finish() });
 }
 
 function assertIndexError(fn: () => void, code: string, label: string): void {

@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildIndex, openIndex } from "../src/index.js";
+import { buildIndex, KbSearchError, openIndex } from "../src/index.js";
 import { FORMAT_VERSION, INDEX_FILE } from "../src/store/format.js";
 import { IndexReader } from "../src/store/reader.js";
 import { assertSameIndex, hasStackTrace, projectRoot, runCli, sampleCorpus, SAMPLE_ARTICLES } from "./helpers.js";
@@ -222,12 +222,14 @@ describe("stored blocks", () => {
 });
 
 describe("when the index there cannot be updated", () => {
-  test("a damaged index is built afresh, saying so", async () => {
+  test("a damaged index is built afresh, saying so (from another source only when that is confirmed)", async () => {
     const { dir } = await fresh("damaged", sourceA);
     const bytes = readFileSync(join(dir, INDEX_FILE));
     bytes[bytes.length - 100]! ^= 0x40;
     writeFileSync(join(dir, INDEX_FILE), bytes);
-    const report = await buildIndex(sourceB, { indexDir: dir });
+    await assert.rejects(buildIndex(sourceB, { indexDir: dir }), (err: unknown) => err instanceof KbSearchError && err.code === "source" && /cannot be updated \(.*damaged.*\), and it was built from .*\/a, not from .*\/b; the index was left as it was: to replace it, run again with --replace \(or --full\)$/.test(err.message));
+    assert.ok(readFileSync(join(dir, INDEX_FILE)).equals(bytes), "the damaged index is left for the user to decide");
+    const report = await buildIndex(sourceB, { indexDir: dir, replace: true });
     assert.equal(report.update, undefined);
     assert.match(report.rebuiltBecause ?? "", /kbsearch\.idx is damaged: checksum mismatch in bytes \d+-\d+ \(section store\)$/);
     assertSameIndex(dir, freshB);
@@ -236,7 +238,10 @@ describe("when the index there cannot be updated", () => {
   test("an index of the previous format is built afresh, saying so (CLI)", () => {
     const dir = join(tmp, "older");
     cpSync(join(projectRoot, "test", "fixtures", `index-v${FORMAT_VERSION - 1}`), dir, { recursive: true });
-    const run = runCli(["index", sourceB, "--index", dir]);
+    const refused = runCli(["index", sourceB, "--index", dir]);
+    assert.equal(refused.status, 4, refused.stderr);
+    assert.match(refused.stderr, /cannot be updated \(.*older kbsearch.*\), and it was built from .*, not from .*; the index was left as it was: to replace it, run again with --replace/);
+    const run = runCli(["index", sourceB, "--index", dir, "--replace"]);
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, new RegExp(`^built afresh, since .*kbsearch\\.idx was built by an older kbsearch \\(index format ${FORMAT_VERSION - 1}; this one reads format ${FORMAT_VERSION}\\)\\n`));
     assert.doesNotMatch(run.stdout, /updated index/);

@@ -167,7 +167,7 @@ program
   .description("build the index from a kbarchive folder, a .tar.gz of it, or its http(s) URL (default: the bundled sample corpus); over an index already there, read only the articles new or changed since")
   .argument("[source]", "kbarchive checkout or its kb/ folder, kb.tar.gz, or https://github.com/jeffpar/kbarchive/archive/refs/heads/master.tar.gz")
   .option("--full", "build afresh, reading every article, even when the index there could be updated")
-  .option("--replace", "let the update replace an index built from another source, or remove most of its articles")
+  .option("--replace", "let the update replace an index built from another source (or a damaged one that no longer says which), or remove most of its articles")
   .action(async (source: string | undefined, _options, command: Command) => {
     const { runIndex } = await import("./commands/index.js");
     process.exitCode = await runIndex(source, optionsFor(command));

@@ -17,7 +17,7 @@ import { DocMetaBuilder } from "./docmeta.js";
 import type { AnalyzedArticle } from "./analysis.js";
 import { AnalysisPool, type AnalysisPoolOptions, type ArrivedBatch, type Ticket } from "./analysis-pool.js";
 import { PostingsBuilder } from "./postings.js";
-import { PreviousIndex, sourceDigest, type UpdateCounts } from "./update.js";
+import { PreviousIndex, sourceDigest, type CannotUpdate, type UpdateCounts } from "./update.js";
 
 export interface BuildOptions {
   /** Where the index is written (replacing the one there only when the build succeeds). */
@@ -39,6 +39,11 @@ export interface BuildOptions {
   analysis?: Partial<AnalysisPoolOptions>;
   /** Bounds on reading the source other than SOURCE_LIMITS (how long a download may stall, how much a tarball may unpack to). */
   sourceLimits?: Partial<SourceLimits>;
+  /**
+   * Bytes of postings and of compressed stored blocks held in memory, each, before they go to a
+   * temporary file beside the index (MAX_POSTINGS_BYTES and MAX_STORED_BYTES).
+   */
+  memory?: { postings?: number; stored?: number };
 }
 
 /**
@@ -50,6 +55,11 @@ const MAX_QUEUED = 1024;
 const MAX_QUEUED_BYTES = 16 * 1024 * 1024;
 /** Stored blocks waiting to be compressed, at most: past this the build waits for the compressor. */
 const MAX_STORE_BACKLOG_BYTES = 16 * 1024 * 1024;
+/**
+ * Postings held in memory, at most: past this they are spilled to a temporary file. The whole
+ * archive's take about 40 MB, so only a far larger source spills.
+ */
+export const MAX_POSTINGS_BYTES = 160 * 1024 * 1024;
 
 export interface BuildProgress {
   articles: number;
@@ -84,10 +94,11 @@ export async function buildIndex(source: string, options: BuildOptions): Promise
   try {
     removeTemporaryFiles(options.indexDir);
     const opened = options.full ? { cannot: undefined } : PreviousIndex.open(options.indexDir);
+    if ("cannot" in opened && opened.cannot && !options.replace) checkRebuild(opened.cannot, sourceNameOf(source), options.indexDir);
     const previous = "previous" in opened ? opened.previous : undefined;
     try {
       const report = await build(source, options, previous);
-      return "cannot" in opened && opened.cannot ? { ...report, rebuiltBecause: opened.cannot } : report;
+      return "cannot" in opened && opened.cannot ? { ...report, rebuiltBecause: opened.cannot.reason } : report;
     } finally {
       previous?.close();
     }
@@ -97,14 +108,24 @@ export async function buildIndex(source: string, options: BuildOptions): Promise
 }
 
 async function build(source: string, options: BuildOptions, previous: PreviousIndex | undefined): Promise<BuildReport> {
+  const postings = new PostingsBuilder({ dir: options.indexDir, maxBytes: options.memory?.postings ?? MAX_POSTINGS_BYTES });
+  const writer = new IndexWriter(options.indexDir, previous?.reader, options.memory?.stored);
+  try {
+    return await buildInto(source, options, previous, postings, writer);
+  } finally {
+    postings.dispose();
+    await writer.dispose();
+  }
+}
+
+/** The build proper, into `postings` and `writer` (whose temporary files the caller removes). */
+async function buildInto(source: string, options: BuildOptions, previous: PreviousIndex | undefined, postings: PostingsBuilder, writer: IndexWriter): Promise<BuildReport> {
   const started = performance.now();
   const skipped: SkippedEntry[] = [];
-  const postings = new PostingsBuilder();
-  const writer = new IndexWriter(previous?.reader);
   const docMeta = new DocMetaBuilder();
   const seen = new Set<number>();
   const progress: BuildProgress = { articles: 0, bytesRead: 0, totalBytes: undefined };
-  const sourceName = /^https?:\/\//i.test(source) ? source : resolve(source);
+  const sourceName = sourceNameOf(source);
   const pool = new AnalysisPool({ workers: defaultWorkers(), ...options.analysis });
   /** Entries read and not yet taken into the index, in source order (skips too, to report them in order). */
   const queue: (Queued | SkippedEntry)[] = [];
@@ -195,7 +216,7 @@ async function build(source: string, options: BuildOptions, previous: PreviousIn
   if (previous && !options.replace) checkReplacement(previous, sourceName, options.indexDir);
   options.onProgress?.(progress);
   const inverted = previous ? previous.merge(postings.finish()) : postings.finish();
-  const indexBytes = await writer.publish(options.indexDir, inverted, { source: sourceName, analyzerId: ANALYZER_ID, docMeta: docMeta.finish() });
+  const indexBytes = await writer.publish(inverted, { source: sourceName, analyzerId: ANALYZER_ID, docMeta: docMeta.finish() });
   return {
     source: sourceName,
     indexDir: options.indexDir,
@@ -225,6 +246,25 @@ function checkReplacement(previous: PreviousIndex, source: string, indexDir: str
   if (removed * 2 > docs) {
     throw new KbSearchError("source", `${source} lacks ${removed.toLocaleString("en-US")} of the ${docs.toLocaleString("en-US")} articles indexed from it before; ${confirm}`);
   }
+}
+
+/**
+ * Throws when the index there cannot be updated (damaged, or another format) and rebuilding it
+ * from `source` may be a mistake: its header, as far as it can still be read, names another
+ * source, or names none. An index rebuilt from the source it was built from loses nothing (nor
+ * does replacing a folder or FIFO in its place); one from another source is confirmed as any
+ * replacement is (`replace` or a full build).
+ */
+function checkRebuild(cannot: CannotUpdate, source: string, indexDir: string): void {
+  const confirm = `the index was left as it was: to replace it, run again with --replace (or --full)`;
+  if (!cannot.isIndexFile || cannot.builtFrom === source) return;
+  const from = cannot.builtFrom === undefined ? "what it was built from cannot be read" : `it was built from ${cannot.builtFrom}, not from ${source}`;
+  throw new KbSearchError("source", `the index in ${indexDir} cannot be updated (${cannot.reason}), and ${from}; ${confirm}`);
+}
+
+/** How the index records its source: a URL as given, a path made absolute. */
+function sourceNameOf(source: string): string {
+  return /^https?:\/\//i.test(source) ? source : resolve(source);
 }
 
 /** A source file read and waiting for its turn; `ticket` when it was sent for analysis. */

@@ -1,10 +1,14 @@
 /**
- * Accumulates the inverted index in memory while articles stream in: terms are interned to
- * numbers, each term's postings are encoded as they arrive (store/postings.ts), so the build
- * holds compact bytes, not objects per posting.
+ * Accumulates the inverted index while articles stream in: terms are interned to numbers, each
+ * term's postings are encoded as they arrive (store/postings.ts), so the build holds compact
+ * bytes, not objects per posting. Past a bound, the lists so far are spilled to temporary files in
+ * runs (each term's bytes in term order) and memory starts afresh: a term's list is the same
+ * bytes cut in pieces, since documents only ever append to it, so writing the index joins each
+ * term's pieces run by run without decoding anything.
  */
 import { FIELD, FIELD_COUNT, FIELD_POSITION_SPAN } from "../store/format.js";
 import { encodePosting, encodePositions } from "../store/postings.js";
+import { TempFile, temporaryPath, type SequentialReader } from "../store/temp-file.js";
 import { TermLists } from "./term-lists.js";
 
 /** The finished inverted index: terms in sorted order with their encoded postings, one list after another. */
@@ -13,13 +17,44 @@ export interface InvertedIndex {
   docFreqs: Uint32Array;
   /** Byte length of each term's list in `postings`. */
   lengths: Uint32Array;
-  postings: Uint8Array;
+  postings: ListsSection;
   /** Byte length of each term's list in `positions`, and the lists (store/postings.ts, encodePositions; the writer puts each one's skip table before it). */
   positionLengths: Uint32Array;
-  positions: Uint8Array;
+  positions: ListsSection;
+}
+
+/**
+ * A section of per-term lists, one after another in term order, read once: written out whole
+ * (`writeTo`), or taken list by list (`lists`, for merging with a previous index's).
+ */
+export interface ListsSection {
+  readonly length: number;
+  /** Hands the section's bytes to `write` in order, in pieces (views valid only during the call). */
+  writeTo(write: (bytes: Uint8Array) => void): void;
+  /** Each term's list, in term order. */
+  lists(): Iterable<Uint8Array>;
+}
+
+/** Lists held in one array, with each one's length. */
+export function listsInMemory(bytes: Uint8Array, lengths: ArrayLike<number>): ListsSection {
+  return {
+    length: bytes.length,
+    writeTo: (write) => write(bytes),
+    *lists() {
+      for (let i = 0, offset = 0; i < lengths.length; offset += lengths[i++]!) yield bytes.subarray(offset, offset + lengths[i]!);
+    },
+  };
+}
+
+/** Where a builder spills its lists, and past how many bytes of them in memory. */
+export interface PostingsSpill {
+  dir: string;
+  maxBytes: number;
 }
 
 export class PostingsBuilder {
+  /** The temporary files spilled runs go to (created at the first spill), and each run's lists' lengths by term id. */
+  private spilled: { postings: TempFile; positions: TempFile; runs: Run[] } | undefined;
   private readonly termIds = new Map<string, number>();
   private termList: string[] = [];
   /** Each term's encoded postings. */
@@ -38,6 +73,9 @@ export class PostingsBuilder {
   /** Word positions of the current document's terms in every field (field x FIELD_POSITION_SPAN + position), by term id. */
   private positions = new Map<number, number[]>();
   private doc = -1;
+
+  /** `spill`: where to spill the lists, and past what; none, they are all held in memory. */
+  constructor(private readonly spill?: PostingsSpill) {}
 
   /** Starts a document; its terms follow through `add`, and `endDocument` encodes them. */
   startDocument(doc: number): void {
@@ -88,6 +126,34 @@ export class PostingsBuilder {
     this.docTermsPrev.length = 0;
     this.titlePositions.clear();
     this.positions.clear();
+    if (this.spill && this.lists.bytesUsed + this.positionLists.bytesUsed > this.spill.maxBytes) this.spillRun();
+  }
+
+  /** Appends every term's lists so far to the temporary files, in term order, and empties them. */
+  private spillRun(): void {
+    const dir = this.spill!.dir;
+    this.spilled ??= { postings: new TempFile(dir, temporaryPath(dir, "postings")), positions: new TempFile(dir, temporaryPath(dir, "positions")), runs: [] };
+    const { postings, positions, runs } = this.spilled;
+    const run: Run = {
+      postingsStart: postings.length, positionsStart: positions.length,
+      lengths: new Uint32Array(this.termCount), positionLengths: new Uint32Array(this.termCount),
+    };
+    for (const id of this.sortedIds()) {
+      run.lengths[id] = this.lists.length(id);
+      run.positionLengths[id] = this.positionLists.length(id);
+      this.lists.pieces(id, (bytes) => postings.append(bytes));
+      this.positionLists.pieces(id, (bytes) => positions.append(bytes));
+    }
+    runs.push(run);
+    this.lists.clear();
+    this.positionLists.clear();
+  }
+
+  /** Removes the temporary files of spilled runs (once the index is written, or the build failed). */
+  dispose(): void {
+    this.spilled?.postings.remove();
+    this.spilled?.positions.remove();
+    this.spilled = undefined;
   }
 
   private intern(term: string): number {
@@ -110,31 +176,67 @@ export class PostingsBuilder {
     return this.termList.length;
   }
 
-  /** Sorts the vocabulary (JS string order: the reader binary-searches in the same order). */
+  /** Term ids in the vocabulary's order (JS string order: the reader binary-searches in the same order). */
+  private sortedIds(): number[] {
+    return this.termList.map((_, i) => i).sort((a, b) => compare(this.termList[a]!, this.termList[b]!));
+  }
+
+  /**
+   * Sorts the vocabulary. The lists are read from memory and the spilled runs as the index is
+   * written, once; `dispose` removes the runs after.
+   */
   finish(): InvertedIndex {
-    const order = this.termList.map((_, i) => i).sort((a, b) => compare(this.termList[a]!, this.termList[b]!));
-    const lengths = Uint32Array.from(order, (i) => this.lists.length(i));
-    const positionLengths = Uint32Array.from(order, (i) => this.positionLists.length(i));
+    const order = this.sortedIds();
+    const runs = this.spilled?.runs ?? [];
+    const total = (id: number, inMemory: TermLists, runLengths: (run: Run) => Uint32Array) =>
+      runs.reduce((sum, run) => sum + (runLengths(run)[id] ?? 0), inMemory.length(id));
+    const lengths = Uint32Array.from(order, (id) => total(id, this.lists, (run) => run.lengths));
+    const positionLengths = Uint32Array.from(order, (id) => total(id, this.positionLists, (run) => run.positionLengths));
     return {
       terms: order.map((i) => this.termList[i]!),
       docFreqs: Uint32Array.from(order, (i) => this.docFreq[i]!),
       lengths,
-      postings: concatLists(this.lists, order, lengths),
+      postings: this.section(order, lengths, this.lists, this.spilled?.postings, (run) => [run.postingsStart, run.lengths]),
       positionLengths,
-      positions: concatLists(this.positionLists, order, positionLengths),
+      positions: this.section(order, positionLengths, this.positionLists, this.spilled?.positions, (run) => [run.positionsStart, run.positionLengths]),
+    };
+  }
+
+  /** The lists `order` names, each its pieces from the spilled runs in turn, then from memory. */
+  private section(order: number[], lengths: Uint32Array, inMemory: TermLists, file: TempFile | undefined, ofRun: (run: Run) => [number, Uint32Array]): ListsSection {
+    const runs = (this.spilled?.runs ?? []).map(ofRun);
+    const writeList = (readers: SequentialReader[], id: number, write: (bytes: Uint8Array) => void) => {
+      runs.forEach(([, runLengths], r) => readers[r]!.pipe(runLengths[id] ?? 0, write));
+      inMemory.pieces(id, write);
+    };
+    return {
+      length: lengths.reduce((sum, n) => sum + n, 0),
+      writeTo(write) {
+        const readers = runs.map(([start]) => file!.reader(start));
+        for (const id of order) writeList(readers, id, write);
+      },
+      *lists() {
+        const readers = runs.map(([start]) => file!.reader(start));
+        for (let i = 0; i < order.length; i++) {
+          const list = new Uint8Array(lengths[i]!);
+          let at = 0;
+          writeList(readers, order[i]!, (bytes) => {
+            list.set(bytes, at);
+            at += bytes.length;
+          });
+          yield list;
+        }
+      },
     };
   }
 }
 
-/** The lists `order` names, one after another. */
-function concatLists(lists: TermLists, order: number[], lengths: Uint32Array): Uint8Array {
-  const out = new Uint8Array(lengths.reduce((sum, n) => sum + n, 0));
-  let offset = 0;
-  order.forEach((id, i) => {
-    lists.copyTo(id, out, offset);
-    offset += lengths[i]!;
-  });
-  return out;
+/** One spill: where its lists start in the temporary files, and each term's lists' lengths there (by term id; none for terms met later). */
+interface Run {
+  postingsStart: number;
+  positionsStart: number;
+  lengths: Uint32Array;
+  positionLengths: Uint32Array;
 }
 
 function compare(a: string, b: string): number {

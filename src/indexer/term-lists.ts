@@ -10,6 +10,8 @@ const FIRST_CHUNK = 8;
 const MAX_CHUNK = 4096;
 /** After a chunk's bytes, the offset of the next chunk. */
 const LINK_BYTES = 4;
+/** A list's first chunk before it has one. */
+const NO_CHUNK = -1;
 
 export class TermLists implements ByteSink {
   private buffer = new Uint8Array(1 << 20);
@@ -38,18 +40,36 @@ export class TermLists implements ByteSink {
       this.size = grow(this.size);
       this.lengths = grow(this.lengths);
     }
-    const start = this.allocate(FIRST_CHUNK);
-    this.first[id] = start;
-    this.next[id] = start;
-    this.end[id] = start + FIRST_CHUNK;
-    this.size[id] = FIRST_CHUNK;
+    this.first[id] = NO_CHUNK;
     return id;
+  }
+
+  /** Bytes taken by the lists (their chunks and links): what they hold in memory, but for the buffer's spare room. */
+  get bytesUsed(): number {
+    return this.used;
+  }
+
+  /** Empties every list (its bytes were spilled), keeping the lists and the buffer for what comes next. */
+  clear(): void {
+    this.save();
+    this.list = -1;
+    this.used = 0;
+    this.first.fill(NO_CHUNK, 0, this.count);
+    this.lengths.fill(0, 0, this.count);
   }
 
   /** Makes `byte` and `varint` append to list `id`. */
   select(id: number): void {
     if (id === this.list) return;
     this.save();
+    if (this.first[id] === NO_CHUNK) {
+      // A list's first chunk is taken when it is first written to.
+      const start = this.allocate(FIRST_CHUNK);
+      this.first[id] = start;
+      this.next[id] = start;
+      this.end[id] = start + FIRST_CHUNK;
+      this.size[id] = FIRST_CHUNK;
+    }
     this.list = id;
     this.at = this.next[id]!;
     this.limit = this.end[id]!;
@@ -78,14 +98,21 @@ export class TermLists implements ByteSink {
 
   /** Copies list `id` into `out` at `offset`. */
   copyTo(id: number, out: Uint8Array, offset: number): void {
+    this.pieces(id, (bytes) => {
+      out.set(bytes, offset);
+      offset += bytes.length;
+    });
+  }
+
+  /** Hands list `id` to `take` chunk by chunk (views of the buffer, valid only during the call). */
+  pieces(id: number, take: (bytes: Uint8Array) => void): void {
     this.save();
     let left = this.lengths[id]!;
     let chunk = this.first[id]!;
     let size = FIRST_CHUNK;
     while (left > 0) {
       const n = Math.min(size, left);
-      out.set(this.buffer.subarray(chunk, chunk + n), offset);
-      offset += n;
+      take(this.buffer.subarray(chunk, chunk + n));
       left -= n;
       if (left === 0) break;
       const link = chunk + size;

@@ -6,17 +6,19 @@
  * for the header's build time and source name.
  */
 import { createHash } from "node:crypto";
+import { closeSync, constants, openSync, readSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { KbSearchError } from "../errors.js";
 import { articleNumber } from "../parse/article.js";
 import type { DocMetaColumns } from "../store/docmeta.js";
-import { FIELD_COUNT } from "../store/format.js";
+import { FIELD_COUNT, INDEX_FILE } from "../store/format.js";
 import { mergePositions, mergePostings, skipTableBytes } from "../store/postings.js";
 import { IndexReader } from "../store/reader.js";
 import { DIGEST_BYTES } from "../store/sources.js";
 import { ByteWriter } from "../store/varint.js";
 import type { IndexWriter } from "../store/writer.js";
 import type { DocMetaBuilder } from "./docmeta.js";
-import type { InvertedIndex } from "./postings.js";
+import { listsInMemory, type InvertedIndex } from "./postings.js";
 
 /** What an update did, by article. */
 export interface UpdateCounts {
@@ -36,6 +38,64 @@ export function sourceDigest(path: string, text: string): Uint8Array {
   return createHash("sha1").update(`${articleNumber(path) ?? ""}\n`).update(text).digest().subarray(0, DIGEST_BYTES);
 }
 
+/** Why the index there cannot be updated, and what can still be read of it. */
+export interface CannotUpdate {
+  reason: string;
+  /** A regular file stands in the index's place (not a folder or a FIFO: those hold no index to lose). */
+  isIndexFile: boolean;
+  /** The source its header names, when that can still be read (recordedSource). */
+  builtFrom: string | undefined;
+}
+
+/** How many bytes of a damaged index are searched for the source its header names (the header starts with it). */
+const SOURCE_SEARCH_BYTES = 64 * 1024;
+/** msgpack's encoding of the header's key "source": a fixstr of 6 bytes. */
+const SOURCE_KEY = Buffer.from([0xa6, ...Buffer.from("source")]);
+
+/**
+ * The source an index file's header names, read as well as a damaged file or one of another format
+ * allows: the string after the header's key "source", wherever it stands in the file's first
+ * bytes (a damaged header length or checksum does not stop it). Undefined when none can be read.
+ */
+export function recordedSource(file: string): string | undefined {
+  let head: Buffer;
+  try {
+    const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      head = Buffer.alloc(SOURCE_SEARCH_BYTES);
+      head = head.subarray(0, readSync(fd, head, 0, head.length, 0));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+  const at = head.indexOf(SOURCE_KEY);
+  if (at < 0) return undefined;
+  let start = at + SOURCE_KEY.length + 1;
+  const type = head[start - 1];
+  let length: number;
+  if (type === undefined) return undefined;
+  if (type >= 0xa0 && type <= 0xbf) length = type & 0x1f;
+  else if (type === 0xd9 && start < head.length) length = head[start++]!;
+  else if (type === 0xda && start + 1 < head.length) length = head.readUInt16BE((start += 2) - 2);
+  else return undefined;
+  if (start + length > head.length) return undefined;
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(head.subarray(start, start + length));
+  } catch {
+    return undefined;
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** Digests as map keys. */
 function digestKey(digest: Uint8Array): string {
   return Buffer.from(digest.buffer, digest.byteOffset, digest.byteLength).toString("latin1");
@@ -53,11 +113,12 @@ export class PreviousIndex {
   private readonly counts: UpdateCounts = { added: 0, changed: 0, removed: 0, unchanged: 0 };
 
   /**
-   * The index in `dir` ready to be updated; otherwise why it cannot be (undefined when there is
-   * none: a first build needs no reason). Every byte of it is checked first, so that nothing
-   * damaged is carried into the new index.
+   * The index in `dir` ready to be updated; otherwise why it cannot be, and the source its header
+   * names as far as it can still be read (`cannot` undefined when there is no index: a first
+   * build needs no reason). Every byte of it is checked first, so that nothing damaged is carried
+   * into the new index.
    */
-  static open(dir: string): { previous: PreviousIndex } | { cannot: string | undefined } {
+  static open(dir: string): { previous: PreviousIndex } | { cannot: CannotUpdate | undefined } {
     let reader: IndexReader | undefined;
     try {
       reader = IndexReader.open(dir, "");
@@ -66,7 +127,10 @@ export class PreviousIndex {
     } catch (err) {
       reader?.close();
       if (!(err instanceof KbSearchError)) throw err;
-      return { cannot: err.code === "index-missing" ? undefined : err.message };
+      if (err.code === "index-missing") return { cannot: undefined };
+      const file = join(dir, INDEX_FILE);
+      const isIndexFile = isFile(file);
+      return { cannot: { reason: err.message, isIndexFile, builtFrom: isIndexFile ? recordedSource(file) : undefined } };
     }
   }
 
@@ -166,14 +230,11 @@ export class PreviousIndex {
     };
     const none: Lists = { postings: new Uint8Array(0), positions: new Uint8Array(0) };
     let next = 0;
-    let freshOffset = 0;
-    let freshPositionsOffset = 0;
+    const freshPostings = fresh.postings.lists()[Symbol.iterator]();
+    const freshPositions = fresh.positions.lists()[Symbol.iterator]();
     /** Adds the next term of `fresh`, with `before` the previous index's lists of the same term. */
     const addFresh = (before: Lists) => {
-      const added = {
-        postings: fresh.postings.subarray(freshOffset, (freshOffset += fresh.lengths[next]!)),
-        positions: fresh.positions.subarray(freshPositionsOffset, (freshPositionsOffset += fresh.positionLengths[next]!)),
-      };
+      const added = { postings: freshPostings.next().value as Uint8Array, positions: freshPositions.next().value as Uint8Array };
       add(fresh.terms[next]!, before, added, fresh.docFreqs[next]!);
       next++;
     };
@@ -187,8 +248,8 @@ export class PreviousIndex {
     }
     while (next < fresh.terms.length) addFresh(none);
     return {
-      terms, docFreqs: Uint32Array.from(docFreqs), lengths: Uint32Array.from(lengths), postings: out.view(),
-      positionLengths: Uint32Array.from(positionLengths), positions: outPositions.view(),
+      terms, docFreqs: Uint32Array.from(docFreqs), lengths: Uint32Array.from(lengths), postings: listsInMemory(out.view(), lengths),
+      positionLengths: Uint32Array.from(positionLengths), positions: listsInMemory(outPositions.view(), positionLengths),
     };
   }
 

@@ -1,7 +1,10 @@
 /**
  * Writes an index file (layout in format.ts) and publishes it atomically: everything goes to a
  * temporary file beside the old index, is flushed to disk, then renamed over it, so a failed or
- * interrupted build leaves the previous index in place and readers never see half a file.
+ * interrupted build leaves the previous index in place and readers never see half a file. The
+ * stored blocks, the bulk of an index, go to a temporary file of their own as they are compressed
+ * once they pass MAX_STORED_BYTES, and are copied into the index at the end, so a build holds
+ * little of a large source's (temp-file.ts).
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
@@ -11,22 +14,31 @@ import { pack } from "msgpackr";
 import { KbSearchError } from "../errors.js";
 import type { InvertedIndex } from "../indexer/postings.js";
 import { bytesOf } from "./bytes.js";
-import { ChunkChecksums } from "./checksum.js";
+import { ChunkChecksums, chunkCount } from "./checksum.js";
 import { StoreBlockCompressor, storeDictionaryCrc } from "./store-blocks.js";
 import type { IndexReader } from "./reader.js";
 import {
   endsStoreBlock, FIELD_COUNT, FORMAT_VERSION, INDEX_FILE, LENGTH_OF_CODE, lengthCode, MAGIC, PREAMBLE_BYTES, TERMS_PER_BLOCK,
-  type SectionName, type SectionRange, type StoredHeader,
+  SECTION_NAMES, type SectionName, type SectionRange, type StoredHeader,
 } from "./format.js";
-import { withSkipTables } from "./postings.js";
+import { encodeSkipTable, skipTableBytes } from "./postings.js";
+import { TEMP_INFIX, TempFile, temporaryPath, writeFailure } from "./temp-file.js";
 import { ByteWriter } from "./varint.js";
 
 const compress = promisify(brotliCompress);
 /** The docMeta section: quality 6 over a 256 KB window, as fast as 5 and smaller. */
 const BROTLI_OPTIONS = { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 6, [zlibConstants.BROTLI_PARAM_LGWIN]: 18 } };
 const encoder = new TextEncoder();
-/** Temporary files are named `kbsearch.idx.tmp-PID`. */
-const TEMP_INFIX = ".tmp-";
+/**
+ * Compressed stored blocks held in memory, at most (the whole archive's are 50 MB): past this they
+ * all go to a temporary file, so a large source's build holds only the few being compressed.
+ */
+export const MAX_STORED_BYTES = 32 * 1024 * 1024;
+/** Bytes written to the index file at a time (sections in memory and streamed alike go through it). */
+const WRITE_BUFFER_BYTES = 1 << 20;
+
+/** A section as the writer takes it: bytes in memory, or a length and a way to hand its bytes over in order. */
+type Section = Uint8Array | { readonly length: number; writeTo(write: (bytes: Uint8Array) => void): void };
 
 /** One article as handed to the writer. */
 export interface DocumentToStore {
@@ -57,16 +69,28 @@ export class IndexWriter {
   private pending: (Uint8Array | number)[] = [];
   /** Bytes of the source files of the pending documents (endsStoreBlock). */
   private pendingBytes = 0;
-  /** Compressed store blocks, in order; compression runs on the thread pool while analysis goes on. */
-  private readonly storeBlocks: Promise<Uint8Array>[] = [];
+  /**
+   * Compressed store blocks, in order as they are done (compression runs on the thread pool while
+   * analysis goes on, a few blocks at a time): held in memory up to `maxStoredBytes`, then all in
+   * a temporary file. `stored` settles once the last block handed over is in, and `storedLengths`
+   * holds each block's size.
+   */
+  private heldBlocks: Uint8Array[] = [];
+  private heldBytes = 0;
+  private storeFile: TempFile | undefined;
+  private stored: Promise<void> = Promise.resolve();
+  private readonly storedLengths: number[] = [];
   private readonly compressor = new StoreBlockCompressor();
   /** Each store block's first document. */
   private readonly storeStarts: number[] = [];
   private sourceBytes = 0;
   private readonly fieldTotals = new Array<number>(FIELD_COUNT).fill(0);
 
-  /** `previous` is the index that carried documents come from. */
-  constructor(private readonly previous?: IndexReader) {}
+  /**
+   * Writes the index into `dir`; `previous` is the index that carried documents come from;
+   * `maxStoredBytes` of compressed stored blocks are held in memory, more go to a temporary file.
+   */
+  constructor(private readonly dir: string, private readonly previous?: IndexReader, private readonly maxStoredBytes = MAX_STORED_BYTES) {}
 
   get docCount(): number {
     return this.numbers.length;
@@ -113,45 +137,50 @@ export class IndexWriter {
   }
 
   /**
-   * Lays out every section and writes the file into `dir`, replacing any index there. Returns its
-   * size. Throws KbSearchError "build" when it cannot be written, leaving the old index in place.
+   * Lays out every section and writes the file into its folder, replacing any index there. Returns
+   * its size. Throws KbSearchError "build" when it cannot be written, leaving the old index in
+   * place. The stored blocks' temporary file is removed either way.
    */
-  async publish(dir: string, inverted: InvertedIndex, info: { source: string; analyzerId: string; docMeta: Uint8Array }): Promise<number> {
+  async publish(inverted: InvertedIndex, info: { source: string; analyzerId: string; docMeta: Uint8Array }): Promise<number> {
+    try {
+      return await this.write(inverted, info);
+    } finally {
+      await this.dispose();
+    }
+  }
+
+  private async write(inverted: InvertedIndex, info: { source: string; analyzerId: string; docMeta: Uint8Array }): Promise<number> {
     this.flushStoreBlock();
     const docCount = this.numbers.length;
-    const storeBlocks = await Promise.all(this.storeBlocks);
+    await this.stored;
+    const { storeFile, heldBlocks } = this;
     const dictionary = encodeDictionary(inverted);
     const positions = withSkipTables(inverted);
 
-    const sections: Record<SectionName, Uint8Array> = {
+    const sections: Record<SectionName, Section> = {
       blockIndex: encoder.encode(dictionary.firstTerms.join("\n")),
       blockOffsets: bytesOf(Uint32Array.from(dictionary.blockOffsets)),
       dictionary: dictionary.bytes,
       postings: inverted.postings,
-      positions: positions.positions,
-      positionOffsets: bytesOf(Uint32Array.from(offsetsOf(positions.lengths))),
+      positions,
+      positionOffsets: bytesOf(Uint32Array.from(offsetsOf(positions.listLengths))),
       fieldLengths: this.fieldLengths.slice(0, docCount * FIELD_COUNT),
       ids: encodeIds(this.numbers),
       docMeta: await compress(info.docMeta, BROTLI_OPTIONS),
       sources: concat(this.digests),
       storeDocs: bytesOf(Uint32Array.from([...this.storeStarts, docCount])),
-      storeOffsets: bytesOf(Uint32Array.from(offsetsOf(storeBlocks.map((b) => b.length)))),
-      store: concat(storeBlocks),
+      storeOffsets: bytesOf(Uint32Array.from(offsetsOf(this.storedLengths))),
+      store: storeFile
+        ? { length: storeFile.length, writeTo: (write) => storeFile.reader(0).pipe(storeFile.length, write) }
+        : { length: this.heldBytes, writeTo: (write) => heldBlocks.forEach(write) },
     };
 
     // The data region: each section at its 8-byte aligned offset, zero padding between.
     const ranges = {} as Record<SectionName, SectionRange>;
-    const data: Uint8Array[] = [];
-    const checksums = new ChunkChecksums();
     let dataBytes = 0;
-    for (const [name, bytes] of Object.entries(sections) as [SectionName, Uint8Array][]) {
-      const padding = new Uint8Array(align8(dataBytes) - dataBytes);
-      ranges[name] = { offset: dataBytes + padding.length, length: bytes.length };
-      for (const piece of [padding, bytes]) {
-        data.push(piece);
-        checksums.update(piece);
-        dataBytes += piece.length;
-      }
+    for (const name of SECTION_NAMES) {
+      ranges[name] = { offset: align8(dataBytes), length: sections[name].length };
+      dataBytes = ranges[name].offset + sections[name].length;
     }
     const header: StoredHeader = {
       formatVersion: FORMAT_VERSION,
@@ -165,29 +194,70 @@ export class IndexWriter {
       textBytes: this.sourceBytes,
       storeDictionaryCrc: storeDictionaryCrc(),
       sections: ranges,
-      integrity: { dataBytes, chunkCrcs: checksums.finish() },
+      // Filled in once the data is written: a table of the same size packs to the same length.
+      integrity: { dataBytes, chunkCrcs: new Uint8Array(chunkCount(dataBytes) * 4) },
     };
-    const headerBytes = pack(header);
-    const preamble = Buffer.alloc(PREAMBLE_BYTES);
-    preamble.write(MAGIC, 0, "latin1");
-    preamble.writeUInt32LE(FORMAT_VERSION, 8);
-    preamble.writeUInt32LE(headerBytes.length, 12);
-    preamble.writeUInt32LE(crc32(headerBytes), 16);
-    const headerEnd = PREAMBLE_BYTES + headerBytes.length;
-    return writeAtomically(dir, [preamble, headerBytes, new Uint8Array(align8(headerEnd) - headerEnd), ...data]);
+    return writeAtomically(this.dir, (file) => {
+      const headerLength = pack(header).length;
+      file.reserveHead(align8(PREAMBLE_BYTES + headerLength));
+      const checksums = new ChunkChecksums();
+      file.onFlush = (bytes) => checksums.update(bytes);
+      for (const name of SECTION_NAMES) {
+        file.write(new Uint8Array(ranges[name].offset - (file.length - file.dataStart)));
+        const section = sections[name];
+        if (section instanceof Uint8Array) file.write(section);
+        else section.writeTo((bytes) => file.write(bytes));
+      }
+      file.flush();
+      header.integrity.chunkCrcs = checksums.finish();
+      const headerBytes = pack(header);
+      if (headerBytes.length !== headerLength) throw new Error("the index header changed length as its checksums were filled in");
+      const preamble = Buffer.alloc(PREAMBLE_BYTES);
+      preamble.write(MAGIC, 0, "latin1");
+      preamble.writeUInt32LE(FORMAT_VERSION, 8);
+      preamble.writeUInt32LE(headerBytes.length, 12);
+      preamble.writeUInt32LE(crc32(headerBytes), 16);
+      file.writeAt(Buffer.concat([preamble, headerBytes]), 0);
+    });
+  }
+
+  /**
+   * Removes the temporary file of stored blocks once no block is on its way to it (the index is
+   * written, or the build failed with blocks still compressing).
+   */
+  async dispose(): Promise<void> {
+    await this.stored.catch(() => {});
+    this.heldBlocks = [];
+    this.storeFile?.remove();
+    this.storeFile = undefined;
   }
 
   private flushStoreBlock(): void {
     if (this.pending.length === 0) return;
     this.storeStarts.push(this.numbers.length - this.pending.length);
     const same = this.previousBlockAsIs();
+    let block: Promise<Uint8Array>;
     if (same) {
-      this.storeBlocks.push(Promise.resolve(same));
+      block = Promise.resolve(same);
     } else {
       // Each document is packed on its own, so a reader unpacks only the one it wants.
       const packed = this.pending.map((doc) => (typeof doc === "number" ? this.previous!.packedStored(doc) : doc));
-      this.storeBlocks.push(this.compressor.compress(pack(packed)));
+      block = this.compressor.compress(pack(packed));
     }
+    // Appended in order, each once it and the blocks before it are done.
+    this.stored = this.stored.then(async () => {
+      const bytes = await block;
+      this.storedLengths.push(bytes.length);
+      if (this.storeFile) return this.storeFile.append(bytes);
+      this.heldBlocks.push(bytes);
+      this.heldBytes += bytes.length;
+      if (this.heldBytes <= this.maxStoredBytes) return;
+      this.storeFile = new TempFile(this.dir, temporaryPath(this.dir, "store"));
+      for (const held of this.heldBlocks) this.storeFile.append(held);
+      this.heldBlocks = [];
+    });
+    // A build that fails before publishing never awaits it: not an unhandled rejection.
+    this.stored.catch(() => {});
     this.pending = [];
     this.pendingBytes = 0;
   }
@@ -203,6 +273,30 @@ export class IndexWriter {
     if (block.first !== first || this.pending.length !== block.end - first || this.pending.some((doc, i) => doc !== first + i)) return undefined;
     return this.previous!.compressedStoreBlock(block.index);
   }
+}
+
+/**
+ * The positions section as written: each term's positions list with its skip table before it
+ * (store/postings.ts), made a term at a time as the section is written, from the term's postings
+ * and positions lists read again in order; and each list's length with its table.
+ */
+function withSkipTables(inverted: InvertedIndex): Section & { listLengths: Uint32Array } {
+  const { docFreqs, postings, positions, positionLengths } = inverted;
+  const listLengths = Uint32Array.from(docFreqs, (df, t) => skipTableBytes(df) + positionLengths[t]!);
+  return {
+    length: listLengths.reduce((sum, n) => sum + n, 0),
+    listLengths,
+    writeTo(write) {
+      const postingLists = postings.lists()[Symbol.iterator]();
+      let t = 0;
+      for (const entries of positions.lists()) {
+        const termPostings = postingLists.next().value as Uint8Array;
+        const df = docFreqs[t++]!;
+        if (skipTableBytes(df) > 0) write(encodeSkipTable(termPostings, entries, df));
+        write(entries);
+      }
+    },
+  };
 }
 
 /** Front-coded dictionary blocks: per term, shared-prefix length, suffix, df and postings length. */
@@ -269,27 +363,75 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return Buffer.concat(parts);
 }
 
+/** The index file being written: buffered appends, a hook for each flushed piece (the checksums), and writes at an offset. */
+class IndexFileWriter {
+  private readonly buffer = Buffer.allocUnsafe(WRITE_BUFFER_BYTES);
+  private buffered = 0;
+  /** Bytes written so far (flushed or not). */
+  length = 0;
+  /** Where the data region starts: after the room reserved for the preamble, header and padding. */
+  dataStart = 0;
+  /** Called with each piece of the data region as it is flushed. */
+  onFlush: ((bytes: Uint8Array) => void) | undefined;
+  private flushed = 0;
+
+  constructor(private readonly fd: number) {}
+
+  /** Leaves the file's first `bytes` bytes for the preamble and header, written last (writeAt). */
+  reserveHead(bytes: number): void {
+    this.writeAt(new Uint8Array(bytes), 0);
+    this.length = this.flushed = this.dataStart = bytes;
+  }
+
+  write(bytes: Uint8Array): void {
+    if (this.buffered + bytes.length > this.buffer.length) this.flush();
+    if (bytes.length >= this.buffer.length) this.put(bytes);
+    else {
+      this.buffer.set(bytes, this.buffered);
+      this.buffered += bytes.length;
+    }
+    this.length += bytes.length;
+  }
+
+  flush(): void {
+    if (this.buffered === 0) return;
+    this.put(this.buffer.subarray(0, this.buffered));
+    this.buffered = 0;
+  }
+
+  writeAt(bytes: Uint8Array, position: number): void {
+    for (let done = 0; done < bytes.length; ) done += writeSync(this.fd, bytes, done, bytes.length - done, position + done);
+  }
+
+  /** Appends `bytes` after what was flushed. */
+  private put(bytes: Uint8Array): void {
+    this.onFlush?.(bytes);
+    this.writeAt(bytes, this.flushed);
+    this.flushed += bytes.length;
+  }
+}
+
 function align8(n: number): number {
   return (n + 7) & ~7;
 }
 
 /**
- * Writes `pieces` to a temporary file in `dir`, flushes it, renames it over the index and returns
- * its size. On any failure (a full disk, say) the temporary file is removed and the index there
- * before is left as it was.
+ * Writes the index through `write` to a temporary file in `dir`, flushes it, renames it over the
+ * index and returns its size. On any failure (a full disk, say) the temporary file is removed and
+ * the index there before is left as it was.
  */
-function writeAtomically(dir: string, pieces: Uint8Array[]): number {
+function writeAtomically(dir: string, write: (file: IndexFileWriter) => void): number {
   const finalPath = join(dir, INDEX_FILE);
-  const tmpPath = `${finalPath}${TEMP_INFIX}${process.pid}`;
+  const tmpPath = temporaryPath(dir);
   let size = 0;
   try {
     mkdirSync(dir, { recursive: true });
     const fd = openSync(tmpPath, "w");
     try {
-      for (const bytes of pieces) {
-        for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, size + done);
-        size += bytes.length;
-      }
+      const file = new IndexFileWriter(fd);
+      write(file);
+      file.flush();
+      size = file.length;
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -297,9 +439,8 @@ function writeAtomically(dir: string, pieces: Uint8Array[]): number {
     renameSync(tmpPath, finalPath);
   } catch (err) {
     rmSync(tmpPath, { force: true });
-    const code = (err as NodeJS.ErrnoException).code;
-    const advice = code === "ENOSPC" || code === "EDQUOT" ? "free some disk space and build again" : "check the folder and build again";
-    throw new KbSearchError("build", `could not write the index in ${dir} (${(err as Error).message}); the index there before is unchanged: ${advice}`, { cause: err });
+    if (err instanceof KbSearchError) throw err;
+    throw writeFailure(dir, err);
   }
   syncDirectory(dir);
   return size;
