@@ -541,9 +541,9 @@ export class Scorer {
     const watchedSlot = watch === undefined || !hasDoc(met, watch) ? -1 : slotOf[watch]!;
     // The most a slot's bonuses can add, so that most slots are passed over before their powers are
     // worked out: a share raised to a power of 1 or more is at most the share itself, and the held
-    // bonuses are at most the larger of their points.
+    // bonus is at most its points (the how-to one for a how-to question, the named one otherwise).
     const coverageCeiling = COVERED_FIELDS.map((f) => (queryMass > 0 ? (WEIGHTS.coverageBonus[f]! * (f === FIELD.lead ? lead.emphasis : 1)) / queryMass : 0));
-    const heldCeiling = Math.max(WEIGHTS.namedHeldBonus, WEIGHTS.titleHeldBonus);
+    const heldCeiling = plan.intent === "howTo" ? WEIGHTS.titleHeldBonus : WEIGHTS.namedHeldBonus;
     const titleCeiling = lead.phrasePoints + heldCeiling;
     for (let slot = 0; slot < used; slot++) {
       if (sl.matched[slot] === 0) continue;
