@@ -265,6 +265,12 @@ describe("queries of any size or shape (items 2, 7 and 15)", () => {
     assert.deepEqual(index.search("İNSTALL").hits.map((h) => h.id), index.search("install").hits.map((h) => h.id));
     assert.ok(index.search("install").hits.length > 0);
   });
+
+  test("an article number typed in fullwidth digits names the article, in a search and in show", () => {
+    assert.equal(index.search("Ｑ９４９３８７").hits[0]?.id, "Q949387");
+    assert.equal(index.search("ｋｂ ９４９３８７ heap").hits[0]?.id, "Q949387");
+    assert.equal(index.get("Ｑ９４９３８７")?.id, "Q949387");
+  });
 });
 
 describe("work per word is bounded (item 5)", () => {

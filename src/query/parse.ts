@@ -57,7 +57,9 @@ const VERSION = /^\d+(?:\.\d+)?$/;
 /** The most words of a product's name looked at before a version (`systems management server 2.0`). */
 const MAX_NAME_WORDS = 3;
 
-export function parseQuery(text: string): ParsedQuery {
+export function parseQuery(typed: string): ParsedQuery {
+  // Fullwidth letters and digits (`Ｑ１４９３８７`) read as their ASCII forms, here as the analyzer reads them.
+  const text = typed.normalize("NFKC");
   const ref = findArticleRef(text);
   // The reference is searched as articles cite it (`Q149387`), so that after the article come
   // those citing it, and `kb` in `kb 149387` does not match every article that mentions kilobytes.
@@ -175,7 +177,8 @@ function partOfIdentifier(text: string, start: number, end: number): boolean {
 const ARTICLE_ID = /^\s*(?:kb\s*:?\s*)?q?(\d{1,7})\s*$/i;
 
 /** The article number `text` names, as an id alone or in any of the forms above, or undefined. */
-export function articleNumberIn(text: string): number | undefined {
+export function articleNumberIn(typed: string): number | undefined {
+  const text = typed.normalize("NFKC");
   const id = ARTICLE_ID.exec(text);
   return id ? Number(id[1]) : findArticleRef(text)?.number;
 }
