@@ -12,24 +12,13 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { seededRandom } from "./seeded-random.js";
 
 /** Distinct words drawn from; an article of 3.5 MB holds some 500,000 words. */
 const VOCABULARY = 400_000;
 /** Article numbers from here up: above the archive's (Q327491) and apart from the sample corpus's. */
 const FIRST_NUMBER = 500_000;
 const LINE_CHARS = 72;
-
-/** mulberry32: a small seeded generator, so runs are repeatable. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Pronounceable-ish words of 3 to 12 letters, all distinct. */
 function vocabulary(random: () => number, size: number): string[] {
@@ -70,7 +59,7 @@ function article(number: number, bytes: number, words: string[], random: () => n
 
 /** Writes `count` articles of about `bytes` bytes each into `out`, words drawn from `words` distinct ones. */
 export function writeHostileSource(out: string, count: number, bytes: number, seed = 1, words = VOCABULARY, onArticle?: (done: number) => void): void {
-  const random = generator(seed);
+  const random = seededRandom(seed);
   const drawn = vocabulary(random, words);
   for (let i = 0; i < count; i++) {
     const number = FIRST_NUMBER + i;

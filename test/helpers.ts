@@ -45,17 +45,8 @@ export const sharedTarball: string | undefined = (() => {
 /** The message a test skips with when the real archive is absent. */
 export const NO_SHARED = "../shared/kbarchive/kb.tar.gz is not present: full-archive test skipped";
 
-/** A seeded pseudo-random generator (mulberry32), so randomized tests repeat exactly. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded pseudo-random generator, so randomized tests repeat exactly. */
+export { seededRandom as random } from "../bench/seeded-random.js";
 
 /** The built CLI: the command package.json's bin installs (it runs the CLI's bundle). */
 export const CLI = join(projectRoot, (JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")) as { bin: { kbsearch: string } }).bin.kbsearch);

@@ -16,14 +16,14 @@ import { WEIGHTS } from "./weights.js";
  * finds the article: a match there is the strongest evidence (measured on the dev set: querywords
  * MRR .83 at weight 3, .95 at 16, other classes unchanged).
  */
-// WEIGHTS.fieldWeights (weights.ts)
+// FIELD_WEIGHTS: WEIGHTS.fieldWeights (weights.ts), where the ranking's weights are kept together.
 /**
  * Length normalization per field: short fields (title, query words) barely vary, so normalize them
  * less. The lead's mean length counts the many articles without SYMPTOMS, CAUSE or SUMMARY as 0,
  * so at 0.75 a lead of ordinary length was taken for a long one (lead 0.75 -> 0.6: dev symptom MRR
  * .920 -> .922, errmsg .994 -> .995, real-dev natural .738 -> .780; no class lower; .920 at 0.5 and 0.65).
  */
-// WEIGHTS.fieldB (weights.ts)
+// FIELD_B: WEIGHTS.fieldB (weights.ts), where the ranking's weights are kept together.
 
 export function idf(docCount: number, docFreq: number): number {
   return Math.log(1 + (docCount - docFreq + 0.5) / (docFreq + 0.5));

@@ -21,7 +21,7 @@ import { WEIGHTS } from "./weights.js";
  * the best evidence the archive offers (users paste error messages and name problems the way titles
  * do); so are the query words support engineers attached, and a symptom told in the lead sections.
  */
-// WEIGHTS.coverageBonus (weights.ts)
+// COVERAGE_BONUS: WEIGHTS.coverageBonus (weights.ts), where the ranking's weights are kept together.
 export const COVERAGE_POWER = 2;
 /**
  * The power of the lead's share for a query the lead is emphasized for (see LEAD_EMPHASIS): a
@@ -40,7 +40,7 @@ export const DIALOG_LEAD_POWER = 4;
  * query's neighbouring word pairs that stand the same distance apart in the title (stopwords
  * count, so "could not open the file" matches that phrase, not "the file could not be opened").
  */
-// WEIGHTS.phraseBonus (weights.ts)
+// PHRASE_BONUS: WEIGHTS.phraseBonus (weights.ts), where the ranking's weights are kept together.
 /**
  * A symptom of this many typed words or more, told as a list of plain words (plainWordList), of
  * which no candidate's title or query words hold PHRASELESS_NAMED_SHARE of the idf mass (see
@@ -78,7 +78,7 @@ export const LOOSE_PAIR_GAP = 2;
  * Scores are multiplied by the share of the query's idf mass an article holds, to this power: an
  * article lacking a rare query word falls far, one lacking a chatty word ("how", "my") hardly.
  */
-// WEIGHTS.coordinationPower (weights.ts)
+// COORDINATION_POWER: WEIGHTS.coordinationPower (weights.ts), where the ranking's weights are kept together.
 /** Queries up to this many words get the full power. */
 export const COORDINATION_WORDS = 4;
 /**
@@ -106,7 +106,7 @@ export const MIN_CANDIDATES = 50;
  * it): real-dev how-to MRR .488 -> .567 on folds 0,1 and .456 -> .522 on held-out folds 2,3, no
  * other class of either set changed; at 48, folds 0,1 fell back to .562.
  */
-// WEIGHTS.titleHeldBonus (weights.ts)
+// TITLE_HELD_BONUS: WEIGHTS.titleHeldBonus (weights.ts), where the ranking's weights are kept together.
 /** Title words the question must hold for the bonus: one shared word says little. */
 const TITLE_HELD_MIN = 2;
 /**
@@ -122,7 +122,7 @@ const TITLE_HELD_MIN = 2;
  * typo .941 -> .938; at 8 points rather than 10, querywords .944, typo .939; at 12, held-out
  * titles fell .985 -> .984).
  */
-// WEIGHTS.namedHeldBonus (weights.ts)
+// NAMED_HELD_BONUS: WEIGHTS.namedHeldBonus (weights.ts), where the ranking's weights are kept together.
 export const QUERY_WORDS_HELD_POWER = 2;
 /**
  * A query-words line holding every word of a list of words typed without stopwords is the support
@@ -160,7 +160,7 @@ export const RARE_SHARE = 0.004;
  * typed words, not LEAD_EMPHASIS, since the longer the paste, the more its standing in the lead says
  * (real-dev errmsg MRR .854 -> .892, nDCG .697 -> .704; no dev or real-dev class lower).
  */
-// WEIGHTS.leadEmphasis (weights.ts)
+// LEAD_EMPHASIS: WEIGHTS.leadEmphasis (weights.ts), where the ranking's weights are kept together.
 /** Title positions past this are not compared (titles are rarely longer). */
 const TITLE_POSITIONS = 32;
 /** Query words past this take no part in the phrase bonus (bounds the scratch space). */
