@@ -20,6 +20,7 @@ import { decodeMsgpack } from "../src/store/msgpack.js";
 import { IndexReader } from "../src/store/reader.js";
 import { decodeDates, decodeFacetColumns, decodeSetList, encodeFacetColumns, encodeMonthDays, encodeSetList } from "../src/web/site-docmeta.js";
 import { SiteIndex } from "../src/web/site-index.js";
+import { filterRange } from "../src/web/manifest.js";
 import { writeSite } from "../src/web/site.js";
 import { chromiumPath, launchChromium, NO_CHROMIUM } from "./browser.js";
 import { buildSampleIndex, projectRoot, sharedTarball, spawnCli } from "./helpers.js";
@@ -329,6 +330,53 @@ describe("the site's compressed postings lists", () => {
       rmSync(indexDir, { recursive: true, force: true });
       rmSync(site, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the site's index at open", () => {
+  it("leaves out the store's offsets, which a query reads for its hits' blocks alone", async () => {
+    const indexDir = await buildSampleIndex("kbsearch-web-open-");
+    const site = mkdtempSync(join(tmpdir(), "kbsearch-web-open-site-"));
+    try {
+      writeSite(site, { indexDir, layout: "ranges" });
+      const reader = IndexReader.open(indexDir);
+      const { storeOffsets } = reader.header.sections;
+      reader.close();
+      const indexFile = readFileSync(join(indexDir, "kbsearch.idx"));
+      const tableStart = Math.ceil((20 + indexFile.readUInt32LE(12)) / 8) * 8 + storeOffsets.offset;
+      const manifest = JSON.parse(readFileSync(join(site, "index", "manifest.json"), "utf8")) as { packed: { ranges: [number, number][] }[] };
+      const opened = manifest.packed[0]!.ranges;
+      assert.ok(opened.every(([position, length]) => position + length <= tableStart || position >= tableStart + storeOffsets.length), JSON.stringify(opened));
+      const asked: [number, number][] = [];
+      const fetcher = (async (input: string | URL | Request, init?: RequestInit) => {
+        const bytes = readFileSync(join(site, new URL(String(input)).pathname));
+        const range = /^bytes=(\d+)-(\d+)$/.exec(new Headers(init?.headers).get("range") ?? "");
+        if (!range) return new Response(bytes);
+        asked.push([Number(range[1]), Number(range[2]) + 1]);
+        return new Response(bytes.subarray(Number(range[1]), Number(range[2]) + 1), { status: 206 });
+      }) as typeof fetch;
+      const index = await SiteIndex.open("http://site.test/", fetcher);
+      const library = KbIndex.open(indexDir);
+      const strip = ({ tookMs: _t, ...rest }: SearchResult) => rest;
+      assert.deepEqual(strip(await index.search("heap corruption")), strip(library.search("heap corruption")));
+      library.close();
+      // The sample's index is one file of the site, from 0: its ranges are the index's.
+      assert.ok(asked.some(([from, to]) => from < tableStart + storeOffsets.length && to > tableStart), "the hits' offsets were fetched");
+    } finally {
+      rmSync(indexDir, { recursive: true, force: true });
+      rmSync(site, { recursive: true, force: true });
+    }
+  });
+
+  it("offset tables filtered for deflate come back as they were, the input untouched", () => {
+    const offsets = Buffer.alloc(4 * 6 + 3);
+    [0, 700, 1_500, 70_000, 70_001, 2 ** 32 - 1].forEach((value, i) => offsets.writeUInt32LE(value, i * 4));
+    offsets.set([1, 2, 3], 24);
+    const before = Buffer.from(offsets);
+    const filtered = filterRange(offsets, "delta32planes", false);
+    assert.deepEqual(Buffer.from(offsets), before, "the writer's input, a Buffer, is left as it was");
+    assert.notDeepEqual(Buffer.from(filtered), before);
+    assert.deepEqual(Buffer.from(filterRange(filtered, "delta32planes", true)), before);
   });
 });
 

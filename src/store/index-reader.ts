@@ -66,7 +66,13 @@ export class IndexReader {
   private readonly blockFirstTerms: string[];
   private readonly blockOffsets: Uint32Array;
   /** Where each stored block starts in the store section, and where the last ends (read at open: 7.5 KB for the archive, one read less per hit). */
-  private readonly storeOffsets: Uint32Array;
+  /**
+   * The store's block offsets, read at open from a local file. A source that fetches over a network
+   * (one with willRead) reads the two offsets of each block it needs instead: for the whole archive
+   * the table is 56 KB (30 deflated), a tenth of what opening the index would fetch, while a query
+   * reads ten blocks' offsets.
+   */
+  private readonly storeOffsets: Uint32Array | undefined;
   private ids: Uint32Array | undefined;
   /** The storeDocs section, read on the first stored document asked for. */
   private storeStarts: Uint32Array | undefined;
@@ -127,7 +133,7 @@ export class IndexReader {
     this.verified = new Uint8Array(chunkCount(integrity.dataBytes));
     this.blockFirstTerms = header.blockCount ? decoder.decode(this.section("blockIndex")).split("\n") : [];
     this.blockOffsets = u32(this.section("blockOffsets"));
-    this.storeOffsets = u32(this.section("storeOffsets"));
+    this.storeOffsets = source.willRead ? undefined : u32(this.section("storeOffsets"));
     this.fieldLengthCodes = this.section("fieldLengths");
     if (this.blockFirstTerms.length !== header.blockCount || this.fieldLengthCodes.length !== header.docCount * FIELD_COUNT) {
       throw this.corrupt("is damaged (dictionary or field lengths do not match the header)");
@@ -136,7 +142,7 @@ export class IndexReader {
     if (!isOffsetTable(this.blockOffsets, header.blockCount ? header.blockCount + 1 : 0, header.sections.dictionary.length)) {
       throw this.corrupt("is damaged (the dictionary's block offsets)");
     }
-    if (!isOffsetTable(this.storeOffsets, undefined, header.sections.store.length)) throw this.corrupt("is damaged (the store's block offsets)");
+    if (this.storeOffsets && !isOffsetTable(this.storeOffsets, undefined, header.sections.store.length)) throw this.corrupt("is damaged (the store's block offsets)");
   }
 
   /** The header decoded, each count, length and offset in it checked to be a whole number in range before any is used. */
@@ -250,13 +256,19 @@ export class IndexReader {
   /** Says the stored records of `docs` are about to be read (see willReadPostings). */
   willReadStored(docs: readonly number[]): void {
     if (!this.source.willRead) return;
-    const start = this.sectionStart("store");
-    const ranges: ByteRange[] = [];
-    for (const block of new Set(docs.map((d) => this.storeBlockOf(d).index))) {
-      if (this.storeBlock?.index === block) continue;
-      ranges.push({ position: start + this.storeOffsets[block]!, length: this.storeOffsets[block + 1]! - this.storeOffsets[block]! });
+    const blocks = [...new Set(docs.map((d) => this.storeBlockOf(d).index))].filter((block) => this.storeBlock?.index !== block);
+    // Without the offsets table, each block's two offsets are fetched first: a round trip more.
+    if (!this.storeOffsets) {
+      const offsetsStart = this.sectionStart("storeOffsets");
+      this.source.willRead(blocks.map((block): ByteRange => ({ position: offsetsStart + block * 4, length: 8 })));
     }
-    this.source.willRead(ranges);
+    const start = this.sectionStart("store");
+    this.source.willRead(
+      blocks.map((block): ByteRange => {
+        const [from, to] = this.storeBlockRange(block);
+        return { position: start + from, length: to - from };
+      }),
+    );
   }
 
   /** Each document's article number, by document (for sorting by number). */
@@ -351,10 +363,25 @@ export class IndexReader {
 
   /** Stored block `index` as written: its documents, compressed. */
   compressedStoreBlock(index: number): Uint8Array {
-    const start = this.storeOffsets[index];
-    const end = this.storeOffsets[index + 1];
-    if (start === undefined || end === undefined) throw this.corrupt(`lacks stored block ${index}`);
+    const [start, end] = this.storeBlockRange(index);
     return this.sectionRange("store", start, end - start);
+  }
+
+  /** Where stored block `index` lies in the store section, [start, end). */
+  private storeBlockRange(index: number): [number, number] {
+    if (this.storeOffsets) {
+      const start = this.storeOffsets[index];
+      const end = this.storeOffsets[index + 1];
+      if (start === undefined || end === undefined) throw this.corrupt(`lacks stored block ${index}`);
+      return [start, end];
+    }
+    // Read from the table one block at a time: checked here as isOffsetTable checks the whole table.
+    if (!(Number.isInteger(index) && index >= 0 && (index + 2) * 4 <= this.header.sections.storeOffsets.length)) throw this.corrupt(`lacks stored block ${index}`);
+    const pair = u32(this.sectionRange("storeOffsets", index * 4, 8));
+    const start = pair[0]!;
+    const end = pair[1]!;
+    if (start > end || end > this.header.sections.store.length) throw this.corrupt("is damaged (the store's block offsets)");
+    return [start, end];
   }
 
   /** Every term's dictionary entry, in order (for a build updating the index). */

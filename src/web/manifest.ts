@@ -5,8 +5,12 @@
  * if it were one file, and the site source finds them in the files.
  */
 
-/** 2: docMeta as site-docmeta.ts codes it; the header without the data chunks' checksums; long postings lists compressed. */
-export const SITE_FORMAT = 2;
+/**
+ * 3: docMeta as site-docmeta.ts codes it; the header without the data chunks' checksums; long
+ * postings lists compressed; offset tables filtered as "delta32planes"; the store's offsets read
+ * block by block, not at open.
+ */
+export const SITE_FORMAT = 3;
 export const MANIFEST_FILE = "index/manifest.json";
 
 /**
@@ -37,35 +41,55 @@ export interface PackedFile {
 
 /**
  * How a range's bytes are rearranged before deflating, as PNG filters rows, so that they compress
- * better; the page undoes it. "delta32": an ascending array of u32 (offsets) as differences from the
- * one before. "columns5": a byte per field per document (the field lengths) regrouped field by field.
+ * better; the page undoes it. "delta32planes": an ascending array of u32 (offsets) as differences
+ * from the one before, then regrouped byte by byte (every first byte, then every second...), so the
+ * high bytes, mostly zero, lie together. "columns5": a byte per field per document (the field
+ * lengths) regrouped field by field.
  */
-export type RangeFilter = "" | "delta32" | "columns5";
+export type RangeFilter = "" | "delta32planes" | "columns5";
 
 /** Applies `filter` (`undo` false, the writer) or undoes it (the page), into a new array. */
 export function filterRange(bytes: Uint8Array, filter: RangeFilter, undo: boolean): Uint8Array {
+  if (filter === "delta32planes") return undo ? undoDeltas(regroup(bytes, 4, true)) : regroup(deltas(bytes), 4, false);
+  if (filter === "columns5") return regroup(bytes, 5, undo);
+  return new Uint8Array(bytes);
+}
+
+/** Rows of `width` bytes as columns (`undo` false) or back; bytes past the last whole row stay at the end. */
+function regroup(bytes: Uint8Array, width: number, undo: boolean): Uint8Array {
   const out = new Uint8Array(bytes.length);
-  if (filter === "delta32") {
-    const from = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const to = new DataView(out.buffer);
-    let previous = 0;
-    for (let at = 0; at + 4 <= bytes.length; at += 4) {
-      const value = from.getUint32(at, true);
-      to.setUint32(at, undo ? (previous + value) >>> 0 : (value - previous) >>> 0, true);
-      previous = undo ? (previous + value) >>> 0 : value;
+  const rows = Math.floor(bytes.length / width);
+  for (let row = 0; row < rows; row++) {
+    for (let column = 0; column < width; column++) {
+      if (undo) out[row * width + column] = bytes[column * rows + row]!;
+      else out[column * rows + row] = bytes[row * width + column]!;
     }
-    out.set(bytes.subarray(bytes.length - (bytes.length % 4)), bytes.length - (bytes.length % 4));
-  } else if (filter === "columns5") {
-    const rows = Math.floor(bytes.length / 5);
-    for (let row = 0; row < rows; row++) {
-      for (let column = 0; column < 5; column++) {
-        if (undo) out[row * 5 + column] = bytes[column * rows + row]!;
-        else out[column * rows + row] = bytes[row * 5 + column]!;
-      }
-    }
-    out.set(bytes.subarray(rows * 5), rows * 5);
-  } else {
-    out.set(bytes);
+  }
+  out.set(bytes.subarray(rows * width), rows * width);
+  return out;
+}
+
+/** Each u32 less the one before (the first as it is); a tail of fewer than 4 bytes is kept. */
+function deltas(bytes: Uint8Array): Uint8Array {
+  return mapU32(bytes, (value, previous) => (value - previous) >>> 0);
+}
+
+function undoDeltas(bytes: Uint8Array): Uint8Array {
+  return mapU32(bytes, (delta, previous) => (previous + delta) >>> 0, true);
+}
+
+/** `bytes` as little-endian u32, each mapped with the previous value (the input's, or with `running` the output's). */
+function mapU32(bytes: Uint8Array, f: (value: number, previous: number) => number, running = false): Uint8Array {
+  // A copy (a Node Buffer's slice() would be a view of the input).
+  const out = new Uint8Array(bytes);
+  const from = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const to = new DataView(out.buffer);
+  let previous = 0;
+  for (let at = 0; at + 4 <= bytes.length; at += 4) {
+    const value = from.getUint32(at, true);
+    const mapped = f(value, previous);
+    to.setUint32(at, mapped, true);
+    previous = running ? mapped : value;
   }
   return out;
 }

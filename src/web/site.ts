@@ -27,12 +27,12 @@ export const DEFAULT_ARTICLE_BASE = "https://jeffpar.github.io/kbarchive/kb/";
 /** The largest file a site holds: GitHub Pages refuses files over 100 MB and warns past 50. */
 export const MAX_SITE_FILE_BYTES = 40 * 1024 * 1024;
 /** Pieces (layout "pieces") by section: about what one look-up, list or hit reads there, so a query fetches little it does not read. */
-const PIECE_BYTES: Partial<Record<SectionName, number>> = { dictionary: 4 * 1024, postings: 8 * 1024, store: 8 * 1024 };
+const PIECE_BYTES: Partial<Record<SectionName, number>> = { dictionary: 4 * 1024, postings: 8 * 1024, store: 8 * 1024, storeOffsets: 512 };
 const OTHER_PIECE_BYTES = 64 * 1024;
 /** Postings lists this long are also written deflated (some 670 of the archive's 300,000 terms, 9 MB of its 15.6 MB of postings, 40% smaller). */
 const COMPRESSED_LIST_BYTES = 4096;
 /** How the sections the page reads whole are filtered before deflating (manifest.ts): they shrink by a quarter to nine tenths. */
-const SECTION_FILTERS: Partial<Record<SectionName, RangeFilter>> = { blockOffsets: "delta32", storeOffsets: "delta32", storeDocs: "delta32", fieldLengths: "columns5" };
+const SECTION_FILTERS: Partial<Record<SectionName, RangeFilter>> = { blockOffsets: "delta32planes", storeDocs: "delta32planes", fieldLengths: "columns5" };
 
 export interface SiteOptions extends PageOptions {
   /** The folder holding kbsearch.idx. */
@@ -257,6 +257,9 @@ class RecordingSource implements ByteSource {
     this.ranges.push([position, length]);
     return this.file.subarray(position, position + length);
   }
+
+  /** As the page's source has one, the reader reads here what it reads in the page (the store's offsets block by block, not at open). */
+  willRead(): void {}
 
   /** The ranges read since the last call, in order, each once. */
   take(): [number, number][] {
