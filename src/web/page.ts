@@ -71,16 +71,29 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<H
   return el;
 }
 
-/** `text` with the spans marked. */
-function marked(text: string, spans: readonly [number, number][]): DocumentFragment {
+/** A line of one character repeated, as the articles draw rules under headings and between parts. */
+const RULE_LINE = /^([-=_*])\1{19,}$/gm;
+
+/** `text` with the spans marked; with `rules`, each rule line in a span that a narrow screen clips rather than wraps. */
+function marked(text: string, spans: readonly [number, number][], rules = false): DocumentFragment {
   const out = document.createDocumentFragment();
+  const plain = (part: string) => {
+    if (!rules) return out.append(part);
+    let at = 0;
+    for (const match of part.matchAll(RULE_LINE)) {
+      out.append(part.slice(at, match.index), element("span", { className: "rule" }, match[0]));
+      at = match.index + match[0].length;
+    }
+    out.append(part.slice(at));
+  };
   let at = 0;
   for (const [start, end] of spans) {
     if (start < at) continue;
-    out.append(text.slice(at, start), element("mark", {}, text.slice(start, end)));
+    plain(text.slice(at, start));
+    out.append(element("mark", {}, text.slice(start, end)));
     at = end;
   }
-  out.append(text.slice(at));
+  plain(text.slice(at));
   return out;
 }
 
@@ -155,6 +168,8 @@ class Page {
   private async render(view: View, fromUrl = true): Promise<void> {
     // The box is left alone while its query is shown: rewriting it would drop a space being typed.
     if (fromUrl && this.input.value !== view.q) this.input.value = view.q;
+    // The article's heading says what the status line would: that line is left to screen readers.
+    document.body.classList.toggle("reading", Boolean(view.id));
     if (view.id) return this.showArticle(view);
     this.article.hidden = true;
     this.resultsView.hidden = false;
@@ -353,7 +368,7 @@ class Page {
       back,
       element("h2", { id: "article-title", tabIndex: -1 }, `${doc.id}: ${doc.title}`),
       element("p", { className: "facts" }, facts, " · ", element("a", { href: articleUrl(this.articleBase, doc.id) }, "on the archive's site")),
-      element("pre", { className: "text" }, marked(doc.text, highlightSpans(doc.text, terms))),
+      element("pre", { className: "text" }, marked(doc.text, highlightSpans(doc.text, terms), true)),
       relatedList,
     );
     this.status.textContent = `${doc.id}: ${doc.title}`;
