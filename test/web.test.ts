@@ -224,8 +224,10 @@ describe("the static site in Chromium", { skip }, () => {
     await page.goto(`${ranged.url}?q=access+violation`);
     await page.waitForSelector("#facets .facet");
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1));
-    const [facets, hits] = await Promise.all([page.locator("#facets").boundingBox(), page.locator("#results").boundingBox()]);
+    const [facets, hits, firstHit] = await Promise.all([page.locator("#facets").boundingBox(), page.locator("#results").boundingBox(), page.locator("#results .hit").first().boundingBox()]);
     assert.ok(facets!.y < hits!.y);
+    // The facets take a row a group: the first hit, its snippet too, is on the first screen.
+    assert.ok(firstHit!.y + firstHit!.height <= 740, `the first hit ends at ${firstHit!.y + firstHit!.height} px`);
     await page.close();
   });
 });
