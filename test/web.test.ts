@@ -350,7 +350,9 @@ describe("the site's index at open", () => {
       const opened = manifest.packed[0]!.ranges;
       assert.ok(opened.every(([position, length]) => position + length <= tableStart || position >= tableStart + storeOffsets.length), JSON.stringify(opened));
       const asked: [number, number][] = [];
+      const files: string[] = [];
       const fetcher = (async (input: string | URL | Request, init?: RequestInit) => {
+        files.push(new URL(String(input)).pathname);
         const bytes = readFileSync(join(site, new URL(String(input)).pathname));
         const range = /^bytes=(\d+)-(\d+)$/.exec(new Headers(init?.headers).get("range") ?? "");
         if (!range) return new Response(bytes);
@@ -360,10 +362,18 @@ describe("the site's index at open", () => {
       const index = await SiteIndex.open("http://site.test/", fetcher);
       const library = KbIndex.open(indexDir);
       const strip = ({ tookMs: _t, ...rest }: SearchResult) => rest;
-      assert.deepEqual(strip(await index.search("heap corruption")), strip(library.search("heap corruption")));
-      library.close();
       // The sample's index is one file of the site, from 0: its ranges are the index's.
-      assert.ok(asked.some(([from, to]) => from < tableStart + storeOffsets.length && to > tableStart), "the hits' offsets were fetched");
+      const offsetsAsked = () => asked.filter(([from, to]) => from < tableStart + storeOffsets.length && to > tableStart).length;
+      assert.deepEqual(strip(await index.search("heap corruption")), strip(library.search("heap corruption")));
+      assert.ok(offsetsAsked() > 0, "the hits' offsets were fetched");
+      assert.ok(!files.includes("/index/store-offsets.bin"), "a first search fetches no offsets table");
+      // A second search reading offsets fetches the table whole; the searches after it fetch no offsets.
+      assert.deepEqual(strip(await index.search("printer driver")), strip(library.search("printer driver")));
+      assert.ok(files.includes("/index/store-offsets.bin"), "the second search fetched the table");
+      const before = offsetsAsked();
+      for (const q of ["exchange mta", "access violation", "spooler"]) assert.deepEqual(strip(await index.search(q)), strip(library.search(q)), q);
+      assert.equal(offsetsAsked(), before);
+      library.close();
     } finally {
       rmSync(indexDir, { recursive: true, force: true });
       rmSync(site, { recursive: true, force: true });

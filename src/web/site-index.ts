@@ -57,6 +57,7 @@ export class SiteIndex {
 
   /** Runs `step` until it has every byte it reads. */
   private async run<T>(step: () => T): Promise<T> {
+    this.source.searches++;
     for (let round = 0; ; round++) {
       try {
         return step();

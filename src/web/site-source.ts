@@ -34,6 +34,10 @@ export class SiteSource implements ByteSource {
   private readonly spans: Span[] = [];
   /** Packed files fetched or on their way, by path. */
   private readonly packing = new Map<string, Promise<void>>();
+  /** Packed files fetched whole from their second use on, by the search that first used them (see PackedFile). */
+  private readonly firstUse = new Map<string, number>();
+  /** Counts the searches run (SiteIndex tells): what a packed file's second use is. */
+  searches = 0;
   /** Files or ranges on their way, so that two searches in flight fetch them once. */
   private readonly inFlight = new Map<string, Promise<void>>();
 
@@ -100,7 +104,7 @@ export class SiteSource implements ByteSource {
     const parts: { file: SiteFile; start: number; end: number }[] = [];
     for (const range of ranges) {
       const packed = this.manifest.packed.find((p) => p.ranges.some(([pos, len]) => range.position >= pos && range.position + range.length <= pos + len));
-      if (packed) {
+      if (packed && (!packed.wholeFromSecondUse || this.usedBefore(packed))) {
         jobs.push(this.loadPacked(packed));
         continue;
       }
@@ -125,6 +129,13 @@ export class SiteSource implements ByteSource {
     }
     for (const file of pieces) jobs.push(this.once(file.path, async () => this.add(file.start, await this.get(file.path))));
     await Promise.all(jobs);
+  }
+
+  /** True when a search before this one read ranges of `packed`; the first to do so is noted. */
+  private usedBefore(packed: PackedFile): boolean {
+    const first = this.firstUse.get(packed.path);
+    if (first === undefined) this.firstUse.set(packed.path, this.searches);
+    return first !== undefined && first !== this.searches;
   }
 
   /** The parts of `range` outside the compressed postings lists; a job fetching each list it overlaps is added to `jobs`. */

@@ -32,7 +32,7 @@ const OTHER_PIECE_BYTES = 64 * 1024;
 /** Postings lists this long are also written deflated (some 670 of the archive's 300,000 terms, 9 MB of its 15.6 MB of postings, 40% smaller). */
 const COMPRESSED_LIST_BYTES = 4096;
 /** How the sections the page reads whole are filtered before deflating (manifest.ts): they shrink by a quarter to nine tenths. */
-const SECTION_FILTERS: Partial<Record<SectionName, RangeFilter>> = { blockOffsets: "delta32planes", storeDocs: "delta32planes", fieldLengths: "columns5" };
+const SECTION_FILTERS: Partial<Record<SectionName, RangeFilter>> = { blockOffsets: "delta32planes", storeDocs: "delta32planes", storeOffsets: "delta32planes", fieldLengths: "columns5" };
 
 export interface SiteOptions extends PageOptions {
   /** The folder holding kbsearch.idx. */
@@ -112,7 +112,12 @@ export function writeSite(dir: string, options: SiteOptions): SiteReport {
     write(path, deflateRawSync(Buffer.concat(ranges.map(([pos, len, filter]) => filterRange(bytesAt(pos, len), filter, false))), { level: 9 }));
     return { path, ranges };
   };
-  const packed = [packFile("index/open.bin", openRanges), packFile("index/ids.bin", idRanges)];
+  const storeOffsets = reader.header.sections.storeOffsets;
+  const packed = [
+    packFile("index/open.bin", openRanges),
+    packFile("index/ids.bin", idRanges),
+    { ...packFile("index/store-offsets.bin", [[dataStart + storeOffsets.offset, storeOffsets.length]]), wholeFromSecondUse: true },
+  ];
 
   const deflatedPack = (value: unknown) => deflateRawSync(pack(value), { level: 9 });
   const docMeta: DocMetaFiles = { facets: "index/docmeta/facets.bin", dates: "index/docmeta/dates.bin", lists: {} };
