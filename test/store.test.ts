@@ -18,7 +18,7 @@ import { addDoc, docBits } from "../src/store/doc-bits.js";
 import { DecodedPostings, encodePosting, mergePostings } from "../src/store/postings.js";
 import { pack, unpack } from "msgpackr";
 import { crc32 } from "node:zlib";
-import { IndexReader } from "../src/store/reader.js";
+import { IndexReader, type TermEntry } from "../src/store/reader.js";
 import { storedRecord } from "../src/store/stored-record.js";
 import { ByteReader, ByteWriter } from "../src/store/varint.js";
 import { IndexWriter } from "../src/store/writer.js";
@@ -491,6 +491,28 @@ describe("index file", () => {
         assert.ok(!expected.has(term), term);
         assert.equal(reader.lookup(term), undefined, JSON.stringify(term));
       }
+    });
+  });
+
+  test("lookupAll finds each term as lookup does: in any order, asked twice, absent, non-ASCII, over every block", () => {
+    const absent = ["", "!", "0", "heapx", "heap ", "caf", "word1000", "title", "zzzz", "\uffff"];
+    // Every term and the absent ones, shuffled, some twice, in a fresh reader (no block decoded yet)
+    // and again in one whose blocks lookup has decoded.
+    const asked = [...allTerms, ...absent, ...allTerms.filter((_, i) => i % 5 === 0)];
+    const rand = random(7);
+    for (let i = asked.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [asked[i], asked[j]] = [asked[j]!, asked[i]!];
+    }
+    assert.ok(allTerms.some((t) => /[^\x00-\x7f]/.test(t)), "a non-ASCII term is asked for");
+    const strip = (e: TermEntry | undefined) => e && { ...e };
+    withReader((reader) => {
+      const found = reader.lookupAll(asked);
+      const each = asked.map((term) => reader.lookup(term));
+      assert.deepEqual(found.map(strip), each.map(strip));
+      assert.equal(found.filter((e) => e !== undefined).length, asked.length - absent.length);
+      assert.deepEqual(reader.lookupAll(asked).map(strip), each.map(strip), "blocks already decoded");
+      assert.deepEqual(reader.lookupAll([]), []);
     });
   });
 

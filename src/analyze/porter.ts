@@ -141,15 +141,30 @@ const STEP2: readonly Rule[] = [
   ["biliti", "ble"], ["logi", "log"],
 ];
 const STEP3: readonly Rule[] = [["icate", "ic"], ["ative", ""], ["alize", "al"], ["iciti", "ic"], ["ical", "ic"], ["ful", ""], ["ness", ""]];
+const NO_RULES: readonly Rule[] = [];
+
+/** A step's rules by the last letter of their suffix, each letter's in the step's order. */
+function byLastLetter(rules: readonly Rule[]): ReadonlyMap<number, readonly Rule[]> {
+  const map = new Map<number, Rule[]>();
+  for (const rule of rules) {
+    const last = rule[0].charCodeAt(rule[0].length - 1);
+    map.set(last, [...(map.get(last) ?? []), rule]);
+  }
+  return map;
+}
+
+const STEP2_RULES = byLastLetter(STEP2);
+const STEP3_RULES = byLastLetter(STEP3);
 
 /**
  * natural's replacePatterns(token, rules, 0): each rule whose suffix ends the token as it came in,
  * leaving a measure above 0 there, rewrites that suffix of the token as rewritten so far, unless
  * that would leave nothing.
  */
-function replaceSuffixes(token: string, rules: readonly Rule[]): string {
+function replaceSuffixes(token: string, rules: ReadonlyMap<number, readonly Rule[]>): string {
   let out = token;
-  for (const [suffix, replacement] of rules) {
+  // Only the rules whose suffix ends as the token does can apply: the others are not looked at.
+  for (const [suffix, replacement] of rules.get(token.charCodeAt(token.length - 1)) ?? NO_RULES) {
     if (!endsWith(token, suffix) || !(measure(token, token.length - suffix.length) > 0)) continue;
     if (!endsWith(out, suffix)) continue;
     const rewritten = out.slice(0, out.length - suffix.length) + replacement;
@@ -194,5 +209,5 @@ function step5b(token: string): string {
 /** natural's PorterStemmer.stem(token). */
 export function porterStem(token: string): string {
   if (token.length < 3) return token;
-  return step5b(step5a(step4(replaceSuffixes(replaceSuffixes(step1c(step1b(step1a(token.toLowerCase()))), STEP2), STEP3))));
+  return step5b(step5a(step4(replaceSuffixes(replaceSuffixes(step1c(step1b(step1a(token.toLowerCase()))), STEP2_RULES), STEP3_RULES))));
 }
