@@ -67,6 +67,11 @@ describe("full archive", () => {
     const result = index!.search("my office 97 wont unistall, it says setup cannot find a file, how do i remove it");
     assert.deepEqual(result.corrections.map((c) => [c.from, c.term]), [["unistall", "uninstal"]]);
     assert.deepEqual(index!.search("exch unistall").corrections.map((c) => c.from), ["unistall"], "a product's short name (exch) is not a misspelling");
+    // The correction brings what the word spelled right brings: its synonyms ("uninstall" is searched with "remove" too).
+    const spelledRight = index!.search("how do i uninstall office 2000").terms;
+    const misspelt = index!.search("how do i unistall office 2000").terms;
+    assert.ok(spelledRight.includes("remov"), spelledRight.join(" "));
+    assert.ok(misspelt.includes("remov"), misspelt.join(" "));
   });
 
   test("a how-to question leads with the article whose title names the task in the question's words", (t) => {

@@ -11,6 +11,7 @@ import { WEIGHTS } from "../rank/weights.js";
 import type { IndexReader, TermEntry } from "../store/index-reader.js";
 import { isProductName } from "./aliases.js";
 import { oneEditAway } from "./spelling.js";
+import { SYNONYM_WEIGHT, synonymsOf } from "./synonyms.js";
 import type { Correction, MatchKind, ParsedQuery, QueryIntent, QueryWord } from "./types.js";
 
 /** A word held by at most this many articles may be a misspelling of a commoner one. */
@@ -107,6 +108,14 @@ export function planQuery(parsed: ParsedQuery, index: IndexReader): QueryPlan {
     const spellings = uncommon && correctable ? commonerSpellings(word, docFreq * (rare ? CORRECTION_RATIO : MISSPELT_RATIO), index) : [];
     if (spellings.length && (spellings[0]!.entry.docFreq >= (completed[0]?.docFreq ?? 0))) {
       for (const s of spellings) alternatives.push({ entry: s.entry, weight: word.weight * SPELLING_WEIGHT, kind: "spelling" });
+      // The likeliest spelling's synonyms too, as the word typed right would bring them: a misspelt
+      // question then ranks as the same question spelled right ("unistall" finds "remove").
+      for (const term of synonymsOf(spellings[0]!.surface)) {
+        const entry = index.lookup(term);
+        if (entry && !alternatives.some((a) => a.entry.term === term)) {
+          alternatives.push({ entry, weight: word.weight * SPELLING_WEIGHT * SYNONYM_WEIGHT, kind: "spelling" });
+        }
+      }
       corrections.push({ from: word.surface, to: spellings[0]!.surface, term: spellings[0]!.entry.term });
     } else {
       // Every completion counts as much as the likeliest (commonest) one: a rare completion must not
