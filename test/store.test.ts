@@ -22,6 +22,7 @@ import { IndexReader, type TermEntry } from "../src/store/reader.js";
 import { IndexReader as SourceReader } from "../src/store/index-reader.js";
 import { FileByteSource } from "../src/store/file-source.js";
 import { nodeCodecs } from "../src/store/node-codecs.js";
+import { LruCache } from "../src/store/lru.js";
 import { storedRecord } from "../src/store/stored-record.js";
 import { ByteReader, ByteWriter } from "../src/store/varint.js";
 import { IndexWriter } from "../src/store/writer.js";
@@ -68,6 +69,30 @@ describe("varint", () => {
     assert.equal(r.varint(), 16384);
     assert.ok(r.done);
     assert.equal(r.pos, w.length);
+  });
+});
+
+describe("LRU cache", () => {
+  test("keeps the most recently used within its limit, by count or by weight; a value over the limit is made but not kept", () => {
+    const made: string[] = [];
+    const make = (key: string) => (made.push(key), key.repeat(key.length));
+    const byWeight = new LruCache<string, string>(6, (value) => value.length);
+    byWeight.get("a", make); // weight 1
+    byWeight.get("bb", make); // weight 4: 5 in all
+    byWeight.get("a", make); // used: "bb" is now the least recent
+    byWeight.get("c", make); // weight 1 makes 6: nothing dropped
+    assert.deepEqual([byWeight.has("a"), byWeight.has("bb"), byWeight.has("c")], [true, true, true]);
+    byWeight.get("dd", make); // weight 4: "bb", the least recent, goes to make room, and that is room enough
+    assert.deepEqual([byWeight.has("a"), byWeight.has("bb"), byWeight.has("c"), byWeight.has("dd")], [true, false, true, true]);
+    assert.equal(byWeight.get("eee", make), "eeeeeeeee"); // weight 9, over the limit
+    assert.equal(byWeight.has("eee"), false);
+    assert.deepEqual([byWeight.has("a"), byWeight.has("c"), byWeight.has("dd")], [true, true, true], "a value not kept drops nothing");
+    assert.throws(() => byWeight.get("f", () => { throw new Error("not at hand"); }));
+    assert.deepEqual([byWeight.has("a"), byWeight.has("c"), byWeight.has("dd")], [true, true, true], "a make that throws drops nothing");
+    assert.deepEqual(made, ["a", "bb", "c", "dd", "eee"]);
+    const byCount = new LruCache<number, number>(2);
+    for (const key of [1, 2, 1, 3]) byCount.get(key, (k) => k * 10);
+    assert.deepEqual([byCount.has(1), byCount.has(2), byCount.has(3)], [true, false, true]);
   });
 });
 

@@ -40,6 +40,10 @@ const ASCII_TERM = /^[\x00-\x7f]*$/;
 const BLOCK_CACHE_LIMIT = 1024;
 /** ...and this many as read (~500 bytes each): every query looks up words, each in its block, and a read is a system call. */
 const BLOCK_BYTES_CACHE_LIMIT = 4096;
+/** Postings and positions lists of this many bytes or more are kept once read (a shorter one is a read of a few pages)... */
+const KEPT_LIST_BYTES = 4096;
+/** ...up to this many bytes of them (the commonest word's postings take 160 KB). */
+const KEPT_LISTS_BYTES = 8 * 1024 * 1024;
 /** Stored blocks kept decompressed (8-32 KB each). */
 const STORE_BLOCK_CACHE_LIMIT = 32;
 
@@ -83,6 +87,11 @@ export class IndexReader {
   private readonly blockCache = new LruCache<number, TermEntry[]>(BLOCK_CACHE_LIMIT);
   /** Dictionary blocks as read, for scanBlock: a word's variants that differ late fall in the same block, and queries share words. */
   private readonly blockBytesCache = new LruCache<number, Uint8Array>(BLOCK_BYTES_CACHE_LIMIT);
+  /**
+   * Long postings and positions lists as read, by the bytes they hold: the archive's common words
+   * come back query after query, and a phrase's scoring reads again the lists its phrase just read.
+   */
+  private readonly lists = new LruCache<number, Uint8Array>(KEPT_LISTS_BYTES, (bytes) => bytes.buffer.byteLength);
 
   /**
    * Reads the index `source` holds; throws KbSearchError (index-corrupt, index-version), whose
@@ -269,13 +278,16 @@ export class IndexReader {
   }
 
   postings(entry: TermEntry): Uint8Array {
-    return this.sectionRange("postings", entry.offset, entry.length);
+    if (entry.length < KEPT_LIST_BYTES) return this.sectionRange("postings", entry.offset, entry.length);
+    return this.lists.get(entry.offset, () => this.sectionRange("postings", entry.offset, entry.length));
   }
 
   /** The term's positions list (store/postings.ts: one entry per posting), read only by a phrase. */
   positions(entry: TermEntry): Uint8Array {
     const { start, end } = this.positionRange(entry.ordinal);
-    return this.readData(this.sectionStart("positions") + start, end - start);
+    const read = () => this.readData(this.sectionStart("positions") + start, end - start);
+    // Kept apart from the postings lists' keys (their offsets, 0 or more).
+    return end - start < KEPT_LIST_BYTES ? read() : this.lists.get(-1 - entry.ordinal, read);
   }
 
   /** Where term `ordinal`'s positions list lies in the positions section. */
