@@ -2,7 +2,7 @@
 import { after, before, describe, test } from "node:test";
 import { random } from "./helpers.js";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ANALYZER_ID } from "../src/analyze/analyzer.js";
@@ -19,9 +19,6 @@ import { DecodedPostings, encodePosting, mergePostings } from "../src/store/post
 import { pack, unpack } from "msgpackr";
 import { crc32 } from "node:zlib";
 import { IndexReader, type TermEntry } from "../src/store/reader.js";
-import { IndexReader as SourceReader } from "../src/store/index-reader.js";
-import { FileByteSource } from "../src/store/file-source.js";
-import { nodeCodecs } from "../src/store/node-codecs.js";
 import { LruCache } from "../src/store/lru.js";
 import { storedRecord } from "../src/store/stored-record.js";
 import { ByteReader, ByteWriter } from "../src/store/varint.js";
@@ -542,26 +539,6 @@ describe("index file", () => {
       assert.deepEqual(reader.lookupAll(asked).map(strip), each.map(strip), "blocks already decoded");
       assert.deepEqual(reader.lookupAll([]), []);
     });
-  });
-
-  test("stored blocks read recently are kept decompressed: hits alternating between blocks inflate each once", () => {
-    let inflated = 0;
-    const codecs = { ...nodeCodecs, inflateStoreBlock: (bytes: Uint8Array) => (inflated++, nodeCodecs.inflateStoreBlock(bytes)) };
-    const fd = openSync(join(dir, INDEX_FILE), "r");
-    const reader = new SourceReader(new FileByteSource(fd, "synthetic"), codecs, "");
-    try {
-      const first = reader.storeBlockOf(0);
-      const last = reader.storeBlockOf(docs.length - 1);
-      assert.notEqual(first.index, last.index);
-      const expected = [0, docs.length - 1].map((doc) => reader.stored(doc).id);
-      for (let round = 0; round < 3; round++) {
-        assert.equal(reader.stored(0).id, expected[0]);
-        assert.equal(reader.stored(docs.length - 1).id, expected[1]);
-      }
-      assert.equal(inflated, 2);
-    } finally {
-      reader.close();
-    }
   });
 
   test("withPrefix returns the sorted matches, at most `limit`", () => {

@@ -44,8 +44,6 @@ const BLOCK_BYTES_CACHE_LIMIT = 4096;
 const KEPT_LIST_BYTES = 4096;
 /** ...up to this many bytes of them (the commonest word's postings take 160 KB). */
 const KEPT_LISTS_BYTES = 8 * 1024 * 1024;
-/** Stored blocks kept decompressed (8-32 KB each). */
-const STORE_BLOCK_CACHE_LIMIT = 32;
 
 /** What a full check of an index found. */
 export interface VerifyReport {
@@ -77,12 +75,8 @@ export class IndexReader {
   /** The storeDocs section, read on the first stored document asked for. */
   private storeStarts: Uint32Array | undefined;
   private meta: DocMetaColumns | undefined;
-  /**
-   * Stored blocks read, decompressed (each a msgpack array of its documents, each packed on its
-   * own), least recently used first: a query's hits may share a block, and a search typed a key
-   * at a time shows mostly the hits it showed a key before.
-   */
-  private readonly storeBlocks = new LruCache<number, Uint8Array>(STORE_BLOCK_CACHE_LIMIT);
+  /** The last stored block read, decompressed: a msgpack array of its documents, each packed on its own. */
+  private storeBlock: { index: number; bytes: Uint8Array } | undefined;
   /** Decoded dictionary blocks, least recently used first: queries (and a word's spelling variants) keep coming back to the same ones. */
   private readonly blockCache = new LruCache<number, TermEntry[]>(BLOCK_CACHE_LIMIT);
   /** Dictionary blocks as read, for scanBlock: a word's variants that differ late fall in the same block, and queries share words. */
@@ -329,7 +323,7 @@ export class IndexReader {
     const start = this.sectionStart("store");
     const ranges: ByteRange[] = [];
     for (const block of new Set(docs.map((d) => this.storeBlockOf(d).index))) {
-      if (this.storeBlocks.has(block)) continue;
+      if (this.storeBlock?.index === block) continue;
       ranges.push({ position: start + this.storeOffsets[block]!, length: this.storeOffsets[block + 1]! - this.storeOffsets[block]! });
     }
     this.source.willRead(ranges);
@@ -391,27 +385,23 @@ export class IndexReader {
     return pairs;
   }
 
-  /** The document's stored record (its block decompressed once while it stays among the recently read). */
+  /** The document's stored record; the last block read is kept, since neighbouring hits often share it. */
   stored(doc: number): StoredDoc {
-    const { block, packed } = this.packedIn(doc);
-    return this.unpackStored(block, () => storedDocOf(decodeMsgpack(packed)));
+    const packedDoc = this.packedStored(doc);
+    return this.unpackStored(this.storeBlock!.index, () => storedDocOf(decodeMsgpack(packedDoc)));
   }
 
   /** The document's stored record still packed (msgpack), as the store keeps it. */
   packedStored(doc: number): Uint8Array {
-    return this.packedIn(doc).packed;
-  }
-
-  /** The document's packed record and the stored block it is in. */
-  private packedIn(doc: number): { block: number; packed: Uint8Array } {
     const block = this.storeBlockOf(doc);
-    const bytes = this.storeBlocks.get(block.index, (index) => {
-      const compressed = this.compressedStoreBlock(index);
-      return this.unpackStored(index, () => this.codecs.inflateStoreBlock(compressed));
-    });
-    const packed = this.unpackStored(block.index, () => binaryElement(bytes, doc - block.first));
-    if (!packed) throw this.corrupt(`lacks stored document ${doc}`);
-    return { block: block.index, packed };
+    if (this.storeBlock?.index !== block.index) {
+      const packed = this.compressedStoreBlock(block.index);
+      this.storeBlock = { index: block.index, bytes: this.unpackStored(block.index, () => this.codecs.inflateStoreBlock(packed)) };
+    }
+    const bytes = this.storeBlock.bytes;
+    const packedDoc = this.unpackStored(block.index, () => binaryElement(bytes, doc - block.first));
+    if (!packedDoc) throw this.corrupt(`lacks stored document ${doc}`);
+    return packedDoc;
   }
 
   /** The stored block holding `doc`, and the documents it holds, [first, end). */
