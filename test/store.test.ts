@@ -18,7 +18,8 @@ import { addDoc, docBits } from "../src/store/doc-bits.js";
 import { DecodedPostings, encodePosting, mergePostings } from "../src/store/postings.js";
 import { pack, unpack } from "msgpackr";
 import { crc32 } from "node:zlib";
-import { IndexReader } from "../src/store/reader.js";
+import { IndexReader, type TermEntry } from "../src/store/reader.js";
+import { LruCache } from "../src/store/lru.js";
 import { storedRecord } from "../src/store/stored-record.js";
 import { ByteReader, ByteWriter } from "../src/store/varint.js";
 import { IndexWriter } from "../src/store/writer.js";
@@ -65,6 +66,30 @@ describe("varint", () => {
     assert.equal(r.varint(), 16384);
     assert.ok(r.done);
     assert.equal(r.pos, w.length);
+  });
+});
+
+describe("LRU cache", () => {
+  test("keeps the most recently used within its limit, by count or by weight; a value over the limit is made but not kept", () => {
+    const made: string[] = [];
+    const make = (key: string) => (made.push(key), key.repeat(key.length));
+    const byWeight = new LruCache<string, string>(6, (value) => value.length);
+    byWeight.get("a", make); // weight 1
+    byWeight.get("bb", make); // weight 4: 5 in all
+    byWeight.get("a", make); // used: "bb" is now the least recent
+    byWeight.get("c", make); // weight 1 makes 6: nothing dropped
+    assert.deepEqual([byWeight.has("a"), byWeight.has("bb"), byWeight.has("c")], [true, true, true]);
+    byWeight.get("dd", make); // weight 4: "bb", the least recent, goes to make room, and that is room enough
+    assert.deepEqual([byWeight.has("a"), byWeight.has("bb"), byWeight.has("c"), byWeight.has("dd")], [true, false, true, true]);
+    assert.equal(byWeight.get("eee", make), "eeeeeeeee"); // weight 9, over the limit
+    assert.equal(byWeight.has("eee"), false);
+    assert.deepEqual([byWeight.has("a"), byWeight.has("c"), byWeight.has("dd")], [true, true, true], "a value not kept drops nothing");
+    assert.throws(() => byWeight.get("f", () => { throw new Error("not at hand"); }));
+    assert.deepEqual([byWeight.has("a"), byWeight.has("c"), byWeight.has("dd")], [true, true, true], "a make that throws drops nothing");
+    assert.deepEqual(made, ["a", "bb", "c", "dd", "eee"]);
+    const byCount = new LruCache<number, number>(2);
+    for (const key of [1, 2, 1, 3]) byCount.get(key, (k) => k * 10);
+    assert.deepEqual([byCount.has(1), byCount.has(2), byCount.has(3)], [true, false, true]);
   });
 });
 
@@ -491,6 +516,28 @@ describe("index file", () => {
         assert.ok(!expected.has(term), term);
         assert.equal(reader.lookup(term), undefined, JSON.stringify(term));
       }
+    });
+  });
+
+  test("lookupAll finds each term as lookup does: in any order, asked twice, absent, non-ASCII, over every block", () => {
+    const absent = ["", "!", "0", "heapx", "heap ", "caf", "word1000", "title", "zzzz", "\uffff"];
+    // Every term and the absent ones, shuffled, some twice, in a fresh reader (no block decoded yet)
+    // and again in one whose blocks lookup has decoded.
+    const asked = [...allTerms, ...absent, ...allTerms.filter((_, i) => i % 5 === 0)];
+    const rand = random(7);
+    for (let i = asked.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [asked[i], asked[j]] = [asked[j]!, asked[i]!];
+    }
+    assert.ok(allTerms.some((t) => /[^\x00-\x7f]/.test(t)), "a non-ASCII term is asked for");
+    const strip = (e: TermEntry | undefined) => e && { ...e };
+    withReader((reader) => {
+      const found = reader.lookupAll(asked);
+      const each = asked.map((term) => reader.lookup(term));
+      assert.deepEqual(found.map(strip), each.map(strip));
+      assert.equal(found.filter((e) => e !== undefined).length, asked.length - absent.length);
+      assert.deepEqual(reader.lookupAll(asked).map(strip), each.map(strip), "blocks already decoded");
+      assert.deepEqual(reader.lookupAll([]), []);
     });
   });
 

@@ -24,7 +24,7 @@ interface Match {
 
 export function makeSnippet(text: string, from: number, to: number, terms: readonly string[]): Snippet {
   const wanted = new Set(terms);
-  const matches = findMatches(text.slice(from, to), wanted).map((m) => ({ ...m, start: m.start + from, end: m.end + from }));
+  const matches = findMatches(text.slice(from, to), wanted, from);
   const bodyStart = skipSpace(text, from, to);
   let start = bodyStart;
   if (matches.length) {
@@ -56,11 +56,11 @@ function merge(matches: Match[]): Match[] {
 }
 
 /**
- * Where the wanted terms stand in `body`. Only the stretches around the places where a wanted
- * word may start are analyzed, each from and to a point the tokenizer starts afresh at: most of
- * an article holds none of a query's words.
+ * Where the wanted terms stand in `body`, plus `offset` (where the body starts in its text). Only
+ * the stretches around the places where a wanted word may start are analyzed, each from and to a
+ * point the tokenizer starts afresh at: most of an article holds none of a query's words.
  */
-function findMatches(body: string, wanted: Set<string>): Match[] {
+function findMatches(body: string, wanted: Set<string>, offset = 0): Match[] {
   // A word that does not start with a term's stem prefix, apostrophes aside, cannot analyze to it.
   const prefixes = [...wanted].map(stemPrefix);
   // Most words start with a letter no prefix starts with: one look-up turns them away.
@@ -73,7 +73,7 @@ function findMatches(body: string, wanted: Set<string>): Match[] {
   const matches: Match[] = [];
   const analyzeStretch = (from: number, to: number) =>
     analyze(body.slice(from, to), (term, start, end) => {
-      if (wanted.has(term)) matches.push({ start: start + from, end: end + from, term });
+      if (wanted.has(term)) matches.push({ start: start + from + offset, end: end + from + offset, term });
     }, accept);
   if (prefixes.length === 0) return matches;
   // Folded as the tokenizer folds (one character for one), so fullwidth or dotted-capital words are found too.
@@ -171,16 +171,25 @@ function isApart(c: number): boolean {
 
 /** Index of the match that starts the window with the most distinct terms (then most matches). */
 function bestWindow(matches: Match[]): number {
+  // Each window's distinct terms are counted by marking a term's number with the window's, not
+  // in a set made per window: a common word's article has hundreds of windows.
+  const numbers = new Map<string, number>();
+  for (const m of matches) if (!numbers.has(m.term)) numbers.set(m.term, numbers.size);
+  const termOf = Int32Array.from(matches, (m) => numbers.get(m.term)!);
+  const seenIn = new Int32Array(numbers.size).fill(-1);
   let best = 0;
   let bestScore = -1;
   for (let i = 0; i < matches.length; i++) {
-    const distinct = new Set<string>();
+    let distinct = 0;
     let count = 0;
     for (let j = i; j < matches.length && matches[j]!.end - matches[i]!.start <= SNIPPET_LENGTH - LEAD_IN; j++) {
-      distinct.add(matches[j]!.term);
+      if (seenIn[termOf[j]!] !== i) {
+        seenIn[termOf[j]!] = i;
+        distinct++;
+      }
       count++;
     }
-    const score = distinct.size * 100 + count;
+    const score = distinct * 100 + count;
     if (score > bestScore) {
       bestScore = score;
       best = i;

@@ -5,7 +5,7 @@
  * finds commoner words, the words it begins (it may be typed in part). Identifiers (`0x24`,
  * `kernel32.dll`) and names (`ATLControl`) are matched as typed, never "corrected".
  */
-import { normalize } from "../analyze/analyzer.js";
+import { normalizeUncached } from "../analyze/analyzer.js";
 import { idf } from "../rank/bm25f.js";
 import { WEIGHTS } from "../rank/weights.js";
 import type { IndexReader, TermEntry } from "../store/index-reader.js";
@@ -142,15 +142,19 @@ function commonerSpellings(word: QueryWord, atLeast: number, index: IndexReader)
   // Each distinct term of a variant, with the first variant giving it.
   const variants = new Map<string, string>([[word.term, ""]]);
   for (const variant of oneEditAway(word.surface)) {
-    const term = normalize(variant);
+    // Not through normalize's cache: hundreds of spellings, nearly all seen once, would crowd out
+    // the words articles and queries keep coming back to.
+    const term = normalizeUncached(variant);
     if (term !== undefined && !variants.has(term)) variants.set(term, variant);
   }
   variants.delete(word.term);
   index.willLookUp(variants.keys());
-  for (const [term, variant] of variants) {
-    const entry = index.lookup(term);
-    if (entry && entry.docFreq >= minDocFreq) found.set(term, { entry, surface: variant });
-  }
+  const terms = [...variants.keys()];
+  const entries = index.lookupAll(terms);
+  terms.forEach((term, i) => {
+    const entry = entries[i];
+    if (entry && entry.docFreq >= minDocFreq) found.set(term, { entry, surface: variants.get(term)! });
+  });
   return [...found.values()].sort((a, b) => b.entry.docFreq - a.entry.docFreq).slice(0, MAX_CORRECTIONS);
 }
 

@@ -112,11 +112,12 @@ export function refinedSearch(reader: IndexReader, scorer: Scorer, syntax: Query
   const order = sortOrder(reader, sort);
   const candidates = matches.ranked(scoredBy);
   let ranked: RankedDoc[];
-  /** Every document passing, in no particular order. */
-  let passed: number[];
+  /** Every document passing, in no particular order, or when only counted (listed for facets alone), how many. */
+  let passed: number[] | number;
   if (sections.length === 0) {
-    // Every match passes: only the first `wanted` need their order.
-    passed = counted ? docsIn(counted) : candidates.map((r) => r.doc);
+    // Every match passes: only the first `wanted` need their order. A common phrase's tens of
+    // thousands of matches are listed only for facets.
+    passed = counted ? (options.facets ? docsIn(counted) : countIn(counted)) : candidates.map((r) => r.doc);
     ranked = firstInOrder(candidates, wanted, order);
   } else {
     // The sections are every branch's: each candidate's text is checked, the first TEXT_CHECK_LIMIT in order.
@@ -128,9 +129,10 @@ export function refinedSearch(reader: IndexReader, scorer: Scorer, syntax: Query
     passed = ranked.map((r) => r.doc);
   }
 
-  const ranking: Ranking = { ranked, total: passed.length, terms: [...terms], corrections, missingArticle, warnings };
-  if (options.facets) ranking.facets = countFacets(reader.docMeta(), passed);
-  if (passed.length === 0 && filters.length > 0 && syntax.tree) {
+  const total = typeof passed === "number" ? passed : passed.length;
+  const ranking: Ranking = { ranked, total, terms: [...terms], corrections, missingArticle, warnings };
+  if (options.facets && typeof passed !== "number") ranking.facets = countFacets(reader.docMeta(), passed);
+  if (total === 0 && filters.length > 0 && syntax.tree) {
     ranking.unfilteredTotal = refinedSearch(reader, scorer, { ...syntax, filters: [] }, { sort: options.sort }, 0).total;
   }
   return ranking;
@@ -141,6 +143,13 @@ function docsIn(marks: Uint8Array): number[] {
   const docs: number[] = [];
   for (let doc = 0; doc < marks.length; doc++) if (marks[doc]) docs.push(doc);
   return docs;
+}
+
+/** How many documents' bytes in `marks` are 1. */
+function countIn(marks: Uint8Array): number {
+  let count = 0;
+  for (let doc = 0; doc < marks.length; doc++) count += marks[doc]!;
+  return count;
 }
 
 /** The first `count` of `items` in `order`, without putting the rest in order. */

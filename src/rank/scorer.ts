@@ -461,6 +461,11 @@ export class Scorer {
     const room = 1 + order.reduce((sum, g, nth) => sum + (opens[nth] ? docFreqOf(groups[g]!) : 0), 0);
     if (room > this.slots.capacity) this.slots = new Slots(Math.min(2 ** Math.ceil(Math.log2(room)), this.index.docCount + 1));
     const sl = this.slots;
+    // With `allowed`, an opening group's postings of documents it does not allow are stepped over
+    // as they are decoded (a phrase allows a few of a common word's tens of thousands): none of
+    // them could be met, since every document met is allowed but the watched one, which is kept too.
+    const openable = allowed && allowedBits(allowed);
+    if (openable && watch !== undefined && watch < this.index.docCount) addDoc(openable, watch);
     // The document asked about is met whatever its words, so its score is its own.
     if (watch !== undefined && watch < this.index.docCount) used = this.openSlot(watch, used);
     order.forEach((g, nth) => {
@@ -474,7 +479,7 @@ export class Scorer {
       group.alternatives.forEach((alt, i) => {
         const weight = weights[i]!;
         // A group that opens no slots only adds to the documents met: the others' postings are stepped over.
-        const postings = opening ? this.postings.decode(this.index.postings(alt.entry)) : this.postings.decode(this.index.postings(alt.entry), met);
+        const postings = this.postings.decode(this.index.postings(alt.entry), opening ? openable : met);
         const { docs, tfs, fields } = postings;
         for (let p = 0; p < postings.count; p++) {
           const doc = docs[p]!;
@@ -625,6 +630,13 @@ export class Scorer {
     }
     for (const slot of hinted) slots.scores[slot]! += slots.best[slot]!;
   }
+}
+
+/** The documents whose byte in `allowed` is 1, as doc-bits. */
+function allowedBits(allowed: Uint8Array): Uint32Array {
+  const bits = docBits(allowed.length);
+  for (let doc = 0; doc < allowed.length; doc++) if (allowed[doc]) addDoc(bits, doc);
+  return bits;
 }
 
 /** The scratch of the documents a query has met, one slot each. */

@@ -40,6 +40,10 @@ const ASCII_TERM = /^[\x00-\x7f]*$/;
 const BLOCK_CACHE_LIMIT = 1024;
 /** ...and this many as read (~500 bytes each): every query looks up words, each in its block, and a read is a system call. */
 const BLOCK_BYTES_CACHE_LIMIT = 4096;
+/** Postings and positions lists of this many bytes or more are kept once read (a shorter one is a read of a few pages)... */
+const KEPT_LIST_BYTES = 4096;
+/** ...up to this many bytes of them (the commonest word's postings take 160 KB). */
+const KEPT_LISTS_BYTES = 8 * 1024 * 1024;
 
 /** What a full check of an index found. */
 export interface VerifyReport {
@@ -83,6 +87,11 @@ export class IndexReader {
   private readonly blockCache = new LruCache<number, TermEntry[]>(BLOCK_CACHE_LIMIT);
   /** Dictionary blocks as read, for scanBlock: a word's variants that differ late fall in the same block, and queries share words. */
   private readonly blockBytesCache = new LruCache<number, Uint8Array>(BLOCK_BYTES_CACHE_LIMIT);
+  /**
+   * Long postings and positions lists as read, by the bytes they hold: the archive's common words
+   * come back query after query, and a phrase's scoring reads again the lists its phrase just read.
+   */
+  private readonly lists = new LruCache<number, Uint8Array>(KEPT_LISTS_BYTES, (bytes) => bytes.buffer.byteLength);
 
   /**
    * Reads the index `source` holds; throws KbSearchError (index-corrupt, index-version), whose
@@ -194,6 +203,64 @@ export class IndexReader {
     return undefined;
   }
 
+  /**
+   * The dictionary entries of `terms` (undefined for a term the index lacks), in their order, as
+   * `lookup` gives them one at a time: the terms falling in one dictionary block are found in one
+   * pass over it, in order, where a misspelt word's hundreds of spellings would each scan their
+   * block from its start.
+   */
+  lookupAll(terms: readonly string[]): (TermEntry | undefined)[] {
+    const found: (TermEntry | undefined)[] = new Array(terms.length).fill(undefined);
+    const byBlock = new Map<number, number[]>();
+    terms.forEach((term, i) => {
+      const block = this.blockFor(term);
+      if (block < 0) return;
+      const wanted = byBlock.get(block);
+      if (wanted) wanted.push(i);
+      else byBlock.set(block, [i]);
+    });
+    for (const [block, wanted] of byBlock) {
+      if (this.blockCache.has(block) || !wanted.every((i) => ASCII_TERM.test(terms[i]!))) {
+        for (const i of wanted) found[i] = this.lookup(terms[i]!);
+      } else {
+        wanted.sort((a, b) => (terms[a]! < terms[b]! ? -1 : terms[a]! > terms[b]! ? 1 : 0));
+        this.decoding(`dictionary block (${block})`, () => this.scanBlockFor(block, terms, wanted, found));
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Finds in dictionary block `block` the entries of terms[wanted[...]], which are ASCII and in
+   * the dictionary's order, into `found`: one pass over the block's terms, each rebuilt from the
+   * letters it shares with the one before and compared with the next term still wanted.
+   */
+  private scanBlockFor(block: number, terms: readonly string[], wanted: readonly number[], found: (TermEntry | undefined)[]): void {
+    const bytes = this.blockBytesCache.get(block, (b) => new Uint8Array(this.blockBytes(b)));
+    const r = new ByteReader(bytes);
+    let offset = r.varint();
+    let term: Uint8Array = termScratch;
+    let next = 0;
+    for (let i = 0; i < TERMS_PER_BLOCK && !r.done && next < wanted.length; i++) {
+      const shared = r.varint();
+      const suffixLength = r.varint();
+      const length = shared + suffixLength;
+      if (length > term.length) term = termScratch = grown(term, length);
+      r.rawInto(term, shared, suffixLength);
+      const docFreq = r.varint();
+      const listLength = r.varint();
+      // Terms wanted that sort before this one are not in the block; those equal to it (a term
+      // may be asked for twice) are this entry.
+      while (next < wanted.length && compareToBytes(terms[wanted[next]!]!, term, length) < 0) next++;
+      let entry: TermEntry | undefined;
+      while (next < wanted.length && compareToBytes(terms[wanted[next]!]!, term, length) === 0) {
+        entry ??= { term: terms[wanted[next]!]!, docFreq, offset, length: listLength, ordinal: block * TERMS_PER_BLOCK + i };
+        found[wanted[next++]!] = entry;
+      }
+      offset += listLength;
+    }
+  }
+
   /** Terms starting with `prefix`, in order, at most `limit`. */
   withPrefix(prefix: string, limit: number): TermEntry[] {
     const found: TermEntry[] = [];
@@ -211,13 +278,16 @@ export class IndexReader {
   }
 
   postings(entry: TermEntry): Uint8Array {
-    return this.sectionRange("postings", entry.offset, entry.length);
+    if (entry.length < KEPT_LIST_BYTES) return this.sectionRange("postings", entry.offset, entry.length);
+    return this.lists.get(entry.offset, () => this.sectionRange("postings", entry.offset, entry.length));
   }
 
   /** The term's positions list (store/postings.ts: one entry per posting), read only by a phrase. */
   positions(entry: TermEntry): Uint8Array {
     const { start, end } = this.positionRange(entry.ordinal);
-    return this.readData(this.sectionStart("positions") + start, end - start);
+    const read = () => this.readData(this.sectionStart("positions") + start, end - start);
+    // Kept apart from the postings lists' keys (their offsets, 0 or more).
+    return end - start < KEPT_LIST_BYTES ? read() : this.lists.get(-1 - entry.ordinal, read);
   }
 
   /** Where term `ordinal`'s positions list lies in the positions section. */
@@ -580,6 +650,25 @@ export class IndexReader {
   private advice(): string {
     return this.rebuild ? `: ${this.rebuild}` : "";
   }
+}
+
+/** Where scanBlockFor rebuilds a dictionary term's bytes (grown for a longer one). */
+let termScratch: Uint8Array = new Uint8Array(256);
+
+function grown(bytes: Uint8Array, length: number): Uint8Array {
+  const more = new Uint8Array(Math.max(length, bytes.length * 2));
+  more.set(bytes);
+  return more;
+}
+
+/** How ASCII `term` sorts against the term whose UTF-8 bytes are bytes[0, length): below 0 before it, 0 the same, above 0 after. */
+function compareToBytes(term: string, bytes: Uint8Array, length: number): number {
+  const n = Math.min(term.length, length);
+  for (let i = 0; i < n; i++) {
+    const d = term.charCodeAt(i) - bytes[i]!;
+    if (d !== 0) return d;
+  }
+  return term.length - length;
 }
 
 /** Whether [offset, offset + length) is a range of whole numbers within [0, size). */

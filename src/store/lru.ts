@@ -1,9 +1,16 @@
-/** A map keeping at most `limit` entries, dropping the one least recently used to make room. */
+/**
+ * A map keeping at most `limit` entries, dropping the one least recently used to make room; with
+ * `weigh`, at most `limit` of their weight (a value weighing more than that is not kept).
+ */
 export class LruCache<K, V> {
   // A Map keeps insertion order: an entry moved to the end on use leaves the least recently used first.
   private readonly entries = new Map<K, V>();
+  private weight = 0;
 
-  constructor(private readonly limit: number) {}
+  constructor(
+    private readonly limit: number,
+    private readonly weigh: (value: V) => number = () => 1,
+  ) {}
 
   has(key: K): boolean {
     return this.entries.has(key);
@@ -14,11 +21,19 @@ export class LruCache<K, V> {
     let value = this.entries.get(key);
     if (value !== undefined) {
       this.entries.delete(key);
-    } else {
-      if (this.entries.size >= this.limit) this.entries.delete(this.entries.keys().next().value!);
-      value = make(key);
+      this.entries.set(key, value);
+      return value;
+    }
+    value = make(key);
+    const weight = this.weigh(value);
+    if (weight > this.limit) return value;
+    while (this.weight + weight > this.limit) {
+      const oldest = this.entries.keys().next().value!;
+      this.weight -= this.weigh(this.entries.get(oldest)!);
+      this.entries.delete(oldest);
     }
     this.entries.set(key, value);
+    this.weight += weight;
     return value;
   }
 }

@@ -96,6 +96,14 @@ export class ByteReader {
     return out;
   }
 
+  /** Copies the next `length` bytes into out[at, at + length), as raw() reads them but without a view made per read. */
+  rawInto(out: Uint8Array, at: number, length: number): void {
+    if (!(length >= 0 && this.pos + length <= this.bytes.length)) throw this.truncated();
+    const b = this.bytes;
+    for (let i = 0; i < length; i++) out[at + i] = b[this.pos + i]!;
+    this.pos += length;
+  }
+
   get done(): boolean {
     return this.pos >= this.bytes.length;
   }
