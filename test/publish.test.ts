@@ -197,9 +197,9 @@ describe("a failed write", () => {
   test("a full disk: exit 4 with advice to free space, the previous index unchanged", (t) => {
     const mount = join(tmp, "small-disk");
     mkdirSync(mount);
-    // A 64 KB tmpfs in a mount namespace of our own: the sample index fits, the big one does not.
+    // A 128 KB tmpfs in a mount namespace of our own: the sample index (63 KB) fits, the big one does not.
     const script = [
-      `mount -t tmpfs -o size=64k tmpfs "${mount}" || exit 99`,
+      `mount -t tmpfs -o size=128k tmpfs "${mount}" || exit 99`,
       `"${process.execPath}" "${CLI}" index "${sampleCorpus}" --index "${mount}/index" >/dev/null 2>&1 || exit 98`,
       `cksum < "${mount}/index/${INDEX_FILE}"`,
       `"${process.execPath}" "${CLI}" index "${bigCorpus}" --index "${mount}/index" --replace 2>&1; echo "exit $?"`,

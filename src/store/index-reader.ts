@@ -69,7 +69,7 @@ export class IndexReader {
   private readonly rebuild: string;
   private readonly blockFirstTerms: string[];
   private readonly blockOffsets: Uint32Array;
-  /** Where each stored block starts in the store section, and where the last ends (read at open: 7.5 KB for the archive, one read less per hit). */
+  /** Where each stored block starts in the store section, and where the last ends (read at open: 240 KB for the archive, an article to a block; one read less per hit). */
   /**
    * The store's block offsets, read at open from a local file. A source that fetches over a network
    * (one with willRead) reads the two offsets of each block it needs instead: for the whole archive

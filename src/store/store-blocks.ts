@@ -1,8 +1,7 @@
 /**
- * The store's block codec: a block (a msgpack array of its documents' packed records) is deflated
- * primed with the store dictionary, the lines the archive's articles share. Blocks are small, so
- * showing a hit inflates ~16 KB; the dictionary gives each small block the repeats a large one
- * would have found among its own articles.
+ * The store's block codec: a block (a msgpack array of packed records, one article's as the writer
+ * makes them) is deflated primed with the store dictionary, the lines the archive's articles share,
+ * which gives an article alone the repeats a block of many would have found among its own.
  */
 import { crc32, deflateRaw, inflateRawSync } from "node:zlib";
 import { storeDictionaryBytes as storeDictionary } from "./codecs.js";
@@ -57,7 +56,7 @@ export class StoreBlockCompressor {
           for (const waiter of this.drained.splice(0)) waiter();
           this.waiting.shift()?.();
           if (err) reject(err);
-          // A copy of its own size: zlib's result is a view of a 16 KB chunk, five times a block's size, kept till the index is written.
+          // A copy of its own size: zlib's result is a view of a 16 KB chunk, many times an article's block, kept till the index is written.
           else resolve(new Uint8Array(out));
         });
       };

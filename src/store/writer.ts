@@ -18,7 +18,7 @@ import { ChunkChecksums, chunkCount } from "./checksum.js";
 import { StoreBlockCompressor, storeDictionaryCrc } from "./store-blocks.js";
 import type { IndexReader } from "./reader.js";
 import {
-  endsStoreBlock, FIELD_COUNT, FORMAT_VERSION, INDEX_FILE, LENGTH_OF_CODE, lengthCode, MAGIC, PREAMBLE_BYTES, TERMS_PER_BLOCK,
+  FIELD_COUNT, FORMAT_VERSION, INDEX_FILE, LENGTH_OF_CODE, lengthCode, MAGIC, PREAMBLE_BYTES, TERMS_PER_BLOCK,
   SECTION_NAMES, type SectionName, type SectionRange, type StoredHeader,
 } from "./format.js";
 import { encodeSkipTable, skipTableBytes } from "./postings.js";
@@ -65,10 +65,6 @@ export class IndexWriter {
   private fieldLengths = new Uint8Array(FIELD_COUNT * 1024);
   private readonly numbers: number[] = [];
   private readonly digests: Uint8Array[] = [];
-  /** The stored records of the block being filled: new ones, and carried ones by their previous document. */
-  private pending: (Uint8Array | number)[] = [];
-  /** Bytes of the source files of the pending documents (endsStoreBlock). */
-  private pendingBytes = 0;
   /**
    * Compressed store blocks, in order as they are done (compression runs on the thread pool while
    * analysis goes on, a few blocks at a time): held in memory up to `maxStoredBytes`, then all in
@@ -131,9 +127,7 @@ export class IndexWriter {
       this.fieldTotals[f]! += LENGTH_OF_CODE[code]!;
     }
     this.sourceBytes += doc.sourceBytes;
-    this.pending.push(stored);
-    this.pendingBytes += doc.sourceBytes;
-    if (endsStoreBlock(doc.digest, this.pendingBytes)) this.flushStoreBlock();
+    this.storeDocument(stored);
   }
 
   /**
@@ -150,7 +144,6 @@ export class IndexWriter {
   }
 
   private async write(inverted: InvertedIndex, info: { source: string; analyzerId: string; docMeta: Uint8Array }): Promise<number> {
-    this.flushStoreBlock();
     const docCount = this.numbers.length;
     await this.stored;
     const { storeFile, heldBlocks } = this;
@@ -232,17 +225,20 @@ export class IndexWriter {
     this.storeFile = undefined;
   }
 
-  private flushStoreBlock(): void {
-    if (this.pending.length === 0) return;
-    this.storeStarts.push(this.numbers.length - this.pending.length);
-    const same = this.previousBlockAsIs();
+  /**
+   * Hands document `stored` (a new record, or a carried one by its previous document) to the
+   * compressor as a stored block of its own (format.ts: a hit inflates only its article).
+   */
+  private storeDocument(stored: Uint8Array | number): void {
+    this.storeStarts.push(this.numbers.length - 1);
+    const same = typeof stored === "number" ? this.previousBlockAsIs(stored) : undefined;
     let block: Promise<Uint8Array>;
     if (same) {
       block = Promise.resolve(same);
     } else {
-      // Each document is packed on its own, so a reader unpacks only the one it wants.
-      const packed = this.pending.map((doc) => (typeof doc === "number" ? this.previous!.packedStored(doc) : doc));
-      block = this.compressor.compress(pack(packed));
+      // A block is an array of packed records (an index from before held several to a block).
+      const packed = typeof stored === "number" ? this.previous!.packedStored(stored) : stored;
+      block = this.compressor.compress(pack([packed]));
     }
     // Appended in order, each once it and the blocks before it are done.
     this.stored = this.stored.then(async () => {
@@ -258,19 +254,15 @@ export class IndexWriter {
     });
     // A build that fails before publishing never awaits it: not an unhandled rejection.
     this.stored.catch(() => {});
-    this.pending = [];
-    this.pendingBytes = 0;
   }
 
   /**
-   * The previous index's compressed block when the pending documents are exactly that block's,
-   * in order: it is copied, not recompressed (what makes an update of a few articles fast).
+   * The previous index's compressed block when carried document `previousDoc` was a block of its
+   * own there: it is copied, not recompressed (what makes an update of a few articles fast).
    */
-  private previousBlockAsIs(): Uint8Array | undefined {
-    const first = this.pending[0];
-    if (typeof first !== "number") return undefined;
-    const block = this.previous!.storeBlockOf(first);
-    if (block.first !== first || this.pending.length !== block.end - first || this.pending.some((doc, i) => doc !== first + i)) return undefined;
+  private previousBlockAsIs(previousDoc: number): Uint8Array | undefined {
+    const block = this.previous!.storeBlockOf(previousDoc);
+    if (block.first !== previousDoc || block.end !== previousDoc + 1) return undefined;
     return this.previous!.compressedStoreBlock(block.index);
   }
 }
