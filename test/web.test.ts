@@ -200,6 +200,21 @@ describe("the static site in Chromium", { skip }, () => {
     await page.close();
   });
 
+  it("an article is shown as soon as it is read, its related articles after, when found", async () => {
+    const page = await openPage(browser, `${plain.url}?q=heap+corruption`);
+    await page.waitForSelector("#results a.title");
+    // Related articles that are never found: the article is shown all the same.
+    await page.evaluate(() => {
+      window.kbsearchPage!.backend.related = () => new Promise(() => {});
+    });
+    await page.locator("#results a.title").first().click();
+    await page.waitForSelector("#article:not([hidden]) pre.text");
+    assert.match((await page.locator("#article-title").textContent()) ?? "", /^Q\d+: /);
+    assert.equal(await page.locator("#article .related").count(), 0);
+    assert.equal(await page.evaluate(() => document.body.dataset.related ?? null), null);
+    await page.close();
+  });
+
   it("the URL round trip: ?q= opens with its hits, typing updates it, the back button returns", async () => {
     const page = await openPage(browser, `${ranged.url}?q=servpack`);
     await until(page, () => document.querySelector("#status")?.textContent === "5 articles match.");

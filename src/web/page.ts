@@ -339,10 +339,12 @@ class Page {
     this.article.hidden = false;
     this.article.replaceChildren(element("p", {}, `Loading ${id}…`));
     const ticket = ++this.latest;
-    const [doc, terms, related] = await Promise.all([
+    // The article is shown as soon as it is read; its related articles follow when found (in a
+    // browser, related reads the postings of the article's words: 0.6-1.3 s against 20-40 ms).
+    const relatedFound = this.backend.related(id, 8).catch(() => undefined);
+    const [doc, terms] = await Promise.all([
       this.backend.get(id),
       view.q ? this.backend.search(view.q, { limit: 0 }).then((r) => r.terms) : Promise.resolve([] as string[]),
-      this.backend.related(id, 8).catch(() => undefined),
     ]);
     if (ticket !== this.latest) return;
     const back = element("button", { type: "button", className: "back" }, view.q ? "← Back to results" : "← Search");
@@ -353,27 +355,32 @@ class Page {
       return;
     }
     const facts = [doc.tag, doc.products.join(", "), doc.modified].filter(Boolean).join(" · ");
-    const relatedList = related?.hits.length
-      ? element("section", { className: "related" }, element("h2", {}, "Related articles"), element("ul", {}, ...related.hits.map((hit) => {
-        const link = element("a", { href: urlOf({ q: view.q, id: hit.id }) }, `${hit.id}: ${hit.title}`);
-        link.addEventListener("click", (event) => {
-          event.preventDefault();
-          window.history.pushState(null, "", urlOf({ q: view.q, id: hit.id }));
-          void this.render({ q: view.q, id: hit.id });
-        });
-        return element("li", {}, link);
-      })))
-      : "";
     this.article.replaceChildren(
       back,
       element("h2", { id: "article-title", tabIndex: -1 }, `${doc.id}: ${doc.title}`),
       element("p", { className: "facts" }, facts, " · ", element("a", { href: articleUrl(this.articleBase, doc.id) }, "on the archive's site")),
       element("pre", { className: "text" }, marked(doc.text, highlightSpans(doc.text, terms), true)),
-      relatedList,
     );
     this.status.textContent = `${doc.id}: ${doc.title}`;
     $("article-title").focus();
     document.body.dataset.article = doc.id;
+    const related = await relatedFound;
+    if (ticket !== this.latest) return;
+    if (related?.hits.length) this.article.append(this.relatedList(related, view.q));
+    document.body.dataset.related = doc.id;
+  }
+
+  /** The "Related articles" list below an article; each opens in place. */
+  private relatedList(related: SearchResult, q: string): HTMLElement {
+    return element("section", { className: "related" }, element("h2", {}, "Related articles"), element("ul", {}, ...related.hits.map((hit) => {
+      const link = element("a", { href: urlOf({ q, id: hit.id }) }, `${hit.id}: ${hit.title}`);
+      link.addEventListener("click", (event) => {
+        event.preventDefault();
+        window.history.pushState(null, "", urlOf({ q, id: hit.id }));
+        void this.render({ q, id: hit.id });
+      });
+      return element("li", {}, link);
+    })));
   }
 
   /** From an article, back to the results (the history's, when the page came from them). */
