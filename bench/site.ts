@@ -111,8 +111,49 @@ async function measureSite(browser: Browser, server: StaticServer, queries: Eval
     void atResults;
     later.push({ bytes: server.sent.bytes - before.bytes, requests: server.sent.requests - before.requests, ms, bytesToResults: 0 });
   }
+  // Opening a hit: the first hit of every tenth query clicked in the same page, timed to its
+  // article shown and to its related articles listed, and the bytes until both.
+  const opened: { msToArticle: number; msToRelated: number; bytes: number }[] = [];
+  for (const q of queries.filter((_, i) => i % 10 === 0)) {
+    if (await page.locator("#article:not([hidden])").count()) {
+      await page.keyboard.press("Escape");
+      await page.waitForSelector("#article", { state: "hidden" });
+    }
+    await page.evaluate(async (query) => {
+      const body = document.body;
+      const ticket = body.dataset.results;
+      const input = document.getElementById("q") as HTMLInputElement;
+      input.value = query;
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+      // At most 10 s: a query typed again as it stands shows no new results.
+      const until = performance.now() + 10_000;
+      await new Promise<void>((resolve) => {
+        const check = () => ((body.dataset.results !== ticket && body.dataset.facets === body.dataset.results) || performance.now() > until ? resolve() : setTimeout(check, 2));
+        check();
+      });
+    }, q.query);
+    const link = page.locator("#results a.title").first();
+    if ((await link.count()) === 0) continue;
+    const before = { ...server.sent };
+    const started = await page.evaluate(() => {
+      delete document.body.dataset.related;
+      return performance.now();
+    });
+    await link.click();
+    await page.waitForSelector("#article:not([hidden]) pre.text", { timeout: 60_000 });
+    const atArticle = await page.evaluate(() => performance.now());
+    const id = new URL(page.url()).searchParams.get("id");
+    await page.waitForFunction((want) => document.body.dataset.related === want, id, { timeout: 60_000 });
+    const atRelated = await page.evaluate(() => performance.now());
+    opened.push({ msToArticle: atArticle - started, msToRelated: atRelated - started, bytes: server.sent.bytes - before.bytes });
+  }
   await page.context().close();
   return {
+    openingAHit: {
+      msToArticle: distribution(opened.map((o) => o.msToArticle)),
+      msToRelated: distribution(opened.map((o) => o.msToRelated)),
+      bytes: distribution(opened.map((o) => o.bytes)),
+    },
     firstQuery: {
       bytesToResults: distribution(first.map((f) => f.bytes)),
       requestsToResults: distribution(first.map((f) => f.requests)),
@@ -196,6 +237,10 @@ function summary(report: Record<string, unknown>): Record<string, Record<string,
       laterQueryRequestsP95: m.laterQueries.requests.p95,
       msTypingToResultsP50: Math.round(m.laterQueries.msFromTypingToResults.p50),
       msTypingToResultsP95: Math.round(m.laterQueries.msFromTypingToResults.p95),
+      msToArticleP50: Math.round(m.openingAHit.msToArticle.p50),
+      msToArticleP95: Math.round(m.openingAHit.msToArticle.p95),
+      msToRelatedP50: Math.round(m.openingAHit.msToRelated.p50),
+      openingAHitKBp50: kB(m.openingAHit.bytes.p50),
     };
   }
   const pf = report.pagefind as PagefindMeasured | undefined;
