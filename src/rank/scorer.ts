@@ -457,7 +457,8 @@ export class Scorer {
     const masses = weightsOf.map((weights) => Math.max(...weights));
     const queryMass = masses.reduce((sum, mass) => sum + mass, 0);
     const commonDocFreq = Math.max(COMMON_MIN_DOCS, this.index.docCount * COMMON_SHARE);
-    const power = coordinationPower(typedWords(groups));
+    const words = typedWords(groups);
+    const power = coordinationPower(words);
     const order = heaviestFirst(groups, masses);
     // A common word only adds to articles the weightier words found (see COMMON_SHARE), unless
     // those are held by fewer than MIN_CANDIDATES.
@@ -468,7 +469,7 @@ export class Scorer {
       return opening;
     });
     // ...but in a long question, one held by fewer than TITLED_COMMON_SHARE brings in the articles it names.
-    const titledDocFreq = typedWords(groups) >= LONG_QUESTION_WORDS ? Math.max(COMMON_MIN_DOCS, this.index.docCount * TITLED_COMMON_SHARE) : 0;
+    const titledDocFreq = words >= LONG_QUESTION_WORDS ? Math.max(COMMON_MIN_DOCS, this.index.docCount * TITLED_COMMON_SHARE) : 0;
     const opensTitled = order.map((g, nth) => !opens[nth] && docFreqOf(groups[g]!) <= titledDocFreq);
     // Zeroing the slots the last query used, in bulk, spares zeroing each slot as it is opened.
     // Room for every document the query can open a slot for (each posting of an opening group,

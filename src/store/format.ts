@@ -32,7 +32,7 @@
  *     store        blocks, each a msgpack array of packed records (storedRecord), deflated with the store
  *                  dictionary: one document to a block (an index written by an earlier kbsearch has a few
  *                  to a block, ~16 KB of text, which readers read as well). A hit shown reads and
- *                  inflates only its own article (3.3 KB of text on average, 0.8 KB compressed)
+ *                  inflates only its own article (3.3 KB of text on average, 0.9 KB compressed)
  */
 
 import type { Article } from "../parse/types.js";

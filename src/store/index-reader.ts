@@ -69,12 +69,11 @@ export class IndexReader {
   private readonly rebuild: string;
   private readonly blockFirstTerms: string[];
   private readonly blockOffsets: Uint32Array;
-  /** Where each stored block starts in the store section, and where the last ends (read at open: 240 KB for the archive, an article to a block; one read less per hit). */
   /**
-   * The store's block offsets, read at open from a local file. A source that fetches over a network
-   * (one with willRead) reads the two offsets of each block it needs instead: for the whole archive
-   * the table is 56 KB (30 deflated), a tenth of what opening the index would fetch, while a query
-   * reads ten blocks' offsets.
+   * Where each stored block starts in the store section, and where the last ends: read at open from
+   * a local file (one read less per hit). A source that fetches over a network (one with willRead)
+   * reads the two offsets of each block it needs instead: for the whole archive, an article to a
+   * block, the table is 240 KB (87 deflated), while a query reads ten blocks' offsets.
    */
   private readonly storeOffsets: Uint32Array | undefined;
   private ids: Uint32Array | undefined;

@@ -40,8 +40,9 @@ export interface PackedFile {
   /**
    * Fetched whole only from the second search that reads it on: the first reads just the ranges it
    * needs from the index files. The store's offsets are so: a first query reads ten blocks' offsets
-   * (a few hundred bytes) rather than the table (23 kB); a reader who searches again fetches the
-   * table then, and the queries after it read their blocks without first fetching their offsets.
+   * (a few hundred bytes) rather than the table (87 kB for the archive, an article to a block); a
+   * reader who searches again fetches the table then, and the queries after it read their blocks
+   * without first fetching their offsets.
    */
   wholeFromSecondUse?: boolean;
 }
