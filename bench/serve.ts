@@ -1,7 +1,8 @@
 /**
  * `kbsearch serve` under load: autocannon against the server on 127.0.0.1 over the dev queries,
  * beside the library's own in-process query rate on the same queries, one server process and
- * `--workers 2`; latency at one connection, where no request waits for another; RSS over a long run; and what the title suggestions (FlexSearch) cost at start
+ * `--workers 2`, every request searched; latency at one connection, where no request waits for another; RSS over a long run; the same queries asked again of a
+ * server that keeps its answers (the default); and what the title suggestions (FlexSearch) cost at start
  * and in memory and how fast they answer. Prints a table and writes every figure to JSON.
  * Measures; asserts nothing.
  *
@@ -131,6 +132,12 @@ function typedPrefix(query: string): string {
   return words.join(" ");
 }
 
+/** The server's count of answers sent from memory and made (its /api/stats). */
+async function answerCounts(base: string): Promise<{ hits: number; misses: number }> {
+  const stats = (await (await fetch(`${base}/api/stats`)).json()) as { serve: { answers: { hits: number; misses: number } } };
+  return stats.serve.answers;
+}
+
 async function warmUp(base: string, paths: string[]): Promise<void> {
   for (let i = 0; i < WARM_UP_REQUESTS; i++) {
     // A connection of its own each time, so that every worker of a cluster gets its share.
@@ -209,8 +216,11 @@ async function main(): Promise<void> {
   const { connections } = settings;
 
   log(`${settings.rounds} rounds of ${settings.seconds} s each: the library in process, kbsearch serve, kbsearch serve --workers 2 (${connections} connections)`);
-  const single = await startServer(settings.indexDir, ["--no-suggest"]);
-  const workers = await startServer(settings.indexDir, ["--no-suggest", "--workers", "2"]);
+  // The dev queries go round and round: a server keeping its answers would search each once and
+  // then send it from memory. These servers keep none, so every request is searched, as the
+  // library's own rate is; the answer cache has a run of its own below.
+  const single = await startServer(settings.indexDir, ["--no-suggest", "--cache-mb", "0"]);
+  const workers = await startServer(settings.indexDir, ["--no-suggest", "--cache-mb", "0", "--workers", "2"]);
   await warmUp(single.base, warmUpPaths);
   await warmUp(workers.base, warmUpPaths);
   const rounds: { library: LibraryRate; single: LoadFigures; workers: LoadFigures }[] = [];
@@ -234,6 +244,17 @@ async function main(): Promise<void> {
   clearInterval(sampler);
   rssSamples.push(rssOf(pid));
   await stopServer(single);
+
+  log(`kbsearch serve keeping its answers (the default): every dev query asked once, then ${settings.seconds} s of them asked again at ${connections} connections`);
+  const keeping = await startServer(settings.indexDir, ["--no-suggest"]);
+  await warmUp(keeping.base, warmUpPaths);
+  for (const path of searchPaths) await (await fetch(keeping.base + path)).arrayBuffer();
+  const statsBefore = await answerCounts(keeping.base);
+  const repeated = await load(keeping, searchPaths, connections, settings.seconds);
+  const statsAfter = await answerCounts(keeping.base);
+  const repeatedHitShare = (statsAfter.hits - statsBefore.hits) / Math.max(1, statsAfter.hits - statsBefore.hits + statsAfter.misses - statsBefore.misses);
+  const keptRss = rssOf(keeping.child.pid!);
+  await stopServer(keeping);
 
   log("kbsearch serve with title suggestions: their build, memory and rate");
   const rssWithoutSuggestions = rssSamples[0]!;
@@ -279,6 +300,7 @@ async function main(): Promise<void> {
       errors: rounds.reduce((n, r) => n + r.single.errors + r.single.non2xx + r.workers.errors + r.workers.non2xx, 0),
     },
     oneConnection: alone,
+    repeated: { ...repeated, hitShare: repeatedHitShare, rssBytes: keptRss },
     long: {
       ...long,
       rss: {
@@ -306,6 +328,7 @@ async function main(): Promise<void> {
     ["errors, timeouts, non-2xx (all rounds)", `${m.errors}`],
     [`serve, 1 connection, ${alone.seconds} s`, `${alone.perSecond.toFixed(0)} requests/s, p50 ${alone.latencyP50Ms} ms, p99 ${alone.latencyP99Ms} ms, errors ${alone.errors + alone.non2xx}`],
     [`serve, ${connections} connections, ${settings.rssSeconds} s`, `${long.perSecond.toFixed(0)} requests/s, p50 ${long.latencyP50Ms} ms, p99 ${long.latencyP99Ms} ms, max ${long.latencyMaxMs} ms, errors ${long.errors + long.non2xx} of ${long.requests}`],
+    [`serve keeping its answers, the dev queries asked again, ${connections} connections`, `${repeated.perSecond.toFixed(0)} requests/s, p50 ${repeated.latencyP50Ms} ms, p99 ${repeated.latencyP99Ms} ms, ${(repeatedHitShare * 100).toFixed(0)}% sent from memory, RSS ${mb(keptRss)}, errors ${repeated.errors + repeated.non2xx}`],
     ["RSS over it at 0, 1/4, 1/2, 3/4, the end; max", `${rss.quartersBytes.map(mb).join(" / ")}; ${mb(rss.maxBytes)} (second half ${rss.secondHalfGrowthBytes >= 0 ? "+" : ""}${mb(rss.secondHalfGrowthBytes)})`],
     ["title suggestions ready after", `${readyAfterSeconds.toFixed(1)} s (${JSON.stringify(suggestState)})`],
     ["RSS warm, with / without suggestions", `${mb(rssWithSuggestions)} / ${mb(rssWithoutSuggestions)}`],

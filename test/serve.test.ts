@@ -14,6 +14,7 @@ import { after, before, describe, test } from "node:test";
 import { buildIndex, KbIndex } from "../src/index.js";
 import { LIMITS } from "../src/serve/params.js";
 import { SearchServer } from "../src/serve/server.js";
+import { AnswerCache } from "../src/serve/answer-cache.js";
 import { FORMAT_VERSION, INDEX_FILE } from "../src/store/format.js";
 import { hasStackTrace, projectRoot, runCli, sampleCorpus, spawnCli } from "./helpers.js";
 import { assertSearchResultSchema, assertStoredDocSchema } from "./result-schema.js";
@@ -274,6 +275,61 @@ describe("headers", () => {
     const error = await get("/api/search?q=printer&limit=x");
     assert.equal(error.headers.get("cache-control"), "no-store");
     assert.equal(error.headers.get("etag"), null);
+  });
+});
+
+describe("answers kept to send again", () => {
+  const counts = async (at: string) => ((await (await fetch(`${at}/api/stats`)).json()) as { serve: { answers: { hits: number; misses: number } } }).serve.answers;
+
+  test("a search or related list asked again is sent from memory, the same bytes, in any encoding", async () => {
+    const path = "/api/search?q=printer+driver&limit=4&facets=true";
+    const before = await counts(base);
+    const first = await get(path, { "Accept-Encoding": "identity" });
+    const again = await get(path, { "Accept-Encoding": "identity" });
+    const compressed = await raw(`GET ${path} HTTP/1.1\r\nHost: x\r\nAccept-Encoding: br\r\nConnection: close\r\n\r\n`);
+    const related = [await get(`/api/related/${HEAP}?limit=2&offset=1`), await get(`/api/related/${HEAP}?limit=2&offset=1`)];
+    const after = await counts(base);
+    assert.equal(after.misses - before.misses, 2, "the search and the related list made once each");
+    assert.equal(after.hits - before.hits, 3, "then sent from memory");
+    // Its timing included: the very answer made the first time.
+    assert.equal(again.body, first.body);
+    assert.equal(related[1]!.body, related[0]!.body);
+    const headerEnd = Buffer.from(compressed.text, "latin1").indexOf("\r\n\r\n");
+    assert.equal(brotliDecompressSync(Buffer.from(compressed.text, "latin1").subarray(headerEnd + 4)).toString("utf8"), first.body);
+    // Another request is another answer: a different limit is searched.
+    assert.notEqual((await get(path.replace("limit=4", "limit=5"))).body, first.body);
+    // A bad request is refused each time, never kept.
+    for (let i = 0; i < 2; i++) assert.equal((await get("/api/search?q=printer&limit=x")).status, 400);
+    assert.equal((await counts(base)).hits, after.hits);
+  });
+
+  test("--cache-mb 0 keeps none: every request is searched", async () => {
+    const own = new SearchServer({ indexDir, suggest: false, log: () => undefined, cacheBytes: 0 });
+    const { port } = await own.listen(0, "127.0.0.1");
+    const at = `http://127.0.0.1:${port}`;
+    try {
+      for (let i = 0; i < 3; i++) assert.equal((await fetch(`${at}/api/search?q=printer`)).status, 200);
+      assert.deepEqual(await counts(at), { hits: 0, misses: 0 });
+    } finally {
+      await own.close(0);
+    }
+  });
+
+  test("the memory kept is bounded: the least recently asked answers are dropped", () => {
+    const cache = new AnswerCache(10_000);
+    const made: string[] = [];
+    const answer = (request: string) => cache.get("c1", request, () => (made.push(request), "x".repeat(1000))).data.length;
+    for (let i = 0; i < 20; i++) answer(`/q${i}`);
+    answer("/q19");
+    assert.equal(made.length, 20, "the last asked is kept");
+    answer("/q0");
+    assert.equal(made.length, 21, "the first asked was dropped to make room");
+    answer("/q0");
+    cache.get("c2", "/q0", () => (made.push("/q0 of another index"), "y"));
+    assert.equal(made.length, 22, "an answer of another index is another answer");
+    cache.clear();
+    answer("/q19");
+    assert.equal(made.length, 23, "cleared when the index is reopened");
   });
 });
 

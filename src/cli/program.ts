@@ -11,6 +11,7 @@ import { defaultIndexDir, packageRoot } from "../paths.js";
 import { COLOR_CHOICES } from "../present/terminal-style.js";
 import { DEFAULT_OPTIONS, wholeNumber } from "./options.js";
 import { COMMAND_NAMES } from "./plain-search.js";
+import { DEFAULT_CACHE_MB } from "../serve/answer-cache.js";
 import { separateQueryText, type KnownOption } from "./query-args.js";
 
 /** The package's version, as package.json gives it. */
@@ -105,6 +106,12 @@ function port(value: string): number {
 function workerCount(value: string): number {
   const n = wholeNumber(value);
   if (n === undefined || n < 1 || n > 64) throw new InvalidArgumentError("expected a number of processes from 1 to 64");
+  return n;
+}
+
+function cacheMegabytes(value: string): number {
+  const n = wholeNumber(value);
+  if (n === undefined || n > 4096) throw new InvalidArgumentError("expected megabytes from 0 (keep none) to 4096");
   return n;
 }
 
@@ -208,6 +215,7 @@ program
   .option("--host <address>", "the address to listen on (0.0.0.0 for every interface)", "127.0.0.1")
   .option("--no-suggest", "leave out title suggestions (/api/suggest), which take seconds to build and about 130 MB")
   .option("--workers <n>", "server processes sharing the port, for more than one core's worth of searches", workerCount, 1)
+  .option("--cache-mb <n>", "megabytes of answers each process keeps to send again when asked again (0 keeps none)", cacheMegabytes, DEFAULT_CACHE_MB)
   .action(async (_options, command: Command) => {
     const { runServe } = await import("./commands/serve.js");
     process.exitCode = await runServe(optionsFor(command));

@@ -45,8 +45,11 @@ export interface Body {
   etag?: string;
   cacheControl: string;
   headers?: Record<string, string>;
-  /** `data` compressed already (the page's files): sent as it is when the client takes that encoding. */
-  compressed?: { br: Buffer; gzip: Buffer };
+  /**
+   * `data` compressed already (the page's files, a kept answer): sent as it is when the client
+   * takes that encoding. An encoding missing here is made and added to it, for the next time.
+   */
+  compressed?: Partial<Record<Exclude<Encoding, "identity">, Buffer>>;
 }
 
 /** Headers on every answer, errors included. */
@@ -73,13 +76,20 @@ export function send(req: IncomingMessage, res: ServerResponse, body: Body): voi
   }
   let data = typeof body.data === "string" ? Buffer.from(body.data) : body.data;
   const encoding = data.length >= MIN_COMPRESS_BYTES ? chooseEncoding(req.headers["accept-encoding"]) : "identity";
-  if (encoding !== "identity" && body.compressed) data = body.compressed[encoding];
-  else if (encoding === "br") data = brotliCompressSync(data, { ...BROTLI_OPTIONS, params: { ...BROTLI_OPTIONS.params, [constants.BROTLI_PARAM_SIZE_HINT]: data.length } });
-  else if (encoding === "gzip") data = gzipSync(data);
+  if (encoding !== "identity") {
+    const ready = body.compressed?.[encoding];
+    data = ready ?? compress(data, encoding);
+    if (!ready && body.compressed) body.compressed[encoding] = data;
+  }
   if (encoding !== "identity") headers["Content-Encoding"] = encoding;
   headers["Content-Length"] = data.length;
   res.writeHead(status, headers);
   res.end(req.method === "HEAD" ? undefined : data);
+}
+
+function compress(data: Buffer, encoding: Exclude<Encoding, "identity">): Buffer {
+  if (encoding === "gzip") return gzipSync(data);
+  return brotliCompressSync(data, { ...BROTLI_OPTIONS, params: { ...BROTLI_OPTIONS.params, [constants.BROTLI_PARAM_SIZE_HINT]: data.length } });
 }
 
 /** A JSON error answer: never cached, never a stack trace. */

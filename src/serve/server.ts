@@ -23,6 +23,7 @@ import { errorBody, HttpError } from "./http-error.js";
 import { LiveIndex, type OpenedIndex } from "./live-index.js";
 import { LIMITS, decodeComponent, noParameters, relatedRequest, searchRequest, suggestRequest } from "./params.js";
 import { matchesEtag, send, sendError } from "./respond.js";
+import { AnswerCache, DEFAULT_CACHE_MB, type CachedAnswer } from "./answer-cache.js";
 import { TitleSuggestions } from "./suggest.js";
 import { TurnQueue } from "./turn-queue.js";
 import { PAGE_SECURITY_POLICY, pageFiles, type PageAsset, type PageFile } from "./page-files.js";
@@ -36,6 +37,8 @@ export interface ServerOptions {
   log: (line: string) => void;
   /** Requests that may wait for their turn (default MAX_WAITING); more get a 503. */
   maxWaiting?: number;
+  /** Bytes of search and related answers kept to send again (answer-cache.ts; default DEFAULT_CACHE_MB); 0 keeps none. */
+  cacheBytes?: number;
   /** The search page's files by name (`index.html` answers `/`); without them `/` lists the API. */
   page?: ReadonlyMap<string, PageAsset>;
 }
@@ -67,12 +70,15 @@ export class SearchServer {
   private readonly turns: TurnQueue;
   private readonly routes: Record<string, Route>;
   private readonly page: Map<string, PageFile> | undefined;
+  private readonly answers: AnswerCache;
 
   /** Opens the index (throws KbSearchError when there is none); `listen` then serves it. */
   constructor(private readonly options: ServerOptions) {
     this.live = new LiveIndex(options.indexDir, options.log);
     this.turns = new TurnQueue(options.maxWaiting ?? MAX_WAITING);
     this.page = options.page ? pageFiles(options.page) : undefined;
+    this.answers = new AnswerCache(options.cacheBytes ?? DEFAULT_CACHE_MB * 1024 * 1024);
+    this.live.onReopen(() => this.answers.clear());
     this.routes = {
       "/api/search": (req, res, search) => this.search(req, res, search),
       "/api/related/": (req, res, search, ref) => this.related(req, res, search, ref),
@@ -182,16 +188,24 @@ export class SearchServer {
     send(req, res, { type: JSON_TYPE, data, etag, cacheControl: API_CACHE_CONTROL, headers: { "Access-Control-Allow-Origin": "*" } });
   }
 
+  /** As `json`, the answer kept by its request (answer-cache.ts): one asked again is not made again. */
+  private keptJson(req: IncomingMessage, res: ServerResponse, checksum: string, make: () => string): void {
+    const etag = `W/"${checksum}-${CODE_VERSION}"`;
+    if (matchesEtag(req.headers["if-none-match"], etag)) return this.json(req, res, checksum, make);
+    const answer: CachedAnswer = this.answers.get(checksum, req.url ?? "", make);
+    send(req, res, { type: JSON_TYPE, data: answer.data, compressed: answer.compressed, etag, cacheControl: API_CACHE_CONTROL, headers: { "Access-Control-Allow-Origin": "*" } });
+  }
+
   private search(req: IncomingMessage, res: ServerResponse, search: string): void {
     const { query, options } = searchRequest(search);
     const opened = this.live.current();
-    this.json(req, res, opened.checksum, () => searchResultJson(opened.index.search(query, options)));
+    this.keptJson(req, res, opened.checksum, () => searchResultJson(opened.index.search(query, options)));
   }
 
   private related(req: IncomingMessage, res: ServerResponse, search: string, ref: string): void {
     const options = relatedRequest(search);
     const opened = this.live.current();
-    this.json(req, res, opened.checksum, () => searchResultJson(opened.index.related(ref, options)));
+    this.keptJson(req, res, opened.checksum, () => searchResultJson(opened.index.related(ref, options)));
   }
 
   private article(req: IncomingMessage, res: ServerResponse, search: string, ref: string): void {
@@ -237,7 +251,8 @@ export class SearchServer {
   private serveState(opened: OpenedIndex): object {
     const suggestions = !this.options.suggest ? "off" : this.suggestions ? { ...this.suggestions.build, current: this.suggestions.checksum === opened.checksum } : "building";
     const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
-    return { pid: process.pid, generation: opened.generation, suggestions, memory: { rss, heapUsed, heapTotal, external } };
+    const answers = { hits: this.answers.hits, misses: this.answers.misses };
+    return { pid: process.pid, generation: opened.generation, suggestions, answers, memory: { rss, heapUsed, heapTotal, external } };
   }
 
   private buildSuggestions(): void {

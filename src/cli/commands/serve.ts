@@ -12,6 +12,8 @@ export interface ServeOptions extends Pick<GlobalOptions, "index"> {
   suggest: boolean;
   /** Server processes (--workers); 1 serves from this process. */
   workers: number;
+  /** Megabytes of answers kept to send again (--cache-mb). */
+  cacheMb: number;
 }
 
 export async function runServe(options: ServeOptions): Promise<number> {
@@ -41,7 +43,7 @@ export async function runServe(options: ServeOptions): Promise<number> {
 }
 
 async function serveHere(dir: string, options: ServeOptions, log: (line: string) => void, worker: boolean): Promise<number> {
-  const server = new SearchServer({ indexDir: dir, suggest: options.suggest, log, page: await searchPage(log) });
+  const server = new SearchServer({ indexDir: dir, suggest: options.suggest, log, cacheBytes: options.cacheMb * 1024 * 1024, page: await searchPage(log) });
   let address;
   try {
     address = await server.listen(options.port, options.host);
