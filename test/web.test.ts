@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { readFileSync, rmSync } from "node:fs";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { inflateRawSync } from "node:zlib";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
@@ -20,7 +21,8 @@ import { decodeMsgpack } from "../src/store/msgpack.js";
 import { IndexReader } from "../src/store/reader.js";
 import { decodeDates, decodeFacetColumns, decodeSetList, encodeFacetColumns, encodeMonthDays, encodeSetList } from "../src/web/site-docmeta.js";
 import { SiteIndex } from "../src/web/site-index.js";
-import { filterRange } from "../src/web/manifest.js";
+import { filterRange, tellingPath, type SiteManifest, type TellingFile } from "../src/web/manifest.js";
+import { tellingTerms } from "../src/query/related.js";
 import { writeSite } from "../src/web/site.js";
 import { chromiumPath, launchChromium, NO_CHROMIUM } from "./browser.js";
 import { buildSampleIndex, projectRoot, sharedTarball, spawnCli } from "./helpers.js";
@@ -343,6 +345,48 @@ describe("the site's compressed postings lists", () => {
       }
       library.close();
       assert.ok(asked.some((path) => path.startsWith("/index/lists/")), "a compressed list was fetched");
+    } finally {
+      rmSync(indexDir, { recursive: true, force: true });
+      rmSync(site, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the site's related articles", () => {
+  it("come from each article's telling terms listed when the site was written: the library's related, far fewer reads", async () => {
+    const indexDir = await buildSampleIndex("kbsearch-web-related-");
+    const site = mkdtempSync(join(tmpdir(), "kbsearch-web-related-site-"));
+    try {
+      writeSite(site, { indexDir, layout: "ranges" });
+      const manifest = JSON.parse(readFileSync(join(site, "index", "manifest.json"), "utf8")) as SiteManifest;
+      assert.ok(manifest.telling, "the manifest names the telling terms' files");
+      // Each article's listed terms are what the library works out from its text.
+      const reader = IndexReader.open(indexDir);
+      for (let doc = 0; doc < reader.docCount; doc++) {
+        const file = decodeMsgpack(inflateRawSync(readFileSync(join(site, tellingPath(doc, manifest.telling.docsPerFile))))) as TellingFile;
+        const first = file.counts.slice(0, doc % manifest.telling.docsPerFile).reduce((a, b) => a + b, 0);
+        const listed = file.terms.slice(first, first + file.counts[doc % manifest.telling.docsPerFile]!);
+        assert.deepEqual(listed, tellingTerms(reader, doc).map((t) => t.term), `doc ${doc}`);
+      }
+      reader.close();
+      const asked: string[] = [];
+      const fetcher = (async (input: string | URL | Request, init?: RequestInit) => {
+        const path = new URL(String(input)).pathname;
+        const bytes = readFileSync(join(site, path));
+        const range = /^bytes=(\d+)-(\d+)$/.exec(new Headers(init?.headers).get("range") ?? "");
+        asked.push(range ? `${path} ${range[1]}` : path);
+        return range ? new Response(bytes.subarray(Number(range[1]), Number(range[2]) + 1), { status: 206 }) : new Response(bytes);
+      }) as typeof fetch;
+      const index = await SiteIndex.open("http://site.test/", fetcher);
+      const library = KbIndex.open(indexDir);
+      const strip = ({ tookMs: _t, ...rest }: SearchResult) => rest;
+      for (const id of ["Q949387", "Q912044", "Q45712"]) {
+        await index.get(id);
+        const before = asked.length;
+        assert.deepEqual(strip(await index.related(id, { limit: 5 })), strip(library.related(id, { limit: 5 })), id);
+        if (id === "Q949387") assert.ok(asked.slice(before).some((path) => path.startsWith("/index/telling/")), "related fetched the telling terms");
+      }
+      library.close();
     } finally {
       rmSync(indexDir, { recursive: true, force: true });
       rmSync(site, { recursive: true, force: true });

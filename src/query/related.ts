@@ -6,6 +6,7 @@
 import { analyzeToTokens } from "../analyze/analyzer.js";
 import { idf } from "../rank/bm25f.js";
 import type { Scorer } from "../rank/scorer.js";
+import type { TellingTerm } from "../store/codecs.js";
 import { DecodedPostings } from "../store/postings.js";
 import type { IndexReader, TermEntry } from "../store/index-reader.js";
 import type { PlannedGroup, QueryPlan } from "./expand.js";
@@ -27,7 +28,7 @@ const CITATION = /\bQ(\d{4,7})\b/g;
 export function relatedRanking(reader: IndexReader, scorer: Scorer, doc: number): Ranking {
   const stored = reader.stored(doc);
   const ownTerm = stored.id.toLowerCase();
-  const plan = tellingWords(reader, `${stored.title}\n${stored.text.slice(stored.bodyStart, stored.bodyEnd)}`, ownTerm);
+  const plan = tellingPlan(reader, reader.listedTellingTerms(doc) ?? tellingTerms(reader, doc));
   const scores = new Map<number, number>();
   for (const s of scorer.score(plan, CANDIDATES).top) scores.set(s.doc, s.score);
   const best = Math.max(0, ...scores.values());
@@ -49,20 +50,39 @@ export function relatedRanking(reader: IndexReader, scorer: Scorer, doc: number)
   };
 }
 
-/** The article's most telling terms by tf-idf, as a query plan weighing each by its share. */
-function tellingWords(reader: IndexReader, text: string, ownTerm: string): QueryPlan {
+/**
+ * Document `doc`'s most telling terms: its title's and body's terms weighed by tf-idf, the
+ * RELATED_TERMS weightiest, weightiest first. A static site lists them for every article when it is
+ * written (web/site.ts), since working them out looks up every word of the article.
+ */
+export function tellingTerms(reader: IndexReader, doc: number): TellingTerm[] {
+  const stored = reader.stored(doc);
   const counts = new Map<string, number>();
-  for (const token of analyzeToTokens(text)) counts.set(token.term, (counts.get(token.term) ?? 0) + 1);
-  counts.delete(ownTerm);
+  for (const token of analyzeToTokens(`${stored.title}\n${stored.text.slice(stored.bodyStart, stored.bodyEnd)}`)) counts.set(token.term, (counts.get(token.term) ?? 0) + 1);
+  counts.delete(stored.id.toLowerCase());
   // Every word's dictionary block, said at once: a browser fetches them together, not one a round trip.
   reader.willLookUp(counts.keys());
-  const weighed: { entry: TermEntry; weight: number }[] = [];
+  const weighed: { term: string; tf: number; weight: number }[] = [];
   for (const [term, tf] of counts) {
     const entry = reader.lookup(term);
-    if (entry && entry.docFreq >= MIN_DOC_FREQ) weighed.push({ entry, weight: Math.log(1 + tf) * idf(reader.docCount, entry.docFreq) });
+    if (entry && entry.docFreq >= MIN_DOC_FREQ) weighed.push({ term, tf, weight: termWeight(reader, tf, entry) });
   }
   weighed.sort((a, b) => b.weight - a.weight);
-  const chosen = weighed.slice(0, RELATED_TERMS);
+  return weighed.slice(0, RELATED_TERMS).map(({ term, tf }) => ({ term, tf }));
+}
+
+function termWeight(reader: IndexReader, tf: number, entry: TermEntry): number {
+  return Math.log(1 + tf) * idf(reader.docCount, entry.docFreq);
+}
+
+/** The telling terms as a query plan weighing each by its share of the weightiest's weight. */
+function tellingPlan(reader: IndexReader, terms: readonly TellingTerm[]): QueryPlan {
+  reader.willLookUp(terms.map((t) => t.term));
+  const chosen: { entry: TermEntry; weight: number }[] = [];
+  for (const { term, tf } of terms) {
+    const entry = reader.lookup(term);
+    if (entry) chosen.push({ entry, weight: termWeight(reader, tf, entry) });
+  }
   const top = chosen[0]?.weight ?? 1;
   const groups: PlannedGroup[] = chosen.map(({ entry, weight }, i) => ({
     // Positions two apart: the words are not a phrase, so no title phrase bonus applies.

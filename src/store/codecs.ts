@@ -17,6 +17,18 @@ export interface ReaderCodecs {
    * since checking a 500-byte read means fetching its whole 16 KB chunk.
    */
   readonly verifiesChunks: boolean;
+  /**
+   * An article's most telling terms as a static site lists them, worked out when it was written
+   * (query/related.ts); undefined where nothing lists them (a local index), and the reader's
+   * caller works them out from the article's text.
+   */
+  tellingTerms?(doc: number): readonly TellingTerm[] | undefined;
+}
+
+/** A term of an article and how often the article's title and body hold it. */
+export interface TellingTerm {
+  term: string;
+  tf: number;
 }
 
 let dictionary: Uint8Array | undefined;

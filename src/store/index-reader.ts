@@ -14,7 +14,7 @@ import {
 import { BytesNotHere, type ByteRange, type ByteSource } from "./byte-source.js";
 import { u32 } from "./bytes.js";
 import { CHUNK_BYTES, chunkCount, firstBadChunk } from "./chunks.js";
-import { storeDictionaryBytes, type ReaderCodecs } from "./codecs.js";
+import { storeDictionaryBytes, type ReaderCodecs, type TellingTerm } from "./codecs.js";
 import type { DocMetaColumns } from "./docmeta.js";
 import { binaryElement, decodeMsgpack } from "./msgpack.js";
 import { decodeSources } from "./sources.js";
@@ -372,6 +372,11 @@ export class IndexReader {
       this.meta = this.decoding("docMeta section", () => this.codecs.docMeta(read, this.docCount));
     }
     return this.meta;
+  }
+
+  /** Document `doc`'s most telling terms where the codecs list them (a static site's), else undefined. */
+  listedTellingTerms(doc: number): readonly TellingTerm[] | undefined {
+    return this.codecs.tellingTerms?.(doc);
   }
 
   /** (article number, doc) pairs sorted by number, decoded on first use (the writer's encodeIds). */

@@ -6,10 +6,10 @@
  */
 import { inflateSync } from "fflate";
 import { BytesNotHere } from "../store/byte-source.js";
-import { storeDictionaryBytes, type ReaderCodecs } from "../store/codecs.js";
+import { storeDictionaryBytes, type ReaderCodecs, type TellingTerm } from "../store/codecs.js";
 import { LIST_FIELDS, type DocMetaColumns, type DocMetaList, type ListField } from "../store/docmeta.js";
 import { decodeMsgpack } from "../store/msgpack.js";
-import type { DocMetaFiles } from "./manifest.js";
+import { tellingPath, type DocMetaFiles, type TellingFile, type TellingFiles } from "./manifest.js";
 import { decodeDates, decodeFacetColumns, decodeSetList, type EncodedFacetColumns, type EncodedMonthDays, type EncodedSetList } from "./site-docmeta.js";
 
 const CRC_TABLE = (() => {
@@ -31,12 +31,34 @@ export function crc32(bytes: Uint8Array): number {
 /** The site's docMeta files as fetched so far, by path (inflated). */
 export type FetchedFiles = Map<string, Uint8Array>;
 
-export function browserCodecs(files: DocMetaFiles, fetched: FetchedFiles): ReaderCodecs {
+export function browserCodecs(files: DocMetaFiles, fetched: FetchedFiles, telling?: TellingFiles): ReaderCodecs {
   return {
     crc32,
     inflateStoreBlock: (compressed) => inflateSync(compressed, { dictionary: storeDictionaryBytes() }),
     docMeta: (_read, docCount) => siteDocMeta(files, fetched, docCount),
     verifiesChunks: false,
+    ...(telling && { tellingTerms: listedTellingTerms(telling, fetched) }),
+  };
+}
+
+/** An article's telling terms from the site's files (manifest.ts's TellingFiles), a file fetched whole when first needed. */
+function listedTellingTerms(telling: TellingFiles, fetched: FetchedFiles): (doc: number) => TellingTerm[] {
+  const decoded = new Map<string, { starts: number[]; file: TellingFile }>();
+  return (doc) => {
+    const path = tellingPath(doc, telling.docsPerFile);
+    let held = decoded.get(path);
+    if (!held) {
+      const bytes = fetched.get(path);
+      if (!bytes) throw new BytesNotHere([], [path]);
+      const file = decodeMsgpack(bytes) as TellingFile;
+      const starts = [0];
+      for (const count of file.counts) starts.push(starts[starts.length - 1]! + count);
+      decoded.set(path, (held = { starts, file }));
+    }
+    const nth = doc % telling.docsPerFile;
+    const terms: TellingTerm[] = [];
+    for (let i = held.starts[nth]!; i < held.starts[nth + 1]!; i++) terms.push({ term: held.file.terms[i]!, tf: held.file.tfs[i]! });
+    return terms;
   };
 }
 

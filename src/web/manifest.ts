@@ -125,6 +125,25 @@ export interface CompressedLists {
 /** The file holding compressed list `i`. */
 export const compressedListPath = (i: number) => `index/lists/${i}.bin`;
 
+/**
+ * Every article's most telling terms (query/related.ts), worked out when the site is written: the
+ * page's related articles then look up 15 words, not every word of the article. Files of
+ * `docsPerFile` articles, in document order, each a deflated msgpack TellingFile.
+ */
+export interface TellingFiles {
+  docsPerFile: number;
+}
+
+/** The file holding the telling terms of document `doc`. */
+export const tellingPath = (doc: number, docsPerFile: number) => `index/telling/${Math.floor(doc / docsPerFile)}.bin`;
+
+/** One telling file: each article's terms one after another, `counts` saying how many are each's. */
+export interface TellingFile {
+  counts: number[];
+  terms: string[];
+  tfs: number[];
+}
+
 export interface SiteManifest {
   format: number;
   /** The index file's length: the reader's source size. */
@@ -137,5 +156,7 @@ export interface SiteManifest {
   packed: PackedFile[];
   docMeta: DocMetaFiles;
   lists: CompressedLists;
+  /** Absent from a site written before they were listed: the page then works them out. */
+  telling?: TellingFiles;
   articles: number;
 }

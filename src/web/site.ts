@@ -17,7 +17,8 @@ import { IndexReader } from "../store/index-reader.js";
 import { nodeCodecs } from "../store/node-codecs.js";
 import { LIST_FIELDS } from "../store/docmeta.js";
 import { encodeFacetColumns, encodeMonthDays, encodeSetList } from "./site-docmeta.js";
-import { compressedListPath, filterRange, MANIFEST_FILE, SITE_FORMAT, type CompressedLists, type DocMetaFiles, type PackedFile, type RangeFilter, type SiteFile, type SiteLayout, type SiteManifest } from "./manifest.js";
+import { tellingTerms } from "../query/related.js";
+import { compressedListPath, filterRange, MANIFEST_FILE, SITE_FORMAT, tellingPath, type CompressedLists, type TellingFile, type TellingFiles, type DocMetaFiles, type PackedFile, type RangeFilter, type SiteFile, type SiteLayout, type SiteManifest } from "./manifest.js";
 import { pageHtml, type PageOptions } from "./page-html.js";
 
 export type { PageOptions } from "./page-html.js";
@@ -31,6 +32,8 @@ const PIECE_BYTES: Partial<Record<SectionName, number>> = { dictionary: 4 * 1024
 const OTHER_PIECE_BYTES = 64 * 1024;
 /** Postings lists this long are also written deflated (some 670 of the archive's 300,000 terms, 9 MB of its 15.6 MB of postings, 40% smaller). */
 const COMPRESSED_LIST_BYTES = 4096;
+/** Articles a telling-terms file holds: some 3 KB deflated, one request when an article's related are asked for. */
+const TELLING_DOCS_PER_FILE = 64;
 /** How the sections the page reads whole are filtered before deflating (manifest.ts): they shrink by a quarter to nine tenths. */
 const SECTION_FILTERS: Partial<Record<SectionName, RangeFilter>> = { blockOffsets: "delta32planes", storeDocs: "delta32planes", storeOffsets: "delta32planes", fieldLengths: "columns5" };
 
@@ -138,6 +141,7 @@ export function writeSite(dir: string, options: SiteOptions): SiteReport {
     files.push({ path, start, end });
   });
 
+  const telling = writeTellingTerms(reader, write);
   const lists = compressLongLists(reader, dataStart + reader.header.sections.postings.offset, file, options.compressListsFrom ?? COMPRESSED_LIST_BYTES, write);
 
   const manifest: SiteManifest = {
@@ -149,6 +153,7 @@ export function writeSite(dir: string, options: SiteOptions): SiteReport {
     packed,
     docMeta,
     lists,
+    telling,
     articles: reader.docCount,
   };
   write(MANIFEST_FILE, new TextEncoder().encode(JSON.stringify(manifest)));
@@ -181,6 +186,23 @@ function pageHeader(file: Buffer): Buffer {
   headerBytes.fill(0, at, at + integrity.chunkCrcs.length);
   out.writeUInt32LE(crc32(headerBytes), 16);
   return out;
+}
+
+/** Writes every article's most telling terms, TELLING_DOCS_PER_FILE articles a file (manifest.ts's TellingFiles). */
+function writeTellingTerms(reader: IndexReader, write: (path: string, bytes: Uint8Array) => void): TellingFiles {
+  for (let first = 0; first < reader.docCount; first += TELLING_DOCS_PER_FILE) {
+    const file: TellingFile = { counts: [], terms: [], tfs: [] };
+    for (let doc = first; doc < Math.min(first + TELLING_DOCS_PER_FILE, reader.docCount); doc++) {
+      const terms = tellingTerms(reader, doc);
+      file.counts.push(terms.length);
+      for (const { term, tf } of terms) {
+        file.terms.push(term);
+        file.tfs.push(tf);
+      }
+    }
+    write(tellingPath(first, TELLING_DOCS_PER_FILE), deflateRawSync(pack(file), { level: 9 }));
+  }
+  return { docsPerFile: TELLING_DOCS_PER_FILE };
 }
 
 /** Writes each postings list of `minBytes` or more deflated into a file of its own (manifest.ts's CompressedLists). */
