@@ -59,26 +59,27 @@ export function relatedRanking(reader: IndexReader, scorer: Scorer, doc: number)
 /**
  * Document `doc`'s most telling terms: its title's and body's terms weighed by tf-idf, the
  * RELATED_TERMS weightiest, weightiest first. A static site lists them for every article when it is
- * written (web/site.ts), since working them out looks up every word of the article.
+ * written (web/site.ts), since working them out looks up every word of the article. `docFreqs`,
+ * every term's document frequency, spares those look-ups where every article's are worked out.
  */
-export function tellingTerms(reader: IndexReader, doc: number): TellingTerm[] {
+export function tellingTerms(reader: IndexReader, doc: number, docFreqs?: ReadonlyMap<string, number>): TellingTerm[] {
   const stored = reader.stored(doc);
   const counts = new Map<string, number>();
   for (const token of analyzeToTokens(`${stored.title}\n${stored.text.slice(stored.bodyStart, stored.bodyEnd)}`)) counts.set(token.term, (counts.get(token.term) ?? 0) + 1);
   counts.delete(stored.id.toLowerCase());
   // Every word's dictionary block, said at once: a browser fetches them together, not one a round trip.
-  reader.willLookUp(counts.keys());
+  if (!docFreqs) reader.willLookUp(counts.keys());
   const weighed: { term: string; tf: number; weight: number }[] = [];
   for (const [term, tf] of counts) {
-    const entry = reader.lookup(term);
-    if (entry && entry.docFreq >= MIN_DOC_FREQ) weighed.push({ term, tf, weight: termWeight(reader, tf, entry) });
+    const docFreq = docFreqs ? (docFreqs.get(term) ?? 0) : (reader.lookup(term)?.docFreq ?? 0);
+    if (docFreq >= MIN_DOC_FREQ) weighed.push({ term, tf, weight: termWeight(reader, tf, docFreq) });
   }
   weighed.sort((a, b) => b.weight - a.weight);
   return weighed.slice(0, RELATED_TERMS).map(({ term, tf }) => ({ term, tf }));
 }
 
-function termWeight(reader: IndexReader, tf: number, entry: TermEntry): number {
-  return Math.log(1 + tf) * idf(reader.docCount, entry.docFreq);
+function termWeight(reader: IndexReader, tf: number, docFreq: number): number {
+  return Math.log(1 + tf) * idf(reader.docCount, docFreq);
 }
 
 /** The telling terms as a query plan weighing each by its share of the weightiest's weight. */
@@ -86,7 +87,7 @@ function tellingPlan(reader: IndexReader, terms: readonly TellingTerm[]): QueryP
   const chosen: { entry: TermEntry; weight: number }[] = [];
   for (const { term, tf } of terms) {
     const entry = reader.lookup(term);
-    if (entry) chosen.push({ entry, weight: termWeight(reader, tf, entry) });
+    if (entry) chosen.push({ entry, weight: termWeight(reader, tf, entry.docFreq) });
   }
   const top = chosen[0]?.weight ?? 1;
   const groups: PlannedGroup[] = chosen.map(({ entry, weight }, i) => ({

@@ -190,10 +190,12 @@ function pageHeader(file: Buffer): Buffer {
 
 /** Writes every article's most telling terms, TELLING_DOCS_PER_FILE articles a file (manifest.ts's TellingFiles). */
 function writeTellingTerms(reader: IndexReader, write: (path: string, bytes: Uint8Array) => void): TellingFiles {
+  const docFreqs = new Map<string, number>();
+  for (const entry of reader.allTerms()) docFreqs.set(entry.term, entry.docFreq);
   for (let first = 0; first < reader.docCount; first += TELLING_DOCS_PER_FILE) {
     const file: TellingFile = { counts: [], terms: [], tfs: [] };
     for (let doc = first; doc < Math.min(first + TELLING_DOCS_PER_FILE, reader.docCount); doc++) {
-      const terms = tellingTerms(reader, doc);
+      const terms = tellingTerms(reader, doc, docFreqs);
       file.counts.push(terms.length);
       for (const { term, tf } of terms) {
         file.terms.push(term);
