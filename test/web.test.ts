@@ -319,6 +319,25 @@ function sampleQueries(): string[] {
   return queries.slice(0, 150).concat(words.map((w) => `${w.slice(0, -1)}x`));
 }
 
+/**
+ * A fetch answering from the site's files as a static host with range requests serves them, with
+ * no server; `asked` hears each request: its path, and the range's [start, end) when it has one.
+ */
+function siteFetcher(site: string, asked: (path: string, range?: [number, number]) => void): typeof fetch {
+  return (async (input: string | URL | Request, init?: RequestInit) => {
+    const path = new URL(String(input)).pathname;
+    const bytes = readFileSync(join(site, path));
+    const range = /^bytes=(\d+)-(\d+)$/.exec(new Headers(init?.headers).get("range") ?? "");
+    if (!range) {
+      asked(path);
+      return new Response(bytes);
+    }
+    const [start, end] = [Number(range[1]), Number(range[2]) + 1];
+    asked(path, [start, end]);
+    return new Response(bytes.subarray(start, end), { status: 206 });
+  }) as typeof fetch;
+}
+
 describe("the site's compressed postings lists", () => {
   it("are fetched in place of their ranges, and the engine reads the same bytes from them", async () => {
     const indexDir = await buildSampleIndex("kbsearch-web-lists-");
@@ -329,15 +348,7 @@ describe("the site's compressed postings lists", () => {
       const manifest = JSON.parse(readFileSync(join(site, "index", "manifest.json"), "utf8")) as { lists: { lengths: number[] } };
       assert.ok(manifest.lists.lengths.length > 10, `${manifest.lists.lengths.length} lists compressed`);
       const asked: string[] = [];
-      // The site's files as a static host with range requests serves them, without a server.
-      const fetcher = (async (input: string | URL | Request, init?: RequestInit) => {
-        const path = new URL(String(input)).pathname;
-        asked.push(path);
-        const bytes = readFileSync(join(site, path));
-        const range = /^bytes=(\d+)-(\d+)$/.exec(new Headers(init?.headers).get("range") ?? "");
-        return range ? new Response(bytes.subarray(Number(range[1]), Number(range[2]) + 1), { status: 206 }) : new Response(bytes);
-      }) as typeof fetch;
-      const index = await SiteIndex.open("http://site.test/", fetcher);
+      const index = await SiteIndex.open("http://site.test/", siteFetcher(site, (path) => asked.push(path)));
       const library = KbIndex.open(indexDir);
       const strip = ({ tookMs: _t, ...rest }: SearchResult) => rest;
       for (const q of ["heap corruption", "printer driver spooler", "exchange mta", "access violation -heap"]) {
@@ -370,14 +381,7 @@ describe("the site's related articles", () => {
       }
       reader.close();
       const asked: string[] = [];
-      const fetcher = (async (input: string | URL | Request, init?: RequestInit) => {
-        const path = new URL(String(input)).pathname;
-        const bytes = readFileSync(join(site, path));
-        const range = /^bytes=(\d+)-(\d+)$/.exec(new Headers(init?.headers).get("range") ?? "");
-        asked.push(range ? `${path} ${range[1]}` : path);
-        return range ? new Response(bytes.subarray(Number(range[1]), Number(range[2]) + 1), { status: 206 }) : new Response(bytes);
-      }) as typeof fetch;
-      const index = await SiteIndex.open("http://site.test/", fetcher);
+      const index = await SiteIndex.open("http://site.test/", siteFetcher(site, (path) => asked.push(path)));
       const library = KbIndex.open(indexDir);
       const strip = ({ tookMs: _t, ...rest }: SearchResult) => rest;
       for (const id of ["Q949387", "Q912044", "Q45712"]) {
@@ -410,15 +414,13 @@ describe("the site's index at open", () => {
       assert.ok(opened.every(([position, length]) => position + length <= tableStart || position >= tableStart + storeOffsets.length), JSON.stringify(opened));
       const asked: [number, number][] = [];
       const files: string[] = [];
-      const fetcher = (async (input: string | URL | Request, init?: RequestInit) => {
-        files.push(new URL(String(input)).pathname);
-        const bytes = readFileSync(join(site, new URL(String(input)).pathname));
-        const range = /^bytes=(\d+)-(\d+)$/.exec(new Headers(init?.headers).get("range") ?? "");
-        if (!range) return new Response(bytes);
-        asked.push([Number(range[1]), Number(range[2]) + 1]);
-        return new Response(bytes.subarray(Number(range[1]), Number(range[2]) + 1), { status: 206 });
-      }) as typeof fetch;
-      const index = await SiteIndex.open("http://site.test/", fetcher);
+      const index = await SiteIndex.open(
+        "http://site.test/",
+        siteFetcher(site, (path, range) => {
+          files.push(path);
+          if (range) asked.push(range);
+        }),
+      );
       const library = KbIndex.open(indexDir);
       const strip = ({ tookMs: _t, ...rest }: SearchResult) => rest;
       // The sample's index is one file of the site, from 0: its ranges are the index's.
