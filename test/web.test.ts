@@ -21,8 +21,11 @@ import { decodeMsgpack } from "../src/store/msgpack.js";
 import { IndexReader } from "../src/store/reader.js";
 import { decodeDates, decodeFacetColumns, decodeSetList, encodeFacetColumns, encodeMonthDays, encodeSetList } from "../src/web/site-docmeta.js";
 import { SiteIndex } from "../src/web/site-index.js";
+import { IndexReader as SourceReader } from "../src/store/index-reader.js";
 import { filterRange, tellingPath, type SiteManifest, type TellingFile } from "../src/web/manifest.js";
 import { tellingTerms } from "../src/query/related.js";
+import { MIN_CORRECTION_DOC_FREQ } from "../src/query/expand.js";
+import { buildTermFilter, mayHold } from "../src/web/term-filter.js";
 import { writeSite } from "../src/web/site.js";
 import { chromiumPath, launchChromium, NO_CHROMIUM } from "./browser.js";
 import { buildSampleIndex, projectRoot, sharedTarball, spawnCli } from "./helpers.js";
@@ -392,6 +395,70 @@ describe("the site's related articles", () => {
       }
       library.close();
     } finally {
+      rmSync(indexDir, { recursive: true, force: true });
+      rmSync(site, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the site's filter of the terms a correction may be", () => {
+  it("never turns away a term in enough articles, and lets few others through", async () => {
+    const indexDir = await buildSampleIndex("kbsearch-web-filter-");
+    try {
+      const reader = IndexReader.open(indexDir);
+      const common = [...reader.allTerms()].filter((e) => e.docFreq >= MIN_CORRECTION_DOC_FREQ).map((e) => e.term);
+      reader.close();
+      assert.ok(common.length > 100, `${common.length} terms`);
+      const filter = buildTermFilter(common, MIN_CORRECTION_DOC_FREQ);
+      assert.ok(common.every((term) => mayHold(filter, term)));
+      const others = Array.from({ length: 5000 }, (_, i) => `zq${i.toString(36)}x`);
+      const through = others.filter((term) => mayHold(filter, term)).length;
+      assert.ok(through < others.length * 0.08, `${through} of ${others.length} let through`);
+    } finally {
+      rmSync(indexDir, { recursive: true, force: true });
+    }
+  });
+
+  it("spares a misspelt word's dictionary look-ups in the page: the library's corrections and hits, a fraction of the look-ups", async () => {
+    const indexDir = await buildSampleIndex("kbsearch-web-filter-site-");
+    const site = mkdtempSync(join(tmpdir(), "kbsearch-web-filter-site-"));
+    // Counts the terms the engine looks up in the dictionary (every spelling of a misspelt word it tries).
+    const lookupAll = SourceReader.prototype.lookupAll;
+    let lookedUp = 0;
+    SourceReader.prototype.lookupAll = function (this: SourceReader, terms: readonly string[]) {
+      lookedUp += terms.length;
+      return lookupAll.call(this, terms);
+    };
+    try {
+      writeSite(site, { indexDir, layout: "ranges" });
+      const manifest = JSON.parse(readFileSync(join(site, "index", "manifest.json"), "utf8")) as SiteManifest;
+      assert.ok(manifest.correctionFilter, "the manifest names the filter");
+      const library = KbIndex.open(indexDir);
+      const strip = ({ tookMs: _t, ...rest }: SearchResult) => rest;
+      const counted: Record<string, number> = {};
+      const files: string[] = [];
+      for (const withFilter of [false, true]) {
+        const fromFiles = siteFetcher(site, (path) => files.push(path));
+        // The same site, its manifest without the filter the first time round: as a site written before it.
+        const fetcher = (async (input: string | URL | Request, init?: RequestInit) => {
+          if (new URL(String(input)).pathname.endsWith("/manifest.json")) return new Response(JSON.stringify({ ...manifest, correctionFilter: withFilter ? manifest.correctionFilter : undefined }));
+          return fromFiles(input, init);
+        }) as typeof fetch;
+        const index = await SiteIndex.open("http://site.test/", fetcher);
+        for (const q of ["heap corruptoin", "windws printr", "spooler stoped"]) {
+          const expected = strip(library.search(q));
+          const before = lookedUp;
+          const result = await index.search(q);
+          counted[String(withFilter)] = (counted[String(withFilter)] ?? 0) + lookedUp - before;
+          assert.ok(result.corrections.length > 0, q);
+          assert.deepEqual(strip(result), expected, `${q} ${withFilter ? "with" : "without"} the filter`);
+        }
+      }
+      library.close();
+      assert.ok(files.includes(`/${manifest.correctionFilter}`), "the filter was fetched");
+      assert.ok(counted["true"]! < counted["false"]! / 5, JSON.stringify(counted));
+    } finally {
+      SourceReader.prototype.lookupAll = lookupAll;
       rmSync(indexDir, { recursive: true, force: true });
       rmSync(site, { recursive: true, force: true });
     }

@@ -26,7 +26,7 @@ const CORRECTION_RATIO = 20;
 const UNCOMMON_DOC_FREQ = 30;
 const MISSPELT_RATIO = 100;
 /** ...and at least this many. */
-const MIN_CORRECTION_DOC_FREQ = 3;
+export const MIN_CORRECTION_DOC_FREQ = 3;
 /** Shorter words have too many neighbours one edit away to guess from. */
 const MIN_CORRECTABLE_LENGTH = 4;
 /** Longer "words" are not misspellings (and their variants grow with the square of the length). */
@@ -148,6 +148,8 @@ function commonerSpellings(word: QueryWord, atLeast: number, index: IndexReader)
     if (term !== undefined && !variants.has(term)) variants.set(term, variant);
   }
   variants.delete(word.term);
+  // Where a filter says which terms are common enough (a static site's), only those are looked up.
+  for (const term of variants.keys()) if (!index.mayBeHeldIn(term, minDocFreq)) variants.delete(term);
   index.willLookUp(variants.keys());
   const terms = [...variants.keys()];
   const entries = index.lookupAll(terms);

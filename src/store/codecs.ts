@@ -23,6 +23,12 @@ export interface ReaderCodecs {
    * caller works them out from the article's text.
    */
   tellingTerms?(doc: number): readonly TellingTerm[] | undefined;
+  /**
+   * False when `term` is surely held in fewer than `minDocFreq` articles (or not at all), told
+   * without the dictionary (a static site's filter of the terms corrections may be); true when it
+   * may be held in that many, or where nothing tells (a local index): then the dictionary says.
+   */
+  mayBeHeldIn?(term: string, minDocFreq: number): boolean;
 }
 
 /** A term of an article and how often the article's title and body hold it. */

@@ -374,6 +374,11 @@ export class IndexReader {
     return this.meta;
   }
 
+  /** False when `term` is surely in fewer than `minDocFreq` documents, told without the dictionary where the codecs can (a static site's filter); else true. */
+  mayBeHeldIn(term: string, minDocFreq: number): boolean {
+    return this.codecs.mayBeHeldIn?.(term, minDocFreq) ?? true;
+  }
+
   /** Document `doc`'s most telling terms where the codecs list them (a static site's), else undefined. */
   listedTellingTerms(doc: number): readonly TellingTerm[] | undefined {
     return this.codecs.tellingTerms?.(doc);

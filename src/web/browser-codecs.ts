@@ -10,6 +10,7 @@ import { storeDictionaryBytes, type ReaderCodecs, type TellingTerm } from "../st
 import { LIST_FIELDS, type DocMetaColumns, type DocMetaList, type ListField } from "../store/docmeta.js";
 import { decodeMsgpack } from "../store/msgpack.js";
 import { tellingPath, type DocMetaFiles, type TellingFile, type TellingFiles } from "./manifest.js";
+import { mayHold, type TermFilter } from "./term-filter.js";
 import { decodeDates, decodeFacetColumns, decodeSetList, type EncodedFacetColumns, type EncodedMonthDays, type EncodedSetList } from "./site-docmeta.js";
 
 const CRC_TABLE = (() => {
@@ -31,13 +32,28 @@ export function crc32(bytes: Uint8Array): number {
 /** The site's docMeta files as fetched so far, by path (inflated). */
 export type FetchedFiles = Map<string, Uint8Array>;
 
-export function browserCodecs(files: DocMetaFiles, fetched: FetchedFiles, telling?: TellingFiles): ReaderCodecs {
+export function browserCodecs(files: DocMetaFiles, fetched: FetchedFiles, telling?: TellingFiles, correctionFilter?: string): ReaderCodecs {
   return {
     crc32,
     inflateStoreBlock: (compressed) => inflateSync(compressed, { dictionary: storeDictionaryBytes() }),
     docMeta: (_read, docCount) => siteDocMeta(files, fetched, docCount),
     verifiesChunks: false,
     ...(telling && { tellingTerms: listedTellingTerms(telling, fetched) }),
+    ...(correctionFilter && { mayBeHeldIn: filteredTerms(correctionFilter, fetched) }),
+  };
+}
+
+/** Whether a term may be in that many articles, by the site's filter (term-filter.ts), fetched when first asked. */
+function filteredTerms(path: string, fetched: FetchedFiles): (term: string, minDocFreq: number) => boolean {
+  let filter: TermFilter | undefined;
+  return (term, minDocFreq) => {
+    if (!filter) {
+      const bytes = fetched.get(path);
+      if (!bytes) throw new BytesNotHere([], [path]);
+      filter = decodeMsgpack(bytes) as TermFilter;
+    }
+    // A filter of commoner terms than asked about cannot turn any away.
+    return minDocFreq < filter.minDocFreq || mayHold(filter, term);
   };
 }
 

@@ -158,5 +158,7 @@ export interface SiteManifest {
   lists: CompressedLists;
   /** Absent from a site written before they were listed: the page then works them out. */
   telling?: TellingFiles;
+  /** The file of the filter of the terms a correction may be (term-filter.ts), a deflated msgpack TermFilter; absent from older sites. */
+  correctionFilter?: string;
   articles: number;
 }

@@ -34,7 +34,7 @@ export class SiteIndex {
     const source = new SiteSource(root, manifest, fetcher);
     source.traffic.requests++;
     await source.loadPacked(manifest.packed[0]!);
-    const reader = new IndexReader(source, browserCodecs(manifest.docMeta, source.files, manifest.telling), "rebuild the site with `kbsearch site DIR`");
+    const reader = new IndexReader(source, browserCodecs(manifest.docMeta, source.files, manifest.telling, manifest.correctionFilter), "rebuild the site with `kbsearch site DIR`");
     return new SiteIndex(new SearchEngine(reader), source, manifest);
   }
 

@@ -17,7 +17,9 @@ import { IndexReader } from "../store/index-reader.js";
 import { nodeCodecs } from "../store/node-codecs.js";
 import { LIST_FIELDS } from "../store/docmeta.js";
 import { encodeFacetColumns, encodeMonthDays, encodeSetList } from "./site-docmeta.js";
+import { MIN_CORRECTION_DOC_FREQ } from "../query/expand.js";
 import { tellingTerms } from "../query/related.js";
+import { buildTermFilter } from "./term-filter.js";
 import { compressedListPath, filterRange, MANIFEST_FILE, SITE_FORMAT, tellingPath, type CompressedLists, type TellingFile, type TellingFiles, type DocMetaFiles, type PackedFile, type RangeFilter, type SiteFile, type SiteLayout, type SiteManifest } from "./manifest.js";
 import { pageHtml, type PageOptions } from "./page-html.js";
 
@@ -142,6 +144,7 @@ export function writeSite(dir: string, options: SiteOptions): SiteReport {
   });
 
   const telling = writeTellingTerms(reader, write);
+  const correctionFilter = writeCorrectionFilter(reader, write);
   const lists = compressLongLists(reader, dataStart + reader.header.sections.postings.offset, file, options.compressListsFrom ?? COMPRESSED_LIST_BYTES, write);
 
   const manifest: SiteManifest = {
@@ -154,6 +157,7 @@ export function writeSite(dir: string, options: SiteOptions): SiteReport {
     docMeta,
     lists,
     telling,
+    correctionFilter,
     articles: reader.docCount,
   };
   write(MANIFEST_FILE, new TextEncoder().encode(JSON.stringify(manifest)));
@@ -186,6 +190,15 @@ function pageHeader(file: Buffer): Buffer {
   headerBytes.fill(0, at, at + integrity.chunkCrcs.length);
   out.writeUInt32LE(crc32(headerBytes), 16);
   return out;
+}
+
+/** Writes the filter of the terms a spelling correction may be (term-filter.ts); returns its path. */
+function writeCorrectionFilter(reader: IndexReader, write: (path: string, bytes: Uint8Array) => void): string {
+  const terms: string[] = [];
+  for (const entry of reader.allTerms()) if (entry.docFreq >= MIN_CORRECTION_DOC_FREQ) terms.push(entry.term);
+  const path = "index/corrections.bin";
+  write(path, deflateRawSync(pack(buildTermFilter(terms, MIN_CORRECTION_DOC_FREQ)), { level: 9 }));
+  return path;
 }
 
 /** Writes every article's most telling terms, TELLING_DOCS_PER_FILE articles a file (manifest.ts's TellingFiles). */

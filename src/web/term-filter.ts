@@ -1,0 +1,62 @@
+/**
+ * A Bloom filter of the terms a spelling correction may be (those in MIN_CORRECTION_DOC_FREQ
+ * articles or more), written with a static site: a misspelt word's few hundred spellings one edit
+ * away are checked against it in the page, and only those it may hold are looked up in the
+ * dictionary, a handful of its blocks instead of one or two hundred scattered over it. It never
+ * turns away a term it holds, so corrections are the library's.
+ */
+
+/** Bits per term for about 3% false positives (a misspelt word's few hundred spellings let some ten through). */
+const BITS_PER_TERM = 7.3;
+/** Hash functions: the best for that many bits per term (bits per term x ln 2). */
+const HASHES = 5;
+
+export interface TermFilter {
+  /** Terms held in fewer articles than this are not in the filter. */
+  minDocFreq: number;
+  hashes: number;
+  bits: Uint8Array;
+}
+
+/** FNV-1a of the term's UTF-16 units, and a second hash from it: h1 + i * h2 stands for the i-th hash (Kirsch and Mitzenmacher). */
+function hashPair(term: string): [number, number] {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < term.length; i++) {
+    h ^= term.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  const h1 = h >>> 0;
+  // A second, independent-enough hash: the first remixed (murmur3's finalizer), made odd.
+  let g = h1 ^ (h1 >>> 16);
+  g = Math.imul(g, 0x85ebca6b);
+  g ^= g >>> 13;
+  g = Math.imul(g, 0xc2b2ae35);
+  g ^= g >>> 16;
+  return [h1, (g >>> 0) | 1];
+}
+
+export function buildTermFilter(terms: readonly string[], minDocFreq: number): TermFilter {
+  const bitCount = Math.max(64, Math.ceil(terms.length * BITS_PER_TERM));
+  const bits = new Uint8Array(Math.ceil(bitCount / 8));
+  const size = bits.length * 8;
+  for (const term of terms) {
+    const [h1, h2] = hashPair(term);
+    for (let i = 0; i < HASHES; i++) {
+      const bit = (h1 + Math.imul(i, h2)) >>> 0;
+      const at = bit % size;
+      bits[at >>> 3]! |= 1 << (at & 7);
+    }
+  }
+  return { minDocFreq, hashes: HASHES, bits };
+}
+
+/** False when the filter surely does not hold `term`; true when it may. */
+export function mayHold(filter: TermFilter, term: string): boolean {
+  const size = filter.bits.length * 8;
+  const [h1, h2] = hashPair(term);
+  for (let i = 0; i < filter.hashes; i++) {
+    const at = ((h1 + Math.imul(i, h2)) >>> 0) % size;
+    if (!(filter.bits[at >>> 3]! & (1 << (at & 7)))) return false;
+  }
+  return true;
+}
