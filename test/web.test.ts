@@ -366,6 +366,34 @@ describe("the site's compressed postings lists", () => {
   });
 });
 
+describe("a host ignoring range requests", () => {
+  it("sends an index file whole once: the page asks for it once, not once for every range it needs", async () => {
+    const indexDir = await buildSampleIndex("kbsearch-web-noranges-");
+    const site = mkdtempSync(join(tmpdir(), "kbsearch-web-noranges-site-"));
+    try {
+      writeSite(site, { indexDir, layout: "ranges" });
+      const asked = new Map<string, number>();
+      // As python3 -m http.server does: a Range header is ignored, the whole file sent with a 200.
+      const fetcher = (async (input: string | URL | Request) => {
+        const path = new URL(String(input)).pathname;
+        asked.set(path, (asked.get(path) ?? 0) + 1);
+        return new Response(readFileSync(join(site, path)));
+      }) as typeof fetch;
+      const index = await SiteIndex.open("http://site.test/", fetcher);
+      const library = KbIndex.open(indexDir);
+      const strip = ({ tookMs: _t, ...rest }: SearchResult) => rest;
+      for (const q of ["heap corruption", "printer driver spooler", "windws printr", "exchange mta"]) assert.deepEqual(strip(await index.search(q)), strip(library.search(q)), q);
+      library.close();
+      const indexFiles = [...asked].filter(([path]) => /kbsearch\.idx\.\d+$/.test(path));
+      assert.ok(indexFiles.length > 0);
+      assert.deepEqual(indexFiles.filter(([, n]) => n > 1), [], JSON.stringify(indexFiles));
+    } finally {
+      rmSync(indexDir, { recursive: true, force: true });
+      rmSync(site, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("the site's related articles", () => {
   it("come from each article's telling terms listed when the site was written: the library's related, far fewer reads", async () => {
     const indexDir = await buildSampleIndex("kbsearch-web-related-");

@@ -33,6 +33,7 @@ export class SiteIndex {
     if (manifest.format !== SITE_FORMAT) throw new KbSearchError("index-version", `the site's index is of format ${manifest.format}; this page reads format ${SITE_FORMAT}: rebuild it with \`kbsearch site DIR\``);
     const source = new SiteSource(root, manifest, fetcher);
     source.traffic.requests++;
+    source.probeRanges();
     await source.loadPacked(manifest.packed[0]!);
     const reader = new IndexReader(source, browserCodecs(manifest.docMeta, source.files, manifest.telling, manifest.correctionFilter), "rebuild the site with `kbsearch site DIR`");
     return new SiteIndex(new SearchEngine(reader), source, manifest);

@@ -40,6 +40,8 @@ export class SiteSource implements ByteSource {
   searches = 0;
   /** Files or ranges on their way, so that two searches in flight fetch them once. */
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Whether the host answers range requests, once the probe (probeRanges) has said; until then, assumed. */
+  private rangesAnswered: Promise<boolean> | undefined;
 
   /** Where each compressed postings list starts in the index, ascending, and its length (manifest.lists). */
   private readonly listStarts: number[] = [];
@@ -118,6 +120,12 @@ export class SiteSource implements ByteSource {
         }
       }
     }
+    // A host that ignores range requests sends a whole file for each: each file is then asked for
+    // once, whole, rather than once for every range a round needs of it.
+    if (parts.length && this.rangesAnswered && !(await this.rangesAnswered)) {
+      for (const file of new Set(parts.map((p) => p.file))) jobs.push(this.once(file.path, async () => this.add(file.start, await this.get(file.path))));
+      parts.length = 0;
+    }
     // Ranges of a file close together are asked for in one request (a misspelt word's variants
     // look up dozens of neighbouring dictionary blocks).
     parts.sort((a, b) => a.start - b.start);
@@ -125,7 +133,7 @@ export class SiteSource implements ByteSource {
       const { file, start } = parts[i]!;
       let end = parts[i]!.end;
       for (i++; i < parts.length && parts[i]!.file === file && parts[i]!.start - end <= MERGE_GAP_BYTES; i++) end = Math.max(end, parts[i]!.end);
-      jobs.push(this.once(`${file.path}@${start}-${end}`, () => this.fetchRange(file, start, end)));
+      jobs.push(this.once(`${file.path}@${start}-${end}`, async () => void (await this.fetchRange(file, start, end))));
     }
     for (const file of pieces) jobs.push(this.once(file.path, async () => this.add(file.start, await this.get(file.path))));
     await Promise.all(jobs);
@@ -178,19 +186,36 @@ export class SiteSource implements ByteSource {
     });
   }
 
-  /** Bytes [start, end) of the index from `file` by a range request; a host answering with the whole file is read from that. */
-  private async fetchRange(file: SiteFile, start: number, end: number): Promise<void> {
+  /**
+   * Learns whether the host answers range requests (layout "ranges"), by asking for the last byte
+   * of the first index file while the index opens. A host that does not sends the whole file, which
+   * is kept: the first file holds what every query reads first.
+   */
+  probeRanges(): void {
+    if (this.manifest.layout !== "ranges" || this.rangesAnswered) return;
+    const file = this.manifest.files[0];
+    if (!file) return;
+    // A failed probe says nothing: the ranges asked for later fail or succeed on their own.
+    this.rangesAnswered = this.fetchRange(file, file.end - 1, file.end).catch(() => true);
+  }
+
+  /**
+   * Bytes [start, end) of the index from `file` by a range request; a host answering with the whole
+   * file is read from that. True when the host answered the range.
+   */
+  private async fetchRange(file: SiteFile, start: number, end: number): Promise<boolean> {
     const response = await this.request(file.path, { headers: { Range: `bytes=${start - file.start}-${end - file.start - 1}` } });
     const bytes = new Uint8Array(await response.arrayBuffer());
     this.traffic.bytes += bytes.length;
     if (response.status === 206) {
       if (bytes.length !== end - start) throw new Error(`${file.path}: asked for ${end - start} bytes, got ${bytes.length}`);
       this.add(start, bytes);
-    } else {
-      // The host ignored the range: the whole file came, which answers this and later reads.
-      if (bytes.length !== file.end - file.start) throw new Error(`${file.path}: expected ${file.end - file.start} bytes, got ${bytes.length}`);
-      this.add(file.start, bytes);
+      return true;
     }
+    // The host ignored the range: the whole file came, which answers this and later reads.
+    if (bytes.length !== file.end - file.start) throw new Error(`${file.path}: expected ${file.end - file.start} bytes, got ${bytes.length}`);
+    this.add(file.start, bytes);
+    return false;
   }
 
   /** A site file's bytes, counted in the traffic. */

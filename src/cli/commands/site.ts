@@ -24,7 +24,10 @@ export async function runSite(dir: string, options: SiteCommandOptions): Promise
   process.stdout.write(
     `site written to ${report.dir}: ${report.articles.toLocaleString("en-US")} articles, ${report.files.toLocaleString("en-US")} files, ${mb(report.bytes)} ` +
       `(largest ${mb(report.largestFile)}; layout ${report.layout}) in ${((Date.now() - started) / 1000).toFixed(1)} s\n` +
-      `serve the folder with any static file server, e.g. \`python3 -m http.server -d ${dir}\`, and open index.html\n`,
+      (report.layout === "ranges"
+        ? `serve the folder with a static file server that answers range requests (GitHub Pages, nginx, caddy), and open index.html; ` +
+          `\`python3 -m http.server -d ${dir}\` does not answer them, so the page fetches each index file whole, once (fine on this machine; for a public host without them, use --layout pieces)\n`
+        : `serve the folder with any static file server, e.g. \`python3 -m http.server -d ${dir}\`, and open index.html\n`),
   );
   return EXIT_FOUND;
 }
