@@ -123,7 +123,9 @@ export class SiteSource implements ByteSource {
     // A host that ignores range requests sends a whole file for each: each file is then asked for
     // once, whole, rather than once for every range a round needs of it.
     if (parts.length && this.rangesAnswered && !(await this.rangesAnswered)) {
-      for (const file of new Set(parts.map((p) => p.file))) jobs.push(this.once(file.path, async () => this.add(file.start, await this.get(file.path))));
+      // The probe's answer may have brought some of them meanwhile (the first file, whole).
+      const lacking = parts.filter((p) => !this.covers(p.start, p.end - p.start));
+      for (const file of new Set(lacking.map((p) => p.file))) jobs.push(this.once(file.path, async () => this.add(file.start, await this.get(file.path))));
       parts.length = 0;
     }
     // Ranges of a file close together are asked for in one request (a misspelt word's variants
