@@ -26,7 +26,7 @@ import { filterRange, tellingPath, type SiteManifest, type TellingFile } from ".
 import { tellingTerms } from "../src/query/related.js";
 import { MIN_CORRECTION_DOC_FREQ } from "../src/query/expand.js";
 import { buildTermFilter, mayHold } from "../src/web/term-filter.js";
-import { writeSite } from "../src/web/site.js";
+import { writeSite, type SiteOptions } from "../src/web/site.js";
 import { chromiumPath, launchChromium, NO_CHROMIUM } from "./browser.js";
 import { buildSampleIndex, projectRoot, sharedTarball, spawnCli } from "./helpers.js";
 import { serveStatic, type StaticServer } from "./static-server.js";
@@ -341,13 +341,23 @@ function siteFetcher(site: string, asked: (path: string, range?: [number, number
   }) as typeof fetch;
 }
 
+/** Builds the sample's index and writes its site (layout ranges, with `options`), runs `body` over both, then removes them. */
+async function withSampleSite(name: string, options: Partial<SiteOptions>, body: (indexDir: string, site: string) => Promise<void>): Promise<void> {
+  const indexDir = await buildSampleIndex(`kbsearch-web-${name}-`);
+  const site = mkdtempSync(join(tmpdir(), `kbsearch-web-${name}-site-`));
+  try {
+    writeSite(site, { indexDir, layout: "ranges", ...options });
+    await body(indexDir, site);
+  } finally {
+    rmSync(indexDir, { recursive: true, force: true });
+    rmSync(site, { recursive: true, force: true });
+  }
+}
+
 describe("the site's compressed postings lists", () => {
   it("are fetched in place of their ranges, and the engine reads the same bytes from them", async () => {
-    const indexDir = await buildSampleIndex("kbsearch-web-lists-");
-    const site = mkdtempSync(join(tmpdir(), "kbsearch-web-lists-site-"));
-    try {
+    await withSampleSite("lists", { compressListsFrom: 24 }, async (indexDir, site) => {
       // The sample's lists are short: compress every one of 24 bytes or more.
-      writeSite(site, { indexDir, layout: "ranges", compressListsFrom: 24 });
       const manifest = JSON.parse(readFileSync(join(site, "index", "manifest.json"), "utf8")) as { lists: { lengths: number[] } };
       assert.ok(manifest.lists.lengths.length > 10, `${manifest.lists.lengths.length} lists compressed`);
       const asked: string[] = [];
@@ -359,19 +369,13 @@ describe("the site's compressed postings lists", () => {
       }
       library.close();
       assert.ok(asked.some((path) => path.startsWith("/index/lists/")), "a compressed list was fetched");
-    } finally {
-      rmSync(indexDir, { recursive: true, force: true });
-      rmSync(site, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe("a host ignoring range requests", () => {
   it("sends an index file whole once: the page asks for it once, not once for every range it needs", async () => {
-    const indexDir = await buildSampleIndex("kbsearch-web-noranges-");
-    const site = mkdtempSync(join(tmpdir(), "kbsearch-web-noranges-site-"));
-    try {
-      writeSite(site, { indexDir, layout: "ranges" });
+    await withSampleSite("noranges", {}, async (indexDir, site) => {
       const asked = new Map<string, number>();
       // As python3 -m http.server does: a Range header is ignored, the whole file sent with a 200.
       const fetcher = (async (input: string | URL | Request) => {
@@ -389,19 +393,13 @@ describe("a host ignoring range requests", () => {
       const indexFiles = [...asked].filter(([path]) => /kbsearch\.idx\.\d+$/.test(path));
       assert.ok(indexFiles.length > 0);
       assert.deepEqual(indexFiles.filter(([, n]) => n > 1), [], JSON.stringify(indexFiles));
-    } finally {
-      rmSync(indexDir, { recursive: true, force: true });
-      rmSync(site, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe("the site's related articles", () => {
   it("come from each article's telling terms listed when the site was written: the library's related, far fewer reads", async () => {
-    const indexDir = await buildSampleIndex("kbsearch-web-related-");
-    const site = mkdtempSync(join(tmpdir(), "kbsearch-web-related-site-"));
-    try {
-      writeSite(site, { indexDir, layout: "ranges" });
+    await withSampleSite("related", {}, async (indexDir, site) => {
       const manifest = JSON.parse(readFileSync(join(site, "index", "manifest.json"), "utf8")) as SiteManifest;
       assert.ok(manifest.telling, "the manifest names the telling terms' files");
       // Each article's listed terms are what the library works out from its text.
@@ -410,7 +408,7 @@ describe("the site's related articles", () => {
         const file = decodeMsgpack(inflateRawSync(readFileSync(join(site, tellingPath(doc, manifest.telling.docsPerFile))))) as TellingFile;
         const first = file.counts.slice(0, doc % manifest.telling.docsPerFile).reduce((a, b) => a + b, 0);
         const listed = file.terms.slice(first, first + file.counts[doc % manifest.telling.docsPerFile]!);
-        assert.deepEqual(listed, tellingTerms(reader, doc).map((t) => t.term), `doc ${doc}`);
+        assert.deepEqual(listed, tellingTerms(reader, reader.stored(doc)).map((t) => t.term), `doc ${doc}`);
       }
       reader.close();
       const asked: string[] = [];
@@ -424,10 +422,7 @@ describe("the site's related articles", () => {
         if (id === "Q949387") assert.ok(asked.slice(before).some((path) => path.startsWith("/index/telling/")), "related fetched the telling terms");
       }
       library.close();
-    } finally {
-      rmSync(indexDir, { recursive: true, force: true });
-      rmSync(site, { recursive: true, force: true });
-    }
+    });
   });
 });
 
@@ -450,57 +445,51 @@ describe("the site's filter of the terms a correction may be", () => {
   });
 
   it("spares a misspelt word's dictionary look-ups in the page: the library's corrections and hits, a fraction of the look-ups", async () => {
-    const indexDir = await buildSampleIndex("kbsearch-web-filter-site-");
-    const site = mkdtempSync(join(tmpdir(), "kbsearch-web-filter-site-"));
-    // Counts the terms the engine looks up in the dictionary (every spelling of a misspelt word it tries).
-    const lookupAll = SourceReader.prototype.lookupAll;
-    let lookedUp = 0;
-    SourceReader.prototype.lookupAll = function (this: SourceReader, terms: readonly string[]) {
-      lookedUp += terms.length;
-      return lookupAll.call(this, terms);
-    };
-    try {
-      writeSite(site, { indexDir, layout: "ranges" });
-      const manifest = JSON.parse(readFileSync(join(site, "index", "manifest.json"), "utf8")) as SiteManifest;
-      assert.ok(manifest.correctionFilter, "the manifest names the filter");
-      const library = KbIndex.open(indexDir);
-      const strip = ({ tookMs: _t, ...rest }: SearchResult) => rest;
-      const counted: Record<string, number> = {};
-      const files: string[] = [];
-      for (const withFilter of [false, true]) {
-        const fromFiles = siteFetcher(site, (path) => files.push(path));
-        // The same site, its manifest without the filter the first time round: as a site written before it.
-        const fetcher = (async (input: string | URL | Request, init?: RequestInit) => {
-          if (new URL(String(input)).pathname.endsWith("/manifest.json")) return new Response(JSON.stringify({ ...manifest, correctionFilter: withFilter ? manifest.correctionFilter : undefined }));
-          return fromFiles(input, init);
-        }) as typeof fetch;
-        const index = await SiteIndex.open("http://site.test/", fetcher);
-        for (const q of ["heap corruptoin", "windws printr", "spooler stoped"]) {
-          const expected = strip(library.search(q));
-          const before = lookedUp;
-          const result = await index.search(q);
-          counted[String(withFilter)] = (counted[String(withFilter)] ?? 0) + lookedUp - before;
-          assert.ok(result.corrections.length > 0, q);
-          assert.deepEqual(strip(result), expected, `${q} ${withFilter ? "with" : "without"} the filter`);
+    await withSampleSite("filter-site", {}, async (indexDir, site) => {
+      // Counts the terms the engine looks up in the dictionary (every spelling of a misspelt word it tries).
+      const lookupAll = SourceReader.prototype.lookupAll;
+      let lookedUp = 0;
+      SourceReader.prototype.lookupAll = function (this: SourceReader, terms: readonly string[]) {
+        lookedUp += terms.length;
+        return lookupAll.call(this, terms);
+      };
+      try {
+        const manifest = JSON.parse(readFileSync(join(site, "index", "manifest.json"), "utf8")) as SiteManifest;
+        assert.ok(manifest.correctionFilter, "the manifest names the filter");
+        const library = KbIndex.open(indexDir);
+        const strip = ({ tookMs: _t, ...rest }: SearchResult) => rest;
+        const counted: Record<string, number> = {};
+        const files: string[] = [];
+        for (const withFilter of [false, true]) {
+          const fromFiles = siteFetcher(site, (path) => files.push(path));
+          // The same site, its manifest without the filter the first time round: as a site written before it.
+          const fetcher = (async (input: string | URL | Request, init?: RequestInit) => {
+            if (new URL(String(input)).pathname.endsWith("/manifest.json")) return new Response(JSON.stringify({ ...manifest, correctionFilter: withFilter ? manifest.correctionFilter : undefined }));
+            return fromFiles(input, init);
+          }) as typeof fetch;
+          const index = await SiteIndex.open("http://site.test/", fetcher);
+          for (const q of ["heap corruptoin", "windws printr", "spooler stoped"]) {
+            const expected = strip(library.search(q));
+            const before = lookedUp;
+            const result = await index.search(q);
+            counted[String(withFilter)] = (counted[String(withFilter)] ?? 0) + lookedUp - before;
+            assert.ok(result.corrections.length > 0, q);
+            assert.deepEqual(strip(result), expected, `${q} ${withFilter ? "with" : "without"} the filter`);
+          }
         }
+        library.close();
+        assert.ok(files.includes(`/${manifest.correctionFilter}`), "the filter was fetched");
+        assert.ok(counted["true"]! < counted["false"]! / 5, JSON.stringify(counted));
+      } finally {
+        SourceReader.prototype.lookupAll = lookupAll;
       }
-      library.close();
-      assert.ok(files.includes(`/${manifest.correctionFilter}`), "the filter was fetched");
-      assert.ok(counted["true"]! < counted["false"]! / 5, JSON.stringify(counted));
-    } finally {
-      SourceReader.prototype.lookupAll = lookupAll;
-      rmSync(indexDir, { recursive: true, force: true });
-      rmSync(site, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe("the site's index at open", () => {
   it("leaves out the store's offsets, which a query reads for its hits' blocks alone", async () => {
-    const indexDir = await buildSampleIndex("kbsearch-web-open-");
-    const site = mkdtempSync(join(tmpdir(), "kbsearch-web-open-site-"));
-    try {
-      writeSite(site, { indexDir, layout: "ranges" });
+    await withSampleSite("open", {}, async (indexDir, site) => {
       const reader = IndexReader.open(indexDir);
       const { storeOffsets } = reader.header.sections;
       reader.close();
@@ -532,10 +521,7 @@ describe("the site's index at open", () => {
       for (const q of ["exchange mta", "access violation", "spooler"]) assert.deepEqual(strip(await index.search(q)), strip(library.search(q)), q);
       assert.equal(offsetsAsked(), before);
       library.close();
-    } finally {
-      rmSync(indexDir, { recursive: true, force: true });
-      rmSync(site, { recursive: true, force: true });
-    }
+    });
   });
 
   it("offset tables filtered for deflate come back as they were, the input untouched", () => {

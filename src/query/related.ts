@@ -7,6 +7,7 @@ import { analyzeToTokens } from "../analyze/analyzer.js";
 import { idf } from "../rank/bm25f.js";
 import type { Scorer } from "../rank/scorer.js";
 import type { TellingTerm } from "../store/codecs.js";
+import type { StoredDoc } from "../store/format.js";
 import { DecodedPostings } from "../store/postings.js";
 import type { IndexReader, TermEntry } from "../store/index-reader.js";
 import type { PlannedGroup, QueryPlan } from "./expand.js";
@@ -28,7 +29,7 @@ const CITATION = /\bQ(\d{4,7})\b/g;
 export function relatedRanking(reader: IndexReader, scorer: Scorer, doc: number): Ranking {
   const stored = reader.stored(doc);
   const ownTerm = stored.id.toLowerCase();
-  const terms = reader.listedTellingTerms(doc) ?? tellingTerms(reader, doc);
+  const terms = reader.listedTellingTerms(doc) ?? tellingTerms(reader, stored);
   // The article's own id term (whose postings are the articles citing it) is read with the telling
   // terms, its dictionary block and then its list in the same steps: a browser saves two round trips.
   reader.willLookUp([...terms.map((t) => t.term), ownTerm]);
@@ -57,13 +58,12 @@ export function relatedRanking(reader: IndexReader, scorer: Scorer, doc: number)
 }
 
 /**
- * Document `doc`'s most telling terms: its title's and body's terms weighed by tf-idf, the
+ * A stored article's most telling terms: its title's and body's terms weighed by tf-idf, the
  * RELATED_TERMS weightiest, weightiest first. A static site lists them for every article when it is
  * written (web/site.ts), since working them out looks up every word of the article. `docFreqs`,
  * every term's document frequency, spares those look-ups where every article's are worked out.
  */
-export function tellingTerms(reader: IndexReader, doc: number, docFreqs?: ReadonlyMap<string, number>): TellingTerm[] {
-  const stored = reader.stored(doc);
+export function tellingTerms(reader: IndexReader, stored: StoredDoc, docFreqs?: ReadonlyMap<string, number>): TellingTerm[] {
   const counts = new Map<string, number>();
   for (const token of analyzeToTokens(`${stored.title}\n${stored.text.slice(stored.bodyStart, stored.bodyEnd)}`)) counts.set(token.term, (counts.get(token.term) ?? 0) + 1);
   counts.delete(stored.id.toLowerCase());

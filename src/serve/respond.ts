@@ -80,8 +80,8 @@ export function send(req: IncomingMessage, res: ServerResponse, body: Body): voi
     const ready = body.compressed?.[encoding];
     data = ready ?? compress(data, encoding);
     if (!ready && body.compressed) body.compressed[encoding] = data;
+    headers["Content-Encoding"] = encoding;
   }
-  if (encoding !== "identity") headers["Content-Encoding"] = encoding;
   headers["Content-Length"] = data.length;
   res.writeHead(status, headers);
   res.end(req.method === "HEAD" ? undefined : data);

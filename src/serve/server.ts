@@ -180,32 +180,32 @@ export class SearchServer {
     sendError(req, res, 500, "internal error");
   }
 
-  /** Answers with JSON made from the index whose checksum is given: a 304 without making it when the client holds it already. */
-  private json(req: IncomingMessage, res: ServerResponse, checksum: string, make: () => string): void {
+  /**
+   * Answers with JSON made from the index whose checksum is given: a 304 without making it when the
+   * client holds it already. With `keep`, the answer is kept by its request (answer-cache.ts), and
+   * one asked again is not made again.
+   */
+  private json(req: IncomingMessage, res: ServerResponse, checksum: string, make: () => string, keep = false): void {
     const etag = `W/"${checksum}-${CODE_VERSION}"`;
     // send() answers a matching If-None-Match with a 304 and no body.
-    const data = matchesEtag(req.headers["if-none-match"], etag) ? "" : make();
-    send(req, res, { type: JSON_TYPE, data, etag, cacheControl: API_CACHE_CONTROL, headers: { "Access-Control-Allow-Origin": "*" } });
-  }
-
-  /** As `json`, the answer kept by its request (answer-cache.ts): one asked again is not made again. */
-  private keptJson(req: IncomingMessage, res: ServerResponse, checksum: string, make: () => string): void {
-    const etag = `W/"${checksum}-${CODE_VERSION}"`;
-    if (matchesEtag(req.headers["if-none-match"], etag)) return this.json(req, res, checksum, make);
-    const answer: CachedAnswer = this.answers.get(checksum, req.url ?? "", make);
+    const answer: CachedAnswer | { data: string; compressed?: undefined } = matchesEtag(req.headers["if-none-match"], etag)
+      ? { data: "" }
+      : keep
+        ? this.answers.get(checksum, req.url ?? "", make)
+        : { data: make() };
     send(req, res, { type: JSON_TYPE, data: answer.data, compressed: answer.compressed, etag, cacheControl: API_CACHE_CONTROL, headers: { "Access-Control-Allow-Origin": "*" } });
   }
 
   private search(req: IncomingMessage, res: ServerResponse, search: string): void {
     const { query, options } = searchRequest(search);
     const opened = this.live.current();
-    this.keptJson(req, res, opened.checksum, () => searchResultJson(opened.index.search(query, options)));
+    this.json(req, res, opened.checksum, () => searchResultJson(opened.index.search(query, options)), true);
   }
 
   private related(req: IncomingMessage, res: ServerResponse, search: string, ref: string): void {
     const options = relatedRequest(search);
     const opened = this.live.current();
-    this.keptJson(req, res, opened.checksum, () => searchResultJson(opened.index.related(ref, options)));
+    this.json(req, res, opened.checksum, () => searchResultJson(opened.index.related(ref, options)), true);
   }
 
   private article(req: IncomingMessage, res: ServerResponse, search: string, ref: string): void {

@@ -43,15 +43,18 @@ export function browserCodecs(files: DocMetaFiles, fetched: FetchedFiles, tellin
   };
 }
 
+/** A site file's bytes as fetched (inflated); BytesNotHere naming it when it is not fetched yet. */
+function fileBytes(fetched: FetchedFiles, path: string): Uint8Array {
+  const bytes = fetched.get(path);
+  if (!bytes) throw new BytesNotHere([], [path]);
+  return bytes;
+}
+
 /** Whether a term may be in that many articles, by the site's filter (term-filter.ts), fetched when first asked. */
 function filteredTerms(path: string, fetched: FetchedFiles): (term: string, minDocFreq: number) => boolean {
   let filter: TermFilter | undefined;
   return (term, minDocFreq) => {
-    if (!filter) {
-      const bytes = fetched.get(path);
-      if (!bytes) throw new BytesNotHere([], [path]);
-      filter = decodeMsgpack(bytes) as TermFilter;
-    }
+    filter ??= decodeMsgpack(fileBytes(fetched, path)) as TermFilter;
     // A filter of commoner terms than asked about cannot turn any away.
     return minDocFreq < filter.minDocFreq || mayHold(filter, term);
   };
@@ -64,9 +67,7 @@ function listedTellingTerms(telling: TellingFiles, fetched: FetchedFiles): (doc:
     const path = tellingPath(doc, telling.docsPerFile);
     let held = decoded.get(path);
     if (!held) {
-      const bytes = fetched.get(path);
-      if (!bytes) throw new BytesNotHere([], [path]);
-      const file = decodeMsgpack(bytes) as TellingFile;
+      const file = decodeMsgpack(fileBytes(fetched, path)) as TellingFile;
       const starts = [0];
       for (const count of file.counts) starts.push(starts[starts.length - 1]! + count);
       decoded.set(path, (held = { starts, file }));
@@ -84,12 +85,7 @@ function listedTellingTerms(telling: TellingFiles, fetched: FetchedFiles): (doc:
  * is not fetched yet throws BytesNotHere naming it.
  */
 function siteDocMeta(files: DocMetaFiles, fetched: FetchedFiles, docCount: number): DocMetaColumns {
-  const fileBytes = (path: string): Uint8Array => {
-    const bytes = fetched.get(path);
-    if (!bytes) throw new BytesNotHere([], [path]);
-    return bytes;
-  };
-  const facets = decodeFacetColumns(decodeMsgpack(fileBytes(files.facets)) as EncodedFacetColumns, docCount);
+  const facets = decodeFacetColumns(decodeMsgpack(fileBytes(fetched, files.facets)) as EncodedFacetColumns, docCount);
   let modified: Uint32Array | undefined;
   const lists = { products: facets.products } as Record<ListField, DocMetaList>;
   const made = new Map<ListField, DocMetaList>();
@@ -99,7 +95,7 @@ function siteDocMeta(files: DocMetaFiles, fetched: FetchedFiles, docCount: numbe
       enumerable: true,
       get(): DocMetaList {
         let list = made.get(field);
-        if (!list) made.set(field, (list = decodeSetList(decodeMsgpack(fileBytes(files.lists[field]!)) as EncodedSetList, docCount)));
+        if (!list) made.set(field, (list = decodeSetList(decodeMsgpack(fileBytes(fetched, files.lists[field]!)) as EncodedSetList, docCount)));
         return list;
       },
     });
@@ -110,7 +106,7 @@ function siteDocMeta(files: DocMetaFiles, fetched: FetchedFiles, docCount: numbe
     years: facets.years,
     lists,
     get modified(): Uint32Array {
-      return (modified ??= decodeDates(facets.years, decodeMsgpack(fileBytes(files.dates)) as EncodedMonthDays));
+      return (modified ??= decodeDates(facets.years, decodeMsgpack(fileBytes(fetched, files.dates)) as EncodedMonthDays));
     },
     get productsFromTag(): Uint8Array {
       // Only a build updating an index reads it; a page never does.

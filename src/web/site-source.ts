@@ -102,7 +102,8 @@ export class SiteSource implements ByteSource {
 
   private async fetchRanges(ranges: readonly ByteRange[]): Promise<void> {
     const jobs: Promise<void>[] = [];
-    const pieces = new Set<SiteFile>();
+    /** Files fetched whole: pieces, or a ranges layout's files from a host that ignores ranges. */
+    const wholeFiles = new Set<SiteFile>();
     const parts: { file: SiteFile; start: number; end: number }[] = [];
     for (const range of ranges) {
       const packed = this.manifest.packed.find((p) => p.ranges.some(([pos, len]) => range.position >= pos && range.position + range.length <= pos + len));
@@ -113,7 +114,7 @@ export class SiteSource implements ByteSource {
       for (const gap of this.gaps(range.position, range.length).flatMap((g) => this.outsideLists(g, jobs))) {
         for (const file of this.filesOver(gap.position, gap.position + gap.length)) {
           if (this.manifest.layout === "pieces") {
-            pieces.add(file);
+            wholeFiles.add(file);
           } else {
             parts.push({ file, start: Math.max(gap.position, file.start), end: Math.min(gap.position + gap.length, file.end) });
           }
@@ -124,8 +125,7 @@ export class SiteSource implements ByteSource {
     // once, whole, rather than once for every range a round needs of it.
     if (parts.length && this.rangesAnswered && !(await this.rangesAnswered)) {
       // The probe's answer may have brought some of them meanwhile (the first file, whole).
-      const lacking = parts.filter((p) => !this.covers(p.start, p.end - p.start));
-      for (const file of new Set(lacking.map((p) => p.file))) jobs.push(this.once(file.path, async () => this.add(file.start, await this.get(file.path))));
+      for (const p of parts) if (!this.covers(p.start, p.end - p.start)) wholeFiles.add(p.file);
       parts.length = 0;
     }
     // Ranges of a file close together are asked for in one request (a misspelt word's variants
@@ -137,7 +137,7 @@ export class SiteSource implements ByteSource {
       for (i++; i < parts.length && parts[i]!.file === file && parts[i]!.start - end <= MERGE_GAP_BYTES; i++) end = Math.max(end, parts[i]!.end);
       jobs.push(this.once(`${file.path}@${start}-${end}`, async () => void (await this.fetchRange(file, start, end))));
     }
-    for (const file of pieces) jobs.push(this.once(file.path, async () => this.add(file.start, await this.get(file.path))));
+    for (const file of wholeFiles) jobs.push(this.once(file.path, async () => this.add(file.start, await this.get(file.path))));
     await Promise.all(jobs);
   }
 

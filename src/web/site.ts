@@ -124,7 +124,6 @@ export function writeSite(dir: string, options: SiteOptions): SiteReport {
     { ...packFile("index/store-offsets.bin", [[dataStart + storeOffsets.offset, storeOffsets.length]]), wholeFromSecondUse: true },
   ];
 
-  const deflatedPack = (value: unknown) => deflateRawSync(pack(value), { level: 9 });
   const docMeta: DocMetaFiles = { facets: "index/docmeta/facets.bin", dates: "index/docmeta/dates.bin", lists: {} };
   write(docMeta.facets, deflatedPack(encodeFacetColumns(meta, reader.docCount)));
   write(docMeta.dates, deflatedPack(encodeMonthDays(meta.modified)));
@@ -143,8 +142,11 @@ export function writeSite(dir: string, options: SiteOptions): SiteReport {
     files.push({ path, start, end });
   });
 
-  const telling = writeTellingTerms(reader, write);
-  const correctionFilter = writeCorrectionFilter(reader, write);
+  // Every term's document frequency, from one pass over the dictionary, for both files made of them.
+  const docFreqs = new Map<string, number>();
+  for (const entry of reader.allTerms()) docFreqs.set(entry.term, entry.docFreq);
+  const telling = writeTellingTerms(reader, docFreqs, write);
+  const correctionFilter = writeCorrectionFilter(docFreqs, write);
   const lists = compressLongLists(reader, dataStart + reader.header.sections.postings.offset, file, options.compressListsFrom ?? COMPRESSED_LIST_BYTES, write);
 
   const manifest: SiteManifest = {
@@ -192,30 +194,33 @@ function pageHeader(file: Buffer): Buffer {
   return out;
 }
 
+/** A value as the page's msgpack files hold it: packed, then deflated. */
+function deflatedPack(value: unknown): Uint8Array {
+  return deflateRawSync(pack(value), { level: 9 });
+}
+
 /** Writes the filter of the terms a spelling correction may be (term-filter.ts); returns its path. */
-function writeCorrectionFilter(reader: IndexReader, write: (path: string, bytes: Uint8Array) => void): string {
+function writeCorrectionFilter(docFreqs: ReadonlyMap<string, number>, write: (path: string, bytes: Uint8Array) => void): string {
   const terms: string[] = [];
-  for (const entry of reader.allTerms()) if (entry.docFreq >= MIN_CORRECTION_DOC_FREQ) terms.push(entry.term);
+  for (const [term, docFreq] of docFreqs) if (docFreq >= MIN_CORRECTION_DOC_FREQ) terms.push(term);
   const path = "index/corrections.bin";
-  write(path, deflateRawSync(pack(buildTermFilter(terms, MIN_CORRECTION_DOC_FREQ)), { level: 9 }));
+  write(path, deflatedPack(buildTermFilter(terms, MIN_CORRECTION_DOC_FREQ)));
   return path;
 }
 
 /** Writes every article's most telling terms, TELLING_DOCS_PER_FILE articles a file (manifest.ts's TellingFiles). */
-function writeTellingTerms(reader: IndexReader, write: (path: string, bytes: Uint8Array) => void): TellingFiles {
-  const docFreqs = new Map<string, number>();
-  for (const entry of reader.allTerms()) docFreqs.set(entry.term, entry.docFreq);
+function writeTellingTerms(reader: IndexReader, docFreqs: ReadonlyMap<string, number>, write: (path: string, bytes: Uint8Array) => void): TellingFiles {
   for (let first = 0; first < reader.docCount; first += TELLING_DOCS_PER_FILE) {
     const file: TellingFile = { counts: [], terms: [], tfs: [] };
     for (let doc = first; doc < Math.min(first + TELLING_DOCS_PER_FILE, reader.docCount); doc++) {
-      const terms = tellingTerms(reader, doc, docFreqs);
+      const terms = tellingTerms(reader, reader.stored(doc), docFreqs);
       file.counts.push(terms.length);
       for (const { term, tf } of terms) {
         file.terms.push(term);
         file.tfs.push(tf);
       }
     }
-    write(tellingPath(first, TELLING_DOCS_PER_FILE), deflateRawSync(pack(file), { level: 9 }));
+    write(tellingPath(first, TELLING_DOCS_PER_FILE), deflatedPack(file));
   }
   return { docsPerFile: TELLING_DOCS_PER_FILE };
 }

@@ -35,6 +35,11 @@ function hashPair(term: string): [number, number] {
   return [h1, (g >>> 0) | 1];
 }
 
+/** The bit the i-th hash of a term whose hash pair is (h1, h2) sets, in a filter of `size` bits. */
+function bitOf(h1: number, h2: number, i: number, size: number): number {
+  return ((h1 + Math.imul(i, h2)) >>> 0) % size;
+}
+
 export function buildTermFilter(terms: readonly string[], minDocFreq: number): TermFilter {
   const bitCount = Math.max(64, Math.ceil(terms.length * BITS_PER_TERM));
   const bits = new Uint8Array(Math.ceil(bitCount / 8));
@@ -42,8 +47,7 @@ export function buildTermFilter(terms: readonly string[], minDocFreq: number): T
   for (const term of terms) {
     const [h1, h2] = hashPair(term);
     for (let i = 0; i < HASHES; i++) {
-      const bit = (h1 + Math.imul(i, h2)) >>> 0;
-      const at = bit % size;
+      const at = bitOf(h1, h2, i, size);
       bits[at >>> 3]! |= 1 << (at & 7);
     }
   }
@@ -55,7 +59,7 @@ export function mayHold(filter: TermFilter, term: string): boolean {
   const size = filter.bits.length * 8;
   const [h1, h2] = hashPair(term);
   for (let i = 0; i < filter.hashes; i++) {
-    const at = ((h1 + Math.imul(i, h2)) >>> 0) % size;
+    const at = bitOf(h1, h2, i, size);
     if (!(filter.bits[at >>> 3]! & (1 << (at & 7)))) return false;
   }
   return true;
