@@ -58,7 +58,10 @@ function entry(name: "fieldWeights" | "fieldB" | "coverageBonus", index: number,
   };
 }
 
-/** Every weight fitted. The body's field weight stays 1: it sets the scale the others are read in. */
+/**
+ * Every weight fitted. The body's field weight stays 1: it sets the scale the others are read in;
+ * meta's b stays 0, as the index keeps no meta length.
+ */
 const KNOBS: Knob[] = [
   scalar("k1"),
   entry("fieldWeights", 0, "title"),
@@ -67,7 +70,6 @@ const KNOBS: Knob[] = [
   entry("fieldWeights", 3, "lead"),
   entry("fieldB", 0, "title", unit),
   entry("fieldB", 1, "queryWords", unit),
-  entry("fieldB", 2, "meta", unit),
   entry("fieldB", 3, "lead", unit),
   entry("fieldB", 4, "body", unit),
   entry("coverageBonus", 0, "title"),

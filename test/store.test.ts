@@ -1,6 +1,6 @@
 /** The index store: varints, the postings codec, and a written index read back, whole and damaged. */
 import { after, before, describe, test } from "node:test";
-import { random } from "./helpers.js";
+import { buildSampleIndex, random } from "./helpers.js";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,7 +10,7 @@ import { KbSearchError } from "../src/errors.js";
 import { PostingsBuilder } from "../src/indexer/postings.js";
 import { DocMetaBuilder } from "../src/indexer/docmeta.js";
 import {
-  FIELD, FIELD_COUNT, FORMAT_VERSION, LENGTH_OF_CODE, lengthCode, INDEX_FILE, PREAMBLE_BYTES, MAGIC, TERMS_PER_BLOCK, type StoredDoc,
+  FIELD, FIELD_COUNT, FORMAT_VERSION, LENGTH_KEPT, LENGTH_OF_CODE, lengthCode, INDEX_FILE, PREAMBLE_BYTES, MAGIC, TERMS_PER_BLOCK, type StoredDoc,
 } from "../src/store/format.js";
 import { binaryElement, decodeMsgpack } from "../src/store/msgpack.js";
 import { CODE_COUNT, CODE_TFS, ESCAPE, fieldCode } from "../src/store/field-codes.js";
@@ -485,11 +485,12 @@ describe("index file", () => {
       assert.equal(h.blockCount, Math.ceil(allTerms.length / TERMS_PER_BLOCK));
       assert.equal(h.textBytes, docs.length * SOURCE_BYTES, "the source files' bytes");
       for (let f = 0; f < FIELD_COUNT; f++) {
-        // The mean of the lengths as stored (their codes' lengths), as an update can recompute it.
-        const mean = docs.reduce((sum, d) => sum + LENGTH_OF_CODE[lengthCode(d.fields[f]!.length)]!, 0) / docs.length;
+        // The mean of the lengths as stored (their codes' lengths), as an update can recompute it; 0 for a field whose length is not kept.
+        const mean = LENGTH_KEPT[f] ? docs.reduce((sum, d) => sum + LENGTH_OF_CODE[lengthCode(d.fields[f]!.length)]!, 0) / docs.length : 0;
         assert.ok(Math.abs(h.avgFieldLength[f]! - mean) < 1e-9, `field ${f}`);
       }
-      assert.deepEqual([...reader.fieldLengthCodes].map((code) => LENGTH_OF_CODE[code]), docs.flatMap((d) => d.fields.map((f) => f.length)));
+      assert.ok(docs.some((d) => d.fields[FIELD.meta]!.length > 0), "the synthetic documents have meta fields");
+      assert.deepEqual([...reader.fieldLengthCodes], docs.flatMap((d) => d.fields.map((f, i) => (LENGTH_KEPT[i] ? lengthCode(f.length) : 0))));
     });
   });
 
@@ -658,6 +659,37 @@ describe("index file", () => {
       assert.equal(reader.docForArticle(docs[5]!.number), undefined);
     } finally {
       reader.close();
+    }
+  });
+});
+
+describe("the block index", () => {
+  test("keeps each dictionary block's shortest key: a beginning of its first term that sorts after the term before it", async () => {
+    const dir = await buildSampleIndex("kbsearch-block-keys-");
+    try {
+      const reader = IndexReader.open(dir);
+      const terms = [...reader.allTerms()].map((entry) => entry.term);
+      const file = readFileSync(join(dir, INDEX_FILE));
+      const dataStart = (PREAMBLE_BYTES + file.readUInt32LE(12) + 7) & ~7;
+      const { offset, length } = reader.header.sections.blockIndex;
+      const keys = file.subarray(dataStart + offset, dataStart + offset + length).toString("utf8").split("\n");
+      assert.equal(keys.length, Math.ceil(terms.length / TERMS_PER_BLOCK));
+      assert.equal(keys[0], terms[0]);
+      let shorter = 0;
+      for (let block = 1; block < keys.length; block++) {
+        const first = terms[block * TERMS_PER_BLOCK]!;
+        const before = terms[block * TERMS_PER_BLOCK - 1]!;
+        const key = keys[block]!;
+        assert.ok(first.startsWith(key) && key > before && key.slice(0, -1) <= before, `${before} | ${key} | ${first}`);
+        if (key.length < first.length) shorter++;
+      }
+      assert.ok(shorter > keys.length / 2, `${shorter} of ${keys.length} keys shorter than their block's first term`);
+      // Every term is found through them, and a term between two blocks is not.
+      assert.ok(terms.every((term) => reader.lookup(term)?.term === term));
+      for (let block = 1; block < keys.length; block++) assert.equal(reader.lookup(terms[block * TERMS_PER_BLOCK - 1]! + "\u0001"), undefined);
+      reader.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -436,9 +436,16 @@ describe("the site's filter of the terms a correction may be", () => {
       assert.ok(common.length > 100, `${common.length} terms`);
       const filter = buildTermFilter(common, MIN_CORRECTION_DOC_FREQ);
       assert.ok(common.every((term) => mayHold(filter, term)));
-      const others = Array.from({ length: 5000 }, (_, i) => `zq${i.toString(36)}x`);
+      // Spellings of letters, as a misspelt word's are: the filter holds terms of a to z alone.
+      const letters = (n: number) => Array.from(n.toString(26), (digit) => String.fromCharCode(97 + parseInt(digit, 26))).join("");
+      const others = Array.from({ length: 5000 }, (_, i) => `zq${letters(i)}x`);
       const through = others.filter((term) => mayHold(filter, term)).length;
       assert.ok(through < others.length * 0.08, `${through} of ${others.length} let through`);
+      // Terms of other characters are passed, never turned away, and take no room.
+      assert.ok(["win32k", "0x0000001e", "c.exe", "café"].every((term) => mayHold(filter, term)));
+      const lettersOnly = common.filter((term) => /^[a-z]+$/.test(term));
+      assert.ok(lettersOnly.length < common.length, "the sample has terms of other characters");
+      assert.equal(filter.bits.length, buildTermFilter(lettersOnly, MIN_CORRECTION_DOC_FREQ).bits.length);
     } finally {
       rmSync(indexDir, { recursive: true, force: true });
     }

@@ -9,7 +9,10 @@
 export interface RankingWeights {
   /** BM25 saturation (bm25f.ts). */
   k1: number;
-  /** Field weights and length normalization, in FIELDS order: title, query words, meta, lead, body (bm25f.ts). */
+  /**
+   * Field weights and length normalization, in FIELDS order: title, query words, meta, lead, body
+   * (bm25f.ts). Meta's b stays 0: the index does not keep its length (store/format.ts LENGTH_KEPT).
+   */
   fieldWeights: readonly number[];
   fieldB: readonly number[];
   /** Coverage bonus per field, FIELDS order; fields at 0 take no part (scorer.ts COVERAGE_BONUS). */
@@ -33,7 +36,7 @@ export interface RankingWeights {
 export const WEIGHTS: RankingWeights = {
   k1: 1.2,
   fieldWeights: [4.0, 16.0, 1.5, 1.5, 1.0],
-  fieldB: [0.3, 0.3, 0.5, 0.6, 0.75],
+  fieldB: [0.3, 0.3, 0, 0.6, 0.75],
   coverageBonus: [5, 5, 0, 3, 0],
   phraseBonus: 10,
   coordinationPower: 1.5,

@@ -67,7 +67,7 @@ export class IndexReader {
   /** Per data chunk, 1 once its checksum has matched: each chunk is checked once per open. */
   private readonly verified: Uint8Array;
   private readonly rebuild: string;
-  private readonly blockFirstTerms: string[];
+  private readonly blockKeys: string[];
   private readonly blockOffsets: Uint32Array;
   /**
    * Where each stored block starts in the store section, and where the last ends: read at open from
@@ -139,11 +139,11 @@ export class IndexReader {
     this.header = header;
     this.integrity = integrity;
     this.verified = new Uint8Array(chunkCount(integrity.dataBytes));
-    this.blockFirstTerms = header.blockCount ? decoder.decode(this.section("blockIndex")).split("\n") : [];
+    this.blockKeys = header.blockCount ? decoder.decode(this.section("blockIndex")).split("\n") : [];
     this.blockOffsets = u32(this.section("blockOffsets"));
     this.storeOffsets = source.willRead ? undefined : u32(this.section("storeOffsets"));
     this.fieldLengthCodes = this.section("fieldLengths");
-    if (this.blockFirstTerms.length !== header.blockCount || this.fieldLengthCodes.length !== header.docCount * FIELD_COUNT) {
+    if (this.blockKeys.length !== header.blockCount || this.fieldLengthCodes.length !== header.docCount * FIELD_COUNT) {
       throw this.corrupt("is damaged (dictionary or field lengths do not match the header)");
     }
     // Offset tables: every later read between two of their entries is then within its section.
@@ -510,14 +510,14 @@ export class IndexReader {
     }
   }
 
-  /** Binary search for the last block whose first term is <= term; -1 when term sorts before all. */
+  /** Binary search for the last block whose key (writer.ts blockKey) is <= term; -1 when term sorts before all. */
   private blockFor(term: string): number {
     let lo = 0;
-    let hi = this.blockFirstTerms.length - 1;
+    let hi = this.blockKeys.length - 1;
     let found = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (this.blockFirstTerms[mid]! <= term) {
+      if (this.blockKeys[mid]! <= term) {
         found = mid;
         lo = mid + 1;
       } else {

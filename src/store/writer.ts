@@ -18,7 +18,7 @@ import { ChunkChecksums, chunkCount } from "./checksum.js";
 import { StoreBlockCompressor, storeDictionaryCrc } from "./store-blocks.js";
 import type { IndexReader } from "./reader.js";
 import {
-  FIELD_COUNT, FORMAT_VERSION, INDEX_FILE, LENGTH_OF_CODE, lengthCode, MAGIC, PREAMBLE_BYTES, TERMS_PER_BLOCK,
+  FIELD_COUNT, FORMAT_VERSION, INDEX_FILE, LENGTH_KEPT, LENGTH_OF_CODE, lengthCode, MAGIC, PREAMBLE_BYTES, TERMS_PER_BLOCK,
   SECTION_NAMES, type SectionName, type SectionRange, type StoredHeader,
 } from "./format.js";
 import { encodeSkipTable, skipTableBytes } from "./postings.js";
@@ -103,12 +103,13 @@ export class IndexWriter {
   }
 
   addDocument(doc: DocumentToStore): void {
-    this.add(doc, Array.from(doc.fieldLengths, lengthCode), doc.stored);
+    this.add(doc, Array.from(doc.fieldLengths, (length, f) => (LENGTH_KEPT[f] ? lengthCode(length) : 0)), doc.stored);
   }
 
   addCarried(doc: CarriedDocument): void {
     if (!this.previous) throw new Error("a carried document needs the previous index");
-    this.add(doc, doc.lengthCodes, doc.from);
+    // An index written before kept lengths in finer steps, and the meta field's: as a fresh build keeps them.
+    this.add(doc, Array.from(doc.lengthCodes, (code, f) => (LENGTH_KEPT[f] ? lengthCode(LENGTH_OF_CODE[code]!) : 0)), doc.from);
   }
 
   private add(doc: Omit<DocumentToStore, "stored" | "fieldLengths">, lengthCodes: ArrayLike<number>, stored: Uint8Array | number): void {
@@ -151,7 +152,7 @@ export class IndexWriter {
     const positions = withSkipTables(inverted);
 
     const sections: Record<SectionName, Section> = {
-      blockIndex: encoder.encode(dictionary.firstTerms.join("\n")),
+      blockIndex: encoder.encode(dictionary.blockKeys.join("\n")),
       blockOffsets: bytesOf(Uint32Array.from(dictionary.blockOffsets)),
       dictionary: dictionary.bytes,
       postings: inverted.postings,
@@ -182,7 +183,7 @@ export class IndexWriter {
       source: info.source,
       docCount,
       termCount: inverted.terms.length,
-      blockCount: dictionary.firstTerms.length,
+      blockCount: dictionary.blockKeys.length,
       avgFieldLength: this.fieldTotals.map((total) => (docCount ? total / docCount : 0)),
       textBytes: this.sourceBytes,
       storeDictionaryCrc: storeDictionaryCrc(),
@@ -292,15 +293,15 @@ function withSkipTables(inverted: InvertedIndex): Section & { listLengths: Uint3
 }
 
 /** Front-coded dictionary blocks: per term, shared-prefix length, suffix, df and postings length. */
-function encodeDictionary(inverted: InvertedIndex): { bytes: Uint8Array; firstTerms: string[]; blockOffsets: number[] } {
+function encodeDictionary(inverted: InvertedIndex): { bytes: Uint8Array; blockKeys: string[]; blockOffsets: number[] } {
   const out = new ByteWriter(1 << 20);
-  const firstTerms: string[] = [];
+  const blockKeys: string[] = [];
   const blockOffsets: number[] = [];
   let postingsOffset = 0;
   let prev = "";
   inverted.terms.forEach((term, i) => {
     if (i % TERMS_PER_BLOCK === 0) {
-      firstTerms.push(term);
+      blockKeys.push(i === 0 ? term : blockKey(inverted.terms[i - 1]!, term));
       blockOffsets.push(out.length);
       out.varint(postingsOffset);
       prev = "";
@@ -319,7 +320,23 @@ function encodeDictionary(inverted: InvertedIndex): { bytes: Uint8Array; firstTe
     prev = term;
   });
   blockOffsets.push(out.length);
-  return { bytes: out.view(), firstTerms, blockOffsets };
+  return { bytes: out.view(), blockKeys, blockOffsets };
+}
+
+/**
+ * What the block index keeps of a block starting at `first` after one ending at `last`: the shortest
+ * beginning of `first` that sorts after `last`. Every term of the block sorts at or after it and
+ * every term before the block sorts before it, which is all a look-up asks of the block index, and
+ * the archive's block index, which a static site's page fetches whole when it opens, is a quarter
+ * smaller (25 -> 19 KB deflated). A pair of UTF-16 surrogates is not cut.
+ */
+function blockKey(last: string, first: string): string {
+  let shared = 0;
+  while (shared < last.length && last.charCodeAt(shared) === first.charCodeAt(shared)) shared++;
+  let end = Math.min(first.length, shared + 1);
+  const code = first.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff && end < first.length) end++;
+  return first.slice(0, end);
 }
 
 /** (article number, doc) pairs sorted by number, for id look-ups by binary search. */

@@ -2,7 +2,7 @@
 import { dirname } from "node:path";
 import { statsRecord } from "../../present/json.js";
 import { CHUNK_BYTES } from "../../store/checksum.js";
-import { FIELDS } from "../../store/format.js";
+import { FIELDS, LENGTH_KEPT } from "../../store/format.js";
 import { resolveIndexDir, type IndexDirSource } from "../../paths.js";
 import { IndexReader } from "../../store/reader.js";
 import { EXIT_FOUND } from "../exit.js";
@@ -32,7 +32,7 @@ export async function runStats(options: GlobalOptions & { verify?: boolean }): P
       ["checksum", stats.checksum],
       ["index size", `${mb(bytes)} (${(bytes / Math.max(1, header.textBytes)).toFixed(2)}x the text)`],
       ["format", `${header.formatVersion}, analyzer ${header.analyzerId}`],
-      ["mean field length", FIELDS.map((f, i) => `${f} ${header.avgFieldLength[i]!.toFixed(1)}`).join(", ")],
+      ["mean field length", FIELDS.map((f, i) => `${f} ${LENGTH_KEPT[i] ? header.avgFieldLength[i]!.toFixed(1) : "not kept"}`).join(", ")],
       ...Object.entries(header.sections).map(([name, s]): [string, string] => [`  ${name}`, mb(s.length)]),
       ...(verified ? [["verified", `every checksum matches (${verified} chunks of ${CHUNK_BYTES / 1024} KB)`] as [string, string]] : []),
     ];
