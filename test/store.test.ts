@@ -10,7 +10,7 @@ import { KbSearchError } from "../src/errors.js";
 import { PostingsBuilder } from "../src/indexer/postings.js";
 import { DocMetaBuilder } from "../src/indexer/docmeta.js";
 import {
-  FIELD, FIELD_COUNT, FORMAT_VERSION, LENGTH_KEPT, LENGTH_OF_CODE, lengthCode, INDEX_FILE, PREAMBLE_BYTES, MAGIC, TERMS_PER_BLOCK, type StoredDoc,
+  FIELD, FIELD_COUNT, FORMAT_VERSION, fieldLengthCode, LENGTH_OF_CODE, INDEX_FILE, PREAMBLE_BYTES, MAGIC, TERMS_PER_BLOCK, type StoredDoc,
 } from "../src/store/format.js";
 import { binaryElement, decodeMsgpack } from "../src/store/msgpack.js";
 import { CODE_COUNT, CODE_TFS, ESCAPE, fieldCode } from "../src/store/field-codes.js";
@@ -486,11 +486,12 @@ describe("index file", () => {
       assert.equal(h.textBytes, docs.length * SOURCE_BYTES, "the source files' bytes");
       for (let f = 0; f < FIELD_COUNT; f++) {
         // The mean of the lengths as stored (their codes' lengths), as an update can recompute it; 0 for a field whose length is not kept.
-        const mean = LENGTH_KEPT[f] ? docs.reduce((sum, d) => sum + LENGTH_OF_CODE[lengthCode(d.fields[f]!.length)]!, 0) / docs.length : 0;
+        const mean = docs.reduce((sum, d) => sum + LENGTH_OF_CODE[fieldLengthCode(f, d.fields[f]!.length)]!, 0) / docs.length;
         assert.ok(Math.abs(h.avgFieldLength[f]! - mean) < 1e-9, `field ${f}`);
       }
       assert.ok(docs.some((d) => d.fields[FIELD.meta]!.length > 0), "the synthetic documents have meta fields");
-      assert.deepEqual([...reader.fieldLengthCodes], docs.flatMap((d) => d.fields.map((f, i) => (LENGTH_KEPT[i] ? lengthCode(f.length) : 0))));
+      assert.deepEqual([...reader.fieldLengthCodes], docs.flatMap((d) => d.fields.map((f, i) => fieldLengthCode(i, f.length))));
+      assert.ok(docs.every((_, doc) => reader.fieldLengthCodes[doc * FIELD_COUNT + FIELD.meta] === 0), "no meta length is kept");
     });
   });
 

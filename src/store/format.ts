@@ -22,7 +22,7 @@
  *     positions    per term, a skip table when it has more than SKIP_INTERVAL postings, then per posting
  *                  its word positions in each field (store/postings.ts; read only by a phrase)
  *     positionOffsets u32 offset of every term's positions list, plus the end
- *     fieldLengths a byte per document per field, the length's code (lengthCode; read at open:
+ *     fieldLengths a byte per document per field, the length's code (fieldLengthCode; read at open:
  *                  BM25F length normalization), 0 for a field whose length is not kept (LENGTH_KEPT)
  *     ids          (article number, doc) pairs sorted by number, as varint gaps (read for id look-ups)
  *     docMeta      brotli-compressed: per document the facts filters, facets and sorting need, as columns over small
@@ -52,9 +52,9 @@ export const MAGIC = "KBSRCHIX";
  * for phrases); 11: a skip table at the head of each long positions list (where each block of
  * SKIP_INTERVAL postings starts in the term's postings and positions), so that a phrase seeks through
  * a common word's lists instead of reading them whole. Other versions are refused with advice to rebuild.
- * (Format 11 indexes written since keep field lengths in steps of 10%, none for the meta field, and
+ * (Format 11 indexes written since keep body lengths in steps of 10%, none for the meta field, and
  * shorter block-index keys; one written before is read as it is, and an update carrying its
- * articles over takes their lengths to the steps of 10%.)
+ * articles over keeps their lengths as a fresh build would.)
  */
 export const FORMAT_VERSION = 11;
 export const INDEX_FILE = "kbsearch.idx";
@@ -67,16 +67,13 @@ export const TERMS_PER_BLOCK = 64;
 export const STORE_DICTIONARY_BYTES = 32 * 1024;
 
 /**
- * Field lengths take a byte each: the length's logarithm. Codes stand for steps of 5%, and the
- * writer uses every other one, steps of 10%, as search engines keep their length norms coarsely:
- * BM25F's length normalization needs no finer a length (steps of 5% ranked the same: real-dev
- * MRR@10 on the folds not tuned .735 -> .733, one query; dev unchanged), and the archive's lengths,
- * which a static site's page fetches whole when it opens, deflate to 12 KB less. An index written
- * with every code reads as it did.
+ * Field lengths take a byte each: a code for the length's logarithm in steps of 5%, as search
+ * engines keep their length norms (fieldLengthCode says which codes a field's lengths take).
  */
 const LENGTH_STEP = Math.log(1.05);
+/** The code of `length`, to the nearest step of 5%. */
 export function lengthCode(length: number): number {
-  return length <= 0 ? 0 : Math.min(255, 2 * Math.round(Math.log(length) / (2 * LENGTH_STEP)) + 1);
+  return length <= 0 ? 0 : Math.min(255, Math.round(Math.log(length) / LENGTH_STEP) + 1);
 }
 /** The length each code stands for. */
 export const LENGTH_OF_CODE = Uint16Array.from({ length: 256 }, (_, code) => (code === 0 ? 0 : Math.min(0xffff, Math.round(Math.exp((code - 1) * LENGTH_STEP)))));
@@ -87,12 +84,25 @@ export type FieldName = (typeof FIELDS)[number];
 export const FIELD = { title: 0, queryWords: 1, meta: 2, lead: 3, body: 4 } as const;
 export const FIELD_COUNT = FIELDS.length;
 /**
- * Whether a field's length is kept. The meta field's is not: a list of tag, products and keywords
- * is no longer for being about more, so BM25F does not normalize it (its b is 0, rank/weights.ts),
- * and the 39 KB its lengths took of a static site's first fetch bought nothing (real-dev MRR@10 on
- * the folds not tuned .735 -> .753 without it, tuned folds and dev unchanged).
+ * How many codes apart the lengths kept of each field lie. The body's use every other code, steps
+ * of 10%: its length normalization needs no finer a one (real-dev and dev MRR@10 unchanged on every
+ * class), and the archive's body lengths, which a static site's page fetches whole when it opens,
+ * deflate to 6 KB less (the lead's at 10% too would save as much again, but a dev symptom query fell
+ * a place). The meta field's length is not kept (0): a list of tag, products and keywords is no
+ * longer for being about more, so BM25F does not normalize it (its b is 0, rank/weights.ts), and the
+ * 39 KB its lengths took of that fetch bought nothing (real-dev MRR@10 on the folds not tuned .735
+ * -> .753 without it, tuned folds and dev unchanged).
  */
-export const LENGTH_KEPT: readonly boolean[] = FIELDS.map((field) => field !== "meta");
+const LENGTH_CODE_STRIDE: readonly number[] = FIELDS.map((field) => (field === "meta" ? 0 : field === "body" ? 2 : 1));
+/** Whether the index keeps a field's length (FIELDS order). */
+export const LENGTH_KEPT: readonly boolean[] = LENGTH_CODE_STRIDE.map((stride) => stride > 0);
+
+/** The code the index keeps for field `field`'s length `length`: 0 for a field whose length is not kept. */
+export function fieldLengthCode(field: number, length: number): number {
+  const stride = LENGTH_CODE_STRIDE[field]!;
+  if (length <= 0 || stride === 0) return 0;
+  return Math.min(255, stride * Math.round(Math.log(length) / (stride * LENGTH_STEP)) + 1);
+}
 
 export const SECTION_NAMES = [
   "blockIndex", "blockOffsets", "dictionary", "postings", "positions", "positionOffsets", "fieldLengths",

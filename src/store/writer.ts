@@ -18,7 +18,7 @@ import { ChunkChecksums, chunkCount } from "./checksum.js";
 import { StoreBlockCompressor, storeDictionaryCrc } from "./store-blocks.js";
 import type { IndexReader } from "./reader.js";
 import {
-  FIELD_COUNT, FORMAT_VERSION, INDEX_FILE, LENGTH_KEPT, LENGTH_OF_CODE, lengthCode, MAGIC, PREAMBLE_BYTES, TERMS_PER_BLOCK,
+  FIELD_COUNT, fieldLengthCode, FORMAT_VERSION, INDEX_FILE, LENGTH_OF_CODE, MAGIC, PREAMBLE_BYTES, TERMS_PER_BLOCK,
   SECTION_NAMES, type SectionName, type SectionRange, type StoredHeader,
 } from "./format.js";
 import { encodeSkipTable, skipTableBytes } from "./postings.js";
@@ -57,7 +57,7 @@ export interface DocumentToStore {
 export interface CarriedDocument extends Omit<DocumentToStore, "stored" | "fieldLengths"> {
   /** Its document in the previous index. */
   from: number;
-  /** Its field lengths' codes there (lengthCode). */
+  /** Its field lengths' codes there (fieldLengthCode). */
   lengthCodes: ArrayLike<number>;
 }
 
@@ -103,13 +103,13 @@ export class IndexWriter {
   }
 
   addDocument(doc: DocumentToStore): void {
-    this.add(doc, Array.from(doc.fieldLengths, (length, f) => (LENGTH_KEPT[f] ? lengthCode(length) : 0)), doc.stored);
+    this.add(doc, Array.from(doc.fieldLengths, (length, f) => fieldLengthCode(f, length)), doc.stored);
   }
 
   addCarried(doc: CarriedDocument): void {
     if (!this.previous) throw new Error("a carried document needs the previous index");
-    // An index written before kept lengths in finer steps, and the meta field's: as a fresh build keeps them.
-    this.add(doc, Array.from(doc.lengthCodes, (code, f) => (LENGTH_KEPT[f] ? lengthCode(LENGTH_OF_CODE[code]!) : 0)), doc.from);
+    // An index written before kept every length in finer steps, and the meta field's: as a fresh build keeps them.
+    this.add(doc, Array.from(doc.lengthCodes, (code, f) => fieldLengthCode(f, LENGTH_OF_CODE[code]!)), doc.from);
   }
 
   private add(doc: Omit<DocumentToStore, "stored" | "fieldLengths">, lengthCodes: ArrayLike<number>, stored: Uint8Array | number): void {
