@@ -22,7 +22,7 @@ import { IndexReader } from "../src/store/reader.js";
 import { decodeDates, decodeFacetColumns, decodeSetList, encodeFacetColumns, encodeMonthDays, encodeSetList } from "../src/web/site-docmeta.js";
 import { SiteIndex } from "../src/web/site-index.js";
 import { IndexReader as SourceReader } from "../src/store/index-reader.js";
-import { filterRange, tellingPath, type SiteManifest, type TellingFile } from "../src/web/manifest.js";
+import { filterRange, siteFiles, tellingPath, type SiteManifest, type TellingFile } from "../src/web/manifest.js";
 import { tellingTerms } from "../src/query/related.js";
 import { MIN_CORRECTION_DOC_FREQ } from "../src/query/expand.js";
 import { buildTermFilter, mayHold } from "../src/web/term-filter.js";
@@ -353,6 +353,22 @@ async function withSampleSite(name: string, options: Partial<SiteOptions>, body:
     rmSync(site, { recursive: true, force: true });
   }
 }
+
+describe("the site's manifest", () => {
+  it("lists the index's files by their sizes alone: in order they are the index, byte for byte, in both layouts", async () => {
+    for (const layout of ["ranges", "pieces"] as const) {
+      await withSampleSite(`files-${layout}`, { layout }, async (indexDir, site) => {
+        const manifest = JSON.parse(readFileSync(join(site, "index", "manifest.json"), "utf8")) as SiteManifest & { files?: unknown };
+        assert.equal(manifest.files, undefined, "no list of paths and offsets");
+        const files = siteFiles(manifest);
+        if (layout === "pieces") assert.ok(files.length > 3, `${files.length} pieces`);
+        const index = readFileSync(join(indexDir, "kbsearch.idx"));
+        assert.equal(files.at(-1)!.end, index.length);
+        assert.ok(Buffer.concat(files.map((f) => readFileSync(join(site, f.path)))).equals(index), layout);
+      });
+    }
+  });
+});
 
 describe("the site's compressed postings lists", () => {
   it("are fetched in place of their ranges, and the engine reads the same bytes from them", async () => {

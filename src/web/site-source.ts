@@ -7,7 +7,7 @@
 import { inflateSync } from "fflate";
 import { BytesNotHere, type ByteRange, type ByteSource } from "../store/byte-source.js";
 import type { FetchedFiles } from "./browser-codecs.js";
-import { compressedListPath, filterRange, type PackedFile, type SiteFile, type SiteManifest } from "./manifest.js";
+import { compressedListPath, filterRange, siteFiles, type PackedFile, type SiteFile, type SiteManifest } from "./manifest.js";
 
 /** What the page has fetched of the index: requests made and bytes received (bodies as delivered to the script). */
 export interface Traffic {
@@ -46,11 +46,14 @@ export class SiteSource implements ByteSource {
   /** Where each compressed postings list starts in the index, ascending, and its length (manifest.lists). */
   private readonly listStarts: number[] = [];
   private readonly listLengths: number[];
+  /** The index's files, in order (manifest.fileSizes). */
+  private readonly indexFiles: SiteFile[];
 
   constructor(private readonly base: URL, private readonly manifest: SiteManifest, private readonly fetcher: typeof fetch) {
     this.name = new URL("index/", base).href;
     this.size = manifest.size;
     this.listLengths = manifest.lists.lengths;
+    this.indexFiles = siteFiles(manifest);
     let end = 0;
     manifest.lists.gaps.forEach((gap, i) => {
       this.listStarts.push(end + gap);
@@ -195,7 +198,7 @@ export class SiteSource implements ByteSource {
    */
   probeRanges(): void {
     if (this.manifest.layout !== "ranges" || this.rangesAnswered) return;
-    const file = this.manifest.files[0];
+    const file = this.indexFiles[0];
     if (!file) return;
     // A failed probe says nothing: the ranges asked for later fail or succeed on their own.
     this.rangesAnswered = this.fetchRange(file, file.end - 1, file.end).catch(() => true);
@@ -248,7 +251,7 @@ export class SiteSource implements ByteSource {
 
   /** The site files holding any of [start, end). */
   private filesOver(start: number, end: number): SiteFile[] {
-    const files = this.manifest.files;
+    const files = this.indexFiles;
     let lo = 0;
     let hi = files.length - 1;
     while (lo < hi) {

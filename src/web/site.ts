@@ -20,7 +20,7 @@ import { encodeFacetColumns, encodeMonthDays, encodeSetList } from "./site-docme
 import { MIN_CORRECTION_DOC_FREQ } from "../query/expand.js";
 import { tellingTerms } from "../query/related.js";
 import { buildTermFilter } from "./term-filter.js";
-import { compressedListPath, filterRange, MANIFEST_FILE, SITE_FORMAT, tellingPath, type CompressedLists, type TellingFile, type TellingFiles, type DocMetaFiles, type PackedFile, type RangeFilter, type SiteFile, type SiteLayout, type SiteManifest } from "./manifest.js";
+import { compressedListPath, filterRange, MANIFEST_FILE, SITE_FORMAT, tellingPath, type CompressedLists, type TellingFile, type TellingFiles, type DocMetaFiles, type PackedFile, type RangeFilter, siteFilePath, type SiteLayout, type SiteManifest } from "./manifest.js";
 import { pageHtml, type PageOptions } from "./page-html.js";
 
 export type { PageOptions } from "./page-html.js";
@@ -133,13 +133,12 @@ export function writeSite(dir: string, options: SiteOptions): SiteReport {
     write(docMeta.lists[field], deflatedPack(encodeSetList(meta.lists[field], reader.docCount)));
   }
 
-  const files: SiteFile[] = [];
+  const fileSizes: number[] = [];
   const cuts = layout === "ranges" ? rangeCuts(file.length) : pieceCuts(file, reader, dataStart);
   cuts.forEach((start, i) => {
     const end = cuts[i + 1] ?? file.length;
-    const path = layout === "ranges" ? `index/kbsearch.idx.${i}` : `index/pieces/${String(i).padStart(5, "0")}.bin`;
-    write(path, file.subarray(start, end));
-    files.push({ path, start, end });
+    write(siteFilePath(layout, i), file.subarray(start, end));
+    fileSizes.push(end - start);
   });
 
   // Every term's document frequency, from one pass over the dictionary, for both files made of them.
@@ -154,7 +153,7 @@ export function writeSite(dir: string, options: SiteOptions): SiteReport {
     size: file.length,
     checksum: file.readUInt32LE(16).toString(16).padStart(8, "0"),
     layout,
-    files,
+    fileSizes,
     packed,
     docMeta,
     lists,
