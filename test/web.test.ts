@@ -5,7 +5,7 @@
  * library's ranked ids, scores and snippets for a few hundred dev queries.
  */
 import assert from "node:assert/strict";
-import { readFileSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { inflateRawSync } from "node:zlib";
@@ -374,8 +374,18 @@ describe("the site's compressed postings lists", () => {
   it("are fetched in place of their ranges, and the engine reads the same bytes from them", async () => {
     await withSampleSite("lists", { compressListsFrom: 24 }, async (indexDir, site) => {
       // The sample's lists are short: compress every one of 24 bytes or more.
-      const manifest = JSON.parse(readFileSync(join(site, "index", "manifest.json"), "utf8")) as { lists: { lengths: number[] } };
-      assert.ok(manifest.lists.lengths.length > 10, `${manifest.lists.lengths.length} lists compressed`);
+      const manifest = JSON.parse(readFileSync(join(site, "index", "manifest.json"), "utf8")) as SiteManifest;
+      // Each list's file is named by its place in the index: the manifest lists none of them.
+      const listed = readdirSync(join(site, "index", "lists"));
+      assert.ok(listed.length > 10, `${listed.length} lists compressed`);
+      assert.deepEqual(Object.keys(manifest.lists).sort(), ["end", "fromBytes", "start"]);
+      const indexFile = readFileSync(join(indexDir, "kbsearch.idx"));
+      for (const name of listed) {
+        const position = Number(name.replace(/\.bin$/, ""));
+        assert.ok(position >= manifest.lists.start && position < manifest.lists.end, name);
+        const list = inflateRawSync(readFileSync(join(site, "index", "lists", name)));
+        assert.ok(list.length >= manifest.lists.fromBytes && list.equals(indexFile.subarray(position, position + list.length)), name);
+      }
       const asked: string[] = [];
       const index = await SiteIndex.open("http://site.test/", siteFetcher(site, (path) => asked.push(path)));
       const library = KbIndex.open(indexDir);

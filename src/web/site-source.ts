@@ -43,22 +43,13 @@ export class SiteSource implements ByteSource {
   /** Whether the host answers range requests, once the probe (probeRanges) has said; until then, assumed. */
   private rangesAnswered: Promise<boolean> | undefined;
 
-  /** Where each compressed postings list starts in the index, ascending, and its length (manifest.lists). */
-  private readonly listStarts: number[] = [];
-  private readonly listLengths: number[];
   /** The index's files, in order (manifest.fileSizes). */
   private readonly indexFiles: SiteFile[];
 
   constructor(private readonly base: URL, private readonly manifest: SiteManifest, private readonly fetcher: typeof fetch) {
     this.name = new URL("index/", base).href;
     this.size = manifest.size;
-    this.listLengths = manifest.lists.lengths;
     this.indexFiles = siteFiles(manifest);
-    let end = 0;
-    manifest.lists.gaps.forEach((gap, i) => {
-      this.listStarts.push(end + gap);
-      end += gap + this.listLengths[i]!;
-    });
   }
 
   read(position: number, length: number): Uint8Array {
@@ -114,7 +105,11 @@ export class SiteSource implements ByteSource {
         jobs.push(this.loadPacked(packed));
         continue;
       }
-      for (const gap of this.gaps(range.position, range.length).flatMap((g) => this.outsideLists(g, jobs))) {
+      if (this.isCompressedList(range)) {
+        jobs.push(this.fetchList(range));
+        continue;
+      }
+      for (const gap of this.gaps(range.position, range.length)) {
         for (const file of this.filesOver(gap.position, gap.position + gap.length)) {
           if (this.manifest.layout === "pieces") {
             wholeFiles.add(file);
@@ -151,43 +146,19 @@ export class SiteSource implements ByteSource {
     return first !== undefined && first !== this.searches;
   }
 
-  /** The parts of `range` outside the compressed postings lists; a job fetching each list it overlaps is added to `jobs`. */
-  private outsideLists(range: ByteRange, jobs: Promise<void>[]): ByteRange[] {
-    const starts = this.listStarts;
-    const end = range.position + range.length;
-    // The last list starting at or before the range, then those after it that start within it.
-    let lo = 0;
-    let hi = starts.length - 1;
-    let i = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (starts[mid]! <= range.position) {
-        i = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    const outside: ByteRange[] = [];
-    let at = range.position;
-    for (i = Math.max(0, i); i < starts.length && starts[i]! < end; i++) {
-      const listEnd = starts[i]! + this.listLengths[i]!;
-      if (listEnd <= at) continue;
-      if (starts[i]! > at) outside.push({ position: at, length: starts[i]! - at });
-      jobs.push(this.fetchList(i));
-      at = listEnd;
-    }
-    if (at < end) outside.push({ position: at, length: end - at });
-    return outside;
+  /** Whether `range` is a postings list the site also holds compressed (manifest.ts's CompressedLists). */
+  private isCompressedList(range: ByteRange): boolean {
+    const { fromBytes, start, end } = this.manifest.lists;
+    return range.length >= fromBytes && range.position >= start && range.position + range.length <= end;
   }
 
-  /** Compressed postings list `i`, fetched whole and inflated into its place in the index. */
-  private fetchList(i: number): Promise<void> {
-    const path = compressedListPath(i);
+  /** The compressed postings list at `list`, fetched whole and inflated into its place in the index. */
+  private fetchList(list: ByteRange): Promise<void> {
+    const path = compressedListPath(list.position);
     return this.once(path, async () => {
       const bytes = inflateSync(await this.get(path));
-      if (bytes.length !== this.listLengths[i]) throw new Error(`${path}: expected ${this.listLengths[i]} bytes, got ${bytes.length}`);
-      this.add(this.listStarts[i]!, bytes);
+      if (bytes.length !== list.length) throw new Error(`${path}: expected ${list.length} bytes, got ${bytes.length}`);
+      this.add(list.position, bytes);
     });
   }
 

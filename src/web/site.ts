@@ -226,17 +226,12 @@ function writeTellingTerms(reader: IndexReader, docFreqs: ReadonlyMap<string, nu
 
 /** Writes each postings list of `minBytes` or more deflated into a file of its own (manifest.ts's CompressedLists). */
 function compressLongLists(reader: IndexReader, postingsStart: number, file: Buffer, minBytes: number, write: (path: string, bytes: Uint8Array) => void): CompressedLists {
-  const lists: CompressedLists = { gaps: [], lengths: [] };
-  let end = 0;
   for (const entry of reader.allTerms()) {
     if (entry.length < minBytes) continue;
     const position = postingsStart + entry.offset;
-    write(compressedListPath(lists.lengths.length), deflateRawSync(file.subarray(position, position + entry.length), { level: 9 }));
-    lists.gaps.push(position - end);
-    lists.lengths.push(entry.length);
-    end = position + entry.length;
+    write(compressedListPath(position), deflateRawSync(file.subarray(position, position + entry.length), { level: 9 }));
   }
-  return lists;
+  return { fromBytes: minBytes, start: postingsStart, end: postingsStart + reader.header.sections.postings.length };
 }
 
 function readIndexFile(indexDir: string): Buffer {
