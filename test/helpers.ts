@@ -101,6 +101,11 @@ export async function serveLocally(handler: http.RequestListener): Promise<{ bas
   };
 }
 
+/** Where an index file's data region starts: the 8-byte boundary after its preamble and header (format.ts). */
+export function dataStartOf(indexFile: Buffer): number {
+  return (PREAMBLE_BYTES + indexFile.readUInt32LE(12) + 7) & ~7;
+}
+
 /**
  * Asserts that two index files hold the same index: the same bytes after the header, and the
  * same header but for its build time (and, with `sameSource` false, the source it names).
@@ -112,7 +117,7 @@ export function assertSameIndex(dirA: string, dirB: string, sameSource = true): 
     const header = unpack(bytes.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + headerLength)) as Record<string, unknown>;
     delete header.createdAt;
     if (!sameSource) delete header.source;
-    return { header, data: bytes.subarray((PREAMBLE_BYTES + headerLength + 7) & ~7) };
+    return { header, data: bytes.subarray(dataStartOf(bytes)) };
   });
   assert.deepEqual(a!.header, b!.header, `${dirA} and ${dirB}: the headers differ`);
   assert.ok(a!.data.equals(b!.data), `${dirA} and ${dirB}: the data differ`);

@@ -1,6 +1,6 @@
 /** The index store: varints, the postings codec, and a written index read back, whole and damaged. */
 import { after, before, describe, test } from "node:test";
-import { buildSampleIndex, random } from "./helpers.js";
+import { buildSampleIndex, dataStartOf, random } from "./helpers.js";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -671,7 +671,7 @@ describe("the block index", () => {
       const reader = IndexReader.open(dir);
       const terms = [...reader.allTerms()].map((entry) => entry.term);
       const file = readFileSync(join(dir, INDEX_FILE));
-      const dataStart = (PREAMBLE_BYTES + file.readUInt32LE(12) + 7) & ~7;
+      const dataStart = dataStartOf(file);
       const { offset, length } = reader.header.sections.blockIndex;
       const keys = file.subarray(dataStart + offset, dataStart + offset + length).toString("utf8").split("\n");
       assert.equal(keys.length, Math.ceil(terms.length / TERMS_PER_BLOCK));

@@ -28,7 +28,7 @@ import { MIN_CORRECTION_DOC_FREQ } from "../src/query/expand.js";
 import { buildTermFilter, mayHold } from "../src/web/term-filter.js";
 import { writeSite, type SiteOptions } from "../src/web/site.js";
 import { chromiumPath, launchChromium, NO_CHROMIUM } from "./browser.js";
-import { buildSampleIndex, projectRoot, sharedTarball, spawnCli } from "./helpers.js";
+import { buildSampleIndex, dataStartOf, projectRoot, sharedTarball, spawnCli } from "./helpers.js";
 import { serveStatic, type StaticServer } from "./static-server.js";
 
 const skip = chromiumPath ? false : NO_CHROMIUM;
@@ -527,7 +527,7 @@ describe("the site's index at open", () => {
       const { storeOffsets } = reader.header.sections;
       reader.close();
       const indexFile = readFileSync(join(indexDir, "kbsearch.idx"));
-      const tableStart = Math.ceil((20 + indexFile.readUInt32LE(12)) / 8) * 8 + storeOffsets.offset;
+      const tableStart = dataStartOf(indexFile) + storeOffsets.offset;
       const manifest = JSON.parse(readFileSync(join(site, "index", "manifest.json"), "utf8")) as { packed: { ranges: [number, number][] }[] };
       const opened = manifest.packed[0]!.ranges;
       assert.ok(opened.every(([position, length]) => position + length <= tableStart || position >= tableStart + storeOffsets.length), JSON.stringify(opened));

@@ -85,13 +85,13 @@ export const FIELD = { title: 0, queryWords: 1, meta: 2, lead: 3, body: 4 } as c
 export const FIELD_COUNT = FIELDS.length;
 /**
  * How many codes apart the lengths kept of each field lie. The body's use every other code, steps
- * of 10%: its length normalization needs no finer a one (real-dev and dev MRR@10 unchanged on every
- * class), and the archive's body lengths, which a static site's page fetches whole when it opens,
+ * of 10%: its length normalization needs no finer a one (dev MRR@10 unchanged on every class,
+ * real-dev's held-out folds .753 -> .752), and the archive's body lengths, which a static site's page fetches whole when it opens,
  * deflate to 6 KB less (the lead's at 10% too would save as much again, but a dev symptom query fell
  * a place). The meta field's length is not kept (0): a list of tag, products and keywords is no
  * longer for being about more, so BM25F does not normalize it (its b is 0, rank/weights.ts), and the
- * 39 KB its lengths took of that fetch bought nothing (real-dev MRR@10 on the folds not tuned .735
- * -> .753 without it, tuned folds and dev unchanged).
+ * 39 KB its lengths took of that fetch bought nothing (without it real-dev MRR@10 on the folds not
+ * tuned .735 -> .753, tuned folds unchanged at .717, dev .976 / .965 -> .975 / .965, one typo query).
  */
 const LENGTH_CODE_STRIDE: readonly number[] = FIELDS.map((field) => (field === "meta" ? 0 : field === "body" ? 2 : 1));
 /** Whether the index keeps a field's length (FIELDS order). */

@@ -13,7 +13,7 @@ import type { ByteSource } from "../store/byte-source.js";
 import { u32 } from "../store/bytes.js";
 import { INDEX_FILE, PREAMBLE_BYTES, SECTION_NAMES, type SectionName, type StoredHeader } from "../store/format.js";
 import { decodeMsgpack } from "../store/msgpack.js";
-import { IndexReader } from "../store/index-reader.js";
+import { IndexReader, type TermEntry } from "../store/index-reader.js";
 import { nodeCodecs } from "../store/node-codecs.js";
 import { LIST_FIELDS } from "../store/docmeta.js";
 import { encodeFacetColumns, encodeMonthDays, encodeSetList } from "./site-docmeta.js";
@@ -141,12 +141,17 @@ export function writeSite(dir: string, options: SiteOptions): SiteReport {
     fileSizes.push(end - start);
   });
 
-  // Every term's document frequency, from one pass over the dictionary, for both files made of them.
+  // One pass over the dictionary: every term's document frequency, for both files made of them, and the long lists.
   const docFreqs = new Map<string, number>();
-  for (const entry of reader.allTerms()) docFreqs.set(entry.term, entry.docFreq);
+  const listsFrom = options.compressListsFrom ?? COMPRESSED_LIST_BYTES;
+  const longLists: TermEntry[] = [];
+  for (const entry of reader.allTerms()) {
+    docFreqs.set(entry.term, entry.docFreq);
+    if (entry.length >= listsFrom) longLists.push(entry);
+  }
   const telling = writeTellingTerms(reader, docFreqs, write);
   const correctionFilter = writeCorrectionFilter(docFreqs, write);
-  const lists = compressLongLists(reader, dataStart + reader.header.sections.postings.offset, file, options.compressListsFrom ?? COMPRESSED_LIST_BYTES, write);
+  const lists = compressLongLists(reader, longLists, listsFrom, dataStart + reader.header.sections.postings.offset, file, write);
 
   const manifest: SiteManifest = {
     format: SITE_FORMAT,
@@ -224,10 +229,9 @@ function writeTellingTerms(reader: IndexReader, docFreqs: ReadonlyMap<string, nu
   return { docsPerFile: TELLING_DOCS_PER_FILE };
 }
 
-/** Writes each postings list of `minBytes` or more deflated into a file of its own (manifest.ts's CompressedLists). */
-function compressLongLists(reader: IndexReader, postingsStart: number, file: Buffer, minBytes: number, write: (path: string, bytes: Uint8Array) => void): CompressedLists {
-  for (const entry of reader.allTerms()) {
-    if (entry.length < minBytes) continue;
+/** Writes each of `entries`, the postings lists of `minBytes` or more, deflated into a file of its own (manifest.ts's CompressedLists). */
+function compressLongLists(reader: IndexReader, entries: readonly TermEntry[], minBytes: number, postingsStart: number, file: Buffer, write: (path: string, bytes: Uint8Array) => void): CompressedLists {
+  for (const entry of entries) {
     const position = postingsStart + entry.offset;
     write(compressedListPath(position), deflateRawSync(file.subarray(position, position + entry.length), { level: 9 }));
   }
