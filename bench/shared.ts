@@ -64,9 +64,9 @@ export interface EvalQuery {
   grades?: Record<string, number>;
 }
 
-/** A query set of ../shared/eval (`dev.jsonl`, `real-dev.jsonl`). */
+/** A query set of ../shared/eval (`dev.jsonl`, `real-dev.jsonl`), or one at a path of its own (a set made since, in the same format). */
 export function loadEvalSet(name: string): EvalQuery[] {
-  return readFileSync(join(sharedDir, "eval", name), "utf8")
+  return readFileSync(resolve(sharedDir, "eval", name), "utf8")
     .split("\n")
     .filter((line) => line.trim())
     .map((line) => JSON.parse(line) as EvalQuery);
