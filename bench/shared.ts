@@ -1,7 +1,7 @@
 /** What the benchmark runners share: where the real archive and the dev queries are, and each engine's index built from it once. */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { isAbsolute, join, resolve } from "node:path";
 import { packageRoot } from "../src/paths.js";
 import type { Engine } from "./peers/types.js";
 
@@ -64,9 +64,16 @@ export interface EvalQuery {
   grades?: Record<string, number>;
 }
 
-/** A query set of ../shared/eval (`dev.jsonl`, `real-dev.jsonl`), or one at a path of its own (a set made since, in the same format). */
+/** Where the project's own query sets are kept (bench/eval/README.md says how they were made). */
+export const ownEvalDir = join(packageRoot, "bench", "eval");
+
+/**
+ * A query set by name: the project's own (`real-extra.jsonl`, `forum-extra.jsonl` in bench/eval),
+ * one of ../shared/eval (`dev.jsonl`, `real-dev.jsonl`), or a set at a path of its own.
+ */
 export function loadEvalSet(name: string): EvalQuery[] {
-  return readFileSync(resolve(sharedDir, "eval", name), "utf8")
+  const own = join(ownEvalDir, name);
+  return readFileSync(!isAbsolute(name) && existsSync(own) ? own : resolve(sharedDir, "eval", name), "utf8")
     .split("\n")
     .filter((line) => line.trim())
     .map((line) => JSON.parse(line) as EvalQuery);
