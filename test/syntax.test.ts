@@ -30,6 +30,10 @@ const cases: { query: string; tree: string; filters?: string[]; warnings?: numbe
   { query: "http://support.microsoft.com/kb/149387", tree: "http://support.microsoft.com/kb/149387", plain: true },
   { query: '"heap corruption" msmi', tree: '["heap corruption" msmi]', plain: false },
   { query: "heap -corruption", tree: "[heap -corruption]" },
+  // A one-letter switch of a pasted command line is a word, not an exclusion; two letters exclude.
+  { query: "update -u unattended", tree: "[update -u unattended]", plain: true },
+  { query: "dir -s then setup -i", tree: "[dir -s then setup -i]", plain: true },
+  { query: "heap -nt", tree: "[heap -nt]", plain: false },
   { query: 'heap -"access violation"', tree: '[heap -"access violation"]' },
   { query: "exchange OR outlook mta", tree: "[(exchange | outlook) mta]" },
   { query: "(exchange OR outlook) mta", tree: "[(exchange | outlook) mta]" },
@@ -88,7 +92,7 @@ test("date filters cover whole years, months and days, with open ranges", () => 
 test("branches: OR distributes over AND, negation moves onto words and phrases", () => {
   const branches = (q: string) => toBranches(parseSyntax(q).tree!, []).map((b) => ({ ...b }));
   assert.deepEqual(branches("exchange OR outlook mta").map((b) => b.text), ["exchange mta", "outlook mta"]);
-  assert.deepEqual(branches('a "b c" -d -"e f" g*'), [{ text: "a b c", prefixes: ["g"], phrases: ["b c"], without: ["d", "e f"] }]);
+  assert.deepEqual(branches('a "b c" -dd -"e f" g*'), [{ text: "a b c", prefixes: ["g"], phrases: ["b c"], without: ["dd", "e f"] }]);
   assert.deepEqual(branches("x -(a OR b)").map((b) => b.without), [["a", "b"]]);
   assert.deepEqual(branches("x -(a b)").map((b) => b.without), [["a"], ["b"]]);
   const warnings: string[] = [];

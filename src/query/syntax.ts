@@ -51,6 +51,12 @@ const FIELD_TOKEN = /^([A-Za-z]+):(.*)$/s;
 const NOT_FIELDS = new Set(["http", "https", "ftp", "file", "mailto", "kb", "q", "article"]);
 /** A `-` starts an exclusion only before these (`-1018`, a negative error code, is a word). */
 const EXCLUDABLE = /[\p{L}"(]/u;
+/**
+ * ...and not before one letter standing alone: `update -u`, `dir -s` are a command line's switches
+ * as pasted, and no one excludes a one-letter word. (A pasted "update -u unattended" left out the
+ * very article about it, which holds the command.)
+ */
+const SWITCH = /^-\p{L}(?=$|[\s),;])/u;
 const DATE = /^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$/;
 
 /**
@@ -269,7 +275,7 @@ function lex(text: string, warnings: string[]): Token[] {
     } else if (c === '"') {
       const phrase = readPhrase();
       if (phrase.trim() !== "") tokens.push({ type: "phrase", text: phrase });
-    } else if (c === "-" && EXCLUDABLE.test(text[i + 1] ?? "") && (i === 0 || /[\s(]/.test(text[i - 1]!))) {
+    } else if (c === "-" && EXCLUDABLE.test(text[i + 1] ?? "") && !SWITCH.test(text.slice(i, i + 3)) && (i === 0 || /[\s(]/.test(text[i - 1]!))) {
       tokens.push({ type: "not" });
       i++;
     } else {
