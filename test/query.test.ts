@@ -226,6 +226,15 @@ describe("parseQuery", () => {
     for (const content of ["stop", "spooler", "crashing"]) assert.equal(weights[content], 1, content);
   });
 
+  test("a contraction typed with its apostrophe weighs as it does typed without: won't as wont", () => {
+    const words = (q: string) => parseQuery(q).words.map((w) => [w.term, w.weight, w.plain]);
+    for (const [typed, bare] of [["word 97 won't start page numbers", "word 97 wont start page numbers"], ["it doesn't print", "it doesnt print"], ["i can't log on", "i cant log on"]]) {
+      assert.deepEqual(words(typed!), words(bare!), typed);
+    }
+    assert.equal(parseQuery("word won't print").words.find((w) => w.term === "wont")!.weight, WEIGHTS.chatterWeight);
+    assert.equal(parseQuery("word won't print").intent, "problem");
+  });
+
   test("how-to questions and problems told in the user's own words are told from other queries", () => {
     const howTo = ["how do i move the spool folder", "How can you read a registry value", "how to configure a memory dump", "  How could we stop a service", "how should one install sp4", "word 97 how do i change the default font", "nt4 ras callback - server rings back too soon, how do i make it wait"];
     const problem = ["why does my spooler stop", "my pc keeps crashing", "word wont print and i tried everything"];
