@@ -34,6 +34,9 @@ const cases: { query: string; tree: string; filters?: string[]; warnings?: numbe
   { query: "update -u unattended", tree: "[update -u unattended]", plain: true },
   { query: "dir -s then setup -i", tree: "[dir -s then setup -i]", plain: true },
   { query: "heap -nt", tree: "[heap -nt]", plain: false },
+  // Typographic quotes, as phones and word processors type them, read as the typewriter's.
+  { query: "\u201cheap corruption\u201d msmi", tree: '["heap corruption" msmi]', plain: false },
+  { query: "word won\u2019t print", tree: "[word won't print]", plain: true },
   { query: 'heap -"access violation"', tree: '[heap -"access violation"]' },
   { query: "exchange OR outlook mta", tree: "[(exchange | outlook) mta]" },
   { query: "(exchange OR outlook) mta", tree: "[(exchange | outlook) mta]" },

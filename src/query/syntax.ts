@@ -91,9 +91,17 @@ function boundedQuery(text: string, warnings: string[]): string {
   return bounded;
 }
 
+/**
+ * Typographic quotes as the typewriter's: a phone's keyboard and a word processor type `won’t` and
+ * `“heap corruption”`, which the archive writes `won't` and a phrase is quoted with.
+ */
+function typewriterQuotes(text: string): string {
+  return text.replace(/[\u2018\u2019\u201b]/g, "'").replace(/[\u201c\u201d\u201e\u201f]/g, '"');
+}
+
 export function parseSyntax(query: string): QuerySyntax {
   const warnings: string[] = [];
-  const text = boundedQuery(query, warnings);
+  const text = boundedQuery(typewriterQuotes(query), warnings);
   const tokens = lex(text, warnings);
   const filters: Filter[] = [];
   let at = 0;
