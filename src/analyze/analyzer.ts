@@ -59,9 +59,14 @@ export function stemPrefix(term: string): string {
 /** A last letter the stemmer may have written (see stemPrefix). */
 const STEMMER_WRITTEN_END = /[eil]$/;
 
+/** The word a surface form is analyzed as, before stemming: without a possessive 's and apostrophes (o'neill -> oneill). */
+export function withoutApostrophes(surface: string): string {
+  return surface.includes("'") ? surface.replace(/'s$/, "").replace(/'/g, "") : surface;
+}
+
 /** `normalize` without its cache, for callers that keep their own (the build's, surface to term id). */
 export function normalizeUncached(surface: string): string | undefined {
-  const word = surface.includes("'") ? surface.replace(/'s$/, "").replace(/'/g, "") : surface;
+  const word = withoutApostrophes(surface);
   if (word === "" || isStopword(word)) return undefined;
   if (word.length > MAX_STEMMED_LENGTH || !PLAIN_WORD.test(word) || SHORT_ENDING_IN_S.test(word) || KEEP_WHOLE.has(word)) return word;
   return stem(word);

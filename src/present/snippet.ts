@@ -3,7 +3,7 @@
  * distinct query terms) and marks the terms in it. Terms are found by the same analyzer that
  * indexed the article, so a highlight is exactly a match; offsets come from its tokens.
  */
-import { analyze, stemPrefix } from "../analyze/analyzer.js";
+import { analyze, stemPrefix, withoutApostrophes } from "../analyze/analyzer.js";
 import { foldCase, isWordChar, startsFresh } from "../analyze/tokenizer.js";
 
 export interface Snippet {
@@ -67,7 +67,7 @@ function findMatches(body: string, wanted: Set<string>, offset = 0): Match[] {
   const firstLetters = new Set(prefixes.map((p) => p.charCodeAt(0)));
   const accept = (surface: string) => {
     if (!firstLetters.has(surface.charCodeAt(0))) return false;
-    const word = surface.includes("'") ? surface.replace(/'/g, "") : surface;
+    const word = withoutApostrophes(surface);
     return prefixes.some((p) => word.startsWith(p));
   };
   const matches: Match[] = [];

@@ -2,7 +2,7 @@
  * Turns a query string into its words: analyzed as articles are, abbreviations spelled out as the
  * archive writes them, chatter weighed down; and, when it names one, an article number.
  */
-import { analyzeToTokens } from "../analyze/analyzer.js";
+import { analyzeToTokens, withoutApostrophes } from "../analyze/analyzer.js";
 import { archiveVersion, expandAlias, numberWithUnit, tagTermsFor } from "./aliases.js";
 import { WEIGHTS } from "../rank/weights.js";
 import { isChatter, isUserVoice } from "./chatter.js";
@@ -24,7 +24,6 @@ const OLD_ARTICLE_LINK = /\barticles\/q(\d{1,4})\/(\d)\/(\d\d)\b/i;
 /** A query that is only a number, as people type an article number. */
 const BARE_NUMBER = /^\s*(\d{3,7})\s*$/;
 const LETTERS = /^[a-z\u00c0-\u024f]+$/;
-const APOSTROPHES = /'/g;
 /** A word joined by one of these to more letters or digits is part of an identifier (`msmi` in `msmi.exe`). */
 const JOINED_BEFORE = /\w[._]$/;
 const JOINED_AFTER = /^[._]\w/;
@@ -78,8 +77,8 @@ export function parseQuery(typed: string): ParsedQuery {
   const quoted = [...searched.matchAll(QUOTED_VALUE)].map((m) => [m.index!, m.index! + m[0].length]);
   const tokens = analyzeToTokens(searched);
   for (const token of tokens) {
-    // Apostrophes dropped, as the analyzer drops them: "won't" typed so is the chatter "wont" is.
-    const surface = searched.slice(token.start, token.end).toLowerCase().replace(APOSTROPHES, "");
+    // The word as the analyzer reads it: "won't" typed so is the chatter "wont" is.
+    const surface = withoutApostrophes(searched.slice(token.start, token.end).toLowerCase());
     const pos = token.pos + shift;
     const phrase = phrases.find((p) => token.start >= p.start && token.end <= p.end);
     if (phrase) {

@@ -90,9 +90,9 @@ export const COORDINATION_WORDS = 4;
  * question's words of middling rarity ("mode", "prompt", "checked") is scored though it lacks the
  * user's one rare word ("notepad"): on realistic queries written since (100, never tuned on)
  * MRR@10 .823 -> .843 (errmsg .820 -> .860, keywords .920 -> .960), forum posts .651 (=),
- * real-dev .736 (=), dev unchanged. It costs CPU: +2% per search over people's queries (long,
- * where the long-question rule it replaces already brought in the titles of words up to 10%),
- * +13-15% over the dev set's short ones (p99 +8%), measured in one process taking turns per query.
+ * real-dev .736 (=), dev unchanged. It costs CPU per search: +10-14% over the dev set's short
+ * queries (p99 +6-10%), +25-30% over people's long ones (real-dev and the sets written since),
+ * measured in fresh processes of the build before and this one, taking turns.
  */
 export const COMMON_SHARE = 0.1;
 /** ...and by at least this many articles (a small archive scores everything). */

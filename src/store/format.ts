@@ -73,7 +73,13 @@ export const STORE_DICTIONARY_BYTES = 32 * 1024;
 const LENGTH_STEP = Math.log(1.05);
 /** The code of `length`, to the nearest step of 5%. */
 export function lengthCode(length: number): number {
-  return length <= 0 ? 0 : Math.min(255, Math.round(Math.log(length) / LENGTH_STEP) + 1);
+  return codeInSteps(length, 1);
+}
+
+/** The code of `length` to the nearest of every `stride`-th code (steps of 5% each); 0 for a stride of 0. */
+function codeInSteps(length: number, stride: number): number {
+  if (length <= 0 || stride === 0) return 0;
+  return Math.min(255, stride * Math.round(Math.log(length) / (stride * LENGTH_STEP)) + 1);
 }
 /** The length each code stands for. */
 export const LENGTH_OF_CODE = Uint16Array.from({ length: 256 }, (_, code) => (code === 0 ? 0 : Math.min(0xffff, Math.round(Math.exp((code - 1) * LENGTH_STEP)))));
@@ -99,9 +105,7 @@ export const LENGTH_KEPT: readonly boolean[] = LENGTH_CODE_STRIDE.map((stride) =
 
 /** The code the index keeps for field `field`'s length `length`: 0 for a field whose length is not kept. */
 export function fieldLengthCode(field: number, length: number): number {
-  const stride = LENGTH_CODE_STRIDE[field]!;
-  if (length <= 0 || stride === 0) return 0;
-  return Math.min(255, stride * Math.round(Math.log(length) / (stride * LENGTH_STEP)) + 1);
+  return codeInSteps(length, LENGTH_CODE_STRIDE[field]!);
 }
 
 export const SECTION_NAMES = [
