@@ -69,12 +69,20 @@ export const ownEvalDir = join(packageRoot, "bench", "eval");
 
 /**
  * A query set by name: the project's own (`real-extra.jsonl`, `forum-extra.jsonl` in bench/eval),
- * one of ../shared/eval (`dev.jsonl`, `real-dev.jsonl`), or a set at a path of its own.
+ * one of ../shared/eval (`dev.jsonl`, `real-dev.jsonl`), or a set at a path of its own (absolute,
+ * or from the working folder: `bench/.cache/fresh-symptom.jsonl`).
  */
 export function loadEvalSet(name: string): EvalQuery[] {
-  const own = join(ownEvalDir, name);
-  return readFileSync(!isAbsolute(name) && existsSync(own) ? own : resolve(sharedDir, "eval", name), "utf8")
+  return readFileSync(evalSetPath(name), "utf8")
     .split("\n")
     .filter((line) => line.trim())
     .map((line) => JSON.parse(line) as EvalQuery);
+}
+
+function evalSetPath(name: string): string {
+  if (isAbsolute(name)) return name;
+  const own = join(ownEvalDir, name);
+  if (existsSync(own)) return own;
+  const shared = resolve(sharedDir, "eval", name);
+  return existsSync(shared) || !existsSync(name) ? shared : resolve(name);
 }
