@@ -9,7 +9,7 @@
  * How dev's queries were made, as read back from them (158 of its articles): the words keep the
  * section's order; none is a stopword or shares its stem with a title word; 4 words in about half
  * of them, 5, 6 and 7 in the rest (PICK_SIZES); and a word is picked less the more articles hold it
- * (PICK_ODDS): every fourth word of the section held by fewer than 3,000 articles was picked, one in
+ * (pickOdds): nearly half of the section's words held by 10 to 3,000 articles were picked, one in
  * ten of those held by 9,000-12,000, hardly any of those held by more than 18,000 or by fewer than 10.
  *
  * Usage: node dist/bench/fresh-symptoms.js [--count N] [--seed S] [--out FILE]
