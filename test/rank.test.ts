@@ -10,7 +10,7 @@ import { parseArticle } from "../src/parse/article.js";
 import { articleNumberIn, parseQuery } from "../src/query/parse.js";
 import { idf, inverseAverages, occurrenceUnit, occurrenceUnits, pseudoFrequency, saturate } from "../src/rank/bm25f.js";
 import { TopK } from "../src/rank/topk.js";
-import { coverageBonus, DIALOG_PHRASE_PAIRS, fullPhrasePairs, leadEmphasis, LONG_QUERY_WORDS, queryWeights, RARE_SHARE, titlePhraseShare } from "../src/rank/scorer.js";
+import { coverageBonus, DIALOG_PHRASE_PAIRS, fullPhrasePairs, leadEmphasis, LONG_QUERY_WORDS, queryWeights, RARE_SHARE, titlePhraseShare } from "../src/rank/features.js";
 import { WEIGHTS } from "../src/rank/weights.js";
 import type { PlannedGroup, QueryPlan } from "../src/query/expand.js";
 import type { IndexReader, TermEntry } from "../src/store/reader.js";

@@ -16,7 +16,7 @@ export interface RankedDoc {
   scoredBy?: ScoredBy;
 }
 
-/** How one plan's documents were scored: the plan, and how much of it the candidates' titles or query words named (scorer.ts readLead). */
+/** How one plan's documents were scored: the plan, and how much of it the candidates' titles or query words named (features.ts readLead). */
 export interface ScoredBy {
   plan: QueryPlan;
   namedShare: number;

@@ -15,16 +15,16 @@ export interface RankingWeights {
    */
   fieldWeights: readonly number[];
   fieldB: readonly number[];
-  /** Coverage bonus per field, FIELDS order; fields at 0 take no part (scorer.ts COVERAGE_BONUS). */
+  /** Coverage bonus per field, FIELDS order; fields at 0 take no part (features.ts COVERAGE_BONUS). */
   coverageBonus: readonly number[];
-  /** Title phrase points (scorer.ts PHRASE_BONUS). */
+  /** Title phrase points (features.ts PHRASE_BONUS). */
   phraseBonus: number;
-  /** Power of the share of the query's idf mass an article holds (scorer.ts COORDINATION_POWER). */
+  /** Power of the share of the query's idf mass an article holds (features.ts COORDINATION_POWER). */
   coordinationPower: number;
-  /** How-to title-held points and list-of-words title/query-words points (scorer.ts). */
+  /** How-to title-held points and list-of-words title/query-words points (features.ts). */
   titleHeldBonus: number;
   namedHeldBonus: number;
-  /** Lead coverage emphasis for a short symptom no title names (scorer.ts LEAD_EMPHASIS). */
+  /** Lead coverage emphasis for a short symptom no title names (features.ts LEAD_EMPHASIS). */
   leadEmphasis: number;
   /** What a chatty word counts for against a content word (query/chatter.ts). */
   chatterWeight: number;
