@@ -26,7 +26,7 @@ import type { Article } from "../src/parse/types.js";
 import { readSource } from "../src/read/source.js";
 import { IndexReader } from "../src/store/reader.js";
 import { loadEngine } from "./peers/registry.js";
-import { seededRandom } from "./seeded-random.js";
+import { seededRandom, shuffle } from "./seeded-random.js";
 import { archiveTarball, benchCacheDir, benchIndexDir, commandLine, ensureIndex, loadEvalSet, requireArchive, usageError, type EvalQuery } from "./shared.js";
 
 const USAGE = "node dist/bench/fresh-symptoms.js [--count N] [--seed S] [--out FILE]";
@@ -75,12 +75,8 @@ export function symptomQuery(article: Pick<Article, "title" | "text" | "sections
   });
   const size = drawSize(random);
   if (eligible.length < PICK_SIZES[0]![0]) return undefined;
-  // A partial Fisher-Yates shuffle draws the words; the query keeps the section's order.
-  for (let i = eligible.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [eligible[i], eligible[j]] = [eligible[j]!, eligible[i]!];
-  }
-  return eligible
+  // The words are drawn in a random order; the query keeps the section's.
+  return shuffle(eligible, random)
     .slice(0, Math.min(size, eligible.length))
     .sort((a, b) => firstAt.get(a)! - firstAt.get(b)!)
     .join(" ");
@@ -130,11 +126,7 @@ async function main(): Promise<void> {
     const query = symptomQuery(article, docFreq, random);
     if (query) candidates.push({ article: article.number, id: article.id, query });
   }
-  for (let i = candidates.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [candidates[i], candidates[j]] = [candidates[j]!, candidates[i]!];
-  }
-  const queries: EvalQuery[] = candidates
+  const queries: EvalQuery[] = shuffle(candidates, random)
     .slice(0, count)
     .sort((a, b) => a.article - b.article)
     .map((c, i) => ({ qid: `fresh-symptom-${i + 1}`, class: "symptom", query: c.query, relevant: [c.id] }));

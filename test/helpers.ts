@@ -46,7 +46,7 @@ export const sharedTarball: string | undefined = (() => {
 export const NO_SHARED = "../shared/kbarchive/kb.tar.gz is not present: full-archive test skipped";
 
 /** A seeded pseudo-random generator, so randomized tests repeat exactly. */
-export { seededRandom as random } from "../bench/seeded-random.js";
+export { seededRandom as random, shuffle } from "../bench/seeded-random.js";
 
 /** The built CLI: the command package.json's bin installs (it runs the CLI's bundle). */
 export const CLI = join(projectRoot, (JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")) as { bin: { kbsearch: string } }).bin.kbsearch);

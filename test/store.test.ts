@@ -1,6 +1,6 @@
 /** The index store: varints, the postings codec, and a written index read back, whole and damaged. */
 import { after, before, describe, test } from "node:test";
-import { buildSampleIndex, dataStartOf, random } from "./helpers.js";
+import { buildSampleIndex, dataStartOf, random, shuffle } from "./helpers.js";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -525,11 +525,7 @@ describe("index file", () => {
     // Every term and the absent ones, shuffled, some twice, in a fresh reader (no block decoded yet)
     // and again in one whose blocks lookup has decoded.
     const asked = [...allTerms, ...absent, ...allTerms.filter((_, i) => i % 5 === 0)];
-    const rand = random(7);
-    for (let i = asked.length - 1; i > 0; i--) {
-      const j = Math.floor(rand() * (i + 1));
-      [asked[i], asked[j]] = [asked[j]!, asked[i]!];
-    }
+    shuffle(asked, random(7));
     assert.ok(allTerms.some((t) => /[^\x00-\x7f]/.test(t)), "a non-ASCII term is asked for");
     const strip = (e: TermEntry | undefined) => e && { ...e };
     withReader((reader) => {
