@@ -79,10 +79,9 @@ export function loadEvalSet(name: string): EvalQuery[] {
     .map((line) => JSON.parse(line) as EvalQuery);
 }
 
+/** The first of bench/eval, ../shared/eval and the working folder holding `name` (../shared/eval's path, for the error, when none does). */
 function evalSetPath(name: string): string {
   if (isAbsolute(name)) return name;
-  const own = join(ownEvalDir, name);
-  if (existsSync(own)) return own;
-  const shared = resolve(sharedDir, "eval", name);
-  return existsSync(shared) || !existsSync(name) ? shared : resolve(name);
+  const places = [join(ownEvalDir, name), resolve(sharedDir, "eval", name), resolve(name)];
+  return places.find((path) => existsSync(path)) ?? places[1]!;
 }

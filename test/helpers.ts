@@ -9,7 +9,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { unpack } from "msgpackr/unpack";
 import { buildIndex } from "../src/index.js";
-import { INDEX_FILE, PREAMBLE_BYTES } from "../src/store/format.js";
+import { dataStart, HEADER_LENGTH_AT, INDEX_FILE, PREAMBLE_BYTES } from "../src/store/format.js";
 
 /**
  * The tests' own per-user data folder, in place of the user's (~/.local/share/kbsearch): the
@@ -103,7 +103,7 @@ export async function serveLocally(handler: http.RequestListener): Promise<{ bas
 
 /** Where an index file's data region starts: the 8-byte boundary after its preamble and header (format.ts). */
 export function dataStartOf(indexFile: Buffer): number {
-  return (PREAMBLE_BYTES + indexFile.readUInt32LE(12) + 7) & ~7;
+  return dataStart(indexFile.readUInt32LE(HEADER_LENGTH_AT));
 }
 
 /**
@@ -113,7 +113,7 @@ export function dataStartOf(indexFile: Buffer): number {
 export function assertSameIndex(dirA: string, dirB: string, sameSource = true): void {
   const [a, b] = [dirA, dirB].map((dir) => {
     const bytes = readFileSync(join(dir, INDEX_FILE));
-    const headerLength = bytes.readUInt32LE(12);
+    const headerLength = bytes.readUInt32LE(HEADER_LENGTH_AT);
     const header = unpack(bytes.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + headerLength)) as Record<string, unknown>;
     delete header.createdAt;
     if (!sameSource) delete header.source;

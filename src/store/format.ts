@@ -59,6 +59,16 @@ export const MAGIC = "KBSRCHIX";
 export const FORMAT_VERSION = 11;
 export const INDEX_FILE = "kbsearch.idx";
 export const PREAMBLE_BYTES = 20;
+/** Where the preamble keeps the header's length (a u32, little-endian). */
+export const HEADER_LENGTH_AT = 12;
+
+/**
+ * Where an index's data region starts: the 8-byte boundary after the preamble and a header of
+ * `headerLength` bytes (arithmetic, not bit masks: a damaged length may pass 2^31).
+ */
+export function dataStart(headerLength: number): number {
+  return Math.ceil((PREAMBLE_BYTES + headerLength) / 8) * 8;
+}
 export const TERMS_PER_BLOCK = 64;
 /**
  * The store's deflate dictionary is at most deflate's window: lines many articles share

@@ -8,7 +8,7 @@
 import { ANALYZER_ID } from "../analyze/analyzer.js";
 import { KbSearchError } from "../errors.js";
 import {
-  FIELD_COUNT, FORMAT_VERSION, MAGIC, PREAMBLE_BYTES, SECTION_NAMES, TERMS_PER_BLOCK,
+  dataStart, FIELD_COUNT, FORMAT_VERSION, HEADER_LENGTH_AT, MAGIC, PREAMBLE_BYTES, SECTION_NAMES, TERMS_PER_BLOCK,
   type IndexHeader, type SectionName, type StoredDoc, type StoredHeader,
 } from "./format.js";
 import { BytesNotHere, type ByteRange, type ByteSource } from "./byte-source.js";
@@ -113,9 +113,8 @@ export class IndexReader {
       throw new KbSearchError("index-version", `${this.path} was built by ${whose} kbsearch (index format ${version}; this one reads format ${FORMAT_VERSION})${this.advice()}`);
     }
     if (preamble.length < PREAMBLE_BYTES) throw this.corrupt(`is truncated (${this.fileSize} bytes)`);
-    const headerLength = view.getUint32(12, true);
-    // The data region starts at the next 8-byte boundary (arithmetic, not bit masks: a damaged length may pass 2^31).
-    this.dataStart = Math.ceil((PREAMBLE_BYTES + headerLength) / 8) * 8;
+    const headerLength = view.getUint32(HEADER_LENGTH_AT, true);
+    this.dataStart = dataStart(headerLength);
     if (this.dataStart > this.fileSize) throw this.corrupt(`is truncated or its header length is damaged (${this.fileSize} bytes, its header alone needs ${this.dataStart})`);
     const headerBytes = this.readAt(PREAMBLE_BYTES, headerLength);
     if (codecs.crc32(headerBytes) !== view.getUint32(16, true)) throw this.corrupt("has a damaged header (checksum mismatch)");

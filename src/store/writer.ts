@@ -18,7 +18,7 @@ import { ChunkChecksums, chunkCount } from "./checksum.js";
 import { StoreBlockCompressor, storeDictionaryCrc } from "./store-blocks.js";
 import type { IndexReader } from "./reader.js";
 import {
-  FIELD_COUNT, fieldLengthCode, FORMAT_VERSION, INDEX_FILE, LENGTH_OF_CODE, MAGIC, PREAMBLE_BYTES, TERMS_PER_BLOCK,
+  dataStart, FIELD_COUNT, fieldLengthCode, FORMAT_VERSION, HEADER_LENGTH_AT, INDEX_FILE, LENGTH_OF_CODE, MAGIC, PREAMBLE_BYTES, TERMS_PER_BLOCK,
   SECTION_NAMES, type SectionName, type SectionRange, type StoredHeader,
 } from "./format.js";
 import { encodeSkipTable, skipTableBytes } from "./postings.js";
@@ -193,7 +193,7 @@ export class IndexWriter {
     };
     return writeAtomically(this.dir, (file) => {
       const headerLength = pack(header).length;
-      file.reserveHead(align8(PREAMBLE_BYTES + headerLength));
+      file.reserveHead(dataStart(headerLength));
       const checksums = new ChunkChecksums();
       file.onFlush = (bytes) => checksums.update(bytes);
       for (const name of SECTION_NAMES) {
@@ -209,7 +209,7 @@ export class IndexWriter {
       const preamble = Buffer.alloc(PREAMBLE_BYTES);
       preamble.write(MAGIC, 0, "latin1");
       preamble.writeUInt32LE(FORMAT_VERSION, 8);
-      preamble.writeUInt32LE(headerBytes.length, 12);
+      preamble.writeUInt32LE(headerBytes.length, HEADER_LENGTH_AT);
       preamble.writeUInt32LE(crc32(headerBytes), 16);
       file.writeAt(Buffer.concat([preamble, headerBytes]), 0);
     });

@@ -11,7 +11,7 @@ import { KbSearchError } from "../errors.js";
 import { packageRoot } from "../paths.js";
 import type { ByteSource } from "../store/byte-source.js";
 import { u32 } from "../store/bytes.js";
-import { INDEX_FILE, PREAMBLE_BYTES, SECTION_NAMES, type SectionName, type StoredHeader } from "../store/format.js";
+import { dataStart as dataStartAfter, HEADER_LENGTH_AT, INDEX_FILE, PREAMBLE_BYTES, SECTION_NAMES, type SectionName, type StoredHeader } from "../store/format.js";
 import { decodeMsgpack } from "../store/msgpack.js";
 import { IndexReader, type TermEntry } from "../store/index-reader.js";
 import { nodeCodecs } from "../store/node-codecs.js";
@@ -105,7 +105,7 @@ export function writeSite(dir: string, options: SiteOptions): SiteReport {
     writeFileSync(target, bytes);
     written.push({ path, bytes: bytes.length });
   };
-  const dataStart = (PREAMBLE_BYTES + file.readUInt32LE(12) + 7) & ~7;
+  const dataStart = dataStartAfter(file.readUInt32LE(HEADER_LENGTH_AT));
   const filterOf = (position: number, length: number): RangeFilter => {
     const name = SECTION_NAMES.find((n) => dataStart + reader.header.sections[n].offset === position && reader.header.sections[n].length === length);
     return name === undefined ? "" : SECTION_FILTERS[name] ?? "";
@@ -186,7 +186,7 @@ export function writeSite(dir: string, options: SiteOptions): SiteReport {
  * not check chunks, and 22 KB of checksums do not compress), the header's own checksum made anew.
  */
 function pageHeader(file: Buffer): Buffer {
-  const headerLength = file.readUInt32LE(12);
+  const headerLength = file.readUInt32LE(HEADER_LENGTH_AT);
   const out = Buffer.from(file.subarray(0, PREAMBLE_BYTES + headerLength));
   const headerBytes = out.subarray(PREAMBLE_BYTES);
   const { integrity } = decodeMsgpack(headerBytes) as StoredHeader;
