@@ -10,6 +10,8 @@ import { parseArticle } from "../src/parse/article.js";
 import { articleNumberIn, parseQuery } from "../src/query/parse.js";
 import { idf, inverseAverages, occurrenceUnit, occurrenceUnits, pseudoFrequency, saturate } from "../src/rank/bm25f.js";
 import { TopK } from "../src/rank/topk.js";
+import { MIN_RUN, queryRun, RUN_WORD_POINTS, runPoints, verbatimRun } from "../src/rank/verbatim.js";
+import { findTerms } from "../src/analyze/term-places.js";
 import { coverageBonus, DIALOG_PHRASE_PAIRS, fullPhrasePairs, leadEmphasis, LONG_QUERY_WORDS, queryWeights, RARE_SHARE, titlePhraseShare } from "../src/rank/features.js";
 import { WEIGHTS } from "../src/rank/weights.js";
 import type { PlannedGroup, QueryPlan } from "../src/query/expand.js";
@@ -436,5 +438,40 @@ describe("snippet", () => {
     const from = text.indexOf("\n\nThe first") + 1;
     const snippet = makeSnippet(text, from, text.length, ["nomatch"]);
     assert.ok(snippet.text.startsWith("The first words"), snippet.text);
+  });
+});
+
+describe("verbatim runs (rank/verbatim.ts)", () => {
+  const runOf = (query: string, ...texts: string[]) => verbatimRun(queryRun(query)!, texts);
+
+  test("a pasted message is one run, its stopwords keeping their places", () => {
+    const text = "SYMPTOMS\n\nWhen you drag a picture, Word reports:\n\n   There are too many edits in the document. This operation will be incomplete.";
+    assert.equal(runOf("There are too many edits in the document", text), 4); // too, many, edits, document
+    // A word in the stopword's place breaks no run (only places count); a word more does.
+    assert.equal(runOf("too many edits in the document", "too many edits to the document"), 4);
+    assert.equal(runOf("too many edits in the document", "too many edits in this big document"), 3);
+  });
+
+  test("words out of order or apart are no run; the longest of several counts, in any one text", () => {
+    assert.equal(runOf("spooler stops responding", "the service stops, the spooler is not responding"), 1);
+    assert.equal(runOf("print spooler stops responding", "print spooler fails", "the spooler stops responding"), 3);
+    // Query words further apart than a run can hold are read apart: their places are not next to each other.
+    assert.equal(runOf("spooler stops responding", `spooler ${"x".repeat(80)} stops responding`), 2);
+  });
+
+  test("short queries make no run, and runs shorter than MIN_RUN add nothing", () => {
+    assert.equal(queryRun("heap corruption"), undefined);
+    assert.equal(runPoints(MIN_RUN - 1), 0);
+    assert.equal(runPoints(MIN_RUN), RUN_WORD_POINTS);
+    assert.equal(runPoints(MIN_RUN + 3), 4 * RUN_WORD_POINTS);
+  });
+
+  test("found places agree with analyzing the whole text, where it reads a stretch at a time", () => {
+    const text = "Error: kernel32.dll cannot start. Run SETUP.EXE /F to fix the S E R V P A C K files, then restart.";
+    const wanted = new Set(["kernel32.dll", "dll", "start", "setup.exe", "setup", "servpack", "restart"]);
+    const whole = analyzeToTokens(text).filter((t) => wanted.has(t.term));
+    const found = findTerms(text, wanted, 0, 1000);
+    assert.equal(found.length, 7);
+    assert.deepEqual(found.map((f) => [f.term, f.start, f.end, f.pos]), whole.map((t) => [t.term, t.start, t.end, t.pos]));
   });
 });

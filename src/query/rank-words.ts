@@ -3,6 +3,7 @@
  * by number first. The engine's plain search and each branch of a query with operators share it.
  */
 import type { Scorer } from "../rank/scorer.js";
+import { queryRun, runPoints, verbatimRun, VERBATIM_DEPTH } from "../rank/verbatim.js";
 import type { IndexReader } from "../store/index-reader.js";
 import type { QueryPlan } from "./expand.js";
 import type { ParsedQuery } from "./types.js";
@@ -14,6 +15,8 @@ export interface RankedDoc {
   match: "id" | "text";
   /** What scored it, when the query's branches score apart (`a OR b`): what `explain` tells its score by. */
   scoredBy?: ScoredBy;
+  /** The longest run of the query's words it says verbatim, and the points that added (rank/verbatim.ts), when rescored for one. */
+  verbatim?: { words: number; points: number };
 }
 
 /** How one plan's documents were scored: the plan, and how much of it the candidates' titles or query words named (features.ts readLead). */
@@ -37,16 +40,20 @@ export interface WordRanking {
  * The best `k` documents for `plan`; with `allowed`, only documents whose byte there is 1. With
  * `each`, every document matching is told to it with its score, but the one the query names by
  * number, which is ranked first as the id match. With `matched`, every document matching has its
- * byte there set to 1.
+ * byte there set to 1. Ranked by score, the first VERBATIM_DEPTH are rescored by the runs of the
+ * query's words they say verbatim (rank/verbatim.ts); told to `each`, scores are the scorer's.
  */
 export function rankWords(reader: IndexReader, scorer: Scorer, parsed: ParsedQuery, plan: QueryPlan, k: number, allowed?: Uint8Array, each?: (doc: number, score: number) => void, matched?: Uint8Array): WordRanking {
   const named = parsed.articleNumber === undefined ? undefined : reader.docForArticle(parsed.articleNumber);
   const pinnedDoc = named !== undefined && (!allowed || allowed[named]) ? named : undefined;
-  const scored = scorer.score(plan, k, pinnedDoc, allowed, each && ((doc, score) => doc !== pinnedDoc && each(doc, score)), matched);
+  const depth = each ? k : Math.max(k, VERBATIM_DEPTH);
+  const scored = scorer.score(plan, depth, pinnedDoc, allowed, each && ((doc, score) => doc !== pinnedDoc && each(doc, score)), matched);
   if (matched && pinnedDoc !== undefined) matched[pinnedDoc] = 1;
+  const byText: RankedDoc[] = scored.top.filter((s) => s.doc !== pinnedDoc).map((s) => ({ doc: s.doc, score: s.score, match: "text" }));
+  if (!each) rescoreVerbatim(reader, parsed.text, byText);
   const ranked: RankedDoc[] = [];
   if (pinnedDoc !== undefined) ranked.push({ doc: pinnedDoc, score: scored.watched?.score ?? 0, match: "id" });
-  for (const s of scored.top) if (s.doc !== pinnedDoc) ranked.push({ doc: s.doc, score: s.score, match: "text" });
+  ranked.push(...byText.slice(0, k));
   const pinnedOnly = pinnedDoc !== undefined && !scored.watched ? 1 : 0;
   return {
     ranked,
@@ -54,4 +61,29 @@ export function rankWords(reader: IndexReader, scorer: Scorer, parsed: ParsedQue
     namedShare: scored.namedShare,
     missingArticle: parsed.articleNumber !== undefined && named === undefined ? parsed.articleNumber : undefined,
   };
+}
+
+/**
+ * Adds to each of the first VERBATIM_DEPTH of `ranked` (best first) the points of the longest run
+ * of the query's words its title or text says verbatim, and orders them again. Those further down
+ * keep their scores, which no rescored one's falls below: the points are never negative.
+ */
+function rescoreVerbatim(reader: IndexReader, text: string, ranked: RankedDoc[]): void {
+  const run = queryRun(text);
+  if (!run || ranked.length === 0) return;
+  const top = ranked.slice(0, VERBATIM_DEPTH);
+  // Said at once: a browser fetches the page's stored text together (the hits show it after).
+  reader.willReadStored(top.map((r) => r.doc));
+  for (const r of top) {
+    const stored = reader.stored(r.doc);
+    const words = verbatimRun(run, [stored.title, stored.text]);
+    const points = runPoints(words);
+    if (points > 0) {
+      r.score += points;
+      r.verbatim = { words, points };
+    }
+  }
+  // Ties keep the scorer's order (a stable sort): the newer issue of a text first.
+  top.sort((a, b) => b.score - a.score);
+  ranked.splice(0, top.length, ...top);
 }

@@ -113,7 +113,7 @@ export class SearchEngine {
         match: r.match,
         snippet: snippet.text,
         highlights: snippet.highlights,
-        ...(options.explain && scoredBy ? { explain: explanations().explainScore(this.reader, scoredBy.plan, r.doc, scoredBy.namedShare) } : {}),
+        ...(options.explain && scoredBy ? { explain: explanations().explainScore(this.reader, scoredBy.plan, r.doc, scoredBy.namedShare, r.verbatim) } : {}),
       };
     });
     return {

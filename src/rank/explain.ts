@@ -24,7 +24,7 @@ interface Match {
 }
 
 /** `namedShare`: how much of the query the candidates' titles or query words named, as the scorer found it over all of them (readLead). */
-export function explainScore(index: IndexReader, plan: QueryPlan, doc: number, namedShare: number): ScorePart[] {
+export function explainScore(index: IndexReader, plan: QueryPlan, doc: number, namedShare: number, verbatim?: { words: number; points: number }): ScorePart[] {
   const invAvg = inverseAverages(index.header.avgFieldLength);
   const parts: ScorePart[] = [];
   const termParts = (m: Match) =>
@@ -86,6 +86,8 @@ export function explainScore(index: IndexReader, plan: QueryPlan, doc: number, n
     const total = parts.reduce((sum, p) => sum + p.points, 0);
     parts.push({ field: `coordination x${factor.toFixed(2)}`, term: "", kind: "bonus", tf: 0, points: total * factor - total });
   }
+  // Added to the score as it stood (rank-words.ts rescoreVerbatim), after the coordination.
+  if (verbatim) parts.push({ field: `verbatim run of ${verbatim.words} words`, term: "", kind: "bonus", tf: 0, points: verbatim.points });
   return parts.sort((a, b) => b.points - a.points);
 }
 
