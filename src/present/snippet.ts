@@ -3,7 +3,7 @@
  * distinct query terms) and marks the terms in it. Terms are found by the same analyzer that
  * indexed the article, so a highlight is exactly a match; offsets come from its tokens.
  */
-import { findTerms } from "../analyze/term-places.js";
+import { findTerms, type FoundTerm } from "../analyze/term-places.js";
 
 export interface Snippet {
   text: string;
@@ -21,9 +21,14 @@ interface Match {
   term: string;
 }
 
-export function makeSnippet(text: string, from: number, to: number, terms: readonly string[]): Snippet {
+/**
+ * The snippet of text[from, to) for `terms`. `found`, when given, is where they stand in the whole
+ * text (findTerms over it, for these terms and maybe more), found before: the snippet takes its own
+ * from it rather than seeking them again.
+ */
+export function makeSnippet(text: string, from: number, to: number, terms: readonly string[], found?: readonly FoundTerm[]): Snippet {
   const wanted = new Set(terms);
-  const matches = findTerms(text.slice(from, to), wanted, from);
+  const matches = found ? found.filter((m) => m.start >= from && m.end <= to && wanted.has(m.term)) : findTerms(text.slice(from, to), wanted, from);
   const bodyStart = skipSpace(text, from, to);
   let start = bodyStart;
   if (matches.length) {

@@ -10,6 +10,7 @@ export interface BranchScore {
   branch: number;
   score: number;
   match: RankedDoc["match"];
+  verbatim?: RankedDoc["verbatim"];
 }
 
 export class BranchMatches {
@@ -20,6 +21,8 @@ export class BranchMatches {
   /** With every branch kept: per branch, each document's score there (NaN: not matched) and its id match. */
   private readonly scores: Float64Array[] | undefined;
   private readonly idDocs: number[];
+  /** The verbatim runs rescored into a branch's scores (rank-words.ts), by branch x docCount + doc: a first page's few. */
+  private readonly verbatims = new Map<number, NonNullable<RankedDoc["verbatim"]>>();
   /** How many documents matched any branch. */
   count = 0;
 
@@ -35,8 +38,9 @@ export class BranchMatches {
    * Records that `branch` matched `doc` with `score`. Branches are added in order, each document
    * once per branch; a later branch takes a document's best only with a higher score.
    */
-  add(doc: number, branch: number, score: number, match: RankedDoc["match"]): void {
+  add(doc: number, branch: number, score: number, match: RankedDoc["match"], verbatim?: RankedDoc["verbatim"]): void {
     if (this.scores) this.scores[branch]![doc] = score;
+    if (verbatim) this.verbatims.set(this.key(branch, doc), verbatim);
     if (match === "id") this.idDocs[branch] = doc;
     const best = this.best[doc]!;
     if (best < 0) this.count++;
@@ -53,7 +57,8 @@ export class BranchMatches {
     for (let doc = 0; doc < best.length; doc++) {
       const branch = best[doc]!;
       if (branch < 0) continue;
-      ranked.push({ doc, score: bestScore[doc]!, match: bestById[doc] ? "id" : "text", scoredBy: scoredBy[branch] });
+      const verbatim = this.verbatims.get(this.key(branch, doc));
+      ranked.push({ doc, score: bestScore[doc]!, match: bestById[doc] ? "id" : "text", scoredBy: scoredBy[branch], ...(verbatim && { verbatim }) });
     }
     return ranked;
   }
@@ -64,8 +69,13 @@ export class BranchMatches {
     const found: BranchScore[] = [];
     for (let branch = 0; branch < this.branches; branch++) {
       const score = this.scores[branch]![doc]!;
-      if (!Number.isNaN(score)) found.push({ branch, score, match: this.idDocs[branch] === doc ? "id" : "text" });
+      const verbatim = this.verbatims.get(this.key(branch, doc));
+      if (!Number.isNaN(score)) found.push({ branch, score, match: this.idDocs[branch] === doc ? "id" : "text", ...(verbatim && { verbatim }) });
     }
     return found.sort((a, b) => b.score - a.score);
+  }
+
+  private key(branch: number, doc: number): number {
+    return branch * this.best.length + doc;
   }
 }

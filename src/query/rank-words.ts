@@ -3,7 +3,8 @@
  * by number first. The engine's plain search and each branch of a query with operators share it.
  */
 import type { Scorer } from "../rank/scorer.js";
-import { queryRun, runPoints, verbatimRun, VERBATIM_DEPTH } from "../rank/verbatim.js";
+import { findTerms, type FoundTerm } from "../analyze/term-places.js";
+import { queryRun, RUN_BRIDGE, runIn, runPoints, verbatimRun, VERBATIM_DEPTH } from "../rank/verbatim.js";
 import type { IndexReader } from "../store/index-reader.js";
 import type { QueryPlan } from "./expand.js";
 import type { ParsedQuery } from "./types.js";
@@ -17,6 +18,14 @@ export interface RankedDoc {
   scoredBy?: ScoredBy;
   /** The longest run of the query's words it says verbatim, and the points that added (rank/verbatim.ts), when rescored for one. */
   verbatim?: { words: number; points: number };
+  /** Where the plan's terms stand in its stored text, found rescoring it: its snippet's highlights, which need not be sought again. */
+  places?: FoundPlaces;
+}
+
+/** Terms found in an article's text (analyze/term-places.ts), and the terms that were sought. */
+export interface FoundPlaces {
+  sought: ReadonlySet<string>;
+  found: FoundTerm[];
 }
 
 /** How one plan's documents were scored: the plan, and how much of it the candidates' titles or query words named (features.ts readLead). */
@@ -50,7 +59,7 @@ export function rankWords(reader: IndexReader, scorer: Scorer, parsed: ParsedQue
   const scored = scorer.score(plan, depth, pinnedDoc, allowed, each && ((doc, score) => doc !== pinnedDoc && each(doc, score)), matched);
   if (matched && pinnedDoc !== undefined) matched[pinnedDoc] = 1;
   const byText: RankedDoc[] = scored.top.filter((s) => s.doc !== pinnedDoc).map((s) => ({ doc: s.doc, score: s.score, match: "text" }));
-  if (!each) rescoreVerbatim(reader, parsed.text, byText);
+  if (!each) rescoreVerbatim(reader, parsed.text, plan, byText);
   const ranked: RankedDoc[] = [];
   if (pinnedDoc !== undefined) ranked.push({ doc: pinnedDoc, score: scored.watched?.score ?? 0, match: "id" });
   ranked.push(...byText.slice(0, k));
@@ -66,17 +75,21 @@ export function rankWords(reader: IndexReader, scorer: Scorer, parsed: ParsedQue
 /**
  * Adds to each of the first VERBATIM_DEPTH of `ranked` (best first) the points of the longest run
  * of the query's words its title or text says verbatim, and orders them again. Those further down
- * keep their scores, which no rescored one's falls below: the points are never negative.
+ * keep their scores, which no rescored one's falls below: the points are never negative. The plan's
+ * terms are sought in the text along with the run's, for the snippets of the hits shown.
  */
-function rescoreVerbatim(reader: IndexReader, text: string, ranked: RankedDoc[]): void {
+function rescoreVerbatim(reader: IndexReader, text: string, plan: QueryPlan, ranked: RankedDoc[]): void {
   const run = queryRun(text);
   if (!run || ranked.length === 0) return;
+  const sought = new Set([...run.terms, ...plan.groups.flatMap((g) => g.alternatives.map((a) => a.entry.term))]);
   const top = ranked.slice(0, VERBATIM_DEPTH);
   // Said at once: a browser fetches the page's stored text together (the hits show it after).
   reader.willReadStored(top.map((r) => r.doc));
   for (const r of top) {
     const stored = reader.stored(r.doc);
-    const words = verbatimRun(run, [stored.title, stored.text]);
+    const found = findTerms(stored.text, sought, 0, RUN_BRIDGE);
+    r.places = { sought, found };
+    const words = Math.max(verbatimRun(run, [stored.title]), runIn(run, found));
     const points = runPoints(words);
     if (points > 0) {
       r.score += points;

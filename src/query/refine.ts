@@ -97,7 +97,7 @@ export function refinedSearch(reader: IndexReader, scorer: Scorer, syntax: Query
         : rankWords(reader, scorer, parsed, plan, 0, allowed, (doc, score) => matches.add(doc, b, score, "text"));
       missingArticle ??= ranking.missingArticle;
       scoredBy[b] = { plan, namedShare: ranking.namedShare };
-      for (const r of ranking.ranked) matches.add(r.doc, b, r.score, r.match);
+      for (const r of ranking.ranked) matches.add(r.doc, b, r.score, r.match, r.verbatim);
     } else if (parsed.words.length === 0 && branch.prefixes.length === 0 && listsAll) {
       // Filters or exclusions alone: every article they let through.
       scoredBy[b] = { plan, namedShare: 1 };
@@ -271,6 +271,7 @@ interface BranchMatch {
   match: RankedDoc["match"];
   scoredBy: ScoredBy | undefined;
   checks: TextChecks;
+  verbatim?: RankedDoc["verbatim"];
 }
 
 /**
@@ -286,7 +287,7 @@ function checkTexts(reader: IndexReader, candidates: RankedDoc[], found: (doc: n
   for (const { doc, matches } of withMatches) {
     const stored = textual.has(doc) ? reader.stored(doc) : undefined;
     const match = matches.find((m) => !stored || passesTextChecks(stored, m.checks));
-    if (match) passed.push({ doc, score: match.score, match: match.match, scoredBy: match.scoredBy });
+    if (match) passed.push({ doc, score: match.score, match: match.match, scoredBy: match.scoredBy, ...(match.verbatim && { verbatim: match.verbatim }) });
   }
   return passed;
 }

@@ -100,7 +100,9 @@ export class SearchEngine {
     const hits = page.map((r, i): SearchHit => {
       const doc = this.reader.stored(r.doc);
       const scoredBy = r.scoredBy ?? ranking.scoredBy;
-      const snippet = makeSnippet(doc.text, doc.bodyStart, doc.bodyEnd, ranking.terms);
+      // Where rescoring found the words already, when it sought every word shown.
+      const found = r.places && ranking.terms.every((t) => r.places!.sought.has(t)) ? r.places.found : undefined;
+      const snippet = makeSnippet(doc.text, doc.bodyStart, doc.bodyEnd, ranking.terms, found);
       return {
         rank: offset + i + 1,
         id: doc.id,

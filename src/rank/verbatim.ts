@@ -12,7 +12,7 @@
  * further down (the first 20 rescored rank as the first 10 do on every eval set).
  */
 import { analyzeToTokens } from "../analyze/analyzer.js";
-import { findTerms } from "../analyze/term-places.js";
+import { findTerms, type FoundTerm } from "../analyze/term-places.js";
 
 /** How many of the best-scored articles are rescored: the first page. */
 export const VERBATIM_DEPTH = 10;
@@ -26,7 +26,7 @@ export const RUN_WORD_POINTS = 1;
  * holds apart (stopwords, or another word in the place of the query's) are short, and the text
  * between places further apart is not analyzed (analyze/term-places.ts).
  */
-const RUN_BRIDGE = 48;
+export const RUN_BRIDGE = 48;
 
 /** A query's words as typed, for finding runs of them: each term and its place, stopwords counted. */
 export interface QueryRun {
@@ -43,14 +43,15 @@ export function queryRun(text: string): QueryRun | undefined {
 
 /** How many words long the longest run of the query's words in `texts` is (each text on its own: a title, an article). */
 export function verbatimRun(run: QueryRun, texts: readonly string[]): number {
-  let longest = 0;
-  for (const text of texts) {
-    const places = new Map<string, Set<number>>();
-    for (const term of run.terms) places.set(term, new Set());
-    for (const found of findTerms(text, run.terms, 0, RUN_BRIDGE)) places.get(found.term)!.add(found.pos);
-    longest = Math.max(longest, longestRun(run.tokens, places));
-  }
-  return longest;
+  return Math.max(0, ...texts.map((text) => runIn(run, findTerms(text, run.terms, 0, RUN_BRIDGE))));
+}
+
+/** The longest run of the query's words among those `found` in one text (findTerms with RUN_BRIDGE; other terms found are passed over). */
+export function runIn(run: QueryRun, found: readonly FoundTerm[]): number {
+  const places = new Map<string, Set<number>>();
+  for (const term of run.terms) places.set(term, new Set());
+  for (const f of found) places.get(f.term)?.add(f.pos);
+  return longestRun(run.tokens, places);
 }
 
 /** The points a run of `words` words adds to an article's score. */
