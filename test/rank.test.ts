@@ -10,7 +10,7 @@ import { parseArticle } from "../src/parse/article.js";
 import { articleNumberIn, parseQuery } from "../src/query/parse.js";
 import { idf, inverseAverages, occurrenceUnit, occurrenceUnits, pseudoFrequency, saturate } from "../src/rank/bm25f.js";
 import { TopK } from "../src/rank/topk.js";
-import { MIN_RUN, queryRun, RUN_WORD_POINTS, runPoints, verbatimRun } from "../src/rank/verbatim.js";
+import { MIN_RUN, queryRun, RUN_BRIDGE, RUN_WORD_POINTS, runIn, runPoints } from "../src/rank/verbatim.js";
 import { findTerms } from "../src/analyze/term-places.js";
 import { coverageBonus, DIALOG_PHRASE_PAIRS, fullPhrasePairs, leadEmphasis, LONG_QUERY_WORDS, queryWeights, RARE_SHARE, titlePhraseShare } from "../src/rank/features.js";
 import { WEIGHTS } from "../src/rank/weights.js";
@@ -442,7 +442,11 @@ describe("snippet", () => {
 });
 
 describe("verbatim runs (rank/verbatim.ts)", () => {
-  const runOf = (query: string, ...texts: string[]) => verbatimRun(queryRun(query)!, texts);
+  /** The longest run in any of `texts`, each sought as the engine seeks an article's title and text. */
+  const runOf = (query: string, ...texts: string[]) => {
+    const run = queryRun(query)!;
+    return Math.max(...texts.map((text) => runIn(run, findTerms(text, run.terms, 0, RUN_BRIDGE))));
+  };
 
   test("a pasted message is one run, its stopwords keeping their places", () => {
     const text = "SYMPTOMS\n\nWhen you drag a picture, Word reports:\n\n   There are too many edits in the document. This operation will be incomplete.";

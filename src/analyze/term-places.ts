@@ -85,7 +85,7 @@ function wordPlaces(prefixes: readonly string[]): PlaceFinder {
   let finder = finders.get(key);
   if (!finder) {
     finder = new PlaceFinder(prefixes);
-    // A few kept: each holds a table of 64 KB.
+    // A few kept: a query's snippets and runs ask again for the same terms.
     if (finders.size >= KEPT_FINDERS) finders.delete(finders.keys().next().value!);
     finders.set(key, finder);
   }
@@ -105,8 +105,8 @@ const finders = new Map<string, PlaceFinder>();
 class PlaceFinder {
   /** Where the last place found ends. */
   end = 0;
-  /** By character code (every UTF-16 unit has one), 1 when a prefix starts with that character: the one look-up most characters get. */
-  private readonly starting: Uint8Array;
+  /** By ASCII code, 1 when a prefix starts with that character: the one look-up most characters get (others look in byFirst). */
+  private readonly starting = new Uint8Array(128);
   /** By character code, the prefixes starting with that character (in the order given: the first that matches is taken). */
   private readonly byFirst = new Map<number, string[]>();
 
@@ -117,8 +117,7 @@ class PlaceFinder {
       if (list) list.push(p);
       else this.byFirst.set(first, [p]);
     }
-    this.starting = new Uint8Array(0x10000);
-    for (const first of this.byFirst.keys()) this.starting[first] = 1;
+    for (const first of this.byFirst.keys()) if (first < 128) this.starting[first] = 1;
   }
 
   /** The first place at or after `from` in `text` (setting `end`), or -1. */
@@ -126,7 +125,7 @@ class PlaceFinder {
     const { starting } = this;
     for (let i = from, n = text.length; i < n; i++) {
       const c = text.charCodeAt(i);
-      if (starting[c] !== 1) continue;
+      if (c < 128 ? starting[c] !== 1 : !this.byFirst.has(c)) continue;
       // A word starts after a character no word holds; a leading underscore may follow anything.
       const afterWord = i > 0 && isWordChar(text.charCodeAt(i - 1));
       for (const p of this.byFirst.get(c)!) {

@@ -4,7 +4,7 @@
  */
 import type { Scorer } from "../rank/scorer.js";
 import { findTerms, type FoundTerm } from "../analyze/term-places.js";
-import { queryRun, RUN_BRIDGE, runIn, runPoints, verbatimRun, VERBATIM_DEPTH } from "../rank/verbatim.js";
+import { queryRun, RUN_BRIDGE, runIn, runPoints, VERBATIM_DEPTH } from "../rank/verbatim.js";
 import type { IndexReader } from "../store/index-reader.js";
 import type { QueryPlan } from "./expand.js";
 import type { ParsedQuery } from "./types.js";
@@ -89,7 +89,8 @@ function rescoreVerbatim(reader: IndexReader, text: string, plan: QueryPlan, ran
     const stored = reader.stored(r.doc);
     const found = findTerms(stored.text, sought, 0, RUN_BRIDGE);
     r.places = { sought, found };
-    const words = Math.max(verbatimRun(run, [stored.title]), runIn(run, found));
+    // The title sought with the same terms: one place finder serves the query (rank/verbatim.ts).
+    const words = Math.max(runIn(run, findTerms(stored.title, sought, 0, RUN_BRIDGE)), runIn(run, found));
     const points = runPoints(words);
     if (points > 0) {
       r.score += points;

@@ -12,7 +12,7 @@
  * further down (the first 20 rescored rank as the first 10 do on every eval set).
  */
 import { analyzeToTokens } from "../analyze/analyzer.js";
-import { findTerms, type FoundTerm } from "../analyze/term-places.js";
+import type { FoundTerm } from "../analyze/term-places.js";
 
 /** How many of the best-scored articles are rescored: the first page. */
 export const VERBATIM_DEPTH = 10;
@@ -34,16 +34,11 @@ export interface QueryRun {
   terms: ReadonlySet<string>;
 }
 
-/** The query's words for `verbatimRun`, or undefined when it has too few to make a run. */
+/** The query's words for `runIn`, or undefined when it has too few to make a run. */
 export function queryRun(text: string): QueryRun | undefined {
   const tokens = analyzeToTokens(text).map((t) => ({ term: t.term, pos: t.pos }));
   if (new Set(tokens.map((t) => t.pos)).size < MIN_RUN) return undefined;
   return { tokens, terms: new Set(tokens.map((t) => t.term)) };
-}
-
-/** How many words long the longest run of the query's words in `texts` is (each text on its own: a title, an article). */
-export function verbatimRun(run: QueryRun, texts: readonly string[]): number {
-  return Math.max(0, ...texts.map((text) => runIn(run, findTerms(text, run.terms, 0, RUN_BRIDGE))));
 }
 
 /** The longest run of the query's words among those `found` in one text (findTerms with RUN_BRIDGE; other terms found are passed over). */
