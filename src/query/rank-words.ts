@@ -5,6 +5,7 @@
 import type { Scorer } from "../rank/scorer.js";
 import { findTerms, type FoundTerm } from "../analyze/term-places.js";
 import { queryRun, RUN_BRIDGE, runIn, runPoints, VERBATIM_DEPTH } from "../rank/verbatim.js";
+import type { StoredDoc } from "../store/format.js";
 import type { IndexReader } from "../store/index-reader.js";
 import type { QueryPlan } from "./expand.js";
 import type { ParsedQuery } from "./types.js";
@@ -18,12 +19,14 @@ export interface RankedDoc {
   scoredBy?: ScoredBy;
   /** The longest run of the query's words it says verbatim, and the points that added (rank/verbatim.ts), when rescored for one. */
   verbatim?: { words: number; points: number };
-  /** Where the plan's terms stand in its stored text, found rescoring it: its snippet's highlights, which need not be sought again. */
-  places?: FoundPlaces;
+  /** What rescoring read of it, which showing it need not read again. */
+  read?: ReadForRescoring;
 }
 
-/** Terms found in an article's text (analyze/term-places.ts), and the terms that were sought. */
-export interface FoundPlaces {
+/** A document's stored record, and where the plan's terms stand in its text (analyze/term-places.ts). */
+export interface ReadForRescoring {
+  stored: StoredDoc;
+  /** The terms sought: the snippet takes its highlights from `found` when these hold every term it shows. */
   sought: ReadonlySet<string>;
   found: FoundTerm[];
 }
@@ -88,7 +91,7 @@ function rescoreVerbatim(reader: IndexReader, text: string, plan: QueryPlan, ran
   for (const r of top) {
     const stored = reader.stored(r.doc);
     const found = findTerms(stored.text, sought, 0, RUN_BRIDGE);
-    r.places = { sought, found };
+    r.read = { stored, sought, found };
     // The title sought with the same terms: one place finder serves the query (rank/verbatim.ts).
     const words = Math.max(runIn(run, findTerms(stored.title, sought, 0, RUN_BRIDGE)), runIn(run, found));
     const points = runPoints(words);

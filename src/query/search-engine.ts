@@ -98,10 +98,10 @@ export class SearchEngine {
     const page = ranking.ranked.slice(offset, offset + limit);
     this.reader.willReadStored(page.map((r) => r.doc));
     const hits = page.map((r, i): SearchHit => {
-      const doc = this.reader.stored(r.doc);
+      const doc = r.read?.stored ?? this.reader.stored(r.doc);
       const scoredBy = r.scoredBy ?? ranking.scoredBy;
       // Where rescoring found the words already, when it sought every word shown.
-      const found = r.places && ranking.terms.every((t) => r.places!.sought.has(t)) ? r.places.found : undefined;
+      const found = r.read && ranking.terms.every((t) => r.read!.sought.has(t)) ? r.read.found : undefined;
       const snippet = makeSnippet(doc.text, doc.bodyStart, doc.bodyEnd, ranking.terms, found);
       return {
         rank: offset + i + 1,

@@ -28,48 +28,56 @@ export const RUN_WORD_POINTS = 1;
  */
 export const RUN_BRIDGE = 48;
 
-/** A query's words as typed, for finding runs of them: each term and its place, stopwords counted. */
+/** A query's words as typed, for finding runs of them: each term (by number) and its place, stopwords counted. */
 export interface QueryRun {
-  tokens: { term: string; pos: number }[];
+  tokens: { term: string; number: number; pos: number }[];
   terms: ReadonlySet<string>;
+  /** Each distinct term's number, in query order. */
+  numbers: ReadonlyMap<string, number>;
 }
 
 /** The query's words for `runIn`, or undefined when it has too few to make a run. */
 export function queryRun(text: string): QueryRun | undefined {
-  const tokens = analyzeToTokens(text).map((t) => ({ term: t.term, pos: t.pos }));
-  if (new Set(tokens.map((t) => t.pos)).size < MIN_RUN) return undefined;
-  return { tokens, terms: new Set(tokens.map((t) => t.term)) };
-}
-
-/** The longest run of the query's words among those `found` in one text (findTerms with RUN_BRIDGE; other terms found are passed over). */
-export function runIn(run: QueryRun, found: readonly FoundTerm[]): number {
-  const places = new Map<string, Set<number>>();
-  for (const term of run.terms) places.set(term, new Set());
-  for (const f of found) places.get(f.term)?.add(f.pos);
-  return longestRun(run.tokens, places);
-}
-
-/** The points a run of `words` words adds to an article's score. */
-export function runPoints(words: number): number {
-  return words >= MIN_RUN ? RUN_WORD_POINTS * (words - MIN_RUN + 1) : 0;
+  const analyzed = analyzeToTokens(text);
+  if (new Set(analyzed.map((t) => t.pos)).size < MIN_RUN) return undefined;
+  const numbers = new Map<string, number>();
+  for (const t of analyzed) if (!numbers.has(t.term)) numbers.set(t.term, numbers.size);
+  const tokens = analyzed.map((t) => ({ term: t.term, number: numbers.get(t.term)!, pos: t.pos }));
+  return { tokens, terms: new Set(numbers.keys()), numbers };
 }
 
 /**
- * The longest stretch tokens[i..j) standing in the text at the query's own distances from some
- * place of its first word, counted in the query's places (the parts of `kernel32.dll` share one).
+ * The longest run of the query's words among those `found` in one text (findTerms with RUN_BRIDGE;
+ * other terms found are passed over): from each place of a query word, the query's next words are
+ * looked for at their distances. A place and a term's number are one key of one set (a search
+ * rescores ten articles: a set per article, not one per word).
  */
-function longestRun(tokens: readonly { term: string; pos: number }[], places: ReadonlyMap<string, ReadonlySet<number>>): number {
+export function runIn(run: QueryRun, found: readonly FoundTerm[]): number {
+  const { tokens, numbers } = run;
+  const slots = numbers.size;
+  const held = new Set<number>();
+  for (const f of found) {
+    const number = numbers.get(f.term);
+    if (number !== undefined) held.add(f.pos * slots + number);
+  }
   let longest = 0;
-  for (let i = 0; i < tokens.length; i++) {
-    const starts = places.get(tokens[i]!.term)!;
-    for (const start of starts) {
+  for (const f of found) {
+    const number = numbers.get(f.term);
+    if (number === undefined) continue;
+    // Each query token of this term may start a run here.
+    for (let i = 0; i < tokens.length; i++) {
+      if (tokens[i]!.number !== number) continue;
       let words = 1;
-      let j = i + 1;
-      for (; j < tokens.length && places.get(tokens[j]!.term)!.has(start + tokens[j]!.pos - tokens[i]!.pos); j++) {
+      for (let j = i + 1; j < tokens.length && held.has((f.pos + tokens[j]!.pos - tokens[i]!.pos) * slots + tokens[j]!.number); j++) {
         if (tokens[j]!.pos !== tokens[j - 1]!.pos) words++;
       }
       if (words > longest) longest = words;
     }
   }
   return longest;
+}
+
+/** The points a run of `words` words adds to an article's score. */
+export function runPoints(words: number): number {
+  return words >= MIN_RUN ? RUN_WORD_POINTS * (words - MIN_RUN + 1) : 0;
 }

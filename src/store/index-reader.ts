@@ -44,8 +44,6 @@ const BLOCK_BYTES_CACHE_LIMIT = 4096;
 const KEPT_LIST_BYTES = 4096;
 /** ...up to this many bytes of them (the commonest word's postings take 160 KB). */
 const KEPT_LISTS_BYTES = 8 * 1024 * 1024;
-/** Stored records kept as decoded: a search reads its first page's twice (rescoring them, then showing them). */
-const KEPT_STORED_DOCS = 32;
 
 /** What a full check of an index found. */
 export interface VerifyReport {
@@ -93,7 +91,6 @@ export class IndexReader {
    * come back query after query, and a phrase's scoring reads again the lists its phrase just read.
    */
   private readonly lists = new LruCache<number, Uint8Array>(KEPT_LISTS_BYTES, (bytes) => bytes.buffer.byteLength);
-  private readonly storedDocs = new LruCache<number, StoredDoc>(KEPT_STORED_DOCS);
 
   /**
    * Reads the index `source` holds; throws KbSearchError (index-corrupt, index-version), whose
@@ -408,16 +405,10 @@ export class IndexReader {
     return pairs;
   }
 
-  /**
-   * The document's stored record, a copy of its own for the caller; the last records read are kept
-   * as decoded, and the last block read as inflated, since neighbouring hits often share it.
-   */
+  /** The document's stored record; the last block read is kept, since neighbouring hits often share it. */
   stored(doc: number): StoredDoc {
-    const kept = this.storedDocs.get(doc, () => {
-      const packedDoc = this.packedStored(doc);
-      return this.unpackStored(this.storeBlock!.index, () => storedDocOf(decodeMsgpack(packedDoc)));
-    });
-    return { ...kept, products: [...kept.products] };
+    const packedDoc = this.packedStored(doc);
+    return this.unpackStored(this.storeBlock!.index, () => storedDocOf(decodeMsgpack(packedDoc)));
   }
 
   /** The document's stored record still packed (msgpack), as the store keeps it. */
