@@ -4,7 +4,7 @@
  */
 import type { Scorer } from "../rank/scorer.js";
 import { findTerms, type FoundTerm } from "../analyze/term-places.js";
-import { queryRun, RUN_BRIDGE, runIn, runPoints, VERBATIM_DEPTH } from "../rank/verbatim.js";
+import { queryRun, RUN_BRIDGE, runIn, runPoints, VERBATIM_DEPTH, type RunScore } from "../rank/verbatim.js";
 import type { StoredDoc } from "../store/format.js";
 import type { IndexReader } from "../store/index-reader.js";
 import type { QueryPlan } from "./expand.js";
@@ -18,7 +18,7 @@ export interface RankedDoc {
   /** What scored it, when the query's branches score apart (`a OR b`): what `explain` tells its score by. */
   scoredBy?: ScoredBy;
   /** The longest run of the query's words it says verbatim, and the points that added (rank/verbatim.ts), when rescored for one. */
-  verbatim?: { words: number; points: number };
+  verbatim?: RunScore;
   /** What rescoring read of it, which showing it need not read again. */
   read?: ReadForRescoring;
 }

@@ -1,9 +1,9 @@
 /**
  * How one document's score was made: for each query word the alternative that counted, split over
  * the fields it matched in; the coverage, title phrase, title held, query words held and hint
- * points; and what the coordination factor took away. Recomputes what the scorer summed, for the
- * hits shown only, so ranking can be reasoned about (`kbsearch --explain`). The parts add up to
- * the score.
+ * points; what the coordination factor took away; and a rescored hit's verbatim run (verbatim.ts).
+ * Recomputes what the scorer summed, for the hits shown only, so ranking can be reasoned about
+ * (`kbsearch --explain`). The parts add up to the score.
  */
 import type { PlannedAlternative, QueryPlan } from "../query/expand.js";
 import type { ScorePart } from "../query/types.js";
@@ -12,6 +12,7 @@ import { DecodedPostings } from "../store/postings.js";
 import type { IndexReader, TermEntry } from "../store/index-reader.js";
 import { idf, inverseAverages, occurrenceUnit, saturate } from "./bm25f.js";
 import { coordination, coordinationPower, coverageBonus, coveredMass, fullPhrasePairs, queryWordsHeldBonus, queryWordsPhraseBonus, readLead, typedWords, queryWeights, titleHeldBonus, titleMaskOf, titlePhraseShare } from "./features.js";
+import type { RunScore } from "./verbatim.js";
 
 interface Match {
   alt: PlannedAlternative;
@@ -24,7 +25,7 @@ interface Match {
 }
 
 /** `namedShare`: how much of the query the candidates' titles or query words named, as the scorer found it over all of them (readLead). */
-export function explainScore(index: IndexReader, plan: QueryPlan, doc: number, namedShare: number, verbatim?: { words: number; points: number }): ScorePart[] {
+export function explainScore(index: IndexReader, plan: QueryPlan, doc: number, namedShare: number, verbatim?: RunScore): ScorePart[] {
   const invAvg = inverseAverages(index.header.avgFieldLength);
   const parts: ScorePart[] = [];
   const termParts = (m: Match) =>

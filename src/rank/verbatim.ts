@@ -77,6 +77,12 @@ export function runIn(run: QueryRun, found: readonly FoundTerm[]): number {
   return longest;
 }
 
+/** A rescored article's longest run, and the points it added. */
+export interface RunScore {
+  words: number;
+  points: number;
+}
+
 /** The points a run of `words` words adds to an article's score. */
 export function runPoints(words: number): number {
   return words >= MIN_RUN ? RUN_WORD_POINTS * (words - MIN_RUN + 1) : 0;
