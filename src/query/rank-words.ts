@@ -2,9 +2,10 @@
  * Ranks the documents for one parsed query: the scorer's best, with the article the query names
  * by number first. The engine's plain search and each branch of a query with operators share it.
  */
-import type { Scorer } from "../rank/scorer.js";
+import type { Scored, Scorer } from "../rank/scorer.js";
 import { findTerms, type FoundTerm } from "../analyze/term-places.js";
 import { queryRun, RUN_BRIDGE, runIn, runPoints, VERBATIM_DEPTH, type RunScore } from "../rank/verbatim.js";
+import { BytesNotHere } from "../store/byte-source.js";
 import type { StoredDoc } from "../store/format.js";
 import type { IndexReader } from "../store/index-reader.js";
 import type { QueryPlan } from "./expand.js";
@@ -59,10 +60,21 @@ export function rankWords(reader: IndexReader, scorer: Scorer, parsed: ParsedQue
   const named = parsed.articleNumber === undefined ? undefined : reader.docForArticle(parsed.articleNumber);
   const pinnedDoc = named !== undefined && (!allowed || allowed[named]) ? named : undefined;
   const depth = each ? k : Math.max(k, VERBATIM_DEPTH);
-  const scored = scorer.score(plan, depth, pinnedDoc, allowed, each && ((doc, score) => doc !== pinnedDoc && each(doc, score)), matched);
+  // A plain scoring (no filter, no listing) is known by its query: one kept while its rescoring waits on text.
+  const key = allowed || each || matched ? undefined : JSON.stringify([parsed.text, depth, pinnedDoc]);
+  const waiting = awaitingText.get(scorer);
+  awaitingText.delete(scorer);
+  const scored = key !== undefined && waiting?.key === key ? waiting.scored : scorer.score(plan, depth, pinnedDoc, allowed, each && ((doc, score) => doc !== pinnedDoc && each(doc, score)), matched);
   if (matched && pinnedDoc !== undefined) matched[pinnedDoc] = 1;
   const byText: RankedDoc[] = scored.top.filter((s) => s.doc !== pinnedDoc).map((s) => ({ doc: s.doc, score: s.score, match: "text" }));
-  if (!each) rescoreVerbatim(reader, parsed.text, plan, byText);
+  if (!each) {
+    try {
+      rescoreVerbatim(reader, parsed.text, plan, byText);
+    } catch (err) {
+      if (key !== undefined && err instanceof BytesNotHere) awaitingText.set(scorer, { key, scored });
+      throw err;
+    }
+  }
   const ranked: RankedDoc[] = [];
   if (pinnedDoc !== undefined) ranked.push({ doc: pinnedDoc, score: scored.watched?.score ?? 0, match: "id" });
   ranked.push(...byText.slice(0, k));
@@ -74,6 +86,13 @@ export function rankWords(reader: IndexReader, scorer: Scorer, parsed: ParsedQue
     missingArticle: parsed.articleNumber !== undefined && named === undefined ? parsed.articleNumber : undefined,
   };
 }
+
+/**
+ * A plain query's scoring whose rescoring stopped at stored text not fetched yet (a browser's source
+ * threw BytesNotHere): the same search run again once it is fetched takes it, rather than scoring
+ * the query a second time. A local file never throws so, and never sets it.
+ */
+const awaitingText = new WeakMap<Scorer, { key: string; scored: Scored }>();
 
 /**
  * Adds to each of the first VERBATIM_DEPTH of `ranked` (best first) the points of the longest run
