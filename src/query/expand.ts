@@ -83,6 +83,15 @@ const INTENT_HINTS: Record<QueryIntent, { terms: string[]; weight: number }> = {
   other: { terms: [], weight: 0 },
 };
 
+/**
+ * The index terms a plan looks for, each once: the words a search's hits highlight, and what
+ * rescoring seeks in their text with the query's own (rank-words.ts), so that the hits it read take
+ * their highlights from what it found.
+ */
+export function planTerms(plan: QueryPlan): string[] {
+  return [...new Set(plan.groups.flatMap((g) => g.alternatives.map((a) => a.entry.term)))];
+}
+
 export function planQuery(parsed: ParsedQuery, index: IndexReader): QueryPlan {
   const groups: PlannedGroup[] = [];
   const corrections: Correction[] = [];

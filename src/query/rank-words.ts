@@ -8,7 +8,7 @@ import { queryRun, RUN_BRIDGE, runIn, runPoints, VERBATIM_DEPTH, type RunScore }
 import { BytesNotHere } from "../store/byte-source.js";
 import type { StoredDoc } from "../store/format.js";
 import type { IndexReader } from "../store/index-reader.js";
-import type { QueryPlan } from "./expand.js";
+import { planTerms, type QueryPlan } from "./expand.js";
 import type { ParsedQuery } from "./types.js";
 
 export interface RankedDoc {
@@ -60,18 +60,20 @@ export function rankWords(reader: IndexReader, scorer: Scorer, parsed: ParsedQue
   const named = parsed.articleNumber === undefined ? undefined : reader.docForArticle(parsed.articleNumber);
   const pinnedDoc = named !== undefined && (!allowed || allowed[named]) ? named : undefined;
   const depth = each ? k : Math.max(k, VERBATIM_DEPTH);
-  // A plain scoring (no filter, no listing) is known by its query: one kept while its rescoring waits on text.
-  const key = allowed || each || matched ? undefined : JSON.stringify([parsed.text, depth, pinnedDoc]);
+  // A plain scoring (no filter, no listing) is known by its query: one kept while its rescoring waits
+  // on text. Worked out only where one is kept or to be kept: a local file never waits.
+  const keyOf = () => (allowed || each || matched ? undefined : JSON.stringify([parsed.text, depth, pinnedDoc]));
   const waiting = awaitingText.get(scorer);
   awaitingText.delete(scorer);
-  const scored = key !== undefined && waiting?.key === key ? waiting.scored : scorer.score(plan, depth, pinnedDoc, allowed, each && ((doc, score) => doc !== pinnedDoc && each(doc, score)), matched);
+  const scored = waiting && waiting.key === keyOf() ? waiting.scored : scorer.score(plan, depth, pinnedDoc, allowed, each && ((doc, score) => doc !== pinnedDoc && each(doc, score)), matched);
   if (matched && pinnedDoc !== undefined) matched[pinnedDoc] = 1;
   const byText: RankedDoc[] = scored.top.filter((s) => s.doc !== pinnedDoc).map((s) => ({ doc: s.doc, score: s.score, match: "text" }));
   if (!each) {
     try {
       rescoreVerbatim(reader, parsed.text, plan, byText);
     } catch (err) {
-      if (key !== undefined && err instanceof BytesNotHere) awaitingText.set(scorer, { key, scored });
+      const key = err instanceof BytesNotHere ? keyOf() : undefined;
+      if (key !== undefined) awaitingText.set(scorer, { key, scored });
       throw err;
     }
   }
@@ -103,7 +105,7 @@ const awaitingText = new WeakMap<Scorer, { key: string; scored: Scored }>();
 function rescoreVerbatim(reader: IndexReader, text: string, plan: QueryPlan, ranked: RankedDoc[]): void {
   const run = queryRun(text);
   if (!run || ranked.length === 0) return;
-  const sought = new Set([...run.terms, ...plan.groups.flatMap((g) => g.alternatives.map((a) => a.entry.term))]);
+  const sought = new Set([...run.terms, ...planTerms(plan)]);
   const top = ranked.slice(0, VERBATIM_DEPTH);
   // Said at once: a browser fetches the page's stored text together (the hits show it after).
   reader.willReadStored(top.map((r) => r.doc));

@@ -12,7 +12,7 @@ import type { Scorer } from "../rank/scorer.js";
 import { DecodedPostings } from "../store/postings.js";
 import type { IndexReader } from "../store/index-reader.js";
 import { toBranches, type Branch } from "./branches.js";
-import { PREFIX_WEIGHT, planQuery, type PlannedGroup } from "./expand.js";
+import { PREFIX_WEIGHT, planQuery, planTerms, type PlannedGroup } from "./expand.js";
 import { countFacets } from "./facets.js";
 import { filterMask } from "./filters.js";
 import { parseQuery } from "./parse.js";
@@ -84,7 +84,7 @@ export function refinedSearch(reader: IndexReader, scorer: Scorer, syntax: Query
     const parsed = parseQuery(branch.text);
     const plan = planQuery(parsed, reader);
     plan.groups.push(...prefixGroups(branch.prefixes, parsed, reader, warnings));
-    for (const g of plan.groups) for (const a of g.alternatives) terms.add(a.entry.term);
+    for (const term of planTerms(plan)) terms.add(term);
     for (const c of plan.corrections) if (!corrections.some((k) => k.from === c.from)) corrections.push(c);
     checks.push({ sections, sectionWords: parsed.words });
     const allowed = branchMask(reader, mask, branch.phrases.map(phraseTerms), branch.without.map(phraseTerms), phrases);

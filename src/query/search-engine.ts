@@ -11,7 +11,7 @@ import { Scorer } from "../rank/scorer.js";
 import { BytesNotHere } from "../store/byte-source.js";
 import type { IndexHeader, StoredDoc } from "../store/format.js";
 import type { IndexReader } from "../store/index-reader.js";
-import { planQuery } from "./expand.js";
+import { planQuery, planTerms } from "./expand.js";
 import { articleNumberIn, parseQuery } from "./parse.js";
 import type { Ranking } from "./refine.js";
 import { rankWords } from "./rank-words.js";
@@ -138,7 +138,7 @@ export class SearchEngine {
     const parsed = parseQuery(syntax.text);
     const plan = planQuery(parsed, this.reader);
     const words = rankWords(this.reader, this.scorer!, parsed, plan, k);
-    const terms = [...new Set(plan.groups.flatMap((g) => g.alternatives.map((a) => a.entry.term)))];
+    const terms = planTerms(plan);
     return { ...words, terms, corrections: plan.corrections, warnings: syntax.warnings, scoredBy: { plan, namedShare: words.namedShare } };
   }
 
