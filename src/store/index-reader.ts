@@ -8,7 +8,7 @@
 import { ANALYZER_ID } from "../analyze/analyzer.js";
 import { KbSearchError } from "../errors.js";
 import {
-  dataStart, FIELD_COUNT, FORMAT_VERSION, HEADER_LENGTH_AT, MAGIC, PREAMBLE_BYTES, SECTION_NAMES, TERMS_PER_BLOCK,
+  dataStart, FIELD_COUNT, FORMAT_VERSION, HEADER_LENGTH_AT, MAGIC, PREAMBLE_BYTES, SECTION_NAMES,
   type IndexHeader, type SectionName, type StoredDoc, type StoredHeader,
 } from "./format.js";
 import { BytesNotHere, type ByteRange, type ByteSource } from "./byte-source.js";
@@ -16,30 +16,17 @@ import { u32 } from "./bytes.js";
 import { CHUNK_BYTES, chunkCount, firstBadChunk } from "./chunks.js";
 import { storeDictionaryBytes, type ReaderCodecs, type TellingTerm } from "./codecs.js";
 import type { DocMetaColumns } from "./docmeta.js";
+import { headerProblem, isOffsetTable, isRange } from "./header-check.js";
 import { binaryElement, decodeMsgpack } from "./msgpack.js";
 import { decodeSources } from "./sources.js";
 import { storedDocOf } from "./stored-record.js";
 import { LruCache } from "./lru.js";
+import { TermDictionary, type TermEntry } from "./term-dictionary.js";
 import { ByteReader } from "./varint.js";
 
-/** A term's dictionary entry. */
-export interface TermEntry {
-  term: string;
-  docFreq: number;
-  /** Byte range of its postings within the postings section. */
-  offset: number;
-  length: number;
-  /** Its place in the dictionary's order (0 for the first term), which indexes the positionOffsets section. */
-  ordinal: number;
-}
+export type { TermEntry } from "./term-dictionary.js";
 
-const decoder = new TextDecoder();
 const EMPTY = new Uint8Array(0);
-const ASCII_TERM = /^[\x00-\x7f]*$/;
-/** At most this many decoded dictionary blocks are kept (of ~4,700 in the full archive)... */
-const BLOCK_CACHE_LIMIT = 1024;
-/** ...and this many as read (~500 bytes each): every query looks up words, each in its block, and a read is a system call. */
-const BLOCK_BYTES_CACHE_LIMIT = 4096;
 /** Postings and positions lists of this many bytes or more are kept once read (a shorter one is a read of a few pages)... */
 const KEPT_LIST_BYTES = 4096;
 /** ...up to this many bytes of them (the commonest word's postings take 160 KB). */
@@ -67,8 +54,7 @@ export class IndexReader {
   /** Per data chunk, 1 once its checksum has matched: each chunk is checked once per open. */
   private readonly verified: Uint8Array;
   private readonly rebuild: string;
-  private readonly blockKeys: string[];
-  private readonly blockOffsets: Uint32Array;
+  private readonly dictionary: TermDictionary;
   /**
    * Where each stored block starts in the store section, and where the last ends: read at open from
    * a local file (one read less per hit). A source that fetches over a network (one with willRead)
@@ -82,10 +68,6 @@ export class IndexReader {
   private meta: DocMetaColumns | undefined;
   /** The last stored block read, decompressed: a msgpack array of its documents, each packed on its own. */
   private storeBlock: { index: number; bytes: Uint8Array } | undefined;
-  /** Decoded dictionary blocks, least recently used first: queries (and a word's spelling variants) keep coming back to the same ones. */
-  private readonly blockCache = new LruCache<number, TermEntry[]>(BLOCK_CACHE_LIMIT);
-  /** Dictionary blocks as read, for scanBlock: a word's variants that differ late fall in the same block, and queries share words. */
-  private readonly blockBytesCache = new LruCache<number, Uint8Array>(BLOCK_BYTES_CACHE_LIMIT);
   /**
    * Long postings and positions lists as read, by the bytes they hold: the archive's common words
    * come back query after query, and a phrase's scoring reads again the lists its phrase just read.
@@ -138,17 +120,21 @@ export class IndexReader {
     this.header = header;
     this.integrity = integrity;
     this.verified = new Uint8Array(chunkCount(integrity.dataBytes));
-    this.blockKeys = header.blockCount ? decoder.decode(this.section("blockIndex")).split("\n") : [];
-    this.blockOffsets = u32(this.section("blockOffsets"));
+    const blockKeys = header.blockCount ? new TextDecoder().decode(this.section("blockIndex")).split("\n") : [];
+    const blockOffsets = u32(this.section("blockOffsets"));
     this.storeOffsets = source.willRead ? undefined : u32(this.section("storeOffsets"));
     this.fieldLengthCodes = this.section("fieldLengths");
-    if (this.blockKeys.length !== header.blockCount || this.fieldLengthCodes.length !== header.docCount * FIELD_COUNT) {
+    if (blockKeys.length !== header.blockCount || this.fieldLengthCodes.length !== header.docCount * FIELD_COUNT) {
       throw this.corrupt("is damaged (dictionary or field lengths do not match the header)");
     }
     // Offset tables: every later read between two of their entries is then within its section.
-    if (!isOffsetTable(this.blockOffsets, header.blockCount ? header.blockCount + 1 : 0, header.sections.dictionary.length)) {
+    if (!isOffsetTable(blockOffsets, header.blockCount ? header.blockCount + 1 : 0, header.sections.dictionary.length)) {
       throw this.corrupt("is damaged (the dictionary's block offsets)");
     }
+    this.dictionary = new TermDictionary(blockKeys, blockOffsets, {
+      read: (offset, length) => this.sectionRange("dictionary", offset, length),
+      decoding: (what, decode) => this.decoding(what, decode),
+    });
     if (this.storeOffsets && !isOffsetTable(this.storeOffsets, undefined, header.sections.store.length)) throw this.corrupt("is damaged (the store's block offsets)");
   }
 
@@ -182,97 +168,19 @@ export class IndexReader {
     return this.header.docCount;
   }
 
-  /** The dictionary entry of `term`, or undefined when the index does not hold it. */
+  /** The dictionary entry of `term`, or undefined when the index does not hold it (term-dictionary.ts). */
   lookup(term: string): TermEntry | undefined {
-    const block = this.blockFor(term);
-    if (block < 0) return undefined;
-    if (!this.blockCache.has(block) && ASCII_TERM.test(term)) return this.scanBlock(block, term);
-    // A block's terms are in order: binary search them too.
-    const entries = this.readBlock(block);
-    let lo = 0;
-    let hi = entries.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const t = entries[mid]!.term;
-      if (t === term) return entries[mid];
-      if (t < term) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return undefined;
+    return this.dictionary.lookup(term);
   }
 
-  /**
-   * The dictionary entries of `terms` (undefined for a term the index lacks), in their order, as
-   * `lookup` gives them one at a time: the terms falling in one dictionary block are found in one
-   * pass over it, in order, where a misspelt word's hundreds of spellings would each scan their
-   * block from its start.
-   */
+  /** The dictionary entries of `terms`, in their order, each undefined the index lacks: as `lookup` gives them, in a pass per block. */
   lookupAll(terms: readonly string[]): (TermEntry | undefined)[] {
-    const found: (TermEntry | undefined)[] = new Array(terms.length).fill(undefined);
-    const byBlock = new Map<number, number[]>();
-    terms.forEach((term, i) => {
-      const block = this.blockFor(term);
-      if (block < 0) return;
-      const wanted = byBlock.get(block);
-      if (wanted) wanted.push(i);
-      else byBlock.set(block, [i]);
-    });
-    for (const [block, wanted] of byBlock) {
-      if (this.blockCache.has(block) || !wanted.every((i) => ASCII_TERM.test(terms[i]!))) {
-        for (const i of wanted) found[i] = this.lookup(terms[i]!);
-      } else {
-        wanted.sort((a, b) => (terms[a]! < terms[b]! ? -1 : terms[a]! > terms[b]! ? 1 : 0));
-        this.decoding(`dictionary block (${block})`, () => this.scanBlockFor(block, terms, wanted, found));
-      }
-    }
-    return found;
-  }
-
-  /**
-   * Finds in dictionary block `block` the entries of terms[wanted[...]], which are ASCII and in
-   * the dictionary's order, into `found`: one pass over the block's terms, each rebuilt from the
-   * letters it shares with the one before and compared with the next term still wanted.
-   */
-  private scanBlockFor(block: number, terms: readonly string[], wanted: readonly number[], found: (TermEntry | undefined)[]): void {
-    const bytes = this.blockBytesCache.get(block, (b) => new Uint8Array(this.blockBytes(b)));
-    const r = new ByteReader(bytes);
-    let offset = r.varint();
-    let term: Uint8Array = termScratch;
-    let next = 0;
-    for (let i = 0; i < TERMS_PER_BLOCK && !r.done && next < wanted.length; i++) {
-      const shared = r.varint();
-      const suffixLength = r.varint();
-      const length = shared + suffixLength;
-      if (length > term.length) term = termScratch = grown(term, length);
-      r.rawInto(term, shared, suffixLength);
-      const docFreq = r.varint();
-      const listLength = r.varint();
-      // Terms wanted that sort before this one are not in the block; those equal to it (a term
-      // may be asked for twice) are this entry.
-      while (next < wanted.length && compareToBytes(terms[wanted[next]!]!, term, length) < 0) next++;
-      let entry: TermEntry | undefined;
-      while (next < wanted.length && compareToBytes(terms[wanted[next]!]!, term, length) === 0) {
-        entry ??= { term: terms[wanted[next]!]!, docFreq, offset, length: listLength, ordinal: block * TERMS_PER_BLOCK + i };
-        found[wanted[next++]!] = entry;
-      }
-      offset += listLength;
-    }
+    return this.dictionary.lookupAll(terms);
   }
 
   /** Terms starting with `prefix`, in order, at most `limit`. */
   withPrefix(prefix: string, limit: number): TermEntry[] {
-    const found: TermEntry[] = [];
-    for (let block = Math.max(0, this.blockFor(prefix)); block < this.header.blockCount; block++) {
-      for (const entry of this.readBlock(block)) {
-        if (entry.term.startsWith(prefix)) {
-          found.push(entry);
-          if (found.length >= limit) return found;
-        } else if (entry.term > prefix) {
-          return found;
-        }
-      }
-    }
-    return found;
+    return this.dictionary.withPrefix(prefix, limit);
   }
 
   postings(entry: TermEntry): Uint8Array {
@@ -311,14 +219,10 @@ export class IndexReader {
   /** Says the dictionary blocks holding `terms` are about to be looked up (see willReadPostings). */
   willLookUp(terms: Iterable<string>): void {
     if (!this.source.willRead) return;
-    const blocks = new Set<number>();
-    for (const term of terms) {
-      const block = this.blockFor(term);
-      if (block >= 0 && !this.blockCache.has(block) && !this.blockBytesCache.has(block)) blocks.add(block);
-    }
-    if (blocks.size === 0) return;
+    const blocks = this.dictionary.blocksToRead(terms);
+    if (blocks.length === 0) return;
     const start = this.sectionStart("dictionary");
-    this.source.willRead([...blocks].map((b): ByteRange => ({ position: start + this.blockOffsets[b]!, length: this.blockOffsets[b + 1]! - this.blockOffsets[b]! })));
+    this.source.willRead(blocks.map((b): ByteRange => ({ position: start + b.offset, length: b.length })));
   }
 
   /** Says the stored records of `docs` are about to be read (see willReadPostings). */
@@ -464,7 +368,7 @@ export class IndexReader {
 
   /** Every term's dictionary entry, in order (for a build updating the index). */
   *allTerms(): Generator<TermEntry> {
-    for (let block = 0; block < this.header.blockCount; block++) yield* this.decodeBlock(block);
+    yield* this.dictionary.allTerms();
   }
 
   /** The whole postings section: each term's list lies at its entry's offset (for a build updating the index). */
@@ -507,94 +411,6 @@ export class IndexReader {
       if (err instanceof KbSearchError || err instanceof BytesNotHere) throw err;
       throw this.corrupt(`has a damaged ${what}`, err);
     }
-  }
-
-  /** Binary search for the last block whose key (writer.ts blockKey) is <= term; -1 when term sorts before all. */
-  private blockFor(term: string): number {
-    let lo = 0;
-    let hi = this.blockKeys.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.blockKeys[mid]! <= term) {
-        found = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return found;
-  }
-
-  /** A dictionary block, decoded, from the cache when there. */
-  private readBlock(block: number): TermEntry[] {
-    return this.blockCache.get(block, (b) => this.decodeBlock(b));
-  }
-
-  /**
-   * `term`'s entry in a dictionary block not cached, found by comparing bytes rather than decoding
-   * the block's 64 terms into strings and entries: a misspelt word's variants look up hundreds of
-   * blocks once each. `term` is ASCII, so the bytes it shares with a term are as many characters.
-   */
-  private scanBlock(block: number, term: string): TermEntry | undefined {
-    return this.decoding(`dictionary block (${block})`, () => this.scanBlockBytes(block, term));
-  }
-
-  private scanBlockBytes(block: number, term: string): TermEntry | undefined {
-    // A copy of its own: a read's bytes may be a view of a larger buffer, which keeping would keep.
-    const bytes = this.blockBytesCache.get(block, (b) => new Uint8Array(this.blockBytes(b)));
-    const r = new ByteReader(bytes);
-    let offset = r.varint();
-    // How many characters the term before shares with `term`.
-    let common = 0;
-    for (let i = 0; i < TERMS_PER_BLOCK && !r.done; i++) {
-      const shared = r.varint();
-      const suffixLength = r.varint();
-      const suffixEnd = r.pos + suffixLength;
-      // A term sharing more of the one before than `term` does differs from `term` where that one did.
-      if (shared <= common) {
-        common = shared;
-        while (r.pos < suffixEnd && common < term.length && bytes[r.pos] === term.charCodeAt(common)) {
-          r.pos++;
-          common++;
-        }
-      }
-      const matched = r.pos === suffixEnd && shared <= common && common === term.length;
-      r.pos = suffixEnd;
-      const docFreq = r.varint();
-      const length = r.varint();
-      if (matched) return { term, docFreq, offset, length, ordinal: block * TERMS_PER_BLOCK + i };
-      offset += length;
-    }
-    return undefined;
-  }
-
-  private decodeBlock(block: number): TermEntry[] {
-    return this.decoding(`dictionary block (${block})`, () => this.decodeBlockBytes(block));
-  }
-
-  private decodeBlockBytes(block: number): TermEntry[] {
-    const r = new ByteReader(this.blockBytes(block));
-    let offset = r.varint();
-    const entries: TermEntry[] = [];
-    let prev = "";
-    for (let i = 0; i < TERMS_PER_BLOCK && !r.done; i++) {
-      const shared = r.varint();
-      const suffixLength = r.varint();
-      const term = prev.slice(0, shared) + decoder.decode(r.raw(suffixLength));
-      const docFreq = r.varint();
-      const length = r.varint();
-      entries.push({ term, docFreq, offset, length, ordinal: block * TERMS_PER_BLOCK + i });
-      offset += length;
-      prev = term;
-    }
-    return entries;
-  }
-
-  /** Dictionary block `block` as stored: its first postings offset, then its front-coded terms. */
-  private blockBytes(block: number): Uint8Array {
-    const start = this.blockOffsets[block]!;
-    return this.sectionRange("dictionary", start, this.blockOffsets[block + 1]! - start);
   }
 
   private sectionStart(name: SectionName): number {
@@ -658,65 +474,4 @@ export class IndexReader {
   private advice(): string {
     return this.rebuild ? `: ${this.rebuild}` : "";
   }
-}
-
-/** Where scanBlockFor rebuilds a dictionary term's bytes (grown for a longer one). */
-let termScratch: Uint8Array = new Uint8Array(256);
-
-function grown(bytes: Uint8Array, length: number): Uint8Array {
-  const more = new Uint8Array(Math.max(length, bytes.length * 2));
-  more.set(bytes);
-  return more;
-}
-
-/** How ASCII `term` sorts against the term whose UTF-8 bytes are bytes[0, length): below 0 before it, 0 the same, above 0 after. */
-function compareToBytes(term: string, bytes: Uint8Array, length: number): number {
-  const n = Math.min(term.length, length);
-  for (let i = 0; i < n; i++) {
-    const d = term.charCodeAt(i) - bytes[i]!;
-    if (d !== 0) return d;
-  }
-  return term.length - length;
-}
-
-/** Whether [offset, offset + length) is a range of whole numbers within [0, size). */
-function isRange(offset: number, length: number, size: number): boolean {
-  return Number.isSafeInteger(offset) && Number.isSafeInteger(length) && offset >= 0 && length >= 0 && offset + length <= size;
-}
-
-function isCount(value: unknown): value is number {
-  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
-}
-
-/**
- * What is wrong with a decoded header, or undefined: every count, length and offset the reader
- * uses must be a whole number of 0 or more (the header's checksum catches damage; this catches a
- * file written wrong or on purpose), and every section must be named.
- */
-function headerProblem(header: StoredHeader): string | undefined {
-  if (typeof header !== "object" || header === null) return "not a map";
-  for (const key of ["formatVersion", "docCount", "termCount", "blockCount", "textBytes", "storeDictionaryCrc"] as const) {
-    if (!isCount(header[key])) return `${key} is not a count`;
-  }
-  for (const key of ["analyzerId", "createdAt", "source"] as const) if (typeof header[key] !== "string") return `${key} is not text`;
-  if (!Array.isArray(header.avgFieldLength) || header.avgFieldLength.length !== FIELD_COUNT || !header.avgFieldLength.every((n) => typeof n === "number" && Number.isFinite(n) && n >= 0)) {
-    return "avgFieldLength";
-  }
-  if (typeof header.sections !== "object" || header.sections === null) return "no sections";
-  for (const name of SECTION_NAMES) {
-    const s = header.sections[name];
-    if (typeof s !== "object" || s === null || !isCount(s.offset) || !isCount(s.length)) return `section ${name}`;
-  }
-  const integrity = header.integrity;
-  if (typeof integrity !== "object" || integrity === null || !isCount(integrity.dataBytes) || !(integrity.chunkCrcs instanceof Uint8Array)) return "checksum table";
-  return undefined;
-}
-
-/** Whether `offsets` rise (never fall) from within `size` to within it, `count` of them when given. */
-function isOffsetTable(offsets: Uint32Array, count: number | undefined, size: number): boolean {
-  if (count !== undefined && offsets.length !== count) return false;
-  for (let i = 0; i < offsets.length; i++) {
-    if (offsets[i]! > size || (i > 0 && offsets[i]! < offsets[i - 1]!)) return false;
-  }
-  return true;
 }
