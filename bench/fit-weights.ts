@@ -4,7 +4,8 @@
  *
  * Coordinate ascent: each weight in turn is tried at a few multiples of its value (a few steps up and
  * down for the length normalizations, which live in 0..1), and a change is kept when it raises the
- * objective on the tuned folds: the mean of MRR@10 over real-dev's tuned queries and over dev's
+ * objective on the tuned folds: the mean of MRR@10 over people's tuned queries (real-dev's, or with
+ * `--people` the realistic sets' pooled) and over dev's
  * (people's queries and the synthetic classes count alike), so long as no synthetic class falls
  * below where the hand-set weights have it (FLOOR_SLACK).
  * Rounds repeat until one changes nothing. Then both weight sets, hand-set and fitted, are scored on
@@ -27,11 +28,15 @@ import { IndexReader } from "../src/store/reader.js";
 import { assignFolds, parseFoldList } from "./folds.js";
 import { score, summarize, table, type QueryScores } from "./metrics.js";
 import { loadEngine } from "./peers/registry.js";
-import { benchCacheDir, commandLine, engineIndexDir, ensureIndex, loadEvalSet, requireArchive, type EvalQuery } from "./shared.js";
+import { benchCacheDir, commandLine, engineIndexDir, ensureIndex, loadEvalSet, requireArchive, usageError, type EvalQuery } from "./shared.js";
 
-const USAGE = "npm run fit-weights [-- --tune-folds 0,1] [--cross] [--rounds 3] [--weights FILE] [--json FILE]";
+const USAGE = "npm run fit-weights [-- --tune-folds 0,1] [--cross] [--people real-dev|all] [--rounds 3] [--weights FILE] [--json FILE]";
 const FOLDS = 4;
-const SETS = ["real-dev.jsonl", "dev.jsonl"] as const;
+/** The synthetic set whose classes keep their floors. */
+const SYNTHETIC = "dev.jsonl";
+/** People's queries fitted on by default, and every realistic set `--people all` pools (bench/eval's are the project's own). */
+const REAL_DEV = ["real-dev.jsonl"];
+const ALL_PEOPLE = ["real-dev.jsonl", "real-extra.jsonl", "forum-extra.jsonl"];
 
 /** One weight the ascent moves: how to read it, write it, and the values to try from the current one. */
 interface Knob {
@@ -85,7 +90,7 @@ const KNOBS: Knob[] = [
 ];
 
 interface Judged {
-  set: (typeof SETS)[number];
+  set: string;
   query: EvalQuery;
   fold: number;
 }
@@ -101,8 +106,7 @@ function run(reader: IndexReader, queries: readonly Judged[]): Map<string, Query
 
 /** The mean of the sets' MRR@10 over `queries`. */
 function objective(queries: readonly Judged[], scores: ReadonlyMap<string, QueryScores>): number {
-  const means = SETS.map((set) => mean(queries.filter((q) => q.set === set), scores));
-  return means.reduce((a, b) => a + b, 0) / means.length;
+  return (mean(queries.filter((q) => q.set !== SYNTHETIC), scores) + mean(queries.filter((q) => q.set === SYNTHETIC), scores)) / 2;
 }
 
 function mean(queries: readonly Judged[], scores: ReadonlyMap<string, QueryScores>): number {
@@ -112,7 +116,7 @@ function mean(queries: readonly Judged[], scores: ReadonlyMap<string, QueryScore
 /** MRR@10 per synthetic class (dev.jsonl) of `queries`: the floors a fit must keep. */
 function devClasses(queries: readonly Judged[], scores: ReadonlyMap<string, QueryScores>): Map<string, number> {
   const byClass = new Map<string, Judged[]>();
-  for (const q of queries) if (q.set === "dev.jsonl") byClass.set(q.query.class, [...(byClass.get(q.query.class) ?? []), q]);
+  for (const q of queries) if (q.set === SYNTHETIC) byClass.set(q.query.class, [...(byClass.get(q.query.class) ?? []), q]);
   return new Map([...byClass].map(([c, qs]) => [c, mean(qs, scores)]));
 }
 
@@ -164,13 +168,13 @@ function round4(x: number): number {
 }
 
 /** The held-out tables: per set, per class, hand-set beside fitted. */
-function heldOutTables(reader: IndexReader, held: readonly Judged[], hand: RankingWeights, fitted: RankingWeights, title: string): string {
+function heldOutTables(reader: IndexReader, sets: readonly string[], held: readonly Judged[], hand: RankingWeights, fitted: RankingWeights, title: string): string {
   setWeights(hand);
   const before = run(reader, held);
   setWeights(fitted);
   const after = run(reader, held);
   const out: string[] = [];
-  for (const set of SETS) {
+  for (const set of sets) {
     const queries = held.filter((q) => q.set === set).map((q) => q.query);
     const rows = new Map([
       ["hand-set", summarize(queries, before)],
@@ -187,6 +191,7 @@ async function main(): Promise<void> {
       options: {
         "tune-folds": { type: "string", default: "0,1" },
         cross: { type: "boolean", default: false },
+        people: { type: "string", default: "real-dev" },
         rounds: { type: "string", default: "3" },
         json: { type: "string", default: join(benchCacheDir, "fitted-weights.json") },
         weights: { type: "string" },
@@ -197,7 +202,9 @@ async function main(): Promise<void> {
   const kbsearch = await loadEngine("kbsearch");
   ensureIndex(kbsearch);
   const reader = IndexReader.open(engineIndexDir(kbsearch));
-  const judged: Judged[] = SETS.flatMap((set) => {
+  if (values.people !== "real-dev" && values.people !== "all") usageError(`--people is real-dev or all, not ${values.people}`, USAGE);
+  const sets = [...(values.people === "all" ? ALL_PEOPLE : REAL_DEV), SYNTHETIC];
+  const judged: Judged[] = sets.flatMap((set) => {
     const queries = loadEvalSet(set);
     const folds = assignFolds(queries, FOLDS);
     return queries.map((query) => ({ set, query, fold: folds.get(query.qid)! }));
@@ -214,7 +221,7 @@ async function main(): Promise<void> {
     // --weights scores weights fitted before (a JSON object of some of RankingWeights) without fitting.
     const given = values.weights ? (JSON.parse(readFileSync(values.weights, "utf8")) as Partial<RankingWeights>) : undefined;
     const fitted = given ? { weights: { ...hand, ...given }, best: NaN, trace: [] } : fit(reader, tuned, Number(values.rounds), (line) => console.log(line));
-    console.log(heldOutTables(reader, held, hand, fitted.weights, `folds ${[0, 1, 2, 3].filter((f) => !tuneFolds.includes(f)).join(",")} held out`));
+    console.log(heldOutTables(reader, sets, held, hand, fitted.weights, `folds ${[0, 1, 2, 3].filter((f) => !tuneFolds.includes(f)).join(",")} held out`));
     results.push({ tuneFolds, objective: fitted.best, weights: fitted.weights, trace: fitted.trace });
   }
   setWeights(hand);
