@@ -75,7 +75,7 @@ export interface QueryPlan {
  * 1 for a query word. A procedure: the "HOWTO:" title tag, the kbhowto keyword. A problem told in
  * the user's own words rarely shares many words with the article about it; the archive's
  * troubleshooting guides walk through the problems of an area, and are the answer people want
- * when they cannot name the error.
+ * when they cannot name the error: as much as no article names it (rank/features.ts hintShare).
  */
 const INTENT_HINTS: Record<QueryIntent, { terms: string[]; weight: number }> = {
   howTo: { terms: ["howto", "kbhowto"], weight: 1 },

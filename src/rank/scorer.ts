@@ -18,6 +18,7 @@ import {
   coverageBonus,
   coveredMass,
   fullPhrasePairs,
+  hintShare,
   PHRASE_WORDS,
   queryWeights,
   queryWordsHeldBonus,
@@ -217,7 +218,6 @@ export class Scorer {
         }
       }
     });
-    this.addHints(hints);
 
     // Final scores overwrite the sums in place; the heap holds slots, not objects. Articles scoring
     // the same are the archive's duplicates (one text issued again for another product or release):
@@ -236,6 +236,7 @@ export class Scorer {
     // A query without idf mass (nothing to weigh) counts as named whole: no emphasis.
     const namedShare = queryMass > 0 ? namedMass / queryMass : 1;
     const lead = readLead(plan, namedShare);
+    this.addHints(hints, hintShare(plan, namedShare));
     const phrasePairs = fullPhrasePairs(plan);
     const watchedSlot = watch === undefined || !hasDoc(met, watch) ? -1 : slotOf[watch]!;
     // The most a slot's bonuses can add, so that most slots are passed over before their powers are
@@ -299,14 +300,15 @@ export class Scorer {
     return used + 1;
   }
 
-  /** Adds to each document the groups matched the points of the best hint it holds. */
-  private addHints(hints: readonly PlannedAlternative[]): void {
+  /** Adds to each document the groups matched the points of the best hint it holds, times `share` (features.ts hintShare). */
+  private addHints(hints: readonly PlannedAlternative[], share: number): void {
+    if (share <= 0) return;
     const { slotOf, units, slots } = this;
     const lengths = this.index.fieldLengthCodes;
     const groupEpoch = ++this.groupEpoch;
     const hinted: number[] = [];
     for (const hint of hints) {
-      const weight = hint.weight * idf(this.index.docCount, hint.entry.docFreq);
+      const weight = share * hint.weight * idf(this.index.docCount, hint.entry.docFreq);
       const { count, docs, tfs } = this.postings.decode(this.index.postings(hint.entry));
       for (let p = 0; p < count; p++) {
         const doc = docs[p]!;
