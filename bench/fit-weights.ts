@@ -104,7 +104,7 @@ function run(reader: IndexReader, queries: readonly Judged[]): Map<string, Query
   return scores;
 }
 
-/** The mean of the sets' MRR@10 over `queries`. */
+/** The mean of two MRR@10s over `queries`: people's (every realistic set fitted on, pooled) and dev's. */
 function objective(queries: readonly Judged[], scores: ReadonlyMap<string, QueryScores>): number {
   return (mean(queries.filter((q) => q.set !== SYNTHETIC), scores) + mean(queries.filter((q) => q.set === SYNTHETIC), scores)) / 2;
 }
@@ -198,11 +198,11 @@ async function main(): Promise<void> {
       },
     }),
   );
+  if (values.people !== "real-dev" && values.people !== "all") usageError(`--people is real-dev or all, not ${values.people}`, USAGE);
   requireArchive();
   const kbsearch = await loadEngine("kbsearch");
   ensureIndex(kbsearch);
   const reader = IndexReader.open(engineIndexDir(kbsearch));
-  if (values.people !== "real-dev" && values.people !== "all") usageError(`--people is real-dev or all, not ${values.people}`, USAGE);
   const sets = [...(values.people === "all" ? ALL_PEOPLE : REAL_DEV), SYNTHETIC];
   const judged: Judged[] = sets.flatMap((set) => {
     const queries = loadEvalSet(set);
