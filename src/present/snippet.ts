@@ -15,11 +15,8 @@ export const SNIPPET_LENGTH = 220;
 /** How far back from the first match a snippet may start, to begin at a sentence. */
 const LEAD_IN = 60;
 
-interface Match {
-  start: number;
-  end: number;
-  term: string;
-}
+/** A term's place, its word position aside (a snippet needs none). */
+type Match = Pick<FoundTerm, "start" | "end" | "term">;
 
 /**
  * The snippet of text[from, to) for `terms`. `found`, when given, is where they stand in the whole

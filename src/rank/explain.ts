@@ -10,8 +10,8 @@ import type { ScorePart } from "../query/types.js";
 import { FIELD, FIELD_COUNT, FIELDS, LENGTH_OF_CODE } from "../store/format.js";
 import { DecodedPostings } from "../store/postings.js";
 import type { IndexReader, TermEntry } from "../store/index-reader.js";
-import { idf, inverseAverages, occurrenceUnit, saturate } from "./bm25f.js";
-import { coordination, coordinationPower, coverageBonus, coveredMass, fullPhrasePairs, hintShare, queryWordsHeldBonus, queryWordsPhraseBonus, readLead, typedWords, queryWeights, titleHeldBonus, titleMaskOf, titlePhraseShare } from "./features.js";
+import { inverseAverages, occurrenceUnit, saturate } from "./bm25f.js";
+import { coordination, coordinationPower, coverageBonus, coveredMass, fullPhrasePairs, hintWeights, queryWordsHeldBonus, queryWordsPhraseBonus, readLead, typedWords, queryWeights, titleHeldBonus, titleMaskOf, titlePhraseShare } from "./features.js";
 import type { RunScore } from "./verbatim.js";
 
 interface Match {
@@ -80,8 +80,8 @@ export function explainScore(index: IndexReader, plan: QueryPlan, doc: number, n
   if (queryWordsHeld > 0) parts.push({ field: "queryWords held", term: "", kind: "bonus", tf: 0, points: queryWordsHeld });
   const queryWordsPhrase = queryWordsPhraseBonus(plan, lengthCode(FIELD.queryWords), fieldMass[FIELD.queryWords]!, queryMass, lead.phrasePoints, fieldMass[FIELD.title]!);
   if (queryWordsPhrase > 0) parts.push({ field: "queryWords phrase", term: "", kind: "bonus", tf: 0, points: queryWordsPhrase });
-  const share = hintShare(plan, namedShare);
-  const hint = matchedMass > 0 && share > 0 ? bestOf(plan.hints, plan.hints.map((h) => share * h.weight * idf(index.docCount, h.entry.docFreq))) : undefined;
+  const weights = hintWeights(index, plan, namedShare);
+  const hint = matchedMass > 0 && weights.some((w) => w > 0) ? bestOf(plan.hints, weights) : undefined;
   if (hint) termParts(hint);
   const factor = coordination(matchedMass, queryMass, coordinationPower(typedWords(plan.groups)));
   if (factor < 1) {

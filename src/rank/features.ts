@@ -238,8 +238,14 @@ function plainWordList(groups: readonly PlannedGroup[]): boolean {
  * .852 -> .789. At the 1st power .697 / .694, at the 4th .701 / .701; with no hint at all
  * .702 / .709 (first 40 .769), but then no guide answers a problem nothing names.
  */
-export function hintShare(plan: QueryPlan, namedShare: number): number {
+function hintShare(plan: QueryPlan, namedShare: number): number {
   return plan.intent === "problem" ? Math.max(0, 1 - namedShare) ** 2 : 1;
+}
+
+/** What each of `plan`'s hints weighs (its weight times its idf, times hintShare) when candidates' titles or query words name `namedShare` of the query: the scorer's and the explanation's. */
+export function hintWeights(index: IndexReader, plan: QueryPlan, namedShare: number): number[] {
+  const share = hintShare(plan, namedShare);
+  return plan.hints.map((h) => share * h.weight * idf(index.docCount, h.entry.docFreq));
 }
 
 /** The neighbouring word pairs a title must say for `plan`'s whole phrase bonus (see DIALOG_PHRASE_PAIRS). */

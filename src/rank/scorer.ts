@@ -11,14 +11,14 @@ import type { IndexReader } from "../store/index-reader.js";
 import { FIELD, FIELD_COUNT } from "../store/format.js";
 import { addDoc, docBits, hasDoc } from "../store/doc-bits.js";
 import { BODY_ONLY_MASK, DecodedPostings } from "../store/postings.js";
-import { idf, inverseAverages, occurrenceUnits, pseudoFrequency, saturate, singleBodyPoints } from "./bm25f.js";
+import { inverseAverages, occurrenceUnits, pseudoFrequency, saturate, singleBodyPoints } from "./bm25f.js";
 import {
   coordination,
   coordinationPower,
   coverageBonus,
   coveredMass,
   fullPhrasePairs,
-  hintShare,
+  hintWeights,
   PHRASE_WORDS,
   queryWeights,
   queryWordsHeldBonus,
@@ -236,7 +236,8 @@ export class Scorer {
     // A query without idf mass (nothing to weigh) counts as named whole: no emphasis.
     const namedShare = queryMass > 0 ? namedMass / queryMass : 1;
     const lead = readLead(plan, namedShare);
-    this.addHints(hints, hintShare(plan, namedShare));
+    // Hints after the named share: how much a problem's guide counts depends on it (features.ts hintShare).
+    this.addHints(hints, hintWeights(this.index, plan, namedShare));
     const phrasePairs = fullPhrasePairs(plan);
     const watchedSlot = watch === undefined || !hasDoc(met, watch) ? -1 : slotOf[watch]!;
     // The most a slot's bonuses can add, so that most slots are passed over before their powers are
@@ -300,15 +301,16 @@ export class Scorer {
     return used + 1;
   }
 
-  /** Adds to each document the groups matched the points of the best hint it holds, times `share` (features.ts hintShare). */
-  private addHints(hints: readonly PlannedAlternative[], share: number): void {
-    if (share <= 0) return;
+  /** Adds to each document the groups matched the points of the best hint it holds, hint i weighing weights[i] (features.ts hintWeights). */
+  private addHints(hints: readonly PlannedAlternative[], weights: readonly number[]): void {
     const { slotOf, units, slots } = this;
     const lengths = this.index.fieldLengthCodes;
     const groupEpoch = ++this.groupEpoch;
     const hinted: number[] = [];
-    for (const hint of hints) {
-      const weight = share * hint.weight * idf(this.index.docCount, hint.entry.docFreq);
+    hints.forEach((hint, i) => {
+      const weight = weights[i]!;
+      // A hint that counts for nothing (a problem its titles name whole) is not read.
+      if (weight <= 0) return;
       const { count, docs, tfs } = this.postings.decode(this.index.postings(hint.entry));
       for (let p = 0; p < count; p++) {
         const doc = docs[p]!;
@@ -323,7 +325,7 @@ export class Scorer {
           slots.best[slot] = points;
         }
       }
-    }
+    });
     for (const slot of hinted) slots.scores[slot]! += slots.best[slot]!;
   }
 }
