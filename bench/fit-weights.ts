@@ -34,7 +34,10 @@ const USAGE = "npm run fit-weights [-- --tune-folds 0,1] [--cross] [--people rea
 const FOLDS = 4;
 /** The synthetic set whose classes keep their floors. */
 const SYNTHETIC = "dev.jsonl";
-/** People's queries fitted on by default, and every realistic set `--people all` pools (bench/eval's are the project's own). */
+/**
+ * People's queries fitted on by default, and the realistic sets `--people all` pools (bench/eval's
+ * are the project's own). real-blind.jsonl is not among them: it stays a judge no fit has seen.
+ */
 const REAL_DEV = ["real-dev.jsonl"];
 const ALL_PEOPLE = ["real-dev.jsonl", "real-extra.jsonl", "forum-extra.jsonl"];
 

@@ -24,8 +24,8 @@ import { benchCacheDir, commandLine, engineIndexDir, ensureIndex, loadEvalSet, r
 /** The engines scored, kbsearch first; the peers are the two that rank best on these sets. */
 const ENGINES = ["kbsearch", "sqlite", "minisearch"];
 /** The sets of ../shared/eval, then the project's own (bench/eval): realistic queries and forum posts written since, never tuned on. */
-const SETS = ["dev.jsonl", "real-dev.jsonl", "real-extra.jsonl", "forum-extra.jsonl"];
-const USAGE = "npm run bench:relevance [-- --no-peers] [--sets dev.jsonl,real-dev.jsonl,real-extra.jsonl,forum-extra.jsonl,PATH] [--peer-sets real-dev.jsonl] [--folds 4] [--tune-folds 0,1] [--no-fold-tables] [--rebuild] [--json FILE]";
+const SETS = ["dev.jsonl", "real-dev.jsonl", "real-extra.jsonl", "forum-extra.jsonl", "real-blind.jsonl"];
+const USAGE = "npm run bench:relevance [-- --no-peers] [--sets dev.jsonl,real-dev.jsonl,real-extra.jsonl,forum-extra.jsonl,real-blind.jsonl,PATH] [--peer-sets real-dev.jsonl] [--folds 4] [--tune-folds 0,1] [--no-fold-tables] [--rebuild] [--json FILE]";
 
 /** A peer's rankings of earlier runs, by query text (an engine's ranking depends on nothing else). */
 class RankingCache {
