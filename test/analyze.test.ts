@@ -51,7 +51,7 @@ describe("golden word list", () => {
 describe("token offsets", () => {
   const sentences = [
     "The MS Mail Connector Interchange (MSMI) service, MSMI.EXE, stopped running.",
-    "Microsoft's kernel32.dll doesn't export HeapFree; see MS-DOS 6.0, C++ and C#.",
+    "Microsoft's kernel32.dll doesn't export HeapFree; see MS-DOS 6.0, C++ and C#, MID$(A$, 2) and ADMIN$.",
     "Error 80004005 at 0x480df78 in HKEY_LOCAL_MACHINE\\Software: databases corrupted.",
     "query on the following word (without the spaces):\n\n  S E R V P A\n  C K\n\nand a t f c c too.",
     "  Leading space, run-time errors, user's guides; café CONFIGURATIONS!",

@@ -8,7 +8,7 @@ import { tokenize } from "./tokenizer.js";
 import type { Token, TokenSink } from "./types.js";
 
 /** Names this analyzer in index headers: change it whenever the terms it produces change. */
-export const ANALYZER_ID = "kbsearch-en/7";
+export const ANALYZER_ID = "kbsearch-en/8";
 
 /** Letters only (after folding): such tokens are words and get stemmed; anything else is an identifier. */
 const PLAIN_WORD = /^[a-z\u00c0-\u024f]+$/;
@@ -93,10 +93,16 @@ export function analyzeWith<T>(
   tokenize(text, (surface, start, end, pos, joinedAt) => {
     const term = accept && !accept(surface) ? undefined : toTerm(surface);
     if (term !== undefined) sink(term, start, end, pos);
+    // `mid$`, `admin$`: the name is findable without its dollar sign too, as a word of its own.
+    const named = surface.endsWith("$") ? surface.slice(0, -1) : surface;
+    if (named !== surface) {
+      const nameTerm = accept && !accept(named) ? undefined : toTerm(named);
+      if (nameTerm !== undefined) sink(nameTerm, start, end - 1, pos);
+    }
     // `kernel32.dll`, `msmi.exe`, `_crt_heap`: the parts are findable on their own too.
-    if ((surface.includes(".") || surface.includes("_")) && !ONLY_DIGITS_AND_DOTS.test(surface)) {
+    if ((named.includes(".") || named.includes("_")) && !ONLY_DIGITS_AND_DOTS.test(named)) {
       let from = 0;
-      for (const part of surface.split(/[._]/)) {
+      for (const part of named.split(/[._]/)) {
         const to = from + part.length;
         // Of a hyphen-joined form (`ms-dos.sys` -> msdos.sys) only the part across the join is its
         // own (msdos, written with the hyphen); the others are its words' parts, found with them.

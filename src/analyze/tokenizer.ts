@@ -1,6 +1,6 @@
 /**
  * Splits text into raw word tokens with offsets, keeping technical terms whole: file names
- * (`kernel32.dll`), hex (`0x480df78`), versions (`4.0`), `C++`, `C#`. Two joins happen here because
+ * (`kernel32.dll`), hex (`0x480df78`), versions (`4.0`), `C++`, `C#`, `MID$`. Two joins happen here because
  * they depend on the exact characters between tokens:
  *  - spaced letters (`S E R V P A C K`, also wrapped over one line break) become one word, as the
  *    archive asks readers to type them;
@@ -14,7 +14,7 @@
 export type RawTokenSink = (surface: string, start: number, end: number, pos: number, joinedAt?: number) => void;
 
 /**
- * A word: `_*[a-z0-9\u00c0-\u024f]+(?:['._][a-z0-9\u00c0-\u024f]+)*(?:\+\+|#)?` in folded text (a
+ * A word: `_*[a-z0-9\u00c0-\u024f]+(?:['._][a-z0-9\u00c0-\u024f]+)*(?:\+\+|#|\$)?` in folded text (a
  * leading underscore belongs to identifiers: `_CrtIsValidHeapPointer`, `__stdcall`), found by
  * `wordEnd` without a match object per word (snippets tokenize whole articles).
  */
@@ -39,7 +39,10 @@ function wordEnd(text: string, start: number): number {
   }
   const c = text.charCodeAt(i);
   if (c === 43 /* + */ && text.charCodeAt(i + 1) === 43) return i + 2;
-  return c === 35 /* # */ ? i + 1 : i;
+  if (c === 35 /* # */) return i + 1;
+  // `MID$`, `ADMIN$`, `PROTMAN$`: BASIC's string functions, hidden shares and driver names end in a
+  // dollar sign, which is part of their name (`US$5` is not one: a word character follows).
+  return c === 36 /* $ */ && !isWordChar(text.charCodeAt(i + 1)) ? i + 1 : i;
 }
 /**
  * Whether tokenizing lower-cased `text` from `at` gives the tokens that tokenizing it whole gives
