@@ -66,10 +66,10 @@ export function sampleEvenly<T>(items: T[], count: number): T[] {
 
 /**
  * An engine's warm figures over its index in `dir`, measured by warm.js in a fresh process: at most
- * `limit` of the dev queries, or of a phrase set's (phrase-speed.ts).
+ * `limit` of the dev queries, of people's (`people`), or of a phrase set's (phrase-speed.ts).
  */
-export function measureWarm(engineKey: string, dir: string, limit: number, phraseSet?: string): WarmFigures {
+export function measureWarm(engineKey: string, dir: string, limit: number, querySet?: string): WarmFigures {
   const script = join(dirname(fileURLToPath(import.meta.url)), "warm.js");
-  const args = [script, engineKey, dir, String(limit), ...(phraseSet ? [phraseSet] : [])];
+  const args = [script, engineKey, dir, String(limit), ...(querySet ? [querySet] : [])];
   return JSON.parse(runMeasured({ file: process.execPath, args }).stdout) as WarmFigures;
 }

@@ -79,6 +79,15 @@ export function loadEvalSet(name: string): EvalQuery[] {
     .map((line) => JSON.parse(line) as EvalQuery);
 }
 
+/**
+ * People's queries as they type them, for timing: the realistic sets written since real-dev (long
+ * questions, pasted dialogs, forum posts). real-dev's own warm a timing process up, so that none of
+ * these runs before it is timed (warm.ts).
+ */
+export function peopleQueries(): string[] {
+  return ["real-extra.jsonl", "forum-extra.jsonl", "real-blind.jsonl"].flatMap((name) => loadEvalSet(name).map((q) => q.query));
+}
+
 /** The first of bench/eval, ../shared/eval and the working folder holding `name` (../shared/eval's path, for the error, when none does). */
 function evalSetPath(name: string): string {
   if (isAbsolute(name)) return name;

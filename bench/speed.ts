@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import { directoryBytes, measureWarm, median, runMeasured } from "./measure.js";
 import { ENGINE_KEYS, isEngineKey, loadEngine } from "./peers/registry.js";
 import type { Command, Engine } from "./peers/types.js";
-import { archiveTarball, benchCacheDir, commandLine, engineIndexDir, requireArchive, usageError } from "./shared.js";
+import { archiveTarball, benchCacheDir, commandLine, engineIndexDir, loadEvalSet, peopleQueries, requireArchive, usageError } from "./shared.js";
 import { measurePhrases, phraseTable } from "./phrase-speed.js";
 import { writeSubArchives } from "./sub-archive.js";
 import type { WarmFigures } from "./warm.js";
@@ -47,6 +47,8 @@ interface EngineFigures {
   hasIndex: boolean;
   build: BuildFigures;
   warm: WarmFigures;
+  /** Warm over people's queries (warm.ts PEOPLE_SETS): long questions, pasted dialogs, forum posts. */
+  people: WarmFigures;
   oneShot: OneShotFigures;
 }
 
@@ -140,8 +142,11 @@ function measureEngine(engine: Engine, settings: Settings): Omit<EngineFigures, 
   log(`${engine.name}: build`);
   const build = measureBuild(engine, archiveTarball, dir);
   log(`${engine.name}: built in ${build.seconds.toFixed(1)} s; warm queries`);
-  const warm = measureWarm(engine.key, dir, Math.min(engine.warmQueryLimit ?? Infinity, settings.quick ? 300 : Infinity));
-  return { key: engine.key, name: engine.name, hasIndex: engine.hasIndex, build, warm };
+  const limit = Math.min(engine.warmQueryLimit ?? Infinity, settings.quick ? 300 : Infinity);
+  const warm = measureWarm(engine.key, dir, limit);
+  log(`${engine.name}: people's queries`);
+  const people = measureWarm(engine.key, dir, limit, "people");
+  return { key: engine.key, name: engine.name, hasIndex: engine.hasIndex, build, warm, people };
 }
 
 /** A smaller archive's kbsearch index: its build's figures, and where it is (for its one-shot). */
@@ -205,6 +210,9 @@ function speedRows(baselineSeconds: number): Row[] {
     { label: "warm p95 (ms)", value: (f) => f.warm.p95Ms, digits: 2 },
     { label: "warm p99 (ms)", value: (f) => f.warm.p99Ms, digits: 2 },
     { label: "warm CPU per query, mean (ms)", value: (f) => f.warm.cpuPerQueryMs, digits: 2 },
+    { label: "people's queries: warm p50 (ms)", value: (f) => f.people.p50Ms, digits: 2 },
+    { label: "people's queries: warm p99 (ms)", value: (f) => f.people.p99Ms, digits: 2 },
+    { label: "people's queries: CPU per query, mean (ms)", value: (f) => f.people.cpuPerQueryMs, digits: 2 },
     { label: `one-shot "${ONE_SHOT_QUERY}" (s)`, value: (f) => f.oneShot.medianSeconds, digits: 3 },
     { label: "one-shot minus `node -e 0` (s)", value: (f) => f.oneShot.medianSeconds - baselineSeconds, digits: 3, noRatio: true },
   ];
@@ -220,6 +228,11 @@ function ratioToBestPeer(row: Row, kbsearch: EngineFigures, peers: EngineFigures
   if (own === undefined || candidates.length === 0 || row.noRatio) return "-";
   const best = candidates.reduce((a, b) => ((row.higherIsBetter ? b.value > a.value : b.value < a.value) ? b : a));
   return best.value === 0 ? "-" : `${(own / best.value).toFixed(2)}x ${best.name}`;
+}
+
+/** The mean number of words (white-space separated) of `queries`. */
+function meanWords(queries: string[]): number {
+  return queries.reduce((sum, q) => sum + q.split(/\s+/).filter(Boolean).length, 0) / queries.length;
 }
 
 function speedTable(figures: EngineFigures[], baselineSeconds: number): string {
@@ -299,6 +312,7 @@ async function main(): Promise<void> {
   notes.push(
     `one-shot: median of ${oneShotRuns} fresh processes${oneShotRuns > SLOW_ONE_SHOT_RUNS ? ` (${SLOW_ONE_SHOT_RUNS} when one takes over ${SLOW_ONE_SHOT_SECONDS} s)` : ""}, every command's runs taking turns after all builds; \`node -e 0\`: ${baselineSeconds.toFixed(3)} s`,
     `warm: ${kbsearch.warm.queries} dev queries, 10 hits each (kbsearch with snippets, SQLite with snippet())${grep ? `; ${grep.name}: ${grep.warm.queries} of them, its "index" is the articles as plain files` : ""}`,
+    `people's queries: ${kbsearch.people.queries} of the realistic sets written since real-dev (real-extra, forum posts, real-blind), ${meanWords(peopleQueries()).toFixed(0)} words on average against dev's ${meanWords(loadEvalSet("dev.jsonl").map((q) => q.query)).toFixed(0)}${grep ? `; ${grep.name}: ${grep.people.queries} of them` : ""}`,
   );
   const output = [
     `Full archive (${corpus}); ${machine}.`,

@@ -1,7 +1,8 @@
 /**
  * Opens one engine's index in this fresh process and times warm queries:
- * `node warm.js KEY DIR MAX_QUERIES [PHRASE_SET]` prints a WarmFigures JSON object. The queries are
- * the dev set's, or a phrase set's (phrase-speed.ts), spread evenly when fewer are asked for. Before
+ * `node warm.js KEY DIR MAX_QUERIES [people|title|common]` prints a WarmFigures JSON object. The
+ * queries are the dev set's, people's (the realistic sets written since real-dev: long questions,
+ * pasted dialogs, forum posts), or a phrase set's (phrase-speed.ts), spread evenly when fewer are asked for. Before
  * them, untimed, the process searches other queries (the real-dev set's, round after round, and for a
  * phrase set other phrases too) until its code is warm: a JIT-compiled engine runs its first hundred
  * queries at up to twice its settled speed, and a warm library is one that has served a while. None
@@ -10,7 +11,7 @@
 import { loadEngine } from "./peers/registry.js";
 import { isPhraseSet, phraseQueries, warmUpPhrases } from "./phrase-speed.js";
 import { percentile, sampleEvenly } from "./measure.js";
-import { loadEvalSet } from "./shared.js";
+import { loadEvalSet, peopleQueries } from "./shared.js";
 
 export interface WarmFigures {
   openMs: number;
@@ -38,13 +39,14 @@ export interface WarmFigures {
 const WARM_UP_SEARCHES = 200;
 const WARM_UP_SEARCHES_WITHOUT_INDEX = 3;
 
-const [key, dir, maxQueries, phraseSet] = process.argv.slice(2);
-if (!key || !dir || !maxQueries || (phraseSet !== undefined && !isPhraseSet(phraseSet))) {
-  process.stderr.write("usage: node warm.js KEY DIR MAX_QUERIES [title|common]\n");
+const [key, dir, maxQueries, querySet] = process.argv.slice(2);
+if (!key || !dir || !maxQueries || (querySet !== undefined && querySet !== "people" && !isPhraseSet(querySet))) {
+  process.stderr.write("usage: node warm.js KEY DIR MAX_QUERIES [people|title|common]\n");
   process.exit(2);
 }
+const phraseSet = querySet !== undefined && isPhraseSet(querySet) ? querySet : undefined;
 const engine = await loadEngine(key);
-const queries = sampleEvenly(phraseSet ? phraseQueries(phraseSet) : loadEvalSet("dev.jsonl").map((q) => q.query), Number(maxQueries));
+const queries = sampleEvenly(phraseSet ? phraseQueries(phraseSet) : querySet === "people" ? peopleQueries() : loadEvalSet("dev.jsonl").map((q) => q.query), Number(maxQueries));
 
 const opening = performance.now();
 const index = engine.open(dir);
