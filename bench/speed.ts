@@ -47,7 +47,7 @@ interface EngineFigures {
   hasIndex: boolean;
   build: BuildFigures;
   warm: WarmFigures;
-  /** Warm over people's queries (warm.ts PEOPLE_SETS): long questions, pasted dialogs, forum posts. */
+  /** Warm over people's queries (shared.ts peopleQueries): long questions, pasted dialogs, forum posts. */
   people: WarmFigures;
   oneShot: OneShotFigures;
 }
