@@ -84,8 +84,8 @@ export function loadEvalSet(name: string): EvalQuery[] {
  * questions, pasted dialogs, forum posts). real-dev's own warm a timing process up, so that none of
  * these runs before it is timed (warm.ts).
  */
-export function peopleQueries(): string[] {
-  return ["real-extra.jsonl", "forum-extra.jsonl", "real-blind.jsonl"].flatMap((name) => loadEvalSet(name).map((q) => q.query));
+export function peopleQueries(): EvalQuery[] {
+  return ["real-extra.jsonl", "forum-extra.jsonl", "real-blind.jsonl"].flatMap((name) => loadEvalSet(name));
 }
 
 /** The first of bench/eval, ../shared/eval and the working folder holding `name` (../shared/eval's path, for the error, when none does). */

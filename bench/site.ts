@@ -1,12 +1,12 @@
 /**
  * The static site's costs in Chromium, beside Pagefind's: bytes and requests per query (the first
  * query on a cold page, the page's code included, on 40 pages by default so that p95 is not the
- * largest of a handful; and later queries), p50/p95 over the dev queries, the time from typing to
+ * largest of a handful; and later queries), p50/p95 over the dev queries (people's with --people), the time from typing to
  * results on localhost; Pagefind indexing the same articles rendered as HTML pages, its bytes per
  * query on the same queries and its relevance on dev.jsonl and real-dev.jsonl. Measures; asserts
  * nothing.
  *
- * Usage: npm run bench:site [-- --queries N] [--cold N] [--no-pagefind] [--no-kbsearch] [--json FILE]
+ * Usage: npm run bench:site [-- --queries N] [--cold N] [--people] [--no-pagefind] [--no-kbsearch] [--json FILE]
  * Needs ../shared/kbarchive/kb.tar.gz and Chromium (CHROMIUM_PATH or /usr/bin/chromium); Pagefind
  * is installed on first use (peers/install.ts), not by npm ci, and its index of the archive is
  * made once and kept in bench/.cache/pagefind-site (pagefind-site.ts).
@@ -23,9 +23,9 @@ import { percentile, sampleEvenly } from "./measure.js";
 import { pagefindSite } from "./pagefind-site.js";
 import { K, summarizeSearch, type Scores } from "./metrics.js";
 import { kbsearch } from "./peers/kbsearch.js";
-import { benchCacheDir, benchIndexDir, commandLine, ensureIndex, loadEvalSet, requireArchive, type EvalQuery } from "./shared.js";
+import { benchCacheDir, benchIndexDir, commandLine, ensureIndex, loadEvalSet, peopleQueries, requireArchive, type EvalQuery } from "./shared.js";
 
-const USAGE = "npm run bench:site [-- --queries N] [--cold N] [--no-pagefind] [--no-kbsearch] [--json FILE]";
+const USAGE = "npm run bench:site [-- --queries N] [--cold N] [--people] [--no-pagefind] [--no-kbsearch] [--json FILE]";
 
 interface Distribution {
   n: number;
@@ -260,6 +260,7 @@ async function main(): Promise<void> {
       options: {
         queries: { type: "string", default: "400" },
         cold: { type: "string", default: "40" },
+        people: { type: "boolean", default: false },
         "no-pagefind": { type: "boolean", default: false },
         "no-kbsearch": { type: "boolean", default: false },
         json: { type: "string", default: join(benchCacheDir, "site.json") },
@@ -271,7 +272,9 @@ async function main(): Promise<void> {
   ensureIndex(kbsearch);
   const dev = loadEvalSet("dev.jsonl");
   const realDev = loadEvalSet("real-dev.jsonl");
-  const queries = sampleEvenly(dev, Math.min(dev.length, Number(values.queries)));
+  // People's queries (long questions, pasted dialogs, forum posts) in place of dev's, with --people.
+  const timed = values.people ? peopleQueries() : dev;
+  const queries = sampleEvenly(timed, Math.min(timed.length, Number(values.queries)));
   const coldCount = Number(values.cold);
   const browser = await launchChromium();
   const report: Record<string, unknown> = { queries: queries.length, coldPages: coldCount, chromium: browser.version() };

@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import { directoryBytes, measureWarm, median, runMeasured } from "./measure.js";
 import { ENGINE_KEYS, isEngineKey, loadEngine } from "./peers/registry.js";
 import type { Command, Engine } from "./peers/types.js";
-import { archiveTarball, benchCacheDir, commandLine, engineIndexDir, loadEvalSet, peopleQueries, requireArchive, usageError } from "./shared.js";
+import { archiveTarball, benchCacheDir, commandLine, engineIndexDir, loadEvalSet, peopleQueries, requireArchive, usageError, type EvalQuery } from "./shared.js";
 import { measurePhrases, phraseTable } from "./phrase-speed.js";
 import { writeSubArchives } from "./sub-archive.js";
 import type { WarmFigures } from "./warm.js";
@@ -230,9 +230,9 @@ function ratioToBestPeer(row: Row, kbsearch: EngineFigures, peers: EngineFigures
   return best.value === 0 ? "-" : `${(own / best.value).toFixed(2)}x ${best.name}`;
 }
 
-/** The mean number of words (white-space separated) of `queries`. */
-function meanWords(queries: string[]): number {
-  return queries.reduce((sum, q) => sum + q.split(/\s+/).filter(Boolean).length, 0) / queries.length;
+/** The mean number of words (white-space separated) of the queries. */
+function meanWords(queries: EvalQuery[]): number {
+  return queries.reduce((sum, q) => sum + q.query.split(/\s+/).filter(Boolean).length, 0) / queries.length;
 }
 
 function speedTable(figures: EngineFigures[], baselineSeconds: number): string {
@@ -312,7 +312,7 @@ async function main(): Promise<void> {
   notes.push(
     `one-shot: median of ${oneShotRuns} fresh processes${oneShotRuns > SLOW_ONE_SHOT_RUNS ? ` (${SLOW_ONE_SHOT_RUNS} when one takes over ${SLOW_ONE_SHOT_SECONDS} s)` : ""}, every command's runs taking turns after all builds; \`node -e 0\`: ${baselineSeconds.toFixed(3)} s`,
     `warm: ${kbsearch.warm.queries} dev queries, 10 hits each (kbsearch with snippets, SQLite with snippet())${grep ? `; ${grep.name}: ${grep.warm.queries} of them, its "index" is the articles as plain files` : ""}`,
-    `people's queries: ${kbsearch.people.queries} of the realistic sets written since real-dev (real-extra, forum posts, real-blind), ${meanWords(peopleQueries()).toFixed(0)} words on average against dev's ${meanWords(loadEvalSet("dev.jsonl").map((q) => q.query)).toFixed(0)}${grep ? `; ${grep.name}: ${grep.people.queries} of them` : ""}`,
+    `people's queries: ${kbsearch.people.queries} of the realistic sets written since real-dev (real-extra, forum posts, real-blind), ${meanWords(peopleQueries()).toFixed(0)} words on average against dev's ${meanWords(loadEvalSet("dev.jsonl")).toFixed(0)}${grep ? `; ${grep.name}: ${grep.people.queries} of them` : ""}`,
   );
   const output = [
     `Full archive (${corpus}); ${machine}.`,

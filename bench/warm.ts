@@ -46,7 +46,7 @@ if (!key || !dir || !maxQueries || (querySet !== undefined && querySet !== "peop
 }
 const phraseSet = querySet !== undefined && isPhraseSet(querySet) ? querySet : undefined;
 const engine = await loadEngine(key);
-const queries = sampleEvenly(phraseSet ? phraseQueries(phraseSet) : querySet === "people" ? peopleQueries() : loadEvalSet("dev.jsonl").map((q) => q.query), Number(maxQueries));
+const queries = sampleEvenly(phraseSet ? phraseQueries(phraseSet) : (querySet === "people" ? peopleQueries() : loadEvalSet("dev.jsonl")).map((q) => q.query), Number(maxQueries));
 
 const opening = performance.now();
 const index = engine.open(dir);
