@@ -264,6 +264,13 @@ describe("full archive", () => {
     assert.ok(result.hits.slice(0, 3).some((h) => /runtime error|abnormal program termination/i.test(h.title)), titles("Runtime Error! abnormal program termination").join("\n"));
   });
 
+  test("a pasted message with the user's own words about it finds the article whose symptoms hold the message", (t) => {
+    if (!sharedTarball) return t.skip(NO_SHARED);
+    // Q264748's SYMPTOMS hold the message; its title names another one ("Server Failed to Load Application").
+    const top = ids("Application error, an application error has occurred on the server. Check the event log for more details. - this pops up every time i try it, my other machine is fine", 3);
+    assert.equal(top[0], "Q264748", top.join(" "));
+  });
+
   test("a problem told in the user's own words brings a troubleshooting guide into the top 5", (t) => {
     if (!sharedTarball) return t.skip(NO_SHARED);
     const top = titles("my printer wont print anything from word 97");
