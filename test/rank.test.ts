@@ -177,10 +177,11 @@ describe("query weights", () => {
     assert.equal(titlePhraseShare(words, words.map((_, g) => 1 << g), 0, DIALOG_PHRASE_PAIRS), 1, "never more than the whole bonus");
     const plan = (intent: QueryPlan["intent"]): QueryPlan => ({ groups: words, hints: [], corrections: [], intent });
     assert.equal(fullPhrasePairs(plan("other")), DIALOG_PHRASE_PAIRS);
-    assert.equal(fullPhrasePairs(plan("problem")), Infinity, "a sentence in the user's voice is no dialog");
+    assert.equal(fullPhrasePairs(plan("problem")), DIALOG_PHRASE_PAIRS, "a long problem in the user's voice reads as a dialog");
+    assert.equal(fullPhrasePairs(plan("howTo")), Infinity, "a how-to question is no dialog");
   });
 
-  test("a short query or a pasted dialog no title or query words hold leans on the lead sections", () => {
+  test("a short query, a pasted dialog or a long problem no title or query words hold leans on the lead sections", () => {
     const plan = (words: number, intent: QueryPlan["intent"] = "other"): QueryPlan => ({
       groups: Array.from({ length: words }, (_, i) => group(`w${i}`, 100)),
       hints: [],
@@ -192,7 +193,8 @@ describe("query weights", () => {
     assert.ok(leadEmphasis(plan(4), 0.5) > 1 && leadEmphasis(plan(4), 0.5) < 1 + WEIGHTS.leadEmphasis);
     assert.equal(leadEmphasis(plan(LONG_QUERY_WORDS), 0), 1 + LONG_QUERY_WORDS, "a pasted dialog: as many times as it has words");
     assert.equal(leadEmphasis(plan(LONG_QUERY_WORDS), 1), 1, "a pasted dialog a title holds whole: none");
-    assert.equal(leadEmphasis(plan(LONG_QUERY_WORDS, "problem"), 0), 1, "a long problem in the user's voice goes without");
+    assert.equal(leadEmphasis(plan(LONG_QUERY_WORDS, "problem"), 0), 1 + LONG_QUERY_WORDS, "a long problem in the user's voice: as a pasted dialog");
+    assert.equal(leadEmphasis(plan(LONG_QUERY_WORDS, "howTo"), 0), 1, "a long how-to question goes without");
     assert.equal(leadEmphasis(plan(4, "howTo"), 0), 1, "a how-to question goes without");
     assert.equal(coverageBonus(FIELD.lead, 10, 10, 2), 2 * WEIGHTS.coverageBonus[FIELD.lead]!);
     assert.equal(coverageBonus(FIELD.title, 10, 10, 2), WEIGHTS.coverageBonus[FIELD.title], "only the lead's bonus is multiplied");
