@@ -277,7 +277,7 @@ async function main(): Promise<void> {
   const queries = sampleEvenly(timed, Math.min(timed.length, Number(values.queries)));
   const coldCount = Number(values.cold);
   const browser = await launchChromium();
-  const report: Record<string, unknown> = { queries: queries.length, coldPages: coldCount, chromium: browser.version() };
+  const report: Record<string, unknown> = { querySet: values.people ? "people" : "dev", queries: queries.length, coldPages: coldCount, chromium: browser.version() };
   try {
     for (const layout of values["no-kbsearch"] ? [] : (["ranges", "pieces"] as SiteLayout[])) {
       const dir = join(benchCacheDir, `site-${layout}`);

@@ -90,15 +90,15 @@ export function analyzeWith<T>(
   sink: (term: T, start: number, end: number, pos: number) => void,
   accept?: (surface: string) => boolean,
 ): void {
+  // The term of a surface form the caller accepts (all, without `accept`).
+  const termOf = (form: string) => (accept && !accept(form) ? undefined : toTerm(form));
   tokenize(text, (surface, start, end, pos, joinedAt) => {
-    const term = accept && !accept(surface) ? undefined : toTerm(surface);
+    const term = termOf(surface);
     if (term !== undefined) sink(term, start, end, pos);
     // `mid$`, `admin$`: the name is findable without its dollar sign too, as a word of its own.
     const named = surface.endsWith("$") ? surface.slice(0, -1) : surface;
-    if (named !== surface) {
-      const nameTerm = accept && !accept(named) ? undefined : toTerm(named);
-      if (nameTerm !== undefined) sink(nameTerm, start, end - 1, pos);
-    }
+    const nameTerm = named !== surface ? termOf(named) : undefined;
+    if (nameTerm !== undefined) sink(nameTerm, start, end - 1, pos);
     // `kernel32.dll`, `msmi.exe`, `_crt_heap`: the parts are findable on their own too.
     if ((named.includes(".") || named.includes("_")) && !ONLY_DIGITS_AND_DOTS.test(named)) {
       let from = 0;
@@ -107,7 +107,7 @@ export function analyzeWith<T>(
         // Of a hyphen-joined form (`ms-dos.sys` -> msdos.sys) only the part across the join is its
         // own (msdos, written with the hyphen); the others are its words' parts, found with them.
         const own = joinedAt === undefined || (from < joinedAt && to > joinedAt);
-        const partTerm = own && part.length > 1 && (!accept || accept(part)) ? toTerm(part) : undefined;
+        const partTerm = own && part.length > 1 ? termOf(part) : undefined;
         if (partTerm !== undefined && partTerm !== term) sink(partTerm, start + from, start + to + (joinedAt === undefined ? 0 : 1), pos);
         from = to + 1;
       }

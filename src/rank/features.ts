@@ -53,7 +53,7 @@ export const DIALOG_LEAD_POWER = 4;
 export const PHRASELESS_SYMPTOM_WORDS = 4;
 export const PHRASELESS_NAMED_SHARE = 0.8;
 /**
- * In a pasted dialog (see pastedDialog) a title saying this many of its neighbouring word pairs as
+ * In a pasted dialog (see readAsDialog) a title saying this many of its neighbouring word pairs as
  * it does earns the whole phrase bonus: a title names the message, not the user's paths, products
  * and versions around it (real-dev errmsg MRR .892 -> .896, nDCG .704 -> .711, no class lower;
  * at 3 or 4, dev errmsg fell to .986-.990).
@@ -136,7 +136,7 @@ export const RARE_SHARE = 0.004;
  * EMPHASIZED_LEAD_POWER 4, .912 at 8, .915 at 12, .916 at 16 but querywords .930 -> .928 and the
  * golden "vc6 heap" lost its order; at 5, .927 at 16 and 20, .926 at 24, querywords .929).
  * How-to questions, which name a task as titles do, go without: with it, they lost. A long query
- * asking no how-to question (a pasted dialog, or a problem told at length: see pastedDialog) stands
+ * asking no how-to question (a pasted dialog, or a problem told at length: see readAsDialog) stands
  * whole in the SYMPTOMS of the article whose subject it is, while a title holds a part of it and an
  * article merely quoting it holds it in running text: there the multiplier's gain is the number of
  * typed words, not LEAD_EMPHASIS, since the longer the paste, the more its standing in the lead says
@@ -205,7 +205,7 @@ export function readLead(plan: QueryPlan, namedShare: number): LeadReading {
  * of plain words is a symptom told at length, not a dialog (dev symptom MRR .927 -> .929, no class lower).
  */
 function dialogLead(plan: QueryPlan): boolean {
-  return pastedDialog(plan) && !plainWordList(plan.groups);
+  return readAsDialog(plan) && !plainWordList(plan.groups);
 }
 
 /** The lead coverage multiplier for `plan` when the candidates' titles or query words hold at most `namedShare` of its idf mass (see LEAD_EMPHASIS). */
@@ -248,12 +248,12 @@ export function hintWeights(index: IndexReader, plan: QueryPlan, namedShare: num
 
 /** The neighbouring word pairs a title must say for `plan`'s whole phrase bonus (see DIALOG_PHRASE_PAIRS). */
 export function fullPhrasePairs(plan: QueryPlan): number {
-  return pastedDialog(plan) ? DIALOG_PHRASE_PAIRS : Infinity;
+  return readAsDialog(plan) ? DIALOG_PHRASE_PAIRS : Infinity;
 }
 
 /**
- * A long query asking no how-to question: an error dialog pasted whole with the user's own context,
- * or a problem told at length. Either stands whole in the SYMPTOMS of the article whose subject it
+ * Whether the lead reads `plan` as a pasted dialog's: a long query asking no how-to question, an
+ * error dialog pasted whole with the user's own context, or a problem told at length. Either stands whole in the SYMPTOMS of the article whose subject it
  * is. One in the user's voice ("i", "my", "wont") was once left out, as a sentence rather than a
  * dialog; but people paste a message and add "happens every time i ...". Read so, every set of
  * people's queries written after the rule was set rose or held (MRR@10): real-extra .863 -> .871,
@@ -261,7 +261,7 @@ export function fullPhrasePairs(plan: QueryPlan): number {
  * .862; real-dev's later 96 .706 either way; 14 queries higher and 8 lower in all. Dev and the
  * fresh symptoms unchanged.
  */
-export function pastedDialog(plan: QueryPlan): boolean {
+function readAsDialog(plan: QueryPlan): boolean {
   return plan.intent !== "howTo" && typedWords(plan.groups) >= LONG_QUERY_WORDS;
 }
 
